@@ -1,0 +1,101 @@
+//! `on_initialize`, `integrity_test` and the genesis build.
+
+use crate::{pallet::*, peer_id::Ed25519PeerId, types::*, InitialNodeTypeFee, WeightInfo};
+use frame_support::{pallet_prelude::*, weights::WeightMeter};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::Zero;
+
+impl<T: Config> Pallet<T> {
+	/// Per block: at a round's first block, tally the votes of the round that ended; then remove
+	/// expired state with what is left of `HookWeightBudget`.
+	pub(crate) fn do_on_initialize(now: BlockNumberFor<T>) -> Weight {
+		let mut meter = WeightMeter::with_limit(T::HookWeightBudget::get());
+		meter.consume(T::WeightInfo::on_initialize_base());
+		let period = T::ConsensusPeriod::get();
+		if !period.is_zero() && (now % period).is_zero() {
+			// Bounded by `MaxReportedNodesPerRound`; `integrity_test` checks the budget covers it.
+			let tallied = Self::tally_reports(now).unwrap_or_default();
+			meter.consume(T::WeightInfo::tally_reports(tallied));
+		}
+		Self::prune_expired(now, &mut meter);
+		meter.consumed()
+	}
+
+	/// Checks the constants; the reference divided by periods that could be zero.
+	pub(crate) fn check_constants() {
+		assert!(!T::ConsensusPeriod::get().is_zero(), "ConsensusPeriod must not be zero");
+		assert!(
+			!T::ReportCounterClearInterval::get().is_zero(),
+			"ReportCounterClearInterval must not be zero"
+		);
+		assert!(!T::BlocksPerDay::get().is_zero(), "BlocksPerDay must not be zero");
+		assert!(!T::MaxChallengeLifetime::get().is_zero(), "MaxChallengeLifetime must not be zero");
+		assert!(!T::MinNodeTypeFee::get().is_zero(), "MinNodeTypeFee must be at least 1");
+		assert!(
+			T::MinNodeTypeFee::get() <= T::MaxNodeTypeFee::get(),
+			"MinNodeTypeFee must not exceed MaxNodeTypeFee"
+		);
+		for node_type in NodeType::ALL {
+			let fee = T::InitialNodeTypeFee::initial_fee(node_type);
+			assert!(
+				fee >= T::MinNodeTypeFee::get() && fee <= T::MaxNodeTypeFee::get(),
+				"InitialNodeTypeFee of {node_type:?} lies outside MinNodeTypeFee..=MaxNodeTypeFee"
+			);
+		}
+		assert!(T::MaxDeregRequestsPerPeriod::get() > 0, "MaxDeregRequestsPerPeriod must be > 0");
+		assert!(T::MaxNodesPerReport::get() > 0, "MaxNodesPerReport must be > 0");
+		assert!(T::MaxReportsPerRound::get() > 0, "MaxReportsPerRound must be > 0");
+		assert!(T::MaxReportedNodesPerRound::get() > 0, "MaxReportedNodesPerRound must be > 0");
+		let least = T::WeightInfo::on_initialize_base()
+			.saturating_add(T::WeightInfo::tally_reports(T::MaxReportedNodesPerRound::get()))
+			.saturating_add(T::WeightInfo::prune_expired_item())
+			.saturating_add(T::WeightInfo::prune_expired_block());
+		assert!(
+			T::HookWeightBudget::get().all_gte(least),
+			"HookWeightBudget must cover the base, a full tally and some pruning: {least:?}"
+		);
+	}
+}
+
+impl<T: Config> GenesisConfig<T> {
+	/// Writes the genesis state; panics on an inconsistent genesis (a chain spec error).
+	pub(crate) fn build_registry(&self) {
+		FeeChargingEnabled::<T>::put(self.fee_charging_enabled);
+		DeregistrationEnabled::<T>::put(self.deregistration_enabled);
+		for (node_type, fee) in &self.initial_fees {
+			assert!(
+				*fee >= T::MinNodeTypeFee::get() && *fee <= T::MaxNodeTypeFee::get(),
+				"genesis fee of {node_type:?} lies outside MinNodeTypeFee..=MaxNodeTypeFee"
+			);
+			CurrentNodeTypeFee::<T>::insert(node_type, fee);
+		}
+		for node_type in &self.disabled_node_types {
+			DisabledNodeTypes::<T>::insert(node_type, true);
+		}
+		for account in &self.banned_accounts {
+			BannedAccounts::<T>::insert(account, true);
+		}
+		let whitelist = BoundedVec::<_, T::MaxWhitelistedValidators>::try_from(
+			self.whitelisted_validators.clone(),
+		);
+		let Ok(whitelist) = whitelist else {
+			panic!("genesis whitelist is longer than MaxWhitelistedValidators");
+		};
+		WhitelistedValidators::<T>::put(whitelist);
+		for (owner, node_type, node_id) in &self.nodes {
+			let Some(peer) = Ed25519PeerId::parse(node_id) else {
+				panic!("genesis node id {node_id:?} is not an Ed25519 PeerId");
+			};
+			let node_id = peer.to_node_id();
+			assert!(
+				!OwnerToNode::<T>::contains_key(owner),
+				"genesis owner {owner:?} has more than one node"
+			);
+			assert!(
+				!ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),
+				"genesis node {node_id:?} is listed twice"
+			);
+			Pallet::<T>::insert_node(node_id, *node_type, owner.clone(), &peer, Zero::zero());
+		}
+	}
+}

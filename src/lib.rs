@@ -1,0 +1,945 @@
+//! # Registration pallet
+//!
+//! A registry of network nodes. An owner account (a "coldkey") registers one main node,
+//! identified by its libp2p PeerId, and proves control of the node's Ed25519 key by having that
+//! key sign a challenge bound to this chain, the owner, the node and an expiry block.
+//!
+//! ## Overview
+//!
+//! - **Registration** ([`Pallet::register_node_with_coldkey`]): the owner submits the node's
+//!   signature over a SCALE-encoded [`RegisterChallenge`]. The pallet checks the challenge
+//!   strictly (exact encoding, domain, genesis hash, owner, node, block window), refuses replays,
+//!   verifies the signature, applies policy (bans, disabled node types, eligibility, one node per
+//!   owner, cooldowns, validator stake) and charges the node type's fee when fee charging is on.
+//! - **Lifecycle**: owners unregister ([`Pallet::unregister_main_node`]) or hand their node to
+//!   another account ([`Pallet::swap_node_owner`]). Storage miners are degraded first and removed
+//!   on the next unregistration. A removed node and its owner wait out a cooldown before
+//!   registering again.
+//! - **Deregistration by validators** ([`Pallet::submit_deregistration_report`]): registered
+//!   validators vote against nodes; at the end of every consensus period, `on_initialize` removes
+//!   the nodes whose votes reach the threshold.
+//! - **Governance**: configurable origins force-register and force-unregister nodes, degrade
+//!   storage miners, set fees, disable node types, ban accounts, keep a validator whitelist and
+//!   switch fee charging and deregistration on and off.
+//!
+//! The calls, call indices, challenge layout, storage names and events are those of the Hippius
+//! chain's Registration pallet, so its clients work unchanged; its known defects are fixed (the
+//! README lists them).
+//!
+//! ## Example
+//!
+//! A client builds the challenge from the [`Pallet::challenge_fields`] view function (or by
+//! reading `System::BlockHash(0)` and the current block), signs its bytes with the node key and
+//! submits them:
+//!
+//! ```ignore
+//! let challenge = RegisterChallenge {
+//! 	domain: REGISTER_DOMAIN,
+//! 	genesis_hash,
+//! 	account: owner.clone(),
+//! 	node_id_hash: H256(blake2_256(&peer_id.to_raw())),
+//! 	ipfs_peer_id_hash: H256(blake2_256(b"")),
+//! 	block_number: now,
+//! 	nonce: random_bytes,
+//! 	expires_at: now + 10,
+//! };
+//! let bytes = challenge.encode();
+//! Registration::register_node_with_coldkey(
+//! 	RuntimeOrigin::signed(owner.clone()),
+//! 	NodeType::StorageMiner,
+//! 	peer_id.to_node_id().to_vec().try_into()?, // base58 text, or the raw bytes
+//! 	false,
+//! 	owner,
+//! 	Libp2pKeyType::Ed25519,
+//! 	public_key.to_vec().try_into()?,
+//! 	node_key.sign(&bytes).to_vec().try_into()?,
+//! 	bytes.try_into()?,
+//! 	peer_id.to_raw().to_vec().try_into()?,
+//! )?;
+//! ```
+//!
+//! ## Low Level
+//!
+//! - Challenge checking and PeerId parsing are pure functions ([`challenge`], [`peer_id`]).
+//! - Every piece of state that ends at a known block (used challenge hashes, cooldown anchors) is
+//!   put in an expiry queue keyed by block; `on_initialize` drains it in bounded, metered batches
+//!   that resume in the next block, so its cost does not depend on the size of the registry.
+//! - Deregistration votes of a round live in one bounded list, tallied and cleared in one step at
+//!   the round's end; per-reporter state is tagged with its round or window and so needs no
+//!   periodic clearing.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(test)]
+extern crate self as pallet_registration;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod challenge;
+mod deregistration;
+mod expiry;
+mod fees;
+mod hooks;
+#[cfg(any(feature = "try-runtime", feature = "std", test))]
+mod invariants;
+pub mod peer_id;
+mod registration;
+pub mod traits;
+pub mod types;
+pub mod weights;
+
+#[cfg(test)]
+#[path = "../tests/common/mock.rs"]
+pub mod mock;
+
+pub use pallet::*;
+pub use traits::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// The storage version written at genesis and expected by the code.
+pub const STORAGE_VERSION: frame_support::traits::StorageVersion =
+	frame_support::traits::StorageVersion::new(1);
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use crate::registration::RegistrationRequest;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{fungible, Defensive},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_core::H256;
+	use sp_runtime::{
+		traits::{Saturating, Zero},
+		Perbill,
+	};
+	use sp_staking::StakingInterface;
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the pallet.
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency registration fees are paid in.
+		type Currency: fungible::Mutate<Self::AccountId>;
+
+		/// Where validators' active stake is read (pallet-staking implements it).
+		type Staking: StakingInterface<AccountId = Self::AccountId, Balance = BalanceOf<Self>>;
+
+		/// The origin of the root-only calls of the reference (force registration and removal,
+		/// degrading, bans, switches, node types, whitelist).
+		type ForceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The origin that may set node type fees.
+		type FeeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Whether an owner may run a node of a given type.
+		type Eligibility: NodeEligibility<Self::AccountId>;
+
+		/// Called after a node left the registry.
+		type OnNodeUnregistered: OnNodeUnregistered<Self::AccountId>;
+
+		/// Maps a report's signer to the validator owner it reports for.
+		type ReporterResolver: ResolveReporter<Self::AccountId>;
+
+		/// Takes fees paid in credits (`pay_in_credits = true`).
+		type Credits: CreditsPayment<Self::AccountId, BalanceOf<Self>>;
+
+		/// The fee of each node type before genesis or governance sets one.
+		type InitialNodeTypeFee: InitialNodeTypeFee<BalanceOf<Self>>;
+
+		/// The pallet's id; fees go to its account.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Blocks a removed node, and its owner, wait before registering again.
+		#[pallet::constant]
+		type NodeCooldownPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Report calls a validator may make per `ReportCounterClearInterval`.
+		#[pallet::constant]
+		type MaxDeregRequestsPerPeriod: Get<u32>;
+
+		/// Length in blocks of the window `MaxDeregRequestsPerPeriod` counts in.
+		#[pallet::constant]
+		type ReportCounterClearInterval: Get<BlockNumberFor<Self>>;
+
+		/// The least number of votes that removes a node, whatever the share.
+		#[pallet::constant]
+		type ConsensusThreshold: Get<u32>;
+
+		/// The share of the registered validators whose votes remove a node (rounded up). The
+		/// votes needed are the larger of this and `ConsensusThreshold`.
+		#[pallet::constant]
+		type ConsensusShare: Get<Perbill>;
+
+		/// Length in blocks of a deregistration round; votes are tallied when it ends.
+		#[pallet::constant]
+		type ConsensusPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after which a node type's fee halves when nobody registers one.
+		#[pallet::constant]
+		type BlocksPerDay: Get<BlockNumberFor<Self>>;
+
+		/// The least active stake a validator owner must have in `Staking`.
+		#[pallet::constant]
+		type MinerStakeThreshold: Get<BalanceOf<Self>>;
+
+		/// The lowest a node type fee can be (at least 1, so doubling can always raise it).
+		#[pallet::constant]
+		type MinNodeTypeFee: Get<BalanceOf<Self>>;
+
+		/// The highest a node type fee can be.
+		#[pallet::constant]
+		type MaxNodeTypeFee: Get<BalanceOf<Self>>;
+
+		/// The most blocks after the current one a challenge may stay valid.
+		#[pallet::constant]
+		type MaxChallengeLifetime: Get<BlockNumberFor<Self>>;
+
+		/// The most accounts in the validator whitelist.
+		#[pallet::constant]
+		type MaxWhitelistedValidators: Get<u32>;
+
+		/// The most node ids in one deregistration report call.
+		#[pallet::constant]
+		type MaxNodesPerReport: Get<u32>;
+
+		/// The most nodes one validator may report in one round.
+		#[pallet::constant]
+		type MaxReportsPerRound: Get<u32>;
+
+		/// The most distinct nodes that can be reported in one round.
+		#[pallet::constant]
+		type MaxReportedNodesPerRound: Get<u32>;
+
+		/// The most weight `on_initialize` may use. It must cover the round tally at its largest
+		/// (checked by `integrity_test`); what is left goes to clearing expired state.
+		#[pallet::constant]
+		type HookWeightBudget: Get<Weight>;
+
+		/// Weights of the calls and hook steps.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The registry: canonical node id (base58 PeerId text) → record.
+	///
+	/// Entries are added by registration and removed by unregistration (owner, force origin or
+	/// consensus); degrading a storage miner only changes its status.
+	#[pallet::storage]
+	pub type ColdkeyNodeRegistrationV2<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeId, NodeInfoOf<T>, OptionQuery>;
+
+	/// Owner → its main node id (a list of at most one, as the reference's list).
+	///
+	/// Present exactly while the owner has a node in the registry.
+	#[pallet::storage]
+	pub type OwnerToNode<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, OwnerNodes, OptionQuery>;
+
+	/// Node id → the libp2p key bound at registration.
+	///
+	/// Present exactly while the node is in the registry.
+	#[pallet::storage]
+	pub type Libp2pMainIdentity<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeId, (Libp2pKeyType, PublicKeyParam), OptionQuery>;
+
+	/// `blake2_256` of a used challenge → the challenge's `expires_at`.
+	///
+	/// Added by a successful registration; removed by `on_initialize` only after `expires_at`,
+	/// so a challenge can never be replayed while it is still acceptable.
+	#[pallet::storage]
+	pub type UsedChallenges<T: Config> =
+		StorageMap<_, Identity, H256, BlockNumberFor<T>, OptionQuery>;
+
+	/// Node id → block of its last removal: the node's cooldown anchor.
+	///
+	/// Written when a node leaves the registry; removed once its cooldown is over.
+	#[pallet::storage]
+	pub type NodeLastDeregisteredAt<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeId, BlockNumberFor<T>, OptionQuery>;
+
+	/// Owner → block its node was last removed: the owner's cooldown anchor, so an owner cannot
+	/// hop to a fresh node id.
+	///
+	/// Written when an owner's node leaves the registry; removed once the cooldown is over.
+	#[pallet::storage]
+	pub type OwnerLastDeregisteredAt<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>, OptionQuery>;
+
+	/// Node types that cannot be registered (present = disabled).
+	#[pallet::storage]
+	pub type DisabledNodeTypes<T: Config> = StorageMap<_, Twox64Concat, NodeType, bool, ValueQuery>;
+
+	/// Whether registration charges the node type's fee.
+	#[pallet::storage]
+	pub type FeeChargingEnabled<T: Config> = StorageValue<_, bool, ValueQuery>;
+
+	/// Node type → its fee as of `LastRegistrationBlock` (it halves for every `BlocksPerDay`
+	/// since). Absent: `InitialNodeTypeFee`.
+	#[pallet::storage]
+	pub type CurrentNodeTypeFee<T: Config> =
+		StorageMap<_, Twox64Concat, NodeType, BalanceOf<T>, OptionQuery>;
+
+	/// Node type → the block its fee was last set (by a paid registration or governance).
+	#[pallet::storage]
+	pub type LastRegistrationBlock<T: Config> =
+		StorageMap<_, Twox64Concat, NodeType, BlockNumberFor<T>, OptionQuery>;
+
+	/// Accounts that may not register, receive or report for a node (present = banned).
+	#[pallet::storage]
+	pub type BannedAccounts<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, bool, ValueQuery>;
+
+	/// When not empty, only these validators may submit deregistration reports.
+	#[pallet::storage]
+	pub type WhitelistedValidators<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxWhitelistedValidators>, ValueQuery>;
+
+	/// Validator owner → the nodes it reported in its latest round.
+	///
+	/// Replaced when the validator reports in a later round; removed when its node leaves the
+	/// registry (moved along on an owner swap).
+	#[pallet::storage]
+	pub type TemporaryDeregistrationReports<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		ReporterRound<T::MaxReportsPerRound>,
+		OptionQuery,
+	>;
+
+	/// Validator owner → report calls in its latest rate-limit window.
+	///
+	/// Same lifetime as `TemporaryDeregistrationReports`.
+	#[pallet::storage]
+	pub type ReportSubmissionCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, SubmissionWindow, OptionQuery>;
+
+	/// Whether validators may report nodes and consensus removes them.
+	#[pallet::storage]
+	pub type DeregistrationEnabled<T: Config> = StorageValue<_, bool, ValueQuery>;
+
+	/// The nodes reported in the current round with their votes; tallied and cleared when the
+	/// round ends.
+	#[pallet::storage]
+	pub type ReportedNodes<T: Config> =
+		StorageValue<_, RoundReports<T::MaxReportedNodesPerRound>, OptionQuery>;
+
+	/// Index of the registry by node type: (node type, node id) → ().
+	#[pallet::storage]
+	pub type NodesByType<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, NodeType, Blake2_128Concat, NodeId, (), OptionQuery>;
+
+	/// Node type → number of registered nodes of that type.
+	#[pallet::storage]
+	pub type NodeCountByType<T: Config> = StorageMap<_, Twox64Concat, NodeType, u32, ValueQuery>;
+
+	/// (block, index) → something that stops mattering after that block.
+	///
+	/// Drained by `on_initialize` once the block is past.
+	#[pallet::storage]
+	pub type ExpiryQueue<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		Twox64Concat,
+		u32,
+		Expiring<T::AccountId>,
+		OptionQuery,
+	>;
+
+	/// Block → number of entries of `ExpiryQueue` for that block (removed when zero).
+	#[pallet::storage]
+	pub type ExpiryQueueLen<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, u32, ValueQuery>;
+
+	/// The oldest block whose `ExpiryQueue` entries may not have been drained yet.
+	#[pallet::storage]
+	pub type NextExpiryToPrune<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+	/// Events of the pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A main node was registered.
+		MainNodeRegistered { node_id: NodeId, owner: T::AccountId, node_type: NodeType },
+		/// A registration fee was paid, in the currency or in credits.
+		RegistrationFeePaid {
+			owner: T::AccountId,
+			node_type: NodeType,
+			amount: BalanceOf<T>,
+			in_credits: bool,
+		},
+		/// A node left the registry.
+		NodeUnregistered { node_id: NodeId, owner: T::AccountId, reason: UnregisterReason },
+		/// A node's status changed.
+		NodeStatusUpdated { node_id: NodeId, status: Status },
+		/// Fee charging was switched.
+		FeeChargingStatusChanged { enabled: bool },
+		/// A node type's fee was set.
+		NodeTypeFeeUpdated { node_type: NodeType, fee: BalanceOf<T> },
+		/// A node type was disabled or enabled.
+		NodeTypeDisabledChanged { node_type: NodeType, disabled: bool },
+		/// A node changed owner.
+		NodeOwnerSwapped { node_id: NodeId, old_owner: T::AccountId, new_owner: T::AccountId },
+		/// A validator voted to remove a node in the current round.
+		DeregistrationReported { reporter: T::AccountId, node_id: NodeId, votes: u32 },
+		/// A node's votes reached the threshold and it was unregistered.
+		DeregistrationConsensusReached { node_id: NodeId, votes: u32 },
+		/// A reported node's votes fell short of the threshold when its round was tallied.
+		DeregistrationConsensusFailed { node_id: NodeId, votes: u32, required: u32 },
+		/// An account was banned or unbanned.
+		AccountBanStatusChanged { account: T::AccountId, banned: bool },
+		/// The validator whitelist was replaced.
+		WhitelistUpdated { count: u32 },
+		/// Deregistration by validators was switched.
+		DeregistrationStatusChanged { enabled: bool },
+	}
+
+	/// Errors of the pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The node id is in the registry already (in either form).
+		NodeAlreadyRegistered,
+		/// No node with this id is in the registry.
+		NodeNotFound,
+		/// Only storage miners can be degraded.
+		NotAminer,
+		/// The validator owner's active stake is below `MinerStakeThreshold`.
+		InsufficientStake,
+		/// The owner cannot pay the registration fee.
+		InsufficientBalanceForFee,
+		/// The owner's credits do not cover the registration fee.
+		InsufficientCreditsForFee,
+		/// This runtime takes no fees in credits; pay with `pay_in_credits = false`.
+		CreditsNotSupported,
+		/// The fee is above `MaxNodeTypeFee`.
+		FeeTooHigh,
+		/// The fee is below `MinNodeTypeFee`.
+		FeeTooLow,
+		/// The node type is disabled.
+		NodeTypeDisabled,
+		/// The node named in a report is not in the registry.
+		NodeNotRegistered,
+		/// Deregistration by validators is switched off.
+		DeregistrationDisabled,
+		/// The caller does not own the node.
+		NotNodeOwner,
+		/// The reporter has no registered node.
+		AccountNotRegistered,
+		/// The node or its owner was removed less than `NodeCooldownPeriod` blocks ago.
+		NodeCooldownPeriodNotExpired,
+		/// The owner already has a main node.
+		OwnerAlreadyRegistered,
+		/// The reporter's node is not a validator.
+		NotAValidator,
+		/// The reporter has used its `MaxDeregRequestsPerPeriod` report calls in this window.
+		TooManyRequests,
+		/// The account is banned.
+		AccountBanned,
+		/// The whitelist is in use and the reporter is not on it.
+		NodeNotWhitelisted,
+		/// The signature does not verify with the node's key over `challenge_bytes`.
+		InvalidSignature,
+		/// `challenge_bytes` is not exactly one encoded `RegisterChallenge`.
+		InvalidChallenge,
+		/// The challenge's domain is not `HIPPIUS::REGISTER::v1`.
+		InvalidChallengeDomain,
+		/// The current block is after the challenge's `expires_at`.
+		ChallengeExpired,
+		/// This challenge was used already.
+		ChallengeReused,
+		/// The challenge was built for another chain.
+		GenesisMismatch,
+		/// `main_public_key` is not 32 bytes or is not the key inside the PeerId.
+		PublicKeyMismatch,
+		/// The challenge's `node_id_hash` is not `blake2_256(node_id_hex)`.
+		ChallengeMismatch,
+		/// `node_id` and `node_id_hex` are not the same PeerId.
+		NodeIdMismatch,
+		/// The challenge's `account` is not the owner.
+		InvalidAccountId,
+		/// The signer of the registration is not `owner`: the owner must consent.
+		SignerNotOwner,
+		/// The node id is not the PeerId of an Ed25519 key (raw bytes or base58 text).
+		InvalidNodeId,
+		/// `main_sig` is not 64 bytes.
+		InvalidSignatureLength,
+		/// The challenge's `block_number` is after the current block.
+		ChallengeFromFuture,
+		/// The challenge's `expires_at` is more than `MaxChallengeLifetime` blocks ahead, or
+		/// before its `block_number`.
+		ChallengeLifetimeTooLong,
+		/// The owner is not eligible for this node type.
+		NotEligible,
+		/// The new owner is the current owner.
+		SameOwner,
+		/// The report names no node.
+		EmptyReport,
+		/// The reporter already reported this node in this round (or named it twice).
+		AlreadyReported,
+		/// The reporter reached `MaxReportsPerRound` nodes in this round.
+		TooManyReportsInRound,
+		/// `MaxReportedNodesPerRound` distinct nodes are reported in this round already.
+		TooManyReportedNodes,
+		/// The whitelist names an account twice.
+		DuplicateValidator,
+	}
+
+	/// Genesis state of the registry.
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Whether registration charges fees.
+		pub fee_charging_enabled: bool,
+		/// Whether validators may report nodes.
+		pub deregistration_enabled: bool,
+		/// Initial fee per node type (others use `InitialNodeTypeFee`).
+		pub initial_fees: Vec<(NodeType, BalanceOf<T>)>,
+		/// Node types disabled at genesis.
+		pub disabled_node_types: Vec<NodeType>,
+		/// Accounts banned at genesis.
+		pub banned_accounts: Vec<T::AccountId>,
+		/// The validator whitelist at genesis.
+		pub whitelisted_validators: Vec<T::AccountId>,
+		/// Pre-registered nodes: (owner, node type, node id in either form).
+		pub nodes: Vec<(T::AccountId, NodeType, Vec<u8>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			self.build_registry();
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::do_on_initialize(now)
+		}
+
+		fn integrity_test() {
+			Self::check_constants();
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register `node_id` for `owner` without a proof of key control.
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// `node_id` must be the PeerId of an Ed25519 key (either form); its key is recorded as
+		/// the node's identity. Bans, one node per owner and node uniqueness are checked; fees,
+		/// stake, cooldowns and disabled types are not. Emits `MainNodeRegistered`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::force_register_coldkey_node())]
+		pub fn force_register_coldkey_node(
+			origin: OriginFor<T>,
+			owner: T::AccountId,
+			node_type: NodeType,
+			node_id: NodeIdParam,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			Self::do_force_register(owner, node_type, &node_id)
+		}
+
+		/// Register the caller's main node, proven by the node key's signature.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by `owner` itself.
+		///
+		/// ## Details
+		/// - `node_id`: the node's PeerId, as base58 text or raw bytes; it must be the same
+		///   PeerId as `node_id_hex` and is stored as base58 text.
+		/// - `node_id_hex`: the raw 38-byte PeerId (despite its name, not hex text).
+		/// - `main_public_key`, `main_sig`: the node's Ed25519 key (the one inside the PeerId)
+		///   and its signature over `challenge_bytes`.
+		/// - `challenge_bytes`: exactly one SCALE-encoded [`RegisterChallenge`] for this chain,
+		///   `owner` and node, with `block_number <= now <= expires_at <= now +
+		///   MaxChallengeLifetime`, never used before.
+		/// - `pay_in_credits`: take the fee through `Credits` instead of the currency.
+		///
+		/// Policy: the owner is not banned and is eligible, the type is enabled, the owner has
+		/// no node, the node is not registered, neither is cooling down, and a validator owner
+		/// has `MinerStakeThreshold` active stake. With fee charging on, the type's current fee
+		/// is charged (to the pallet account) and then doubles, up to `MaxNodeTypeFee`.
+		///
+		/// Emits `MainNodeRegistered`, and `RegistrationFeePaid` when a fee was charged.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::register_node_with_coldkey())]
+		pub fn register_node_with_coldkey(
+			origin: OriginFor<T>,
+			node_type: NodeType,
+			node_id: NodeIdParam,
+			pay_in_credits: bool,
+			owner: T::AccountId,
+			main_key_type: Libp2pKeyType,
+			main_public_key: PublicKeyParam,
+			main_sig: SignatureParam,
+			challenge_bytes: ChallengeBytes<T>,
+			node_id_hex: NodeIdParam,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(who == owner, Error::<T>::SignerNotOwner);
+			Self::do_register(RegistrationRequest {
+				node_type,
+				node_id,
+				pay_in_credits,
+				owner,
+				main_key_type,
+				main_public_key,
+				main_sig,
+				challenge_bytes,
+				node_id_hex,
+			})
+		}
+
+		/// Mark a storage miner `Degraded`.
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// Fails with `NotAminer` for other node types. Emits `NodeStatusUpdated`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_node_status_to_degraded())]
+		pub fn set_node_status_to_degraded(
+			origin: OriginFor<T>,
+			node_id: NodeIdParam,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			let node_id = Self::canonical_node_id(&node_id)?;
+			let mut info =
+				ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+			ensure!(info.node_type == NodeType::StorageMiner, Error::<T>::NotAminer);
+			info.status = Status::Degraded;
+			ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
+			Self::deposit_event(Event::NodeStatusUpdated { node_id, status: Status::Degraded });
+			Ok(())
+		}
+
+		/// Switch fee charging on or off.
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// Emits `FeeChargingStatusChanged`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_fee_charging())]
+		pub fn set_fee_charging(origin: OriginFor<T>, enabled: bool) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			FeeChargingEnabled::<T>::put(enabled);
+			Self::deposit_event(Event::FeeChargingStatusChanged { enabled });
+			Ok(())
+		}
+
+		/// Set a node type's fee.
+		///
+		/// ## Dispatch Origin
+		/// `FeeOrigin`.
+		///
+		/// ## Details
+		/// The fee must lie within `MinNodeTypeFee..=MaxNodeTypeFee`. Its halving clock restarts
+		/// now. Emits `NodeTypeFeeUpdated`.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::set_node_type_fee())]
+		pub fn set_node_type_fee(
+			origin: OriginFor<T>,
+			node_type: NodeType,
+			fee: BalanceOf<T>,
+		) -> DispatchResult {
+			T::FeeOrigin::ensure_origin(origin)?;
+			ensure!(fee <= T::MaxNodeTypeFee::get(), Error::<T>::FeeTooHigh);
+			ensure!(fee >= T::MinNodeTypeFee::get(), Error::<T>::FeeTooLow);
+			Self::store_fee(node_type, fee);
+			Self::deposit_event(Event::NodeTypeFeeUpdated { node_type, fee });
+			Ok(())
+		}
+
+		/// Disable or enable registration of a node type.
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// Registered nodes of the type stay. Emits `NodeTypeDisabledChanged`.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_node_type_disabled())]
+		pub fn set_node_type_disabled(
+			origin: OriginFor<T>,
+			node_type: NodeType,
+			disabled: bool,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			if disabled {
+				DisabledNodeTypes::<T>::insert(node_type, true);
+			} else {
+				DisabledNodeTypes::<T>::remove(node_type);
+			}
+			Self::deposit_event(Event::NodeTypeDisabledChanged { node_type, disabled });
+			Ok(())
+		}
+
+		/// Unregister a node: an online storage miner is degraded, any other node removed.
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// Removal starts the node's and its owner's cooldown. Emits `NodeStatusUpdated` or
+		/// `NodeUnregistered`.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::force_unregister_coldkey_node())]
+		pub fn force_unregister_coldkey_node(
+			origin: OriginFor<T>,
+			node_id: NodeIdParam,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			let node_id = Self::canonical_node_id(&node_id)?;
+			let info =
+				ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+			Self::degrade_or_remove(info, UnregisterReason::Forced);
+			Ok(())
+		}
+
+		/// Unregister the caller's node: an online storage miner is degraded, any other node
+		/// (and a degraded one) removed.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by the node's owner.
+		///
+		/// ## Details
+		/// Removal starts the node's and the owner's cooldown. Emits `NodeStatusUpdated` or
+		/// `NodeUnregistered`.
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::unregister_main_node())]
+		pub fn unregister_main_node(origin: OriginFor<T>, node_id: NodeIdParam) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let node_id = Self::canonical_node_id(&node_id)?;
+			let info =
+				ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+			ensure!(info.owner == who, Error::<T>::NotNodeOwner);
+			Self::degrade_or_remove(info, UnregisterReason::Owner);
+			Ok(())
+		}
+
+		/// Hand the caller's node to `new_owner`.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by the node's owner.
+		///
+		/// ## Details
+		/// `new_owner` must differ, not be banned, be eligible, own no node and not be cooling
+		/// down; for a validator node it must hold `MinerStakeThreshold` active stake. The
+		/// node's pending reports move with it. Emits `NodeOwnerSwapped`.
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::swap_node_owner())]
+		pub fn swap_node_owner(
+			origin: OriginFor<T>,
+			node_id: NodeIdParam,
+			new_owner: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_swap_owner(who, &node_id, new_owner)
+		}
+
+		/// Vote to remove nodes in the current round.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by a validator owner or an account `ReporterResolver` maps to one.
+		///
+		/// ## Details
+		/// Deregistration must be enabled; the validator owner must have a registered validator
+		/// node, not be banned, be on the whitelist when it is in use and be within its
+		/// `MaxDeregRequestsPerPeriod` calls per window. Each node must be registered and not yet
+		/// reported by this validator in this round. Votes are tallied when the round ends.
+		/// Emits `DeregistrationReported` per node.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::submit_deregistration_report(node_ids.len() as u32))]
+		pub fn submit_deregistration_report(
+			origin: OriginFor<T>,
+			node_ids: BoundedVec<NodeIdParam, T::MaxNodesPerReport>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_report(T::ReporterResolver::resolve(who), node_ids)
+		}
+
+		/// Ban or unban an account.
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// A banned account cannot register, receive a node or report; a node it already owns
+		/// stays. Emits `AccountBanStatusChanged`.
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::set_account_ban_status())]
+		pub fn set_account_ban_status(
+			origin: OriginFor<T>,
+			account: T::AccountId,
+			banned: bool,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			if banned {
+				BannedAccounts::<T>::insert(&account, true);
+			} else {
+				BannedAccounts::<T>::remove(&account);
+			}
+			Self::deposit_event(Event::AccountBanStatusChanged { account, banned });
+			Ok(())
+		}
+
+		/// Replace the validator whitelist (empty = every validator may report).
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// No account may appear twice. Emits `WhitelistUpdated`.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::set_whitelisted_validators(validators.len() as u32))]
+		pub fn set_whitelisted_validators(
+			origin: OriginFor<T>,
+			validators: BoundedVec<T::AccountId, T::MaxWhitelistedValidators>,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			let mut seen = validators.clone().into_inner();
+			seen.sort();
+			seen.dedup();
+			ensure!(seen.len() == validators.len(), Error::<T>::DuplicateValidator);
+			let count = validators.len() as u32;
+			WhitelistedValidators::<T>::put(validators);
+			Self::deposit_event(Event::WhitelistUpdated { count });
+			Ok(())
+		}
+
+		/// Switch deregistration by validators on or off.
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// While off, reports are refused and a round ending discards its votes. Emits
+		/// `DeregistrationStatusChanged`.
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::set_deregistration_enabled())]
+		pub fn set_deregistration_enabled(origin: OriginFor<T>, enabled: bool) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			DeregistrationEnabled::<T>::put(enabled);
+			Self::deposit_event(Event::DeregistrationStatusChanged { enabled });
+			Ok(())
+		}
+	}
+
+	#[pallet::view_functions]
+	impl<T: Config> Pallet<T> {
+		/// The record of a node, by its id in either form (base58 text or raw PeerId bytes).
+		pub fn node_by_id(node_id: Vec<u8>) -> Option<NodeInfoOf<T>> {
+			<Self as NodeRegistry<_, _>>::node(&node_id)
+		}
+
+		/// The record of the main node of `owner`.
+		pub fn node_of_owner(owner: T::AccountId) -> Option<NodeInfoOf<T>> {
+			<Self as NodeRegistry<_, _>>::node_of_owner(&owner)
+		}
+
+		/// The fee a registration of `node_type` would be charged now (when charging is on).
+		pub fn current_fee(node_type: NodeType) -> BalanceOf<T> {
+			Self::fee_now(node_type)
+		}
+
+		/// What a client needs to build a challenge now.
+		pub fn challenge_fields() -> ChallengeFields<BlockNumberFor<T>> {
+			let now = frame_system::Pallet::<T>::block_number();
+			ChallengeFields {
+				domain: REGISTER_DOMAIN,
+				genesis_hash: Self::genesis_hash(),
+				current_block: now,
+				latest_expires_at: now.saturating_add(T::MaxChallengeLifetime::get()),
+			}
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The account registration fees are paid to.
+		pub fn account_id() -> T::AccountId {
+			use sp_runtime::traits::AccountIdConversion;
+			T::PalletId::get().into_account_truncating()
+		}
+
+		/// The genesis hash challenges must carry.
+		pub fn genesis_hash() -> [u8; 32] {
+			let hash = frame_system::BlockHash::<T>::get(BlockNumberFor::<T>::zero());
+			let mut out = [0u8; 32];
+			let bytes = hash.as_ref();
+			if bytes.len() == out.len() {
+				out.copy_from_slice(bytes);
+			} else {
+				// A runtime whose hashes are not 32 bytes cannot use the contract's layout.
+				Err::<(), _>("block hash is not 32 bytes").defensive().ok();
+			}
+			out
+		}
+
+		/// The canonical (base58 text) id of a node id in either form.
+		pub fn canonical_node_id(node_id: &[u8]) -> Result<NodeId, Error<T>> {
+			peer_id::Ed25519PeerId::parse(node_id)
+				.map(|peer| peer.to_node_id())
+				.ok_or(Error::<T>::InvalidNodeId)
+		}
+	}
+
+	impl<T: Config> NodeRegistry<T::AccountId, NodeInfoOf<T>> for Pallet<T> {
+		fn is_owner_registered(owner: &T::AccountId) -> bool {
+			OwnerToNode::<T>::contains_key(owner)
+		}
+
+		fn node_of_owner(owner: &T::AccountId) -> Option<NodeInfoOf<T>> {
+			let node_id = OwnerToNode::<T>::get(owner)?.into_iter().next()?;
+			ColdkeyNodeRegistrationV2::<T>::get(node_id)
+		}
+
+		fn node(node_id: &[u8]) -> Option<NodeInfoOf<T>> {
+			ColdkeyNodeRegistrationV2::<T>::get(Self::canonical_node_id(node_id).ok()?)
+		}
+
+		fn node_count(node_type: NodeType) -> u32 {
+			NodeCountByType::<T>::get(node_type)
+		}
+
+		fn nodes_of_type(
+			node_type: NodeType,
+			start_after: Option<&[u8]>,
+			limit: u32,
+		) -> Vec<NodeInfoOf<T>> {
+			let keys = match start_after.map(Self::canonical_node_id) {
+				Some(Ok(after)) => NodesByType::<T>::iter_key_prefix_from(
+					node_type,
+					NodesByType::<T>::hashed_key_for(node_type, after),
+				),
+				Some(Err(_)) => return Vec::new(),
+				None => NodesByType::<T>::iter_key_prefix(node_type),
+			};
+			keys.take(limit as usize).filter_map(ColdkeyNodeRegistrationV2::<T>::get).collect()
+		}
+	}
+}

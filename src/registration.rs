@@ -1,0 +1,305 @@
+//! Registration, unregistration and owner swap: the registry's writes, kept consistent.
+//!
+//! Every path that adds or removes a node goes through [`Pallet::insert_node`] and
+//! [`Pallet::remove_node`], which update the registry, the owner index, the identity, the
+//! per-type index and count together.
+
+use crate::{
+	challenge::{self, ChallengeContext, ChallengeError},
+	pallet::*,
+	peer_id::Ed25519PeerId,
+	types::*,
+	CreditsError, CreditsPayment, NodeEligibility, OnNodeUnregistered,
+};
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	traits::{fungible::Mutate, tokens::Preservation},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::Saturating;
+use sp_staking::StakingInterface;
+
+/// The parameters of `register_node_with_coldkey`, after the owner's consent was checked.
+pub struct RegistrationRequest<T: Config> {
+	/// The node's type.
+	pub node_type: NodeType,
+	/// The node id in either form.
+	pub node_id: NodeIdParam,
+	/// Pay the fee in credits.
+	pub pay_in_credits: bool,
+	/// The owner (the signer).
+	pub owner: T::AccountId,
+	/// The key type (always Ed25519).
+	pub main_key_type: Libp2pKeyType,
+	/// The node's public key.
+	pub main_public_key: PublicKeyParam,
+	/// The node key's signature over `challenge_bytes`.
+	pub main_sig: SignatureParam,
+	/// The encoded challenge.
+	pub challenge_bytes: ChallengeBytes<T>,
+	/// The raw PeerId.
+	pub node_id_hex: NodeIdParam,
+}
+
+impl<T: Config> From<ChallengeError> for Error<T> {
+	fn from(error: ChallengeError) -> Self {
+		match error {
+			ChallengeError::Malformed => Error::<T>::InvalidChallenge,
+			ChallengeError::WrongDomain => Error::<T>::InvalidChallengeDomain,
+			ChallengeError::GenesisMismatch => Error::<T>::GenesisMismatch,
+			ChallengeError::AccountMismatch => Error::<T>::InvalidAccountId,
+			ChallengeError::NodeMismatch => Error::<T>::ChallengeMismatch,
+			ChallengeError::FromTheFuture => Error::<T>::ChallengeFromFuture,
+			ChallengeError::Expired => Error::<T>::ChallengeExpired,
+			ChallengeError::LifetimeTooLong => Error::<T>::ChallengeLifetimeTooLong,
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// `register_node_with_coldkey` after the consent check: every check, then the writes.
+	pub(crate) fn do_register(request: RegistrationRequest<T>) -> DispatchResult {
+		let RegistrationRequest {
+			node_type,
+			node_id,
+			pay_in_credits,
+			owner,
+			main_key_type,
+			main_public_key,
+			main_sig,
+			challenge_bytes,
+			node_id_hex,
+		} = request;
+		let Libp2pKeyType::Ed25519 = main_key_type;
+		let now = frame_system::Pallet::<T>::block_number();
+
+		// Identity: `node_id_hex` is an Ed25519 PeerId carrying `main_public_key`, and `node_id`
+		// names the same PeerId.
+		let peer = Ed25519PeerId::from_raw(&node_id_hex).ok_or(Error::<T>::InvalidNodeId)?;
+		let public_key: [u8; 32] =
+			main_public_key.as_slice().try_into().map_err(|_| Error::<T>::PublicKeyMismatch)?;
+		ensure!(peer.public_key() == &public_key, Error::<T>::PublicKeyMismatch);
+		let claimed = Ed25519PeerId::parse(&node_id).ok_or(Error::<T>::InvalidNodeId)?;
+		ensure!(claimed == peer, Error::<T>::NodeIdMismatch);
+		let node_id = peer.to_node_id();
+
+		// The challenge: strictly decoded, bound to this chain, owner, node and time, unused.
+		let decoded =
+			challenge::decode_challenge::<T::AccountId, BlockNumberFor<T>>(&challenge_bytes)
+				.map_err(Error::<T>::from)?;
+		challenge::check_challenge(
+			&decoded,
+			&ChallengeContext {
+				genesis_hash: Self::genesis_hash(),
+				owner: &owner,
+				node_id_hash: sp_core::H256(sp_io::hashing::blake2_256(&peer.to_raw())),
+				now,
+				max_lifetime: T::MaxChallengeLifetime::get(),
+			},
+		)
+		.map_err(Error::<T>::from)?;
+		let challenge_hash = challenge::challenge_hash(&challenge_bytes);
+		ensure!(!UsedChallenges::<T>::contains_key(challenge_hash), Error::<T>::ChallengeReused);
+
+		// The node key signed exactly these bytes.
+		let signature: [u8; 64] =
+			main_sig.as_slice().try_into().map_err(|_| Error::<T>::InvalidSignatureLength)?;
+		ensure!(
+			challenge::verify_signature(&public_key, &signature, &challenge_bytes),
+			Error::<T>::InvalidSignature
+		);
+
+		// Policy.
+		ensure!(!DisabledNodeTypes::<T>::get(node_type), Error::<T>::NodeTypeDisabled);
+		Self::ensure_may_own(&owner, node_type, now)?;
+		Self::ensure_node_free(&node_id, now)?;
+
+		// Fee, charged last among the checks: nothing is written before it succeeds.
+		if FeeChargingEnabled::<T>::get() {
+			Self::charge_fee(&owner, node_type, pay_in_credits, now)?;
+		}
+
+		UsedChallenges::<T>::insert(challenge_hash, decoded.expires_at);
+		Self::schedule_expiry(decoded.expires_at, Expiring::Challenge(challenge_hash));
+		Self::insert_node(node_id, node_type, owner, &peer, now);
+		Ok(())
+	}
+
+	/// `force_register_coldkey_node` after the origin check.
+	pub(crate) fn do_force_register(
+		owner: T::AccountId,
+		node_type: NodeType,
+		node_id: &[u8],
+	) -> DispatchResult {
+		let peer = Ed25519PeerId::parse(node_id).ok_or(Error::<T>::InvalidNodeId)?;
+		let node_id = peer.to_node_id();
+		ensure!(!BannedAccounts::<T>::get(&owner), Error::<T>::AccountBanned);
+		ensure!(!OwnerToNode::<T>::contains_key(&owner), Error::<T>::OwnerAlreadyRegistered);
+		ensure!(
+			!ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),
+			Error::<T>::NodeAlreadyRegistered
+		);
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::insert_node(node_id, node_type, owner, &peer, now);
+		Ok(())
+	}
+
+	/// Checks that `owner` may own a node of `node_type` now: not banned, eligible, owning no
+	/// node, not cooling down, and staked enough for a validator.
+	fn ensure_may_own(
+		owner: &T::AccountId,
+		node_type: NodeType,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
+		ensure!(!BannedAccounts::<T>::get(owner), Error::<T>::AccountBanned);
+		ensure!(T::Eligibility::is_eligible(owner, node_type), Error::<T>::NotEligible);
+		ensure!(!OwnerToNode::<T>::contains_key(owner), Error::<T>::OwnerAlreadyRegistered);
+		if let Some(at) = OwnerLastDeregisteredAt::<T>::get(owner) {
+			ensure!(Self::cooldown_over(at, now), Error::<T>::NodeCooldownPeriodNotExpired);
+		}
+		if node_type == NodeType::Validator {
+			let stake = T::Staking::active_stake(owner).unwrap_or_default();
+			ensure!(stake >= T::MinerStakeThreshold::get(), Error::<T>::InsufficientStake);
+		}
+		Ok(())
+	}
+
+	/// Checks that `node_id` is not registered and not cooling down.
+	fn ensure_node_free(node_id: &NodeId, now: BlockNumberFor<T>) -> DispatchResult {
+		ensure!(
+			!ColdkeyNodeRegistrationV2::<T>::contains_key(node_id),
+			Error::<T>::NodeAlreadyRegistered
+		);
+		if let Some(at) = NodeLastDeregisteredAt::<T>::get(node_id) {
+			ensure!(Self::cooldown_over(at, now), Error::<T>::NodeCooldownPeriodNotExpired);
+		}
+		Ok(())
+	}
+
+	/// Whether a cooldown anchored at `at` is over at `now`.
+	pub(crate) fn cooldown_over(at: BlockNumberFor<T>, now: BlockNumberFor<T>) -> bool {
+		now >= at.saturating_add(T::NodeCooldownPeriod::get())
+	}
+
+	/// Takes the current fee of `node_type` from `owner` and raises the type's fee.
+	fn charge_fee(
+		owner: &T::AccountId,
+		node_type: NodeType,
+		pay_in_credits: bool,
+		now: BlockNumberFor<T>,
+	) -> DispatchResult {
+		let amount = Self::fee_now(node_type);
+		if pay_in_credits {
+			T::Credits::pay(owner, amount).map_err(|error| match error {
+				CreditsError::Unsupported => Error::<T>::CreditsNotSupported,
+				CreditsError::Insufficient => Error::<T>::InsufficientCreditsForFee,
+			})?;
+		} else {
+			T::Currency::transfer(owner, &Self::account_id(), amount, Preservation::Preserve)
+				.map_err(|_| Error::<T>::InsufficientBalanceForFee)?;
+		}
+		Self::raise_fee_after_registration(node_type, amount, now);
+		Self::deposit_event(Event::RegistrationFeePaid {
+			owner: owner.clone(),
+			node_type,
+			amount,
+			in_credits: pay_in_credits,
+		});
+		Ok(())
+	}
+
+	/// Adds a node to the registry and every index.
+	pub(crate) fn insert_node(
+		node_id: NodeId,
+		node_type: NodeType,
+		owner: T::AccountId,
+		peer: &Ed25519PeerId,
+		now: BlockNumberFor<T>,
+	) {
+		let info = ColdkeyNodeInfoLite {
+			node_id: node_id.clone(),
+			node_type,
+			status: Status::Online,
+			registered_at: now,
+			owner: owner.clone(),
+		};
+		ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
+		OwnerToNode::<T>::insert(&owner, OwnerNodes::truncate_from(alloc::vec![node_id.clone()]));
+		Libp2pMainIdentity::<T>::insert(
+			&node_id,
+			(Libp2pKeyType::Ed25519, PublicKeyParam::truncate_from(peer.public_key().to_vec())),
+		);
+		NodesByType::<T>::insert(node_type, &node_id, ());
+		NodeCountByType::<T>::mutate(node_type, |count| *count = count.saturating_add(1));
+		Self::deposit_event(Event::MainNodeRegistered { node_id, owner, node_type });
+	}
+
+	/// Unregisters a node: an online storage miner is degraded, anything else removed.
+	pub(crate) fn degrade_or_remove(info: NodeInfoOf<T>, reason: UnregisterReason) {
+		if info.node_type == NodeType::StorageMiner && info.status == Status::Online {
+			let node_id = info.node_id.clone();
+			ColdkeyNodeRegistrationV2::<T>::insert(
+				&node_id,
+				ColdkeyNodeInfoLite { status: Status::Degraded, ..info },
+			);
+			Self::deposit_event(Event::NodeStatusUpdated { node_id, status: Status::Degraded });
+		} else {
+			Self::remove_node(info, reason);
+		}
+	}
+
+	/// Removes a node from the registry and every index, and starts the node's and the owner's
+	/// cooldown.
+	pub(crate) fn remove_node(info: NodeInfoOf<T>, reason: UnregisterReason) {
+		let now = frame_system::Pallet::<T>::block_number();
+		let ColdkeyNodeInfoLite { node_id, node_type, owner, .. } = info;
+		ColdkeyNodeRegistrationV2::<T>::remove(&node_id);
+		OwnerToNode::<T>::remove(&owner);
+		Libp2pMainIdentity::<T>::remove(&node_id);
+		NodesByType::<T>::remove(node_type, &node_id);
+		NodeCountByType::<T>::mutate(node_type, |count| *count = count.saturating_sub(1));
+		TemporaryDeregistrationReports::<T>::remove(&owner);
+		ReportSubmissionCount::<T>::remove(&owner);
+
+		let cooldown_end = now.saturating_add(T::NodeCooldownPeriod::get());
+		NodeLastDeregisteredAt::<T>::insert(&node_id, now);
+		Self::schedule_expiry(cooldown_end, Expiring::NodeCooldown(node_id.clone()));
+		OwnerLastDeregisteredAt::<T>::insert(&owner, now);
+		Self::schedule_expiry(cooldown_end, Expiring::OwnerCooldown(owner.clone()));
+
+		T::OnNodeUnregistered::on_node_unregistered(&node_id, &owner, node_type);
+		Self::deposit_event(Event::NodeUnregistered { node_id, owner, reason });
+	}
+
+	/// `swap_node_owner` after the origin check.
+	pub(crate) fn do_swap_owner(
+		who: T::AccountId,
+		node_id: &[u8],
+		new_owner: T::AccountId,
+	) -> DispatchResult {
+		let node_id = Self::canonical_node_id(node_id)?;
+		let mut info =
+			ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+		ensure!(info.owner == who, Error::<T>::NotNodeOwner);
+		ensure!(new_owner != who, Error::<T>::SameOwner);
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::ensure_may_own(&new_owner, info.node_type, now)?;
+
+		OwnerToNode::<T>::remove(&who);
+		OwnerToNode::<T>::insert(
+			&new_owner,
+			OwnerNodes::truncate_from(alloc::vec![node_id.clone()]),
+		);
+		if let Some(reports) = TemporaryDeregistrationReports::<T>::take(&who) {
+			TemporaryDeregistrationReports::<T>::insert(&new_owner, reports);
+		}
+		if let Some(window) = ReportSubmissionCount::<T>::take(&who) {
+			ReportSubmissionCount::<T>::insert(&new_owner, window);
+		}
+		info.owner = new_owner.clone();
+		ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
+		Self::deposit_event(Event::NodeOwnerSwapped { node_id, old_owner: who, new_owner });
+		Ok(())
+	}
+}

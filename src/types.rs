@@ -1,0 +1,299 @@
+//! Types stored by the pallet or exchanged with its clients.
+//!
+//! The variant and field order of every type here is its SCALE encoding, and several of them are
+//! part of the compatibility contract with existing clients: do not reorder.
+
+use crate::Config;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::fungible::Inspect, BoundedVec};
+use frame_system::pallet_prelude::BlockNumberFor;
+use scale_info::TypeInfo;
+use sp_core::{ConstU32, H256};
+
+/// The domain tag that opens every registration challenge: `HIPPIUS::REGISTER::v1`, zero-padded
+/// to 24 bytes.
+pub const REGISTER_DOMAIN: [u8; 24] = *b"HIPPIUS::REGISTER::v1\0\0\0";
+
+/// Length of an Ed25519 public key.
+pub const ED25519_PUBLIC_KEY_LEN: u32 = 32;
+/// Length of an Ed25519 signature.
+pub const ED25519_SIGNATURE_LEN: u32 = 64;
+/// Length of the raw binary libp2p PeerId of an Ed25519 key.
+pub const RAW_PEER_ID_LEN: u32 = 38;
+/// Longest base58btc text of an Ed25519 PeerId (in practice always 52 characters).
+pub const BASE58_PEER_ID_MAX_LEN: u32 = 53;
+/// Longest `node_id` a call accepts: the base58 text form is the longer of the two forms.
+pub const MAX_NODE_ID_PARAM_LEN: u32 = 64;
+
+/// The balance type of the pallet's currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// A node id as stored: the canonical base58btc text of the node's PeerId.
+pub type NodeId = BoundedVec<u8, ConstU32<BASE58_PEER_ID_MAX_LEN>>;
+
+/// A node id as a call receives it: base58 text or raw PeerId bytes, not yet checked.
+pub type NodeIdParam = BoundedVec<u8, ConstU32<MAX_NODE_ID_PARAM_LEN>>;
+
+/// An Ed25519 public key as a call receives it (checked to be exactly 32 bytes).
+pub type PublicKeyParam = BoundedVec<u8, ConstU32<ED25519_PUBLIC_KEY_LEN>>;
+
+/// An Ed25519 signature as a call receives it (checked to be exactly 64 bytes).
+pub type SignatureParam = BoundedVec<u8, ConstU32<ED25519_SIGNATURE_LEN>>;
+
+/// The node ids of an owner (`OwnerToNode`): at most one, its main node. A list on the wire,
+/// as in the reference, so clients decode it unchanged.
+pub type OwnerNodes = BoundedVec<NodeId, ConstU32<1>>;
+
+/// The registry record of a node.
+pub type NodeInfoOf<T> =
+	ColdkeyNodeInfoLite<NodeId, <T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+/// The registration challenge for the runtime's account and block number types.
+pub type RegisterChallengeOf<T> =
+	RegisterChallenge<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+/// The kind of service a node offers.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum NodeType {
+	/// A chain validator; must hold the minimum active stake.
+	Validator,
+	/// A storage miner; unregistering first degrades it.
+	StorageMiner,
+	/// An S3-compatible storage gateway.
+	StorageS3,
+	/// A compute miner.
+	ComputeMiner,
+	/// A GPU miner.
+	GpuMiner,
+}
+
+impl NodeType {
+	/// Every node type, in encoding order.
+	pub const ALL: [NodeType; 5] = [
+		NodeType::Validator,
+		NodeType::StorageMiner,
+		NodeType::StorageS3,
+		NodeType::ComputeMiner,
+		NodeType::GpuMiner,
+	];
+}
+
+/// The health of a registered node.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum Status {
+	/// Registered and serving.
+	Online,
+	/// Unregistered once (storage miners only); the next unregistration removes it.
+	Degraded,
+	/// Defined for encoding compatibility; no call of this pallet sets it.
+	Offline,
+}
+
+/// The type of a libp2p identity key. Ed25519 is the only one accepted.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum Libp2pKeyType {
+	/// An Ed25519 key, whose PeerId embeds the public key.
+	Ed25519,
+}
+
+/// The registry record of a main node (`ColdkeyNodeRegistrationV2`).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct ColdkeyNodeInfoLite<NodeId, AccountId, BlockNumber> {
+	/// The node's PeerId as base58btc text (the registry key).
+	pub node_id: NodeId,
+	/// The kind of node.
+	pub node_type: NodeType,
+	/// Its health.
+	pub status: Status,
+	/// The block in which it was registered.
+	pub registered_at: BlockNumber,
+	/// The owner ("coldkey") account.
+	pub owner: AccountId,
+}
+
+/// What a node's libp2p key signs to prove control of the node.
+///
+/// Encoded with SCALE, fields in this order, without length prefixes: with 32-byte accounts it is
+/// 200 bytes when the block number is `u64` and 192 bytes when it is `u32`.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct RegisterChallenge<AccountId, BlockNumber> {
+	/// Always [`REGISTER_DOMAIN`].
+	pub domain: [u8; 24],
+	/// The chain's genesis hash (`frame_system::BlockHash(0)`).
+	pub genesis_hash: [u8; 32],
+	/// The owner the node is registered to.
+	pub account: AccountId,
+	/// `blake2_256` of the raw 38-byte PeerId.
+	pub node_id_hash: H256,
+	/// Legacy field, not checked (clients send `blake2_256` of the empty string).
+	pub ipfs_peer_id_hash: H256,
+	/// The block the client read when it built the challenge.
+	pub block_number: BlockNumber,
+	/// Client-chosen randomness, so two challenges never hash alike.
+	pub nonce: [u8; 32],
+	/// The last block in which the challenge is accepted.
+	pub expires_at: BlockNumber,
+}
+
+/// The fields a client needs to build a challenge (see the `challenge_fields` view function).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct ChallengeFields<BlockNumber> {
+	/// The value to put in `domain`.
+	pub domain: [u8; 24],
+	/// The value to put in `genesis_hash`.
+	pub genesis_hash: [u8; 32],
+	/// The current block: the newest acceptable `block_number`.
+	pub current_block: BlockNumber,
+	/// The latest `expires_at` the chain accepts for a challenge submitted in the current block.
+	pub latest_expires_at: BlockNumber,
+}
+
+/// A reporter's deregistration reports in one consensus round
+/// (`TemporaryDeregistrationReports`).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+#[scale_info(skip_type_params(MaxReports))]
+pub struct ReporterRound<MaxReports: frame_support::traits::Get<u32>> {
+	/// The consensus round these reports belong to; reports of an older round count as none.
+	pub round: u32,
+	/// The nodes reported in that round, each once.
+	pub node_ids: BoundedVec<NodeId, MaxReports>,
+}
+
+/// A reporter's submissions in one rate-limit window (`ReportSubmissionCount`).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct SubmissionWindow {
+	/// The window index (block number divided by the report-counter clear interval); counts of
+	/// an older window count as zero.
+	pub window: u32,
+	/// Report calls accepted from this reporter in that window.
+	pub count: u32,
+}
+
+/// A node reported in the current consensus round, with its vote count.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct NodeVotes {
+	/// The reported node.
+	pub node_id: NodeId,
+	/// Distinct validators that reported it this round.
+	pub votes: u32,
+}
+
+/// The nodes reported in one consensus round (`ReportedNodes`).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+#[scale_info(skip_type_params(MaxNodes))]
+pub struct RoundReports<MaxNodes: frame_support::traits::Get<u32>> {
+	/// The consensus round.
+	pub round: u32,
+	/// The reported nodes and their votes.
+	pub nodes: BoundedVec<NodeVotes, MaxNodes>,
+}
+
+/// Something that stops mattering at a known block and is then removed by `on_initialize`.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub enum Expiring<AccountId> {
+	/// A used challenge hash (`UsedChallenges`), once its challenge can no longer be accepted.
+	Challenge(H256),
+	/// A node's cooldown anchor (`NodeLastDeregisteredAt`), once the cooldown is over.
+	NodeCooldown(NodeId),
+	/// An owner's cooldown anchor (`OwnerLastDeregisteredAt`), once the cooldown is over.
+	OwnerCooldown(AccountId),
+}
+
+/// Why a node left the registry (or was degraded).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum UnregisterReason {
+	/// The owner unregistered it.
+	Owner,
+	/// The force origin unregistered it.
+	Forced,
+	/// Validators reached deregistration consensus.
+	Consensus,
+}
+
+/// The longest `challenge_bytes` a call accepts: the encoded challenge plus 64 bytes, so that a
+/// challenge with trailing bytes reaches the pallet and gets its own error (`InvalidChallenge`).
+pub struct ChallengeLen<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> frame_support::traits::Get<u32> for ChallengeLen<T> {
+	fn get() -> u32 {
+		(RegisterChallengeOf::<T>::max_encoded_len() as u32).saturating_add(64)
+	}
+}
+
+/// `challenge_bytes` as a call receives it.
+pub type ChallengeBytes<T> = BoundedVec<u8, ChallengeLen<T>>;

@@ -1,0 +1,465 @@
+//! The mock runtime shared by the integration tests (`tests/`) and the benchmark test suite
+//! (`src/benchmarking.rs`): real pallet-balances and pallet-staking, 32-byte accounts and `u64`
+//! block numbers as on the reference chain.
+
+#![allow(dead_code)]
+
+use codec::Encode;
+use frame_election_provider_support::NoElection;
+use frame_support::{
+	assert_ok, derive_impl, parameter_types,
+	traits::{ConstU128, ConstU32, Hooks, SortedMembers},
+	weights::Weight,
+	PalletId,
+};
+use frame_system::{EnsureRoot, EnsureSignedBy};
+use pallet_registration::{
+	self as registration, peer_id::Ed25519PeerId, CreditsError, NodeType, RegisterChallenge,
+	REGISTER_DOMAIN,
+};
+use sp_core::{ed25519, Pair, H256};
+use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, DispatchResult, Perbill};
+use std::cell::RefCell;
+
+/// Account ids of the mock: 32 bytes, as on the reference chain.
+pub type AccountId = AccountId32;
+/// Balances of the mock.
+pub type Balance = u128;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Timestamp: pallet_timestamp,
+		Balances: pallet_balances,
+		Staking: pallet_staking,
+		Registration: registration,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type ExistentialDeposit = ConstU128<1>;
+	type AccountStore = System;
+}
+
+#[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
+impl pallet_timestamp::Config for Test {}
+
+type NoElectionOf = NoElection<(AccountId, u64, Staking, ConstU32<16>, ConstU32<16>)>;
+
+#[derive_impl(pallet_staking::config_preludes::TestDefaultConfig)]
+impl pallet_staking::Config for Test {
+	type OldCurrency = Balances;
+	type Currency = Balances;
+	type UnixTime = Timestamp;
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type EraPayout = ();
+	type ElectionProvider = NoElectionOf;
+	type GenesisElectionProvider = NoElectionOf;
+	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
+	type TargetList = pallet_staking::UseValidatorsMap<Self>;
+}
+
+/// The mock's minimum validator stake.
+pub const STAKE_THRESHOLD: Balance = 1_000;
+/// Cooldown after a removal.
+pub const COOLDOWN: u64 = 20;
+/// Length of a deregistration round.
+pub const CONSENSUS_PERIOD: u64 = 10;
+/// Length of the report rate-limit window.
+pub const REPORT_WINDOW: u64 = 50;
+/// Report calls per window.
+pub const MAX_REPORT_CALLS: u32 = 3;
+/// Blocks after which an unused fee halves.
+pub const BLOCKS_PER_DAY: u64 = 100;
+/// Longest challenge lifetime.
+pub const MAX_LIFETIME: u64 = 100;
+/// Fee floor.
+pub const MIN_FEE: Balance = 10;
+/// Fee cap.
+pub const MAX_FEE: Balance = 10_000;
+/// Initial fee of validators (other types: [`INITIAL_FEE`]).
+pub const INITIAL_VALIDATOR_FEE: Balance = 500;
+/// Initial fee of the other node types.
+pub const INITIAL_FEE: Balance = 100;
+/// The account holding fee authority (besides root).
+pub const FEE_AUTHORITY: AccountId = AccountId32::new([0xfe; 32]);
+
+parameter_types! {
+	pub const RegistrationPalletId: PalletId = PalletId(*b"py/nodrg");
+	pub const ConsensusShare: Perbill = Perbill::from_percent(50);
+	/// Test-adjustable hook budget.
+	pub static HookBudget: Weight = Weight::from_parts(2_000_000_000_000, 10 * 1024 * 1024);
+	/// Accounts the eligibility check refuses.
+	pub static Ineligible: Vec<AccountId> = Vec::new();
+	/// (proxy, validator) pairs the reporter resolver maps.
+	pub static ReporterProxies: Vec<(AccountId, AccountId)> = Vec::new();
+	/// Credits per account; `None` means the runtime has no credits system.
+	pub static Credits: Option<Vec<(AccountId, Balance)>> = None;
+}
+
+thread_local! {
+	/// Calls of the unregistration hook: (node id, owner, type).
+	pub static UNREGISTERED: RefCell<Vec<(Vec<u8>, AccountId, NodeType)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Fee authority members.
+pub struct FeeAuthorities;
+impl SortedMembers<AccountId> for FeeAuthorities {
+	fn sorted_members() -> Vec<AccountId> {
+		vec![FEE_AUTHORITY]
+	}
+}
+
+/// Eligibility refusing the accounts in [`Ineligible`].
+pub struct MockEligibility;
+impl registration::NodeEligibility<AccountId> for MockEligibility {
+	fn is_eligible(owner: &AccountId, _: NodeType) -> bool {
+		!Ineligible::get().contains(owner)
+	}
+}
+
+/// Records every unregistration.
+pub struct RecordUnregistered;
+impl registration::OnNodeUnregistered<AccountId> for RecordUnregistered {
+	fn on_node_unregistered(node_id: &[u8], owner: &AccountId, node_type: NodeType) {
+		UNREGISTERED.with(|u| u.borrow_mut().push((node_id.to_vec(), owner.clone(), node_type)));
+	}
+}
+
+/// Resolves proxies listed in [`ReporterProxies`].
+pub struct MockResolver;
+impl registration::ResolveReporter<AccountId> for MockResolver {
+	fn resolve(who: AccountId) -> AccountId {
+		ReporterProxies::get()
+			.into_iter()
+			.find(|(proxy, _)| *proxy == who)
+			.map(|(_, validator)| validator)
+			.unwrap_or(who)
+	}
+}
+
+/// Credits kept in [`Credits`].
+pub struct MockCredits;
+impl registration::CreditsPayment<AccountId, Balance> for MockCredits {
+	fn pay(who: &AccountId, amount: Balance) -> Result<(), CreditsError> {
+		let Some(mut credits) = Credits::get() else { return Err(CreditsError::Unsupported) };
+		let entry = credits.iter_mut().find(|(account, _)| account == who);
+		match entry {
+			Some((_, balance)) if *balance >= amount => *balance -= amount,
+			_ => return Err(CreditsError::Insufficient),
+		}
+		Credits::set(Some(credits));
+		Ok(())
+	}
+}
+
+/// Initial fees: validators pay more.
+pub struct MockInitialFee;
+impl registration::InitialNodeTypeFee<Balance> for MockInitialFee {
+	fn initial_fee(node_type: NodeType) -> Balance {
+		match node_type {
+			NodeType::Validator => INITIAL_VALIDATOR_FEE,
+			_ => INITIAL_FEE,
+		}
+	}
+}
+
+impl registration::Config for Test {
+	type Currency = Balances;
+	type Staking = Staking;
+	type ForceOrigin = EnsureRoot<AccountId>;
+	type FeeOrigin = frame_support::traits::EitherOfDiverse<
+		EnsureRoot<AccountId>,
+		EnsureSignedBy<FeeAuthorities, AccountId>,
+	>;
+	type Eligibility = MockEligibility;
+	type OnNodeUnregistered = RecordUnregistered;
+	type ReporterResolver = MockResolver;
+	type Credits = MockCredits;
+	type InitialNodeTypeFee = MockInitialFee;
+	type PalletId = RegistrationPalletId;
+	type NodeCooldownPeriod = frame_support::traits::ConstU64<COOLDOWN>;
+	type MaxDeregRequestsPerPeriod = ConstU32<MAX_REPORT_CALLS>;
+	type ReportCounterClearInterval = frame_support::traits::ConstU64<REPORT_WINDOW>;
+	type ConsensusThreshold = ConstU32<2>;
+	type ConsensusShare = ConsensusShare;
+	type ConsensusPeriod = frame_support::traits::ConstU64<CONSENSUS_PERIOD>;
+	type BlocksPerDay = frame_support::traits::ConstU64<BLOCKS_PER_DAY>;
+	type MinerStakeThreshold = ConstU128<STAKE_THRESHOLD>;
+	type MinNodeTypeFee = ConstU128<MIN_FEE>;
+	type MaxNodeTypeFee = ConstU128<MAX_FEE>;
+	type MaxChallengeLifetime = frame_support::traits::ConstU64<MAX_LIFETIME>;
+	type MaxWhitelistedValidators = ConstU32<8>;
+	type MaxNodesPerReport = ConstU32<4>;
+	type MaxReportsPerRound = ConstU32<6>;
+	type MaxReportedNodesPerRound = ConstU32<8>;
+	type HookWeightBudget = HookBudget;
+	type WeightInfo = ();
+}
+
+/// A well-known account: `[n; 32]`.
+pub fn account(n: u8) -> AccountId {
+	AccountId32::new([n; 32])
+}
+
+/// Starting balance of every funded account.
+pub const FUNDS: Balance = 1_000_000;
+
+/// A node's libp2p Ed25519 key.
+#[derive(Clone)]
+pub struct NodeKey {
+	/// The key pair.
+	pub pair: ed25519::Pair,
+}
+
+impl NodeKey {
+	/// The key made from seed `[n; 32]`.
+	pub fn new(n: u8) -> Self {
+		Self { pair: ed25519::Pair::from_seed(&[n; 32]) }
+	}
+	/// The public key.
+	pub fn public(&self) -> [u8; 32] {
+		self.pair.public().0
+	}
+	/// Its PeerId.
+	pub fn peer(&self) -> Ed25519PeerId {
+		Ed25519PeerId::from_public_key(self.public())
+	}
+	/// The raw 38-byte PeerId.
+	pub fn raw(&self) -> Vec<u8> {
+		self.peer().to_raw().to_vec()
+	}
+	/// The base58 PeerId text.
+	pub fn base58(&self) -> Vec<u8> {
+		self.peer().to_node_id().to_vec()
+	}
+	/// Signs `message`.
+	pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+		self.pair.sign(message).0.to_vec()
+	}
+}
+
+/// A challenge for `owner` and `key`, built in block `block_number`, valid to `expires_at`.
+pub fn challenge(
+	owner: &AccountId,
+	key: &NodeKey,
+	block_number: u64,
+	expires_at: u64,
+	nonce: u8,
+) -> RegisterChallenge<AccountId, u64> {
+	RegisterChallenge {
+		domain: REGISTER_DOMAIN,
+		genesis_hash: Registration::genesis_hash(),
+		account: owner.clone(),
+		node_id_hash: H256(sp_io::hashing::blake2_256(&key.raw())),
+		ipfs_peer_id_hash: H256(sp_io::hashing::blake2_256(b"")),
+		block_number,
+		nonce: [nonce; 32],
+		expires_at,
+	}
+}
+
+/// Every parameter of `register_node_with_coldkey`, ready to change one and submit.
+#[derive(Clone)]
+pub struct Registering {
+	/// Signer.
+	pub signer: AccountId,
+	/// `node_type`.
+	pub node_type: NodeType,
+	/// `node_id`.
+	pub node_id: Vec<u8>,
+	/// `pay_in_credits`.
+	pub pay_in_credits: bool,
+	/// `owner`.
+	pub owner: AccountId,
+	/// `main_public_key`.
+	pub public_key: Vec<u8>,
+	/// `main_sig`.
+	pub signature: Vec<u8>,
+	/// `challenge_bytes`.
+	pub challenge: Vec<u8>,
+	/// `node_id_hex`.
+	pub node_id_hex: Vec<u8>,
+}
+
+impl Registering {
+	/// A valid registration of `key` for `owner` in the current block (base58 node id).
+	pub fn new(owner: &AccountId, key: &NodeKey, node_type: NodeType) -> Self {
+		let now = System::block_number();
+		Self::with_challenge(owner, key, node_type, challenge(owner, key, now, now + 10, 0x42))
+	}
+
+	/// A registration signing `challenge` (any content) with `key`.
+	pub fn with_challenge(
+		owner: &AccountId,
+		key: &NodeKey,
+		node_type: NodeType,
+		challenge: RegisterChallenge<AccountId, u64>,
+	) -> Self {
+		Self::with_bytes(owner, key, node_type, challenge.encode())
+	}
+
+	/// A registration signing `bytes` with `key`.
+	pub fn with_bytes(
+		owner: &AccountId,
+		key: &NodeKey,
+		node_type: NodeType,
+		bytes: Vec<u8>,
+	) -> Self {
+		Self {
+			signer: owner.clone(),
+			node_type,
+			node_id: key.base58(),
+			pay_in_credits: false,
+			owner: owner.clone(),
+			public_key: key.public().to_vec(),
+			signature: key.sign(&bytes),
+			challenge: bytes,
+			node_id_hex: key.raw(),
+		}
+	}
+
+	/// The call's parameters.
+	pub fn call(&self) -> registration::Call<Test> {
+		registration::Call::register_node_with_coldkey {
+			node_type: self.node_type,
+			node_id: self.node_id.clone().try_into().expect("node id within bound"),
+			pay_in_credits: self.pay_in_credits,
+			owner: self.owner.clone(),
+			main_key_type: registration::Libp2pKeyType::Ed25519,
+			main_public_key: self.public_key.clone().try_into().expect("key within bound"),
+			main_sig: self.signature.clone().try_into().expect("signature within bound"),
+			challenge_bytes: self.challenge.clone().try_into().expect("challenge within bound"),
+			node_id_hex: self.node_id_hex.clone().try_into().expect("node id within bound"),
+		}
+	}
+
+	/// Submits it.
+	pub fn submit(&self) -> DispatchResult {
+		use frame_support::traits::UnfilteredDispatchable;
+		self.call()
+			.dispatch_bypass_filter(RuntimeOrigin::signed(self.signer.clone()))
+			.map(|_| ())
+			.map_err(|e| e.error)
+	}
+}
+
+/// Registers `key` for `owner` with a fresh valid challenge; panics on failure.
+pub fn register(owner: &AccountId, key: &NodeKey, node_type: NodeType) {
+	assert_ok!(Registering::new(owner, key, node_type).submit());
+}
+
+/// Bonds `amount` of `who`'s funds in pallet-staking.
+pub fn bond(who: &AccountId, amount: Balance) {
+	assert_ok!(Staking::bond(
+		RuntimeOrigin::signed(who.clone()),
+		amount,
+		pallet_staking::RewardDestination::Staked
+	));
+}
+
+/// Registers a validator node for `owner` after bonding enough stake.
+pub fn register_validator(owner: &AccountId, key: &NodeKey) {
+	bond(owner, STAKE_THRESHOLD);
+	register(owner, key, NodeType::Validator);
+}
+
+/// Runs blocks up to and including `n`, calling the pallet's `on_initialize` in each.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Registration::on_initialize(next);
+	}
+}
+
+/// The pallet's events since the last call, oldest first.
+pub fn registration_events() -> Vec<registration::Event<Test>> {
+	let events = System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Registration(event) => Some(event),
+			_ => None,
+		})
+		.collect();
+	System::reset_events();
+	events
+}
+
+/// Builds test externalities.
+pub struct ExtBuilder {
+	funded: Vec<AccountId>,
+	genesis: registration::GenesisConfig<Test>,
+}
+
+impl Default for ExtBuilder {
+	fn default() -> Self {
+		Self {
+			funded: (1..=40).map(account).chain([FEE_AUTHORITY]).collect(),
+			genesis: registration::GenesisConfig {
+				fee_charging_enabled: false,
+				deregistration_enabled: true,
+				..Default::default()
+			},
+		}
+	}
+}
+
+impl ExtBuilder {
+	/// Changes the pallet's genesis config.
+	pub fn genesis(mut self, f: impl FnOnce(&mut registration::GenesisConfig<Test>)) -> Self {
+		f(&mut self.genesis);
+		self
+	}
+
+	/// The externalities, at block 1.
+	pub fn build(self) -> sp_io::TestExternalities {
+		let storage = RuntimeGenesisConfig {
+			balances: pallet_balances::GenesisConfig {
+				balances: self.funded.iter().map(|a| (a.clone(), FUNDS)).collect(),
+				..Default::default()
+			},
+			registration: self.genesis,
+			..Default::default()
+		}
+		.build_storage()
+		.expect("mock genesis builds");
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.register_extension(sp_keystore::KeystoreExt::new(
+			sp_keystore::testing::MemoryKeystore::new(),
+		));
+		ext.execute_with(|| {
+			System::set_block_number(1);
+			HookBudget::set(Weight::from_parts(2_000_000_000_000, 10 * 1024 * 1024));
+			Ineligible::set(Vec::new());
+			ReporterProxies::set(Vec::new());
+			Credits::set(None);
+			UNREGISTERED.with(|u| u.borrow_mut().clear());
+		});
+		ext
+	}
+
+	/// Runs `test`, then checks every invariant of the pallet.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Registration::do_try_state().expect("invariants hold after the test");
+		});
+	}
+}
+
+/// Runs `test` on the default externalities and checks the invariants after it.
+pub fn new_test_ext(test: impl FnOnce()) {
+	ExtBuilder::default().build_and_execute(test)
+}
