@@ -35,7 +35,7 @@ where
 		if fee <= floor {
 			break;
 		}
-		fee = fee / two;
+		fee /= two;
 	}
 	fee.max(floor)
 }

@@ -34,27 +34,27 @@
 //!
 //! ```ignore
 //! let challenge = RegisterChallenge {
-//! 	domain: REGISTER_DOMAIN,
-//! 	genesis_hash,
-//! 	account: owner.clone(),
-//! 	node_id_hash: H256(blake2_256(&peer_id.to_raw())),
-//! 	ipfs_peer_id_hash: H256(blake2_256(b"")),
-//! 	block_number: now,
-//! 	nonce: random_bytes,
-//! 	expires_at: now + 10,
+//!     domain: REGISTER_DOMAIN,
+//!     genesis_hash,
+//!     account: owner.clone(),
+//!     node_id_hash: H256(blake2_256(&peer_id.to_raw())),
+//!     ipfs_peer_id_hash: H256(blake2_256(b"")),
+//!     block_number: now,
+//!     nonce: random_bytes,
+//!     expires_at: now + 10,
 //! };
 //! let bytes = challenge.encode();
 //! Registration::register_node_with_coldkey(
-//! 	RuntimeOrigin::signed(owner.clone()),
-//! 	NodeType::StorageMiner,
-//! 	peer_id.to_node_id().to_vec().try_into()?, // base58 text, or the raw bytes
-//! 	false,
-//! 	owner,
-//! 	Libp2pKeyType::Ed25519,
-//! 	public_key.to_vec().try_into()?,
-//! 	node_key.sign(&bytes).to_vec().try_into()?,
-//! 	bytes.try_into()?,
-//! 	peer_id.to_raw().to_vec().try_into()?,
+//!     RuntimeOrigin::signed(owner.clone()),
+//!     NodeType::StorageMiner,
+//!     peer_id.to_node_id().to_vec().try_into()?, // base58 text, or the raw bytes
+//!     false,
+//!     owner,
+//!     Libp2pKeyType::Ed25519,
+//!     public_key.to_vec().try_into()?,
+//!     node_key.sign(&bytes).to_vec().try_into()?,
+//!     bytes.try_into()?,
+//!     peer_id.to_raw().to_vec().try_into()?,
 //! )?;
 //! ```
 //!
@@ -103,6 +103,8 @@ pub use weights::WeightInfo;
 pub const STORAGE_VERSION: frame_support::traits::StorageVersion =
 	frame_support::traits::StorageVersion::new(1);
 
+// The contract fixes `register_node_with_coldkey`'s nine parameters.
+#[allow(clippy::too_many_arguments)]
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;

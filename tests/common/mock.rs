@@ -98,6 +98,8 @@ pub const FEE_AUTHORITY: AccountId = AccountId32::new([0xfe; 32]);
 parameter_types! {
 	pub const RegistrationPalletId: PalletId = PalletId(*b"py/nodrg");
 	pub const ConsensusShare: Perbill = Perbill::from_percent(50);
+	/// Test-adjustable consensus period (to show `integrity_test` refuses zero).
+	pub static ConsensusPeriodParam: u64 = CONSENSUS_PERIOD;
 	/// Test-adjustable hook budget.
 	pub static HookBudget: Weight = Weight::from_parts(2_000_000_000_000, 10 * 1024 * 1024);
 	/// Accounts the eligibility check refuses.
@@ -194,7 +196,7 @@ impl registration::Config for Test {
 	type ReportCounterClearInterval = frame_support::traits::ConstU64<REPORT_WINDOW>;
 	type ConsensusThreshold = ConstU32<2>;
 	type ConsensusShare = ConsensusShare;
-	type ConsensusPeriod = frame_support::traits::ConstU64<CONSENSUS_PERIOD>;
+	type ConsensusPeriod = ConsensusPeriodParam;
 	type BlocksPerDay = frame_support::traits::ConstU64<BLOCKS_PER_DAY>;
 	type MinerStakeThreshold = ConstU128<STAKE_THRESHOLD>;
 	type MinNodeTypeFee = ConstU128<MIN_FEE>;
@@ -442,6 +444,7 @@ impl ExtBuilder {
 		ext.execute_with(|| {
 			System::set_block_number(1);
 			HookBudget::set(Weight::from_parts(2_000_000_000_000, 10 * 1024 * 1024));
+			ConsensusPeriodParam::set(CONSENSUS_PERIOD);
 			Ineligible::set(Vec::new());
 			ReporterProxies::set(Vec::new());
 			Credits::set(None);

@@ -1,0 +1,341 @@
+//! Deregistration reports and their tally in `on_initialize`.
+
+mod common;
+
+use common::mock::*;
+use frame_support::{assert_noop, assert_ok, BoundedVec};
+use pallet_registration::{
+	ColdkeyNodeRegistrationV2, Error, Event, NodeId, NodeIdParam, NodeType, ReportSubmissionCount,
+	ReportedNodes, Status, TemporaryDeregistrationReports, UnregisterReason,
+};
+
+fn id(key: &NodeKey) -> NodeId {
+	NodeId::truncate_from(key.base58())
+}
+
+fn ids(keys: &[&NodeKey]) -> BoundedVec<NodeIdParam, frame_support::traits::ConstU32<4>> {
+	keys.iter().map(|k| NodeIdParam::truncate_from(k.raw())).collect::<Vec<_>>().try_into().unwrap()
+}
+
+fn report(who: u8, keys: &[&NodeKey]) -> sp_runtime::DispatchResult {
+	Registration::submit_deregistration_report(RuntimeOrigin::signed(account(who)), ids(keys))
+}
+
+/// Validators 1..=n (keys 1..=n) and a GPU miner owned by 20 (key 20).
+fn validators_and_target(n: u8) -> NodeKey {
+	for v in 1..=n {
+		register_validator(&account(v), &NodeKey::new(v));
+	}
+	let target = NodeKey::new(20);
+	register(&account(20), &target, NodeType::GpuMiner);
+	registration_events();
+	target
+}
+
+#[test]
+fn submit_deregistration_report_works() {
+	new_test_ext(|| {
+		let target = validators_and_target(2);
+		assert_ok!(report(1, &[&target]));
+		assert_eq!(
+			registration_events(),
+			vec![Event::DeregistrationReported {
+				reporter: account(1),
+				node_id: id(&target),
+				votes: 1
+			}]
+		);
+		assert_ok!(report(2, &[&target]));
+		let round = ReportedNodes::<Test>::get().expect("votes");
+		assert_eq!(round.nodes[0].votes, 2);
+		assert_eq!(ReportSubmissionCount::<Test>::get(account(1)).map(|s| s.count), Some(1));
+		assert_eq!(
+			TemporaryDeregistrationReports::<Test>::get(account(1))
+				.map(|r| r.node_ids.into_inner()),
+			Some(vec![id(&target)])
+		);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_through_a_resolved_proxy() {
+	new_test_ext(|| {
+		let target = validators_and_target(1);
+		ReporterProxies::set(vec![(account(30), account(1))]);
+		assert_ok!(report(30, &[&target]));
+		assert_eq!(
+			registration_events(),
+			vec![Event::DeregistrationReported {
+				reporter: account(1),
+				node_id: id(&target),
+				votes: 1
+			}]
+		);
+		// The proxy speaks for validator 1: the same validator cannot vote twice.
+		assert_noop!(report(1, &[&target]), Error::<Test>::AlreadyReported);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_deregistration_disabled() {
+	new_test_ext(|| {
+		let target = validators_and_target(1);
+		assert_ok!(Registration::set_deregistration_enabled(RuntimeOrigin::root(), false));
+		assert_noop!(report(1, &[&target]), Error::<Test>::DeregistrationDisabled);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_empty_report() {
+	new_test_ext(|| {
+		validators_and_target(1);
+		assert_noop!(report(1, &[]), Error::<Test>::EmptyReport);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_account_banned() {
+	new_test_ext(|| {
+		let target = validators_and_target(1);
+		assert_ok!(Registration::set_account_ban_status(RuntimeOrigin::root(), account(1), true));
+		assert_noop!(report(1, &[&target]), Error::<Test>::AccountBanned);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_account_not_registered() {
+	new_test_ext(|| {
+		let target = validators_and_target(1);
+		assert_noop!(report(9, &[&target]), Error::<Test>::AccountNotRegistered);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_not_a_validator() {
+	new_test_ext(|| {
+		let target = validators_and_target(1);
+		assert_noop!(report(20, &[&NodeKey::new(1)]), Error::<Test>::NotAValidator);
+		let _ = target;
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_node_not_whitelisted() {
+	new_test_ext(|| {
+		let target = validators_and_target(2);
+		assert_ok!(Registration::set_whitelisted_validators(
+			RuntimeOrigin::root(),
+			vec![account(2)].try_into().unwrap()
+		));
+		assert_noop!(report(1, &[&target]), Error::<Test>::NodeNotWhitelisted);
+		assert_ok!(report(2, &[&target]));
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_too_many_requests_exactly_at_the_limit() {
+	new_test_ext(|| {
+		validators_and_target(1);
+		let targets: Vec<NodeKey> = (21..=24).map(NodeKey::new).collect();
+		for (i, key) in targets.iter().enumerate() {
+			register(&account(21 + i as u8), key, NodeType::GpuMiner);
+		}
+		for key in targets.iter().take(MAX_REPORT_CALLS as usize) {
+			assert_ok!(report(1, &[key]));
+		}
+		assert_noop!(report(1, &[&targets[3]]), Error::<Test>::TooManyRequests);
+		// A new window restores the allowance.
+		run_to_block(REPORT_WINDOW);
+		assert_ok!(report(1, &[&targets[3]]));
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_node_not_registered() {
+	new_test_ext(|| {
+		validators_and_target(1);
+		assert_noop!(report(1, &[&NodeKey::new(33)]), Error::<Test>::NodeNotRegistered);
+		assert_noop!(
+			Registration::submit_deregistration_report(
+				RuntimeOrigin::signed(account(1)),
+				vec![NodeIdParam::truncate_from(b"junk".to_vec())].try_into().unwrap()
+			),
+			Error::<Test>::InvalidNodeId
+		);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_already_reported() {
+	new_test_ext(|| {
+		let target = validators_and_target(1);
+		assert_noop!(report(1, &[&target, &target]), Error::<Test>::AlreadyReported);
+		assert_ok!(report(1, &[&target]));
+		assert_noop!(report(1, &[&target]), Error::<Test>::AlreadyReported);
+		// Next round the validator may vote again.
+		run_to_block(CONSENSUS_PERIOD);
+		assert_ok!(report(1, &[&target]));
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_too_many_reports_in_round() {
+	new_test_ext(|| {
+		validators_and_target(1);
+		let keys: Vec<NodeKey> = (21..=27).map(NodeKey::new).collect();
+		for (i, key) in keys.iter().enumerate() {
+			register(&account(21 + i as u8), key, NodeType::GpuMiner);
+		}
+		// MaxReportsPerRound = 6 across calls: 4 + 2 fill it, a 7th does not fit.
+		assert_ok!(report(1, &[&keys[0], &keys[1], &keys[2], &keys[3]]));
+		assert_ok!(report(1, &[&keys[4], &keys[5]]));
+		assert_noop!(report(1, &[&keys[6]]), Error::<Test>::TooManyReportsInRound);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_too_many_reported_nodes() {
+	new_test_ext(|| {
+		validators_and_target(3);
+		let keys: Vec<NodeKey> = (21..=29).map(NodeKey::new).collect();
+		for (i, key) in keys.iter().enumerate() {
+			register(&account(21 + i as u8), key, NodeType::GpuMiner);
+		}
+		// MaxReportedNodesPerRound = 8 distinct nodes per round.
+		assert_ok!(report(1, &[&keys[0], &keys[1], &keys[2], &keys[3]]));
+		assert_ok!(report(2, &[&keys[4], &keys[5], &keys[6], &keys[7]]));
+		assert_noop!(report(3, &[&keys[8]]), Error::<Test>::TooManyReportedNodes);
+		// More votes for listed nodes still count.
+		assert_ok!(report(3, &[&keys[0]]));
+	});
+}
+
+#[test]
+fn consensus_removes_a_node_when_the_round_ends() {
+	new_test_ext(|| {
+		let target = validators_and_target(3);
+		// Threshold: max(2, ceil(50% of 3 validators)) = 2.
+		assert_eq!(Registration::required_votes(), 2);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
+		run_to_block(CONSENSUS_PERIOD - 1);
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		registration_events();
+		run_to_block(CONSENSUS_PERIOD);
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert_eq!(
+			registration_events(),
+			vec![
+				Event::DeregistrationConsensusReached { node_id: id(&target), votes: 2 },
+				Event::NodeUnregistered {
+					node_id: id(&target),
+					owner: account(20),
+					reason: UnregisterReason::Consensus
+				},
+			]
+		);
+		assert!(ReportedNodes::<Test>::get().is_none(), "votes cleared when tallied");
+	});
+}
+
+#[test]
+fn consensus_fails_below_the_threshold_and_votes_are_cleared() {
+	new_test_ext(|| {
+		let target = validators_and_target(3);
+		assert_ok!(report(1, &[&target]));
+		registration_events();
+		run_to_block(CONSENSUS_PERIOD);
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert_eq!(
+			registration_events(),
+			vec![Event::DeregistrationConsensusFailed {
+				node_id: id(&target),
+				votes: 1,
+				required: 2
+			}]
+		);
+		// Votes do not carry over into the next round.
+		assert_ok!(report(2, &[&target]));
+		run_to_block(2 * CONSENSUS_PERIOD);
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+	});
+}
+
+#[test]
+fn consensus_threshold_follows_the_share_of_validators() {
+	new_test_ext(|| {
+		let target = validators_and_target(5);
+		// ceil(50% of 5) = 3 > the fixed threshold of 2.
+		assert_eq!(Registration::required_votes(), 3);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
+		run_to_block(CONSENSUS_PERIOD);
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
+		assert_ok!(report(3, &[&target]));
+		run_to_block(2 * CONSENSUS_PERIOD);
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+	});
+}
+
+#[test]
+fn consensus_degrades_an_online_storage_miner() {
+	new_test_ext(|| {
+		validators_and_target(2);
+		let miner = NodeKey::new(21);
+		register(&account(21), &miner, NodeType::StorageMiner);
+		assert_ok!(report(1, &[&miner]));
+		assert_ok!(report(2, &[&miner]));
+		run_to_block(CONSENSUS_PERIOD);
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(id(&miner)).map(|i| i.status),
+			Some(Status::Degraded)
+		);
+	});
+}
+
+#[test]
+fn consensus_is_void_when_switched_off_during_the_round() {
+	new_test_ext(|| {
+		let target = validators_and_target(2);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
+		assert_ok!(Registration::set_deregistration_enabled(RuntimeOrigin::root(), false));
+		registration_events();
+		run_to_block(CONSENSUS_PERIOD);
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(registration_events().is_empty());
+		assert!(ReportedNodes::<Test>::get().is_none());
+	});
+}
+
+#[test]
+fn consensus_skips_a_node_that_left_during_the_round() {
+	new_test_ext(|| {
+		let target = validators_and_target(2);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(20)),
+			NodeIdParam::truncate_from(target.raw())
+		));
+		registration_events();
+		run_to_block(CONSENSUS_PERIOD);
+		assert!(registration_events().is_empty());
+	});
+}
+
+#[test]
+fn a_removed_validator_loses_its_report_state() {
+	new_test_ext(|| {
+		let target = validators_and_target(2);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(1)),
+			NodeIdParam::truncate_from(NodeKey::new(1).raw())
+		));
+		assert!(!TemporaryDeregistrationReports::<Test>::contains_key(account(1)));
+		assert!(!ReportSubmissionCount::<Test>::contains_key(account(1)));
+	});
+}

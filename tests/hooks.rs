@@ -1,0 +1,295 @@
+//! `on_initialize` (bounded, metered, resuming), `integrity_test`, `try_state`, the genesis
+//! config, the view functions and the read trait.
+
+mod common;
+
+use codec::Encode;
+use common::mock::*;
+use frame_support::{
+	assert_ok,
+	traits::{Hooks, StorageVersion},
+	weights::Weight,
+};
+use pallet_registration::{
+	ColdkeyNodeInfoLite, ColdkeyNodeRegistrationV2, CurrentNodeTypeFee, DisabledNodeTypes,
+	ExpiryQueueLen, NextExpiryToPrune, NodeId, NodeRegistry, NodeType, Status, UsedChallenges,
+	WeightInfo, WhitelistedValidators, REGISTER_DOMAIN,
+};
+
+fn item() -> Weight {
+	<() as WeightInfo>::prune_expired_item()
+}
+
+#[test]
+fn on_initialize_removes_used_challenges_only_after_expiry() {
+	new_test_ext(|| {
+		let (owner, key) = (account(1), NodeKey::new(1));
+		let registering = Registering::new(&owner, &key, NodeType::ComputeMiner); // expires at 11
+		assert_ok!(registering.submit());
+		let hash = sp_core::H256(sp_io::hashing::blake2_256(&registering.challenge));
+		run_to_block(11);
+		assert_eq!(
+			UsedChallenges::<Test>::get(hash),
+			Some(11),
+			"kept through its last valid block"
+		);
+		run_to_block(12);
+		assert_eq!(UsedChallenges::<Test>::get(hash), None);
+		assert!(!ExpiryQueueLen::<Test>::contains_key(11));
+		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(12));
+	});
+}
+
+#[test]
+fn on_initialize_prunes_within_the_budget_and_resumes_next_block() {
+	new_test_ext(|| {
+		// 30 registrations whose challenges all expire at block 11.
+		for i in 1..=30u8 {
+			register(&account(i), &NodeKey::new(i), NodeType::GpuMiner);
+		}
+		assert_eq!(UsedChallenges::<Test>::iter().count(), 30);
+		run_to_block(11);
+		// Room for the base, a full tally and ten items.
+		let base = <() as WeightInfo>::on_initialize_base();
+		HookBudget::set(base + item() * 10);
+		System::set_block_number(12);
+		let used = Registration::on_initialize(12);
+		assert!(used.all_lte(HookBudget::get()), "stays within its budget");
+		assert_eq!(used, base + item() * 10);
+		assert_eq!(UsedChallenges::<Test>::iter().count(), 20);
+		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(11), "resumes where it stopped");
+		run_to_block(14);
+		assert_eq!(UsedChallenges::<Test>::iter().count(), 0);
+		// The last item used the budget up; the empty bucket is passed next block.
+		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(12));
+		run_to_block(15);
+		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(15));
+	});
+}
+
+#[test]
+fn on_initialize_costs_the_same_whatever_the_registry_size() {
+	let weight_with = |nodes: u8| {
+		let mut weight = Weight::zero();
+		ExtBuilder::default().build_and_execute(|| {
+			for i in 1..=nodes {
+				assert_ok!(Registration::force_register_coldkey_node(
+					RuntimeOrigin::root(),
+					account(i),
+					NodeType::GpuMiner,
+					NodeKey::new(i).raw().try_into().unwrap()
+				));
+			}
+			run_to_block(5);
+			weight = Registration::on_initialize(6);
+		});
+		weight
+	};
+	assert_eq!(weight_with(1), weight_with(40));
+	// The base plus the cursor passing one block with nothing queued.
+	assert_eq!(
+		weight_with(1),
+		<() as WeightInfo>::on_initialize_base() + <() as WeightInfo>::prune_expired_block()
+	);
+}
+
+#[test]
+fn on_initialize_weighs_the_tally_at_a_round_boundary() {
+	new_test_ext(|| {
+		for v in 1..=2u8 {
+			register_validator(&account(v), &NodeKey::new(v));
+		}
+		let target = NodeKey::new(20);
+		register(&account(20), &target, NodeType::GpuMiner);
+		assert_ok!(Registration::submit_deregistration_report(
+			RuntimeOrigin::signed(account(1)),
+			vec![target.raw().try_into().unwrap()].try_into().unwrap()
+		));
+		run_to_block(CONSENSUS_PERIOD - 1);
+		NextExpiryToPrune::<Test>::put(CONSENSUS_PERIOD);
+		System::set_block_number(CONSENSUS_PERIOD);
+		let used = Registration::on_initialize(CONSENSUS_PERIOD);
+		assert_eq!(
+			used,
+			<() as WeightInfo>::on_initialize_base() + <() as WeightInfo>::tally_reports(1)
+		);
+	});
+}
+
+#[test]
+fn on_initialize_starts_its_cursor_at_the_current_block() {
+	new_test_ext(|| {
+		NextExpiryToPrune::<Test>::kill();
+		System::set_block_number(1_000_001);
+		let used = Registration::on_initialize(1_000_001);
+		assert_eq!(used, <() as WeightInfo>::on_initialize_base());
+		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(1_000_001));
+	});
+}
+
+#[test]
+fn integrity_test_accepts_the_mock() {
+	new_test_ext(Registration::integrity_test);
+}
+
+#[test]
+#[should_panic(expected = "HookWeightBudget must cover")]
+fn integrity_test_rejects_a_budget_below_a_full_tally() {
+	new_test_ext(|| {
+		HookBudget::set(<() as WeightInfo>::on_initialize_base());
+		Registration::integrity_test();
+	});
+}
+
+#[test]
+fn storage_version_in_code_is_written_at_genesis() {
+	new_test_ext(|| {
+		assert_eq!(StorageVersion::get::<Registration>(), pallet_registration::STORAGE_VERSION);
+		assert_eq!(pallet_registration::STORAGE_VERSION, StorageVersion::new(1));
+	});
+}
+
+#[test]
+fn genesis_config_builds_the_registry() {
+	let validator = NodeKey::new(1);
+	let miner = NodeKey::new(2);
+	ExtBuilder::default()
+		.genesis(|g| {
+			g.fee_charging_enabled = true;
+			g.initial_fees = vec![(NodeType::GpuMiner, 777)];
+			g.disabled_node_types = vec![NodeType::StorageS3];
+			g.banned_accounts = vec![account(9)];
+			g.whitelisted_validators = vec![account(1)];
+			g.nodes = vec![
+				(account(1), NodeType::Validator, validator.raw()),
+				(account(2), NodeType::StorageMiner, miner.base58()),
+			];
+		})
+		.build_and_execute(|| {
+			assert_eq!(CurrentNodeTypeFee::<Test>::get(NodeType::GpuMiner), Some(777));
+			assert!(DisabledNodeTypes::<Test>::get(NodeType::StorageS3));
+			assert!(pallet_registration::BannedAccounts::<Test>::get(account(9)));
+			assert_eq!(WhitelistedValidators::<Test>::get().into_inner(), vec![account(1)]);
+			assert_eq!(Registration::node_count(NodeType::Validator), 1);
+			let info = Registration::node(&validator.base58()).expect("pre-registered");
+			assert_eq!((info.owner, info.registered_at), (account(1), 0));
+			assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(NodeId::truncate_from(
+				miner.base58()
+			)));
+		});
+}
+
+#[test]
+#[should_panic(expected = "has more than one node")]
+fn genesis_config_refuses_two_nodes_for_one_owner() {
+	ExtBuilder::default()
+		.genesis(|g| {
+			g.nodes = vec![
+				(account(1), NodeType::GpuMiner, NodeKey::new(1).raw()),
+				(account(1), NodeType::GpuMiner, NodeKey::new(2).raw()),
+			];
+		})
+		.build();
+}
+
+#[test]
+fn view_functions_answer_clients() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::StorageS3);
+		let expected = ColdkeyNodeInfoLite {
+			node_id: NodeId::truncate_from(key.base58()),
+			node_type: NodeType::StorageS3,
+			status: Status::Online,
+			registered_at: 1,
+			owner: account(1),
+		};
+		assert_eq!(Registration::node_by_id(key.raw()), Some(expected.clone()));
+		assert_eq!(Registration::node_by_id(key.base58()), Some(expected.clone()));
+		assert_eq!(Registration::node_by_id(b"nonsense".to_vec()), None);
+		assert_eq!(Registration::node_of_owner(account(1)), Some(expected));
+		assert_eq!(Registration::node_of_owner(account(2)), None);
+		assert_eq!(Registration::current_fee(NodeType::Validator), INITIAL_VALIDATOR_FEE);
+		run_to_block(7);
+		let fields = Registration::challenge_fields();
+		assert_eq!(fields.domain, REGISTER_DOMAIN);
+		assert_eq!(fields.genesis_hash, [0x45; 32]);
+		assert_eq!(fields.current_block, 7);
+		assert_eq!(fields.latest_expires_at, 7 + MAX_LIFETIME);
+	});
+}
+
+#[test]
+fn view_functions_are_reachable_through_the_runtime_api_dispatch() {
+	use frame_support::view_functions::ViewFunction;
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::StorageS3);
+		let output = Test::execute_view_function(
+			pallet_registration::NodeByIdViewFunction::<Test>::id(),
+			key.raw().encode(),
+		)
+		.expect("dispatches");
+		let decoded: Option<pallet_registration::NodeInfoOf<Test>> =
+			codec::Decode::decode(&mut &output[..]).expect("decodes");
+		assert_eq!(decoded.map(|i| i.owner), Some(account(1)));
+	});
+}
+
+#[test]
+fn node_registry_trait_pages_nodes_by_type() {
+	new_test_ext(|| {
+		for i in 1..=5u8 {
+			register(&account(i), &NodeKey::new(i), NodeType::GpuMiner);
+		}
+		register(&account(6), &NodeKey::new(6), NodeType::StorageS3);
+		assert!(Registration::is_owner_registered(&account(1)));
+		assert!(!Registration::is_owner_registered(&account(7)));
+		assert_eq!(Registration::node_count(NodeType::GpuMiner), 5);
+		let first = Registration::nodes_of_type(NodeType::GpuMiner, None, 3);
+		assert_eq!(first.len(), 3);
+		let last = first.last().map(|i| i.node_id.to_vec());
+		let rest = Registration::nodes_of_type(NodeType::GpuMiner, last.as_deref(), 3);
+		assert_eq!(rest.len(), 2);
+		let mut all: Vec<_> = first.iter().chain(rest.iter()).map(|i| i.owner.clone()).collect();
+		all.sort();
+		assert_eq!(all, (1..=5u8).map(account).collect::<Vec<_>>());
+		assert!(Registration::nodes_of_type(NodeType::GpuMiner, Some(b"bad"), 3).is_empty());
+		assert_eq!(Registration::nodes_of_type(NodeType::StorageS3, None, 10).len(), 1);
+	});
+}
+
+#[test]
+fn try_state_detects_drift_between_registry_and_indexes() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::GpuMiner);
+		assert_ok!(Registration::do_try_state());
+		pallet_registration::Libp2pMainIdentity::<Test>::remove(NodeId::truncate_from(
+			key.base58(),
+		));
+		assert!(Registration::do_try_state().is_err());
+		// Put it back so the check after the test passes.
+		pallet_registration::Libp2pMainIdentity::<Test>::insert(
+			NodeId::truncate_from(key.base58()),
+			(
+				pallet_registration::Libp2pKeyType::Ed25519,
+				pallet_registration::PublicKeyParam::truncate_from(key.public().to_vec()),
+			),
+		);
+		pallet_registration::OwnerToNode::<Test>::remove(account(1));
+		assert!(Registration::do_try_state().is_err());
+		pallet_registration::OwnerToNode::<Test>::insert(
+			account(1),
+			pallet_registration::OwnerNodes::truncate_from(vec![NodeId::truncate_from(
+				key.base58(),
+			)]),
+		);
+		pallet_registration::NodeCountByType::<Test>::insert(NodeType::GpuMiner, 2);
+		assert!(Registration::do_try_state().is_err());
+		pallet_registration::NodeCountByType::<Test>::insert(NodeType::GpuMiner, 1);
+		UsedChallenges::<Test>::insert(sp_core::H256::repeat_byte(1), 5);
+		assert!(Registration::do_try_state().is_err(), "a used hash nobody will prune");
+		UsedChallenges::<Test>::remove(sp_core::H256::repeat_byte(1));
+	});
+}

@@ -1,0 +1,430 @@
+//! Force registration, unregistration (owner and forced), degrading and owner swap.
+
+mod common;
+
+use common::mock::*;
+use frame_support::{assert_noop, assert_ok};
+use pallet_registration::{
+	ColdkeyNodeRegistrationV2, Error, Event, Libp2pMainIdentity, NodeCountByType, NodeId,
+	NodeIdParam, NodeLastDeregisteredAt, NodeType, OwnerLastDeregisteredAt, OwnerToNode,
+	ReportSubmissionCount, Status, TemporaryDeregistrationReports, UnregisterReason,
+};
+use sp_runtime::DispatchError;
+
+fn id(key: &NodeKey) -> NodeId {
+	NodeId::truncate_from(key.base58())
+}
+
+fn param(bytes: Vec<u8>) -> NodeIdParam {
+	NodeIdParam::truncate_from(bytes)
+}
+
+#[test]
+fn force_register_coldkey_node_works_in_either_form() {
+	new_test_ext(|| {
+		let (a, b) = (NodeKey::new(1), NodeKey::new(2));
+		assert_ok!(Registration::force_register_coldkey_node(
+			RuntimeOrigin::root(),
+			account(1),
+			NodeType::Validator,
+			param(a.raw())
+		));
+		assert_ok!(Registration::force_register_coldkey_node(
+			RuntimeOrigin::root(),
+			account(2),
+			NodeType::StorageS3,
+			param(b.base58())
+		));
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(id(&a)).map(|i| i.owner),
+			Some(account(1))
+		);
+		assert_eq!(
+			Libp2pMainIdentity::<Test>::get(id(&b)).map(|(_, k)| k.to_vec()),
+			Some(b.public().to_vec())
+		);
+		assert_eq!(
+			registration_events(),
+			vec![
+				Event::MainNodeRegistered {
+					node_id: id(&a),
+					owner: account(1),
+					node_type: NodeType::Validator
+				},
+				Event::MainNodeRegistered {
+					node_id: id(&b),
+					owner: account(2),
+					node_type: NodeType::StorageS3
+				},
+			]
+		);
+	});
+}
+
+#[test]
+fn force_register_coldkey_node_fails_bad_origin() {
+	new_test_ext(|| {
+		assert_noop!(
+			Registration::force_register_coldkey_node(
+				RuntimeOrigin::signed(account(1)),
+				account(1),
+				NodeType::Validator,
+				param(NodeKey::new(1).raw())
+			),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn force_register_coldkey_node_fails_invalid_node_id() {
+	new_test_ext(|| {
+		assert_noop!(
+			Registration::force_register_coldkey_node(
+				RuntimeOrigin::root(),
+				account(1),
+				NodeType::Validator,
+				param(b"node-1".to_vec())
+			),
+			Error::<Test>::InvalidNodeId
+		);
+	});
+}
+
+#[test]
+fn force_register_coldkey_node_fails_account_banned() {
+	new_test_ext(|| {
+		assert_ok!(Registration::set_account_ban_status(RuntimeOrigin::root(), account(1), true));
+		assert_noop!(
+			Registration::force_register_coldkey_node(
+				RuntimeOrigin::root(),
+				account(1),
+				NodeType::Validator,
+				param(NodeKey::new(1).raw())
+			),
+			Error::<Test>::AccountBanned
+		);
+	});
+}
+
+#[test]
+fn force_register_coldkey_node_fails_owner_already_registered() {
+	new_test_ext(|| {
+		register(&account(1), &NodeKey::new(1), NodeType::StorageMiner);
+		assert_noop!(
+			Registration::force_register_coldkey_node(
+				RuntimeOrigin::root(),
+				account(1),
+				NodeType::Validator,
+				param(NodeKey::new(2).raw())
+			),
+			Error::<Test>::OwnerAlreadyRegistered
+		);
+	});
+}
+
+#[test]
+fn force_register_coldkey_node_fails_node_already_registered_in_the_other_form() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::StorageMiner);
+		assert_noop!(
+			Registration::force_register_coldkey_node(
+				RuntimeOrigin::root(),
+				account(2),
+				NodeType::Validator,
+				param(key.raw())
+			),
+			Error::<Test>::NodeAlreadyRegistered
+		);
+	});
+}
+
+#[test]
+fn unregister_main_node_works_and_starts_cooldowns() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::ComputeMiner);
+		registration_events();
+		run_to_block(5);
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(1)),
+			param(key.raw())
+		));
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&key)));
+		assert!(!OwnerToNode::<Test>::contains_key(account(1)));
+		assert!(!Libp2pMainIdentity::<Test>::contains_key(id(&key)));
+		assert_eq!(NodeCountByType::<Test>::get(NodeType::ComputeMiner), 0);
+		assert_eq!(NodeLastDeregisteredAt::<Test>::get(id(&key)), Some(5));
+		assert_eq!(OwnerLastDeregisteredAt::<Test>::get(account(1)), Some(5));
+		assert_eq!(
+			registration_events(),
+			vec![Event::NodeUnregistered {
+				node_id: id(&key),
+				owner: account(1),
+				reason: UnregisterReason::Owner
+			}]
+		);
+		assert_eq!(
+			UNREGISTERED.with(|u| u.borrow().clone()),
+			vec![(key.base58(), account(1), NodeType::ComputeMiner)]
+		);
+		// The anchors are cleared by the hook once the cooldown is over.
+		run_to_block(5 + COOLDOWN + 1);
+		assert!(!NodeLastDeregisteredAt::<Test>::contains_key(id(&key)));
+		assert!(!OwnerLastDeregisteredAt::<Test>::contains_key(account(1)));
+	});
+}
+
+#[test]
+fn unregister_main_node_degrades_a_storage_miner_first() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::StorageMiner);
+		registration_events();
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(1)),
+			param(key.base58())
+		));
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(id(&key)).map(|i| i.status),
+			Some(Status::Degraded)
+		);
+		assert_eq!(
+			registration_events(),
+			vec![Event::NodeStatusUpdated { node_id: id(&key), status: Status::Degraded }]
+		);
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(1)),
+			param(key.base58())
+		));
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&key)));
+	});
+}
+
+#[test]
+fn unregister_main_node_fails_node_not_found() {
+	new_test_ext(|| {
+		assert_noop!(
+			Registration::unregister_main_node(
+				RuntimeOrigin::signed(account(1)),
+				param(NodeKey::new(1).raw())
+			),
+			Error::<Test>::NodeNotFound
+		);
+		assert_noop!(
+			Registration::unregister_main_node(
+				RuntimeOrigin::signed(account(1)),
+				param(b"junk".to_vec())
+			),
+			Error::<Test>::InvalidNodeId
+		);
+	});
+}
+
+#[test]
+fn unregister_main_node_fails_not_node_owner() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::ComputeMiner);
+		assert_noop!(
+			Registration::unregister_main_node(RuntimeOrigin::signed(account(2)), param(key.raw())),
+			Error::<Test>::NotNodeOwner
+		);
+	});
+}
+
+#[test]
+fn force_unregister_coldkey_node_works() {
+	new_test_ext(|| {
+		let (miner, gpu) = (NodeKey::new(1), NodeKey::new(2));
+		register(&account(1), &miner, NodeType::StorageMiner);
+		register(&account(2), &gpu, NodeType::GpuMiner);
+		registration_events();
+		assert_ok!(Registration::force_unregister_coldkey_node(
+			RuntimeOrigin::root(),
+			param(gpu.raw())
+		));
+		assert_ok!(Registration::force_unregister_coldkey_node(
+			RuntimeOrigin::root(),
+			param(miner.raw())
+		));
+		assert_eq!(
+			registration_events(),
+			vec![
+				Event::NodeUnregistered {
+					node_id: id(&gpu),
+					owner: account(2),
+					reason: UnregisterReason::Forced
+				},
+				Event::NodeStatusUpdated { node_id: id(&miner), status: Status::Degraded },
+			]
+		);
+		assert_ok!(Registration::force_unregister_coldkey_node(
+			RuntimeOrigin::root(),
+			param(miner.raw())
+		));
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&miner)));
+	});
+}
+
+#[test]
+fn force_unregister_coldkey_node_fails_bad_origin_and_not_found() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::GpuMiner);
+		assert_noop!(
+			Registration::force_unregister_coldkey_node(
+				RuntimeOrigin::signed(account(1)),
+				param(key.raw())
+			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Registration::force_unregister_coldkey_node(
+				RuntimeOrigin::root(),
+				param(NodeKey::new(2).raw())
+			),
+			Error::<Test>::NodeNotFound
+		);
+		assert_noop!(
+			Registration::force_unregister_coldkey_node(
+				RuntimeOrigin::root(),
+				param(vec![1, 2, 3])
+			),
+			Error::<Test>::InvalidNodeId
+		);
+	});
+}
+
+#[test]
+fn set_node_status_to_degraded_works() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::StorageMiner);
+		registration_events();
+		assert_ok!(Registration::set_node_status_to_degraded(
+			RuntimeOrigin::root(),
+			param(key.raw())
+		));
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(id(&key)).map(|i| i.status),
+			Some(Status::Degraded)
+		);
+		assert_eq!(
+			registration_events(),
+			vec![Event::NodeStatusUpdated { node_id: id(&key), status: Status::Degraded }]
+		);
+	});
+}
+
+#[test]
+fn set_node_status_to_degraded_fails_not_a_miner() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::ComputeMiner);
+		assert_noop!(
+			Registration::set_node_status_to_degraded(RuntimeOrigin::root(), param(key.raw())),
+			Error::<Test>::NotAminer
+		);
+	});
+}
+
+#[test]
+fn set_node_status_to_degraded_fails_bad_origin_and_not_found() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		assert_noop!(
+			Registration::set_node_status_to_degraded(RuntimeOrigin::root(), param(key.raw())),
+			Error::<Test>::NodeNotFound
+		);
+		register(&account(1), &key, NodeType::StorageMiner);
+		assert_noop!(
+			Registration::set_node_status_to_degraded(
+				RuntimeOrigin::signed(account(1)),
+				param(key.raw())
+			),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn swap_node_owner_works_and_moves_report_state() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register_validator(&account(1), &key);
+		register(&account(3), &NodeKey::new(3), NodeType::GpuMiner);
+		assert_ok!(Registration::submit_deregistration_report(
+			RuntimeOrigin::signed(account(1)),
+			vec![param(NodeKey::new(3).raw())].try_into().unwrap()
+		));
+		bond(&account(2), STAKE_THRESHOLD);
+		registration_events();
+		assert_ok!(Registration::swap_node_owner(
+			RuntimeOrigin::signed(account(1)),
+			param(key.raw()),
+			account(2)
+		));
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(id(&key)).map(|i| i.owner),
+			Some(account(2))
+		);
+		assert!(!OwnerToNode::<Test>::contains_key(account(1)));
+		assert!(OwnerToNode::<Test>::contains_key(account(2)));
+		assert!(TemporaryDeregistrationReports::<Test>::contains_key(account(2)));
+		assert!(ReportSubmissionCount::<Test>::contains_key(account(2)));
+		assert!(!TemporaryDeregistrationReports::<Test>::contains_key(account(1)));
+		assert_eq!(
+			registration_events(),
+			vec![Event::NodeOwnerSwapped {
+				node_id: id(&key),
+				old_owner: account(1),
+				new_owner: account(2)
+			}]
+		);
+		// The old owner is free to register another node at once: a swap is no removal.
+		register(&account(1), &NodeKey::new(4), NodeType::StorageS3);
+	});
+}
+
+#[test]
+fn swap_node_owner_fails_for_each_reason() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		let swap = |who: u8, to: u8| {
+			Registration::swap_node_owner(
+				RuntimeOrigin::signed(account(who)),
+				param(key.raw()),
+				account(to),
+			)
+		};
+		assert_noop!(swap(1, 2), Error::<Test>::NodeNotFound);
+		register_validator(&account(1), &key);
+		assert_noop!(swap(2, 3), Error::<Test>::NotNodeOwner);
+		assert_noop!(swap(1, 1), Error::<Test>::SameOwner);
+		assert_noop!(swap(1, 2), Error::<Test>::InsufficientStake);
+		bond(&account(2), STAKE_THRESHOLD);
+		assert_ok!(Registration::set_account_ban_status(RuntimeOrigin::root(), account(2), true));
+		assert_noop!(swap(1, 2), Error::<Test>::AccountBanned);
+		assert_ok!(Registration::set_account_ban_status(RuntimeOrigin::root(), account(2), false));
+		Ineligible::set(vec![account(2)]);
+		assert_noop!(swap(1, 2), Error::<Test>::NotEligible);
+		Ineligible::set(vec![]);
+		register(&account(2), &NodeKey::new(2), NodeType::GpuMiner);
+		assert_noop!(swap(1, 2), Error::<Test>::OwnerAlreadyRegistered);
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(2)),
+			param(NodeKey::new(2).raw())
+		));
+		assert_noop!(swap(1, 2), Error::<Test>::NodeCooldownPeriodNotExpired);
+		assert_noop!(
+			Registration::swap_node_owner(
+				RuntimeOrigin::signed(account(1)),
+				param(b"x".to_vec()),
+				account(3)
+			),
+			Error::<Test>::InvalidNodeId
+		);
+	});
+}
