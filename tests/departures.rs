@@ -11,24 +11,9 @@ use frame_support::{
 	traits::Hooks,
 };
 use pallet_registration::{
-	Call, ColdkeyNodeRegistrationV2, CurrentNodeTypeFee, Error, Event, Libp2pMainIdentity, NodeId,
-	NodeIdParam, NodeType, OwnerToNode, Status, UsedChallenges,
+	Call, ColdkeyNodeRegistrationV2, CurrentNodeTypeFee, Error, Event, Libp2pMainIdentity,
+	NodeType, OwnerToNode, Status, UsedChallenges,
 };
-
-fn id(key: &NodeKey) -> NodeId {
-	NodeId::truncate_from(key.base58())
-}
-
-fn param(bytes: Vec<u8>) -> NodeIdParam {
-	NodeIdParam::truncate_from(bytes)
-}
-
-fn report(who: u8, key: &NodeKey) -> sp_runtime::DispatchResult {
-	Registration::submit_deregistration_report(
-		RuntimeOrigin::signed(account(who)),
-		vec![param(key.raw())].try_into().unwrap(),
-	)
-}
 
 #[test]
 fn d1_owner_must_sign_and_pays_nothing_otherwise() {
@@ -62,7 +47,7 @@ fn d2_one_entry_per_peer_id_whatever_its_form() {
 		raw.node_id = key.raw();
 		assert_ok!(raw.submit());
 		assert_eq!(ColdkeyNodeRegistrationV2::<Test>::iter().count(), 1);
-		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&key)), "stored as base58");
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&key)), "stored as base58");
 		// The same PeerId in base58 form, by another owner, is the same node.
 		assert_noop!(
 			Registering::new(&account(2), &key, NodeType::GpuMiner).submit(),
@@ -93,9 +78,9 @@ fn d4_a_used_challenge_is_refused_through_its_last_valid_block() {
 		// Free the node and the owner so only replay protection stands in the way.
 		assert_ok!(Registration::force_unregister_coldkey_node(
 			RuntimeOrigin::root(),
-			param(key.raw())
+			node_param(key.raw())
 		));
-		pallet_registration::NodeLastDeregisteredAt::<Test>::remove(id(&key));
+		pallet_registration::NodeLastDeregisteredAt::<Test>::remove(node_id(&key));
 		pallet_registration::OwnerLastDeregisteredAt::<Test>::remove(&owner);
 		run_to_block(11);
 		assert_noop!(registering.submit(), Error::<Test>::ChallengeReused);
@@ -139,7 +124,7 @@ fn d6_an_owner_cannot_hop_to_a_fresh_node_id() {
 		register(&account(1), &NodeKey::new(1), NodeType::GpuMiner);
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			param(NodeKey::new(1).raw())
+			node_param(NodeKey::new(1).raw())
 		));
 		assert_noop!(
 			Registering::new(&account(1), &NodeKey::new(2), NodeType::GpuMiner).submit(),
@@ -155,11 +140,11 @@ fn d7_a_degraded_storage_miner_can_leave_and_its_owner_return() {
 		register(&account(1), &key, NodeType::StorageMiner);
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			param(key.raw())
+			node_param(key.raw())
 		));
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			param(key.raw())
+			node_param(key.raw())
 		));
 		assert!(!OwnerToNode::<Test>::contains_key(account(1)));
 		run_to_block(1 + COOLDOWN);
@@ -167,34 +152,24 @@ fn d7_a_degraded_storage_miner_can_leave_and_its_owner_return() {
 	});
 }
 
-fn three_validators_and_target() -> NodeKey {
-	for v in 1..=3u8 {
-		register_validator(&account(v), &NodeKey::new(v));
-	}
-	let target = NodeKey::new(20);
-	register(&account(20), &target, NodeType::GpuMiner);
-	registration_events();
-	target
-}
-
 #[test]
 fn d8_one_vote_per_validator_per_node_per_round() {
 	new_test_ext(|| {
-		let target = three_validators_and_target();
-		assert_ok!(report(1, &target));
-		assert_noop!(report(1, &target), Error::<Test>::AlreadyReported);
+		let target = validators_and_target(3);
+		assert_ok!(report(1, &[&target]));
+		assert_noop!(report(1, &[&target]), Error::<Test>::AlreadyReported);
 		run_to_block(CONSENSUS_PERIOD);
 		// One validator alone never reaches the threshold of two.
-		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 	});
 }
 
 #[test]
 fn d8_reports_are_cleared_when_tallied_so_a_node_is_removed_once() {
 	new_test_ext(|| {
-		let target = three_validators_and_target();
-		assert_ok!(report(1, &target));
-		assert_ok!(report(2, &target));
+		let target = validators_and_target(3);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
 		run_to_block(5 * CONSENSUS_PERIOD);
 		let removals = registration_events()
 			.into_iter()
@@ -207,48 +182,48 @@ fn d8_reports_are_cleared_when_tallied_so_a_node_is_removed_once() {
 #[test]
 fn d8_only_registered_nodes_can_be_reported() {
 	new_test_ext(|| {
-		three_validators_and_target();
-		assert_noop!(report(1, &NodeKey::new(30)), Error::<Test>::NodeNotRegistered);
+		validators_and_target(3);
+		assert_noop!(report(1, &[&NodeKey::new(30)]), Error::<Test>::NodeNotRegistered);
 	});
 }
 
 #[test]
 fn d8_the_switch_is_honoured_at_tally_time() {
 	new_test_ext(|| {
-		let target = three_validators_and_target();
-		assert_ok!(report(1, &target));
-		assert_ok!(report(2, &target));
+		let target = validators_and_target(3);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
 		assert_ok!(Registration::set_deregistration_enabled(RuntimeOrigin::root(), false));
 		run_to_block(CONSENSUS_PERIOD);
-		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 	});
 }
 
 #[test]
 fn d8_the_rate_limit_is_exact() {
 	new_test_ext(|| {
-		three_validators_and_target();
-		let keys: Vec<NodeKey> = (21..=24).map(NodeKey::new).collect();
-		for (i, key) in keys.iter().enumerate() {
-			register(&account(21 + i as u8), key, NodeType::GpuMiner);
-		}
+		validators_and_target(3);
+		let keys = gpu_miners(21..=24);
 		for key in &keys[..MAX_REPORT_CALLS as usize] {
-			assert_ok!(report(1, key));
+			assert_ok!(report(1, &[key]));
 		}
-		assert_noop!(report(1, &keys[MAX_REPORT_CALLS as usize]), Error::<Test>::TooManyRequests);
+		assert_noop!(
+			report(1, &[&keys[MAX_REPORT_CALLS as usize]]),
+			Error::<Test>::TooManyRequests
+		);
 	});
 }
 
 #[test]
 fn d8_every_report_emits_an_event() {
 	new_test_ext(|| {
-		let target = three_validators_and_target();
-		assert_ok!(report(3, &target));
+		let target = validators_and_target(3);
+		assert_ok!(report(3, &[&target]));
 		assert_eq!(
 			registration_events(),
 			vec![Event::DeregistrationReported {
 				reporter: account(3),
-				node_id: id(&target),
+				node_id: node_id(&target),
 				votes: 1
 			}]
 		);
@@ -297,7 +272,7 @@ fn d9_integrity_test_rejects_a_zero_period() {
 fn d10_every_call_is_weighed_and_user_calls_pay_fees() {
 	new_test_ext(|| {
 		let key = NodeKey::new(1);
-		let node = || param(key.raw());
+		let node = || node_param(key.raw());
 		let calls: Vec<(Call<Test>, bool)> = vec![
 			(
 				Call::force_register_coldkey_node {
@@ -391,36 +366,31 @@ fn d13_registry_owner_index_and_identities_agree_after_every_path() {
 	new_test_ext(|| {
 		let keys: Vec<NodeKey> = (1..=4).map(NodeKey::new).collect();
 		register(&account(1), &keys[0], NodeType::StorageMiner);
-		assert_ok!(Registration::force_register_coldkey_node(
-			RuntimeOrigin::root(),
-			account(2),
-			NodeType::GpuMiner,
-			param(keys[1].raw())
-		));
+		assert_ok!(force_register(&account(2), NodeType::GpuMiner, keys[1].raw()));
 		register(&account(3), &keys[2], NodeType::ComputeMiner);
 		assert_ok!(Registration::do_try_state());
 		assert_ok!(Registration::swap_node_owner(
 			RuntimeOrigin::signed(account(3)),
-			param(keys[2].raw()),
+			node_param(keys[2].raw()),
 			account(4)
 		));
 		assert_ok!(Registration::force_unregister_coldkey_node(
 			RuntimeOrigin::root(),
-			param(keys[1].raw())
+			node_param(keys[1].raw())
 		));
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			param(keys[0].raw())
+			node_param(keys[0].raw())
 		));
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			param(keys[0].raw())
+			node_param(keys[0].raw())
 		));
 		assert!(
-			!Libp2pMainIdentity::<Test>::contains_key(id(&keys[0])),
+			!Libp2pMainIdentity::<Test>::contains_key(node_id(&keys[0])),
 			"identity removed with the node"
 		);
-		assert!(!Libp2pMainIdentity::<Test>::contains_key(id(&keys[1])));
+		assert!(!Libp2pMainIdentity::<Test>::contains_key(node_id(&keys[1])));
 		assert_eq!(Libp2pMainIdentity::<Test>::iter().count(), 1);
 		assert_ok!(Registration::do_try_state());
 	});
@@ -439,21 +409,24 @@ fn story_of_a_node_from_registration_to_return() {
 		// Two validators report it; consensus degrades it at the end of the round.
 		for v in 10..=11u8 {
 			register_validator(&account(v), &NodeKey::new(v));
-			assert_ok!(report(v, &node));
+			assert_ok!(report(v, &[&node]));
 		}
 		run_to_block(CONSENSUS_PERIOD);
 		assert_eq!(Registration::node_by_id(node.raw()).map(|i| i.status), Some(Status::Degraded));
 		// Alice hands it to Bob.
 		assert_ok!(Registration::swap_node_owner(
 			RuntimeOrigin::signed(alice.clone()),
-			param(node.raw()),
+			node_param(node.raw()),
 			bob.clone()
 		));
-		assert_eq!(Registration::node_of_owner(bob.clone()).map(|i| i.node_id), Some(id(&node)));
+		assert_eq!(
+			Registration::node_of_owner(bob.clone()).map(|i| i.node_id),
+			Some(node_id(&node))
+		);
 		// Bob unregisters the degraded node: it is removed and cools down.
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(bob.clone()),
-			param(node.base58())
+			node_param(node.base58())
 		));
 		assert_eq!(Registration::node_by_id(node.raw()), None);
 		run_to_block(CONSENSUS_PERIOD + 1);

@@ -3,34 +3,11 @@
 mod common;
 
 use common::mock::*;
-use frame_support::{assert_noop, assert_ok, BoundedVec};
+use frame_support::{assert_noop, assert_ok};
 use pallet_registration::{
-	ColdkeyNodeRegistrationV2, Error, Event, NodeId, NodeIdParam, NodeType, ReportSubmissionCount,
-	ReportedNodes, Status, TemporaryDeregistrationReports, UnregisterReason,
+	ColdkeyNodeRegistrationV2, Error, Event, NodeType, ReportSubmissionCount, ReportedNodes,
+	Status, TemporaryDeregistrationReports, UnregisterReason,
 };
-
-fn id(key: &NodeKey) -> NodeId {
-	NodeId::truncate_from(key.base58())
-}
-
-fn ids(keys: &[&NodeKey]) -> BoundedVec<NodeIdParam, frame_support::traits::ConstU32<4>> {
-	keys.iter().map(|k| NodeIdParam::truncate_from(k.raw())).collect::<Vec<_>>().try_into().unwrap()
-}
-
-fn report(who: u8, keys: &[&NodeKey]) -> sp_runtime::DispatchResult {
-	Registration::submit_deregistration_report(RuntimeOrigin::signed(account(who)), ids(keys))
-}
-
-/// Validators 1..=n (keys 1..=n) and a GPU miner owned by 20 (key 20).
-fn validators_and_target(n: u8) -> NodeKey {
-	for v in 1..=n {
-		register_validator(&account(v), &NodeKey::new(v));
-	}
-	let target = NodeKey::new(20);
-	register(&account(20), &target, NodeType::GpuMiner);
-	registration_events();
-	target
-}
 
 #[test]
 fn submit_deregistration_report_works() {
@@ -41,7 +18,7 @@ fn submit_deregistration_report_works() {
 			registration_events(),
 			vec![Event::DeregistrationReported {
 				reporter: account(1),
-				node_id: id(&target),
+				node_id: node_id(&target),
 				votes: 1
 			}]
 		);
@@ -52,7 +29,7 @@ fn submit_deregistration_report_works() {
 		assert_eq!(
 			TemporaryDeregistrationReports::<Test>::get(account(1))
 				.map(|r| r.node_ids.into_inner()),
-			Some(vec![id(&target)])
+			Some(vec![node_id(&target)])
 		);
 	});
 }
@@ -67,7 +44,7 @@ fn submit_deregistration_report_through_a_resolved_proxy() {
 			registration_events(),
 			vec![Event::DeregistrationReported {
 				reporter: account(1),
-				node_id: id(&target),
+				node_id: node_id(&target),
 				votes: 1
 			}]
 		);
@@ -136,10 +113,7 @@ fn submit_deregistration_report_fails_node_not_whitelisted() {
 fn submit_deregistration_report_fails_too_many_requests_exactly_at_the_limit() {
 	new_test_ext(|| {
 		validators_and_target(1);
-		let targets: Vec<NodeKey> = (21..=24).map(NodeKey::new).collect();
-		for (i, key) in targets.iter().enumerate() {
-			register(&account(21 + i as u8), key, NodeType::GpuMiner);
-		}
+		let targets = gpu_miners(21..=24);
 		for key in targets.iter().take(MAX_REPORT_CALLS as usize) {
 			assert_ok!(report(1, &[key]));
 		}
@@ -158,7 +132,7 @@ fn submit_deregistration_report_fails_node_not_registered() {
 		assert_noop!(
 			Registration::submit_deregistration_report(
 				RuntimeOrigin::signed(account(1)),
-				vec![NodeIdParam::truncate_from(b"junk".to_vec())].try_into().unwrap()
+				vec![node_param(b"junk".to_vec())].try_into().unwrap()
 			),
 			Error::<Test>::InvalidNodeId
 		);
@@ -182,10 +156,7 @@ fn submit_deregistration_report_fails_already_reported() {
 fn submit_deregistration_report_fails_too_many_reports_in_round() {
 	new_test_ext(|| {
 		validators_and_target(1);
-		let keys: Vec<NodeKey> = (21..=27).map(NodeKey::new).collect();
-		for (i, key) in keys.iter().enumerate() {
-			register(&account(21 + i as u8), key, NodeType::GpuMiner);
-		}
+		let keys = gpu_miners(21..=27);
 		// MaxReportsPerRound = 6 across calls: 4 + 2 fill it, a 7th does not fit.
 		assert_ok!(report(1, &[&keys[0], &keys[1], &keys[2], &keys[3]]));
 		assert_ok!(report(1, &[&keys[4], &keys[5]]));
@@ -197,10 +168,7 @@ fn submit_deregistration_report_fails_too_many_reports_in_round() {
 fn submit_deregistration_report_fails_too_many_reported_nodes() {
 	new_test_ext(|| {
 		validators_and_target(3);
-		let keys: Vec<NodeKey> = (21..=29).map(NodeKey::new).collect();
-		for (i, key) in keys.iter().enumerate() {
-			register(&account(21 + i as u8), key, NodeType::GpuMiner);
-		}
+		let keys = gpu_miners(21..=29);
 		// MaxReportedNodesPerRound = 8 distinct nodes per round.
 		assert_ok!(report(1, &[&keys[0], &keys[1], &keys[2], &keys[3]]));
 		assert_ok!(report(2, &[&keys[4], &keys[5], &keys[6], &keys[7]]));
@@ -219,16 +187,16 @@ fn consensus_removes_a_node_when_the_round_ends() {
 		assert_ok!(report(1, &[&target]));
 		assert_ok!(report(2, &[&target]));
 		run_to_block(CONSENSUS_PERIOD - 1);
-		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 		registration_events();
 		run_to_block(CONSENSUS_PERIOD);
-		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 		assert_eq!(
 			registration_events(),
 			vec![
-				Event::DeregistrationConsensusReached { node_id: id(&target), votes: 2 },
+				Event::DeregistrationConsensusReached { node_id: node_id(&target), votes: 2 },
 				Event::NodeUnregistered {
-					node_id: id(&target),
+					node_id: node_id(&target),
 					owner: account(20),
 					reason: UnregisterReason::Consensus
 				},
@@ -245,11 +213,11 @@ fn consensus_fails_below_the_threshold_and_votes_are_cleared() {
 		assert_ok!(report(1, &[&target]));
 		registration_events();
 		run_to_block(CONSENSUS_PERIOD);
-		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 		assert_eq!(
 			registration_events(),
 			vec![Event::DeregistrationConsensusFailed {
-				node_id: id(&target),
+				node_id: node_id(&target),
 				votes: 1,
 				required: 2
 			}]
@@ -257,7 +225,7 @@ fn consensus_fails_below_the_threshold_and_votes_are_cleared() {
 		// Votes do not carry over into the next round.
 		assert_ok!(report(2, &[&target]));
 		run_to_block(2 * CONSENSUS_PERIOD);
-		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 	});
 }
 
@@ -270,12 +238,12 @@ fn consensus_threshold_follows_the_share_of_validators() {
 		assert_ok!(report(1, &[&target]));
 		assert_ok!(report(2, &[&target]));
 		run_to_block(CONSENSUS_PERIOD);
-		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 		assert_ok!(report(1, &[&target]));
 		assert_ok!(report(2, &[&target]));
 		assert_ok!(report(3, &[&target]));
 		run_to_block(2 * CONSENSUS_PERIOD);
-		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 	});
 }
 
@@ -289,7 +257,7 @@ fn consensus_degrades_an_online_storage_miner() {
 		assert_ok!(report(2, &[&miner]));
 		run_to_block(CONSENSUS_PERIOD);
 		assert_eq!(
-			ColdkeyNodeRegistrationV2::<Test>::get(id(&miner)).map(|i| i.status),
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&miner)).map(|i| i.status),
 			Some(Status::Degraded)
 		);
 	});
@@ -304,7 +272,7 @@ fn consensus_is_void_when_switched_off_during_the_round() {
 		assert_ok!(Registration::set_deregistration_enabled(RuntimeOrigin::root(), false));
 		registration_events();
 		run_to_block(CONSENSUS_PERIOD);
-		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&target)));
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 		assert!(registration_events().is_empty());
 		assert!(ReportedNodes::<Test>::get().is_none());
 	});
@@ -318,7 +286,7 @@ fn consensus_skips_a_node_that_left_during_the_round() {
 		assert_ok!(report(2, &[&target]));
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(20)),
-			NodeIdParam::truncate_from(target.raw())
+			node_param(target.raw())
 		));
 		registration_events();
 		run_to_block(CONSENSUS_PERIOD);
@@ -333,7 +301,7 @@ fn a_removed_validator_loses_its_report_state() {
 		assert_ok!(report(1, &[&target]));
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			NodeIdParam::truncate_from(NodeKey::new(1).raw())
+			node_param(NodeKey::new(1).raw())
 		));
 		assert!(!TemporaryDeregistrationReports::<Test>::contains_key(account(1)));
 		assert!(!ReportSubmissionCount::<Test>::contains_key(account(1)));

@@ -73,12 +73,7 @@ fn on_initialize_costs_the_same_whatever_the_registry_size() {
 		let mut weight = Weight::zero();
 		ExtBuilder::default().build_and_execute(|| {
 			for i in 1..=nodes {
-				assert_ok!(Registration::force_register_coldkey_node(
-					RuntimeOrigin::root(),
-					account(i),
-					NodeType::GpuMiner,
-					NodeKey::new(i).raw().try_into().unwrap()
-				));
+				assert_ok!(force_register(&account(i), NodeType::GpuMiner, NodeKey::new(i).raw()));
 			}
 			run_to_block(5);
 			weight = Registration::on_initialize(6);

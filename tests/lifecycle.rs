@@ -5,54 +5,36 @@ mod common;
 use common::mock::*;
 use frame_support::{assert_noop, assert_ok};
 use pallet_registration::{
-	ColdkeyNodeRegistrationV2, Error, Event, Libp2pMainIdentity, NodeCountByType, NodeId,
-	NodeIdParam, NodeLastDeregisteredAt, NodeType, OwnerLastDeregisteredAt, OwnerToNode,
-	ReportSubmissionCount, Status, TemporaryDeregistrationReports, UnregisterReason,
+	ColdkeyNodeRegistrationV2, Error, Event, Libp2pMainIdentity, NodeCountByType,
+	NodeLastDeregisteredAt, NodeType, OwnerLastDeregisteredAt, OwnerToNode, ReportSubmissionCount,
+	Status, TemporaryDeregistrationReports, UnregisterReason,
 };
 use sp_runtime::DispatchError;
-
-fn id(key: &NodeKey) -> NodeId {
-	NodeId::truncate_from(key.base58())
-}
-
-fn param(bytes: Vec<u8>) -> NodeIdParam {
-	NodeIdParam::truncate_from(bytes)
-}
 
 #[test]
 fn force_register_coldkey_node_works_in_either_form() {
 	new_test_ext(|| {
 		let (a, b) = (NodeKey::new(1), NodeKey::new(2));
-		assert_ok!(Registration::force_register_coldkey_node(
-			RuntimeOrigin::root(),
-			account(1),
-			NodeType::Validator,
-			param(a.raw())
-		));
-		assert_ok!(Registration::force_register_coldkey_node(
-			RuntimeOrigin::root(),
-			account(2),
-			NodeType::StorageS3,
-			param(b.base58())
-		));
+		assert_ok!(force_register(&account(1), NodeType::Validator, a.raw()));
+		assert_ok!(force_register(&account(2), NodeType::StorageS3, b.base58()));
 		assert_eq!(
-			ColdkeyNodeRegistrationV2::<Test>::get(id(&a)).map(|i| i.owner),
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&a)).map(|i| i.owner),
 			Some(account(1))
 		);
 		assert_eq!(
-			Libp2pMainIdentity::<Test>::get(id(&b)).map(|(_, k)| k.to_vec()),
+			Libp2pMainIdentity::<Test>::get(node_id(&b)).map(|(_, k)| k.to_vec()),
 			Some(b.public().to_vec())
 		);
 		assert_eq!(
 			registration_events(),
 			vec![
 				Event::MainNodeRegistered {
-					node_id: id(&a),
+					node_id: node_id(&a),
 					owner: account(1),
 					node_type: NodeType::Validator
 				},
 				Event::MainNodeRegistered {
-					node_id: id(&b),
+					node_id: node_id(&b),
 					owner: account(2),
 					node_type: NodeType::StorageS3
 				},
@@ -69,7 +51,7 @@ fn force_register_coldkey_node_fails_bad_origin() {
 				RuntimeOrigin::signed(account(1)),
 				account(1),
 				NodeType::Validator,
-				param(NodeKey::new(1).raw())
+				node_param(NodeKey::new(1).raw())
 			),
 			DispatchError::BadOrigin
 		);
@@ -80,12 +62,7 @@ fn force_register_coldkey_node_fails_bad_origin() {
 fn force_register_coldkey_node_fails_invalid_node_id() {
 	new_test_ext(|| {
 		assert_noop!(
-			Registration::force_register_coldkey_node(
-				RuntimeOrigin::root(),
-				account(1),
-				NodeType::Validator,
-				param(b"node-1".to_vec())
-			),
+			force_register(&account(1), NodeType::Validator, b"node-1".to_vec()),
 			Error::<Test>::InvalidNodeId
 		);
 	});
@@ -96,12 +73,7 @@ fn force_register_coldkey_node_fails_account_banned() {
 	new_test_ext(|| {
 		assert_ok!(Registration::set_account_ban_status(RuntimeOrigin::root(), account(1), true));
 		assert_noop!(
-			Registration::force_register_coldkey_node(
-				RuntimeOrigin::root(),
-				account(1),
-				NodeType::Validator,
-				param(NodeKey::new(1).raw())
-			),
+			force_register(&account(1), NodeType::Validator, NodeKey::new(1).raw()),
 			Error::<Test>::AccountBanned
 		);
 	});
@@ -112,12 +84,7 @@ fn force_register_coldkey_node_fails_owner_already_registered() {
 	new_test_ext(|| {
 		register(&account(1), &NodeKey::new(1), NodeType::StorageMiner);
 		assert_noop!(
-			Registration::force_register_coldkey_node(
-				RuntimeOrigin::root(),
-				account(1),
-				NodeType::Validator,
-				param(NodeKey::new(2).raw())
-			),
+			force_register(&account(1), NodeType::Validator, NodeKey::new(2).raw()),
 			Error::<Test>::OwnerAlreadyRegistered
 		);
 	});
@@ -129,12 +96,7 @@ fn force_register_coldkey_node_fails_node_already_registered_in_the_other_form()
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::StorageMiner);
 		assert_noop!(
-			Registration::force_register_coldkey_node(
-				RuntimeOrigin::root(),
-				account(2),
-				NodeType::Validator,
-				param(key.raw())
-			),
+			force_register(&account(2), NodeType::Validator, key.raw()),
 			Error::<Test>::NodeAlreadyRegistered
 		);
 	});
@@ -149,18 +111,18 @@ fn unregister_main_node_works_and_starts_cooldowns() {
 		run_to_block(5);
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			param(key.raw())
+			node_param(key.raw())
 		));
-		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&key)));
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&key)));
 		assert!(!OwnerToNode::<Test>::contains_key(account(1)));
-		assert!(!Libp2pMainIdentity::<Test>::contains_key(id(&key)));
+		assert!(!Libp2pMainIdentity::<Test>::contains_key(node_id(&key)));
 		assert_eq!(NodeCountByType::<Test>::get(NodeType::ComputeMiner), 0);
-		assert_eq!(NodeLastDeregisteredAt::<Test>::get(id(&key)), Some(5));
+		assert_eq!(NodeLastDeregisteredAt::<Test>::get(node_id(&key)), Some(5));
 		assert_eq!(OwnerLastDeregisteredAt::<Test>::get(account(1)), Some(5));
 		assert_eq!(
 			registration_events(),
 			vec![Event::NodeUnregistered {
-				node_id: id(&key),
+				node_id: node_id(&key),
 				owner: account(1),
 				reason: UnregisterReason::Owner
 			}]
@@ -171,7 +133,7 @@ fn unregister_main_node_works_and_starts_cooldowns() {
 		);
 		// The anchors are cleared by the hook once the cooldown is over.
 		run_to_block(5 + COOLDOWN + 1);
-		assert!(!NodeLastDeregisteredAt::<Test>::contains_key(id(&key)));
+		assert!(!NodeLastDeregisteredAt::<Test>::contains_key(node_id(&key)));
 		assert!(!OwnerLastDeregisteredAt::<Test>::contains_key(account(1)));
 	});
 }
@@ -184,21 +146,21 @@ fn unregister_main_node_degrades_a_storage_miner_first() {
 		registration_events();
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			param(key.base58())
+			node_param(key.base58())
 		));
 		assert_eq!(
-			ColdkeyNodeRegistrationV2::<Test>::get(id(&key)).map(|i| i.status),
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&key)).map(|i| i.status),
 			Some(Status::Degraded)
 		);
 		assert_eq!(
 			registration_events(),
-			vec![Event::NodeStatusUpdated { node_id: id(&key), status: Status::Degraded }]
+			vec![Event::NodeStatusUpdated { node_id: node_id(&key), status: Status::Degraded }]
 		);
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(1)),
-			param(key.base58())
+			node_param(key.base58())
 		));
-		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&key)));
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&key)));
 	});
 }
 
@@ -208,14 +170,14 @@ fn unregister_main_node_fails_node_not_found() {
 		assert_noop!(
 			Registration::unregister_main_node(
 				RuntimeOrigin::signed(account(1)),
-				param(NodeKey::new(1).raw())
+				node_param(NodeKey::new(1).raw())
 			),
 			Error::<Test>::NodeNotFound
 		);
 		assert_noop!(
 			Registration::unregister_main_node(
 				RuntimeOrigin::signed(account(1)),
-				param(b"junk".to_vec())
+				node_param(b"junk".to_vec())
 			),
 			Error::<Test>::InvalidNodeId
 		);
@@ -228,7 +190,10 @@ fn unregister_main_node_fails_not_node_owner() {
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::ComputeMiner);
 		assert_noop!(
-			Registration::unregister_main_node(RuntimeOrigin::signed(account(2)), param(key.raw())),
+			Registration::unregister_main_node(
+				RuntimeOrigin::signed(account(2)),
+				node_param(key.raw())
+			),
 			Error::<Test>::NotNodeOwner
 		);
 	});
@@ -243,28 +208,28 @@ fn force_unregister_coldkey_node_works() {
 		registration_events();
 		assert_ok!(Registration::force_unregister_coldkey_node(
 			RuntimeOrigin::root(),
-			param(gpu.raw())
+			node_param(gpu.raw())
 		));
 		assert_ok!(Registration::force_unregister_coldkey_node(
 			RuntimeOrigin::root(),
-			param(miner.raw())
+			node_param(miner.raw())
 		));
 		assert_eq!(
 			registration_events(),
 			vec![
 				Event::NodeUnregistered {
-					node_id: id(&gpu),
+					node_id: node_id(&gpu),
 					owner: account(2),
 					reason: UnregisterReason::Forced
 				},
-				Event::NodeStatusUpdated { node_id: id(&miner), status: Status::Degraded },
+				Event::NodeStatusUpdated { node_id: node_id(&miner), status: Status::Degraded },
 			]
 		);
 		assert_ok!(Registration::force_unregister_coldkey_node(
 			RuntimeOrigin::root(),
-			param(miner.raw())
+			node_param(miner.raw())
 		));
-		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(id(&miner)));
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&miner)));
 	});
 }
 
@@ -276,21 +241,21 @@ fn force_unregister_coldkey_node_fails_bad_origin_and_not_found() {
 		assert_noop!(
 			Registration::force_unregister_coldkey_node(
 				RuntimeOrigin::signed(account(1)),
-				param(key.raw())
+				node_param(key.raw())
 			),
 			DispatchError::BadOrigin
 		);
 		assert_noop!(
 			Registration::force_unregister_coldkey_node(
 				RuntimeOrigin::root(),
-				param(NodeKey::new(2).raw())
+				node_param(NodeKey::new(2).raw())
 			),
 			Error::<Test>::NodeNotFound
 		);
 		assert_noop!(
 			Registration::force_unregister_coldkey_node(
 				RuntimeOrigin::root(),
-				param(vec![1, 2, 3])
+				node_param(vec![1, 2, 3])
 			),
 			Error::<Test>::InvalidNodeId
 		);
@@ -305,15 +270,15 @@ fn set_node_status_to_degraded_works() {
 		registration_events();
 		assert_ok!(Registration::set_node_status_to_degraded(
 			RuntimeOrigin::root(),
-			param(key.raw())
+			node_param(key.raw())
 		));
 		assert_eq!(
-			ColdkeyNodeRegistrationV2::<Test>::get(id(&key)).map(|i| i.status),
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&key)).map(|i| i.status),
 			Some(Status::Degraded)
 		);
 		assert_eq!(
 			registration_events(),
-			vec![Event::NodeStatusUpdated { node_id: id(&key), status: Status::Degraded }]
+			vec![Event::NodeStatusUpdated { node_id: node_id(&key), status: Status::Degraded }]
 		);
 	});
 }
@@ -324,7 +289,7 @@ fn set_node_status_to_degraded_fails_not_a_miner() {
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::ComputeMiner);
 		assert_noop!(
-			Registration::set_node_status_to_degraded(RuntimeOrigin::root(), param(key.raw())),
+			Registration::set_node_status_to_degraded(RuntimeOrigin::root(), node_param(key.raw())),
 			Error::<Test>::NotAminer
 		);
 	});
@@ -335,14 +300,14 @@ fn set_node_status_to_degraded_fails_bad_origin_and_not_found() {
 	new_test_ext(|| {
 		let key = NodeKey::new(1);
 		assert_noop!(
-			Registration::set_node_status_to_degraded(RuntimeOrigin::root(), param(key.raw())),
+			Registration::set_node_status_to_degraded(RuntimeOrigin::root(), node_param(key.raw())),
 			Error::<Test>::NodeNotFound
 		);
 		register(&account(1), &key, NodeType::StorageMiner);
 		assert_noop!(
 			Registration::set_node_status_to_degraded(
 				RuntimeOrigin::signed(account(1)),
-				param(key.raw())
+				node_param(key.raw())
 			),
 			DispatchError::BadOrigin
 		);
@@ -357,17 +322,17 @@ fn swap_node_owner_works_and_moves_report_state() {
 		register(&account(3), &NodeKey::new(3), NodeType::GpuMiner);
 		assert_ok!(Registration::submit_deregistration_report(
 			RuntimeOrigin::signed(account(1)),
-			vec![param(NodeKey::new(3).raw())].try_into().unwrap()
+			vec![node_param(NodeKey::new(3).raw())].try_into().unwrap()
 		));
 		bond(&account(2), STAKE_THRESHOLD);
 		registration_events();
 		assert_ok!(Registration::swap_node_owner(
 			RuntimeOrigin::signed(account(1)),
-			param(key.raw()),
+			node_param(key.raw()),
 			account(2)
 		));
 		assert_eq!(
-			ColdkeyNodeRegistrationV2::<Test>::get(id(&key)).map(|i| i.owner),
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&key)).map(|i| i.owner),
 			Some(account(2))
 		);
 		assert!(!OwnerToNode::<Test>::contains_key(account(1)));
@@ -378,7 +343,7 @@ fn swap_node_owner_works_and_moves_report_state() {
 		assert_eq!(
 			registration_events(),
 			vec![Event::NodeOwnerSwapped {
-				node_id: id(&key),
+				node_id: node_id(&key),
 				old_owner: account(1),
 				new_owner: account(2)
 			}]
@@ -395,7 +360,7 @@ fn swap_node_owner_fails_for_each_reason() {
 		let swap = |who: u8, to: u8| {
 			Registration::swap_node_owner(
 				RuntimeOrigin::signed(account(who)),
-				param(key.raw()),
+				node_param(key.raw()),
 				account(to),
 			)
 		};
@@ -415,13 +380,13 @@ fn swap_node_owner_fails_for_each_reason() {
 		assert_noop!(swap(1, 2), Error::<Test>::OwnerAlreadyRegistered);
 		assert_ok!(Registration::unregister_main_node(
 			RuntimeOrigin::signed(account(2)),
-			param(NodeKey::new(2).raw())
+			node_param(NodeKey::new(2).raw())
 		));
 		assert_noop!(swap(1, 2), Error::<Test>::NodeCooldownPeriodNotExpired);
 		assert_noop!(
 			Registration::swap_node_owner(
 				RuntimeOrigin::signed(account(1)),
-				param(b"x".to_vec()),
+				node_param(b"x".to_vec()),
 				account(3)
 			),
 			Error::<Test>::InvalidNodeId

@@ -11,10 +11,6 @@ use pallet_registration::{
 };
 use sp_runtime::DispatchError;
 
-fn node_id(key: &NodeKey) -> NodeId {
-	NodeId::truncate_from(key.base58())
-}
-
 fn fails(registering: Registering, error: Error<Test>) {
 	assert_noop!(registering.submit(), error);
 }

@@ -14,8 +14,8 @@ use frame_support::{
 };
 use frame_system::{EnsureRoot, EnsureSignedBy};
 use pallet_registration::{
-	self as registration, peer_id::Ed25519PeerId, CreditsError, NodeType, RegisterChallenge,
-	REGISTER_DOMAIN,
+	self as registration, peer_id::Ed25519PeerId, CreditsError, NodeId, NodeIdParam, NodeType,
+	RegisterChallenge, REGISTER_DOMAIN,
 };
 use sp_core::{ed25519, Pair, H256};
 use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, DispatchResult, Perbill};
@@ -375,6 +375,57 @@ pub fn bond(who: &AccountId, amount: Balance) {
 pub fn register_validator(owner: &AccountId, key: &NodeKey) {
 	bond(owner, STAKE_THRESHOLD);
 	register(owner, key, NodeType::Validator);
+}
+
+/// A node id parameter (either form) from bytes.
+pub fn node_param(bytes: Vec<u8>) -> NodeIdParam {
+	NodeIdParam::truncate_from(bytes)
+}
+
+/// The id the registry stores for `key`: its base58 PeerId.
+pub fn node_id(key: &NodeKey) -> NodeId {
+	NodeId::truncate_from(key.base58())
+}
+
+/// Registers `node_id` (either form) for `owner` through the force origin.
+pub fn force_register(owner: &AccountId, node_type: NodeType, node_id: Vec<u8>) -> DispatchResult {
+	Registration::force_register_coldkey_node(
+		RuntimeOrigin::root(),
+		owner.clone(),
+		node_type,
+		node_param(node_id),
+	)
+}
+
+/// Validator `who` reports the nodes of `keys` (raw form).
+pub fn report(who: u8, keys: &[&NodeKey]) -> DispatchResult {
+	let node_ids: Vec<NodeIdParam> = keys.iter().map(|key| node_param(key.raw())).collect();
+	Registration::submit_deregistration_report(
+		RuntimeOrigin::signed(account(who)),
+		node_ids.try_into().expect("within MaxNodesPerReport"),
+	)
+}
+
+/// Validators `1..=n` (keys `1..=n`) and a GPU miner of account 20 (key 20), the target of their
+/// reports; clears the events.
+pub fn validators_and_target(n: u8) -> NodeKey {
+	for v in 1..=n {
+		register_validator(&account(v), &NodeKey::new(v));
+	}
+	let target = NodeKey::new(20);
+	register(&account(20), &target, NodeType::GpuMiner);
+	registration_events();
+	target
+}
+
+/// GPU miners of accounts `ids`, each with the key of the same number.
+pub fn gpu_miners(ids: std::ops::RangeInclusive<u8>) -> Vec<NodeKey> {
+	ids.map(|i| {
+		let key = NodeKey::new(i);
+		register(&account(i), &key, NodeType::GpuMiner);
+		key
+	})
+	.collect()
 }
 
 /// Runs blocks up to and including `n`, calling the pallet's `on_initialize` in each.
