@@ -1,0 +1,569 @@
+//! A development runtime around the registration pallet.
+//!
+//! Primitive types are those of the reference chain: 32-byte accounts from `MultiSignature`,
+//! `u64` block numbers, `u128` balances with 18 decimals and 6-second blocks. Besides the
+//! registration pallet (as `Registration`) it has what a local chain driven by polkadot.js needs:
+//! timestamp, balances, transaction payment, sudo (root calls), a minimal pallet-staking (so
+//! validators can bond) and pallet-proxy (reports through a proxy). It has no consensus pallets:
+//! blocks are produced by chopsticks (see `scripts/chain.sh`).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime!` and `impl_runtime_apis!` expand to more than clippy likes.
+#![allow(clippy::new_without_default, clippy::too_many_arguments)]
+
+extern crate alloc;
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+pub mod genesis;
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_election_provider_support::NoElection;
+use frame_support::{
+	derive_impl,
+	genesis_builder_helper::{build_state, get_preset},
+	parameter_types,
+	traits::{ConstU128, ConstU32, ConstU64, ConstU8, InstanceFilter},
+	weights::{
+		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		IdentityFee, Weight,
+	},
+	PalletId,
+};
+use frame_system::{limits::BlockWeights, EnsureRoot};
+use pallet_transaction_payment::{FungibleAdapter, RuntimeDispatchInfo};
+use scale_info::TypeInfo;
+use sp_api::impl_runtime_apis;
+use sp_core::OpaqueMetadata;
+use sp_runtime::{
+	generic,
+	traits::{BlakeTwo256, Block as BlockT, IdentifyAccount, Verify},
+	transaction_validity::{TransactionSource, TransactionValidity},
+	ApplyExtrinsicResult, MultiAddress, MultiSignature, Perbill,
+};
+use sp_version::RuntimeVersion;
+
+/// A signature of an extrinsic.
+pub type Signature = MultiSignature;
+/// An account id: 32 bytes, from the signature's signer.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// A balance: 18 decimals.
+pub type Balance = u128;
+/// A block number.
+pub type BlockNumber = u64;
+/// An account's transaction index.
+pub type Nonce = u32;
+/// A hash.
+pub type Hash = sp_core::H256;
+/// The address format of extrinsics.
+pub type Address = MultiAddress<AccountId, ()>;
+/// The block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// The transaction extensions, checked in this order.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+);
+/// An extrinsic as it arrives.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// A block.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// Dispatches blocks to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+>;
+
+/// One unit of the currency.
+pub const UNIT: Balance = 1_000_000_000_000_000_000;
+/// Milliseconds per block.
+pub const MILLISECS_PER_BLOCK: u64 = 6_000;
+/// Blocks per minute.
+pub const MINUTES: BlockNumber = 60_000 / MILLISECS_PER_BLOCK;
+/// Blocks per hour.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// Blocks per day.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// The runtime's version.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("registration-dev"),
+	impl_name: alloc::borrow::Cow::Borrowed("registration-dev"),
+	authoring_version: 1,
+	spec_version: 1,
+	impl_version: 1,
+	apis: RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+#[frame_support::runtime]
+mod runtime {
+	/// The runtime.
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	/// Accounts, blocks, events.
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	/// The block timestamp (chopsticks sets it in every block).
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+	/// Balances.
+	#[runtime::pallet_index(2)]
+	pub type Balances = pallet_balances;
+	/// Transaction fees.
+	#[runtime::pallet_index(3)]
+	pub type TransactionPayment = pallet_transaction_payment;
+	/// Root calls from a dev key.
+	#[runtime::pallet_index(4)]
+	pub type Sudo = pallet_sudo;
+	/// Bonding of validator stake.
+	#[runtime::pallet_index(5)]
+	pub type Staking = pallet_staking;
+	/// Proxies (deregistration reports through a proxy).
+	#[runtime::pallet_index(6)]
+	pub type Proxy = pallet_proxy;
+	/// The node registry.
+	#[runtime::pallet_index(7)]
+	pub type Registration = pallet_registration;
+}
+
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+parameter_types! {
+	pub const Version: RuntimeVersion = VERSION;
+	/// Two seconds of compute per 6-second block, and a 5 MiB proof.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(2 * WEIGHT_REF_TIME_PER_SECOND, 5 * 1024 * 1024),
+		NORMAL_DISPATCH_RATIO,
+	);
+	pub RuntimeBlockLength: frame_system::limits::BlockLength =
+		frame_system::limits::BlockLength::builder()
+			.max_length(5 * 1024 * 1024)
+			.modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |max| {
+				*max = NORMAL_DISPATCH_RATIO * *max
+			})
+			.build();
+	pub const SS58Prefix: u16 = 42;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = ConstU64<2400>;
+	type DbWeight = RocksDbWeight;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_timestamp::Config for Runtime {
+	type Moment = u64;
+	type OnTimestampSet = ();
+	type MinimumPeriod = ConstU64<{ MILLISECS_PER_BLOCK / 2 }>;
+	type WeightInfo = ();
+}
+
+impl pallet_balances::Config for Runtime {
+	type MaxLocks = ConstU32<50>;
+	type MaxReserves = ConstU32<50>;
+	type ReserveIdentifier = [u8; 8];
+	type Balance = Balance;
+	type RuntimeEvent = RuntimeEvent;
+	type DustRemoval = ();
+	type ExistentialDeposit = ConstU128<{ UNIT / 1_000 }>;
+	type AccountStore = System;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = ConstU32<8>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type DoneSlashHandler = ();
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	type OperationalFeeMultiplier = ConstU8<5>;
+	/// One picosecond of weight costs a millionth of a unit's millionth: a 70 µs registration
+	/// costs about 10^-4 UNIT.
+	type WeightToFee = IdentityFee<Balance>;
+	type LengthToFee = IdentityFee<Balance>;
+	type FeeMultiplierUpdate = ();
+	type WeightInfo = ();
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+type NoElectionOf = NoElection<(AccountId, BlockNumber, Staking, ConstU32<100>, ConstU32<64>)>;
+
+parameter_types! {
+	pub const SessionsPerEra: sp_staking::SessionIndex = 6;
+	pub const BondingDuration: sp_staking::EraIndex = 28;
+}
+
+/// Only what a development chain needs: accounts can bond, unbond and nominate; there are no
+/// elections or rewards (blocks come from chopsticks, not from validators).
+impl pallet_staking::Config for Runtime {
+	type OldCurrency = Balances;
+	type Currency = Balances;
+	type CurrencyBalance = Balance;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type UnixTime = Timestamp;
+	type CurrencyToVote = sp_staking::currency_to_vote::U128CurrencyToVote;
+	type ElectionProvider = NoElectionOf;
+	type GenesisElectionProvider = NoElectionOf;
+	type NominationsQuota = pallet_staking::FixedNominationsQuota<16>;
+	type HistoryDepth = ConstU32<84>;
+	type RewardRemainder = ();
+	type RuntimeEvent = RuntimeEvent;
+	type Slash = ();
+	type Reward = ();
+	type SessionsPerEra = SessionsPerEra;
+	type BondingDuration = BondingDuration;
+	type SlashDeferDuration = ();
+	type AdminOrigin = EnsureRoot<AccountId>;
+	type SessionInterface = ();
+	type EraPayout = ();
+	type NextNewSession = ();
+	type MaxExposurePageSize = ConstU32<64>;
+	type MaxValidatorSet = ConstU32<100>;
+	type VoterList = pallet_staking::UseNominatorsAndValidatorsMap<Self>;
+	type TargetList = pallet_staking::UseValidatorsMap<Self>;
+	type MaxUnlockingChunks = ConstU32<32>;
+	type MaxControllersInDeprecationBatch = ConstU32<100>;
+	type EventListeners = ();
+	type Filter = frame_support::traits::Nothing;
+	type BenchmarkingConfig = StakingBenchmarkingConfig;
+	type WeightInfo = ();
+}
+
+/// Sizes pallet-staking's own benchmarks would use (this runtime does not run them).
+pub struct StakingBenchmarkingConfig;
+impl pallet_staking::BenchmarkingConfig for StakingBenchmarkingConfig {
+	type MaxValidators = ConstU32<100>;
+	type MaxNominators = ConstU32<100>;
+}
+
+/// What a proxy may do for its account.
+#[derive(
+	Copy,
+	Clone,
+	Eq,
+	PartialEq,
+	Ord,
+	PartialOrd,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Debug,
+	MaxEncodedLen,
+	TypeInfo,
+	Default,
+)]
+pub enum ProxyType {
+	/// Anything.
+	#[default]
+	Any,
+	/// Only deregistration reports: a validator's reporting key.
+	Reporting,
+}
+
+impl InstanceFilter<RuntimeCall> for ProxyType {
+	fn filter(&self, call: &RuntimeCall) -> bool {
+		match self {
+			ProxyType::Any => true,
+			ProxyType::Reporting => matches!(
+				call,
+				RuntimeCall::Registration(
+					pallet_registration::Call::submit_deregistration_report { .. }
+				)
+			),
+		}
+	}
+
+	fn is_superset(&self, other: &Self) -> bool {
+		self == &ProxyType::Any || self == other
+	}
+}
+
+impl pallet_proxy::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type Currency = Balances;
+	type ProxyType = ProxyType;
+	type ProxyDepositBase = ConstU128<{ UNIT / 100 }>;
+	type ProxyDepositFactor = ConstU128<{ UNIT / 100 }>;
+	type MaxProxies = ConstU32<32>;
+	type WeightInfo = pallet_proxy::weights::SubstrateWeight<Runtime>;
+	type MaxPending = ConstU32<32>;
+	type CallHasher = BlakeTwo256;
+	type AnnouncementDepositBase = ConstU128<{ UNIT / 100 }>;
+	type AnnouncementDepositFactor = ConstU128<{ UNIT / 100 }>;
+	type BlockNumberProvider = System;
+}
+
+parameter_types! {
+	pub const RegistrationPalletId: PalletId = PalletId(*b"py/nodrg");
+	pub const ConsensusShare: Perbill = Perbill::from_percent(50);
+	/// A tenth of the block's compute and proof.
+	pub RegistrationHookBudget: Weight = Perbill::from_percent(10) * RuntimeBlockWeights::get().max_block;
+}
+
+/// Registration constants of the development chain (short periods, so that tests and people
+/// trying it see cooldowns and rounds end).
+pub mod registration {
+	use super::*;
+	/// Blocks a removed node and its owner wait: 2 minutes.
+	pub const COOLDOWN: BlockNumber = 2 * MINUTES;
+	/// A deregistration round: 10 blocks (1 minute).
+	pub const CONSENSUS_PERIOD: BlockNumber = 10;
+	/// Validator stake needed: 1,000 units.
+	pub const STAKE_THRESHOLD: Balance = 1_000 * UNIT;
+	/// Initial fee of every node type: 1 unit.
+	pub const INITIAL_FEE: Balance = UNIT;
+	/// Longest challenge lifetime: 10 minutes.
+	pub const MAX_CHALLENGE_LIFETIME: BlockNumber = 10 * MINUTES;
+}
+
+impl pallet_registration::Config for Runtime {
+	type Currency = Balances;
+	type Staking = Staking;
+	type ForceOrigin = EnsureRoot<AccountId>;
+	type FeeOrigin = EnsureRoot<AccountId>;
+	type Eligibility = ();
+	type OnNodeUnregistered = ();
+	type ReporterResolver = ();
+	type Credits = ();
+	type InitialNodeTypeFee =
+		pallet_registration::UniformInitialFee<ConstU128<{ registration::INITIAL_FEE }>>;
+	type PalletId = RegistrationPalletId;
+	type NodeCooldownPeriod = ConstU64<{ registration::COOLDOWN }>;
+	type MaxDeregRequestsPerPeriod = ConstU32<10>;
+	type ReportCounterClearInterval = ConstU64<{ HOURS }>;
+	type ConsensusThreshold = ConstU32<2>;
+	type ConsensusShare = ConsensusShare;
+	type ConsensusPeriod = ConstU64<{ registration::CONSENSUS_PERIOD }>;
+	type BlocksPerDay = ConstU64<DAYS>;
+	type MinerStakeThreshold = ConstU128<{ registration::STAKE_THRESHOLD }>;
+	type MinNodeTypeFee = ConstU128<{ UNIT / 100 }>;
+	type MaxNodeTypeFee = ConstU128<{ 10_000 * UNIT }>;
+	type MaxChallengeLifetime = ConstU64<{ registration::MAX_CHALLENGE_LIFETIME }>;
+	type MaxWhitelistedValidators = ConstU32<256>;
+	type MaxNodesPerReport = ConstU32<16>;
+	type MaxReportsPerRound = ConstU32<64>;
+	type MaxReportedNodesPerRound = ConstU32<64>;
+	type HookWeightBudget = RegistrationHookBudget;
+	type WeightInfo = pallet_registration::weights::SubstrateWeight<Runtime>;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benches {
+	frame_benchmarking::define_benchmarks!([pallet_registration, Registration]);
+}
+
+impl_runtime_apis! {
+	impl sp_api::Core<Block> for Runtime {
+		fn version() -> RuntimeVersion {
+			VERSION
+		}
+
+		fn execute_block(block: <Block as BlockT>::LazyBlock) {
+			Executive::execute_block(block);
+		}
+
+		fn initialize_block(header: &<Block as BlockT>::Header) -> sp_runtime::ExtrinsicInclusionMode {
+			Executive::initialize_block(header)
+		}
+	}
+
+	impl sp_api::Metadata<Block> for Runtime {
+		fn metadata() -> OpaqueMetadata {
+			OpaqueMetadata::new(Runtime::metadata().into())
+		}
+
+		fn metadata_at_version(version: u32) -> Option<OpaqueMetadata> {
+			Runtime::metadata_at_version(version)
+		}
+
+		fn metadata_versions() -> Vec<u32> {
+			Runtime::metadata_versions()
+		}
+	}
+
+	impl frame_support::view_functions::runtime_api::RuntimeViewFunction<Block> for Runtime {
+		fn execute_view_function(
+			id: frame_support::view_functions::ViewFunctionId,
+			input: Vec<u8>,
+		) -> Result<Vec<u8>, frame_support::view_functions::ViewFunctionDispatchError> {
+			Runtime::execute_view_function(id, input)
+		}
+	}
+
+	impl sp_block_builder::BlockBuilder<Block> for Runtime {
+		fn apply_extrinsic(extrinsic: <Block as BlockT>::Extrinsic) -> ApplyExtrinsicResult {
+			Executive::apply_extrinsic(extrinsic)
+		}
+
+		fn finalize_block() -> <Block as BlockT>::Header {
+			Executive::finalize_block()
+		}
+
+		fn inherent_extrinsics(data: sp_inherents::InherentData) -> Vec<<Block as BlockT>::Extrinsic> {
+			data.create_extrinsics()
+		}
+
+		fn check_inherents(
+			block: <Block as BlockT>::LazyBlock,
+			data: sp_inherents::InherentData,
+		) -> sp_inherents::CheckInherentsResult {
+			data.check_extrinsics(&block)
+		}
+	}
+
+	impl sp_transaction_pool::runtime_api::TaggedTransactionQueue<Block> for Runtime {
+		fn validate_transaction(
+			source: TransactionSource,
+			tx: <Block as BlockT>::Extrinsic,
+			block_hash: <Block as BlockT>::Hash,
+		) -> TransactionValidity {
+			Executive::validate_transaction(source, tx, block_hash)
+		}
+	}
+
+	impl sp_offchain::OffchainWorkerApi<Block> for Runtime {
+		fn offchain_worker(header: &<Block as BlockT>::Header) {
+			Executive::offchain_worker(header)
+		}
+	}
+
+	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
+		fn account_nonce(account: AccountId) -> Nonce {
+			System::account_nonce(account)
+		}
+	}
+
+	impl pallet_transaction_payment_rpc_runtime_api::TransactionPaymentApi<Block, Balance> for Runtime {
+		fn query_info(
+			uxt: <Block as BlockT>::Extrinsic,
+			len: u32,
+		) -> RuntimeDispatchInfo<Balance> {
+			TransactionPayment::query_info(uxt, len)
+		}
+
+		fn query_fee_details(
+			uxt: <Block as BlockT>::Extrinsic,
+			len: u32,
+		) -> pallet_transaction_payment::FeeDetails<Balance> {
+			TransactionPayment::query_fee_details(uxt, len)
+		}
+
+		fn query_weight_to_fee(weight: Weight) -> Balance {
+			TransactionPayment::weight_to_fee(weight)
+		}
+
+		fn query_length_to_fee(length: u32) -> Balance {
+			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {
+		fn build_state(config: Vec<u8>) -> sp_genesis_builder::Result {
+			build_state::<RuntimeGenesisConfig>(config)
+		}
+
+		fn get_preset(id: &Option<sp_genesis_builder::PresetId>) -> Option<Vec<u8>> {
+			get_preset::<RuntimeGenesisConfig>(id, genesis::preset)
+		}
+
+		fn preset_names() -> Vec<sp_genesis_builder::PresetId> {
+			genesis::preset_names()
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	impl frame_benchmarking::Benchmark<Block> for Runtime {
+		fn benchmark_metadata(extra: bool) -> (
+			Vec<frame_benchmarking::BenchmarkList>,
+			Vec<frame_support::traits::StorageInfo>,
+		) {
+			use frame_benchmarking::{Benchmarking, BenchmarkList};
+			use frame_support::traits::StorageInfoTrait;
+
+			let mut list = Vec::<BenchmarkList>::new();
+			list_benchmarks!(list, extra);
+			let storage_info = AllPalletsWithSystem::storage_info();
+			(list, storage_info)
+		}
+
+		fn dispatch_benchmark(
+			config: frame_benchmarking::BenchmarkConfig
+		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+			use frame_benchmarking::{Benchmarking, BenchmarkBatch};
+			use frame_support::traits::WhitelistedStorageKeys;
+
+			let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+			let mut batches = Vec::<BenchmarkBatch>::new();
+			let params = (&config, &whitelist);
+			add_benchmarks!(params, batches);
+			Ok(batches)
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use frame_support::traits::Hooks;
+
+	#[test]
+	fn constants_pass_the_pallets_integrity_tests() {
+		sp_io::TestExternalities::default().execute_with(|| {
+			<Registration as Hooks<BlockNumber>>::integrity_test();
+		});
+	}
+
+	#[test]
+	fn registration_keeps_its_call_index_and_pallet_index() {
+		let call = RuntimeCall::Registration(pallet_registration::Call::set_fee_charging {
+			enabled: true,
+		});
+		assert_eq!(&call.encode()[..2], &[7, 6]);
+	}
+}
