@@ -288,3 +288,30 @@ fn try_state_detects_drift_between_registry_and_indexes() {
 		UsedChallenges::<Test>::remove(sp_core::H256::repeat_byte(1));
 	});
 }
+
+#[test]
+fn view_function_ids_are_the_documented_signatures() {
+	use frame_support::view_functions::{ViewFunction, ViewFunctionId};
+	use sp_io::hashing::twox_128;
+	// Clients compute these ids themselves (see the README): they must never change.
+	let id = |signature: &str| {
+		ViewFunctionId { prefix: twox_128(b"Registration"), suffix: twox_128(signature.as_bytes()) }
+			.encode()
+	};
+	assert_eq!(
+		pallet_registration::NodeByIdViewFunction::<Test>::id().encode(),
+		id("node_by_id(Vec<u8>) -> Option<NodeInfoOf<T>>")
+	);
+	assert_eq!(
+		pallet_registration::NodeOfOwnerViewFunction::<Test>::id().encode(),
+		id("node_of_owner(T::AccountId) -> Option<NodeInfoOf<T>>")
+	);
+	assert_eq!(
+		pallet_registration::CurrentFeeViewFunction::<Test>::id().encode(),
+		id("current_fee(NodeType) -> BalanceOf<T>")
+	);
+	assert_eq!(
+		pallet_registration::ChallengeFieldsViewFunction::<Test>::id().encode(),
+		id("challenge_fields() -> ChallengeFields<BlockNumberFor<T>>")
+	);
+}

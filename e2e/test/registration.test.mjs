@@ -1,0 +1,336 @@
+// End to end: the registration pallet on a local chain (chopsticks + the dev runtime's wasm),
+// driven through @polkadot/api as clients of the reference chain drive it.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { startChain } from '../lib/chain.mjs';
+import {
+  UNIT, DOMAIN, chainContext, challengeBytes, findEvent, newBlocks, nodeKey, palletAccount, ready,
+  registerCall, registrationArgs, send, viewFunction,
+} from '../lib/registration.mjs';
+
+const PORT = Number(process.env.E2E_PORT ?? 8123);
+const STAKE_THRESHOLD = 1_000n * UNIT;
+const COOLDOWN = 20; // blocks: registration::COOLDOWN of the dev runtime
+const CONSENSUS_PERIOD = 10;
+
+let chain;
+let api;
+let keyring;
+let alice;
+let accountCounter = 0;
+
+/** A fresh account funded by Alice with `amount`. */
+async function funded(amount = 10_000n * UNIT) {
+  const account = keyring.addFromUri(`//e2e//${process.pid}//${accountCounter++}`);
+  const { error } = await send(api, api.tx.balances.transferKeepAlive(account.address, amount), alice);
+  assert.equal(error, null);
+  return account;
+}
+
+async function sudo(call) {
+  return send(api, api.tx.sudo.sudo(call), alice);
+}
+
+async function register(owner, key, nodeType = 'StorageMiner', overrides = {}) {
+  const args = await registrationArgs(api, { owner, key, nodeType, ...overrides });
+  return { ...(await send(api, registerCall(api, args), owner)), args };
+}
+
+async function freeBalance(address) {
+  return (await api.query.system.account(address)).data.free.toBigInt();
+}
+
+async function nodeOf(key) {
+  return api.query.registration.coldkeyNodeRegistrationV2(key.base58Hex);
+}
+
+/** A validator: funded, bonded `stake`, registered with a Validator node. */
+async function validator(stake = STAKE_THRESHOLD) {
+  const owner = await funded(stake + 100n * UNIT);
+  assert.equal((await send(api, api.tx.staking.bond(stake, 'Staked'), owner)).error, null);
+  const key = nodeKey();
+  const { error } = await register(owner, key, 'Validator');
+  assert.equal(error, null);
+  return { owner, key };
+}
+
+/** Blocks to build so that the last one is the first block of the next round. */
+function blocksToRoundEnd({ blockNumber }) {
+  return Math.ceil((blockNumber + 1) / CONSENSUS_PERIOD) * CONSENSUS_PERIOD - blockNumber;
+}
+
+before(async () => {
+  keyring = await ready();
+  alice = keyring.addFromUri('//Alice');
+  chain = await startChain({ port: PORT });
+  api = chain.api;
+});
+
+after(async () => {
+  await chain?.stop();
+});
+
+describe('registration', () => {
+  it('registers a node from a challenge built and signed in JS, and charges the fee', async () => {
+    const owner = await funded();
+    const key = nodeKey();
+    const potBefore = await freeBalance(palletAccount);
+    const ownerBefore = await freeBalance(owner.address);
+    const feeBefore = (await api.query.registration.currentNodeTypeFee('StorageMiner')).unwrapOr(null);
+
+    const { events, error, args } = await register(owner, key);
+    assert.equal(error, null);
+    assert.equal(args.challengeBytes.length, 200);
+
+    const registered = findEvent(events, 'registration.MainNodeRegistered');
+    assert.ok(registered, 'MainNodeRegistered emitted');
+    assert.equal(u8aToHex(registered.data.nodeId), u8aToHex(key.base58Bytes));
+    assert.equal(registered.data.owner.toString(), owner.address);
+    const paid = findEvent(events, 'registration.RegistrationFeePaid');
+    const fee = paid.data.amount.toBigInt();
+    assert.equal(fee, feeBefore === null ? UNIT : feeBefore.toBigInt());
+
+    const record = (await nodeOf(key)).unwrap();
+    assert.equal(record.owner.toString(), owner.address);
+    assert.equal(record.nodeType.toString(), 'StorageMiner');
+    assert.equal(record.status.toString(), 'Online');
+    const owned = await api.query.registration.ownerToNode(owner.address);
+    assert.deepEqual(owned.unwrap().map((id) => u8aToHex(id)), [u8aToHex(key.base58Bytes)]);
+    const [keyType, publicKey] = (await api.query.registration.libp2pMainIdentity(key.base58Hex)).unwrap();
+    assert.equal(keyType.toString(), 'Ed25519');
+    assert.equal(u8aToHex(publicKey), u8aToHex(key.publicKey));
+    const used = await api.query.registration.usedChallenges(u8aToHex(blake2AsU8a(args.challengeBytes, 256)));
+    assert.ok(used.isSome, 'challenge hash recorded');
+
+    assert.equal((await freeBalance(palletAccount)) - potBefore, fee, 'the fee reached the pallet account');
+    assert.ok(ownerBefore - (await freeBalance(owner.address)) > fee, 'fee plus transaction fee paid');
+  });
+
+  it('accepts the raw PeerId as node_id and stores the base58 form', async () => {
+    const owner = await funded();
+    const key = nodeKey();
+    const { error } = await register(owner, key, 'StorageS3', { nodeId: key.rawHex });
+    assert.equal(error, null);
+    assert.ok((await nodeOf(key)).isSome);
+  });
+
+  describe('refuses', () => {
+    it('a replayed challenge', async () => {
+      const owner = await funded();
+      const first = await register(owner, nodeKey());
+      assert.equal(first.error, null);
+      const { error } = await send(api, registerCall(api, first.args), owner);
+      assert.equal(error, 'registration.ChallengeReused');
+    });
+
+    it('a signer other than the owner', async () => {
+      const owner = await funded();
+      const args = await registrationArgs(api, { owner, key: nodeKey() });
+      const { error } = await send(api, registerCall(api, args), alice);
+      assert.equal(error, 'registration.SignerNotOwner');
+    });
+
+    it('an expired challenge', async () => {
+      const owner = await funded();
+      await newBlocks(api, 3);
+      const { blockNumber } = await chainContext(api);
+      const { error } = await register(owner, nodeKey(), 'StorageMiner', {
+        challenge: { blockNumber: blockNumber - 3, expiresAt: blockNumber - 1 },
+      });
+      assert.equal(error, 'registration.ChallengeExpired');
+    });
+
+    it('a bad signature', async () => {
+      const owner = await funded();
+      const key = nodeKey();
+      const other = nodeKey();
+      const args = await registrationArgs(api, { owner, key });
+      args.mainSig = (await registrationArgs(api, { owner, key: other })).mainSig;
+      const { error } = await send(api, registerCall(api, args), owner);
+      assert.equal(error, 'registration.InvalidSignature');
+    });
+
+    it('a node id of another key', async () => {
+      const owner = await funded();
+      const { error } = await register(owner, nodeKey(), 'StorageMiner', { nodeId: nodeKey().base58Hex });
+      assert.equal(error, 'registration.NodeIdMismatch');
+    });
+
+    it('a banned owner', async () => {
+      const owner = await funded();
+      assert.equal((await sudo(api.tx.registration.setAccountBanStatus(owner.address, true))).error, null);
+      const { error } = await register(owner, nodeKey());
+      assert.equal(error, 'registration.AccountBanned');
+    });
+
+    it('a disabled node type', async () => {
+      const owner = await funded();
+      assert.equal((await sudo(api.tx.registration.setNodeTypeDisabled('GpuMiner', true))).error, null);
+      const { error } = await register(owner, nodeKey(), 'GpuMiner');
+      assert.equal(error, 'registration.NodeTypeDisabled');
+      assert.equal((await sudo(api.tx.registration.setNodeTypeDisabled('GpuMiner', false))).error, null);
+      assert.equal((await register(owner, nodeKey(), 'GpuMiner')).error, null);
+    });
+
+    it('a wrong domain tag', async () => {
+      const owner = await funded();
+      const domain = DOMAIN.slice();
+      domain[0] = 0x58;
+      const { error } = await register(owner, nodeKey(), 'StorageMiner', { challenge: { domain } });
+      assert.equal(error, 'registration.InvalidChallengeDomain');
+    });
+  });
+});
+
+describe('validators', () => {
+  it('registers a validator that bonded the threshold in pallet-staking', async () => {
+    const { owner, key } = await validator();
+    assert.equal((await nodeOf(key)).unwrap().nodeType.toString(), 'Validator');
+    const ledger = await api.query.staking.ledger(owner.address);
+    assert.equal(ledger.unwrap().active.toBigInt(), STAKE_THRESHOLD);
+  });
+
+  it('refuses a validator below the threshold', async () => {
+    const owner = await funded(STAKE_THRESHOLD + 100n * UNIT);
+    assert.equal((await send(api, api.tx.staking.bond(STAKE_THRESHOLD - 1n, 'Staked'), owner)).error, null);
+    const { error } = await register(owner, nodeKey(), 'Validator');
+    assert.equal(error, 'registration.InsufficientStake');
+  });
+});
+
+describe('root calls through sudo', () => {
+  it('switches fee charging and deregistration, sets fees and the whitelist', async () => {
+    let result = await sudo(api.tx.registration.setFeeCharging(false));
+    assert.equal(result.error, null);
+    assert.ok(findEvent(result.events, 'registration.FeeChargingStatusChanged'));
+    assert.equal((await api.query.registration.feeChargingEnabled()).isTrue, false);
+    assert.equal((await sudo(api.tx.registration.setFeeCharging(true))).error, null);
+
+    result = await sudo(api.tx.registration.setNodeTypeFee('ComputeMiner', 5n * UNIT));
+    assert.equal(result.error, null);
+    assert.equal((await api.query.registration.currentNodeTypeFee('ComputeMiner')).unwrap().toBigInt(), 5n * UNIT);
+    assert.equal(
+      (await sudo(api.tx.registration.setNodeTypeFee('ComputeMiner', 100_000n * UNIT))).error,
+      'registration.FeeTooHigh',
+    );
+
+    const listed = await funded();
+    result = await sudo(api.tx.registration.setWhitelistedValidators([listed.address]));
+    assert.equal(result.error, null);
+    assert.deepEqual((await api.query.registration.whitelistedValidators()).map(String), [listed.address]);
+    assert.equal((await sudo(api.tx.registration.setWhitelistedValidators([]))).error, null);
+
+    result = await sudo(api.tx.registration.setDeregistrationEnabled(true));
+    assert.equal(result.error, null);
+    assert.ok(findEvent(result.events, 'registration.DeregistrationStatusChanged'));
+  });
+
+  it('refuses root calls from a plain account', async () => {
+    const owner = await funded();
+    const { error } = await send(api, api.tx.registration.setFeeCharging(false), owner);
+    assert.equal(error, 'BadOrigin');
+  });
+});
+
+describe('deregistration by validators', () => {
+  it('removes a node once two validators report it, one through a proxy, at the round end', async () => {
+    const validators = [await validator(), await validator(), await validator()];
+    const target = { owner: await funded(), key: nodeKey() };
+    assert.equal((await register(target.owner, target.key, 'ComputeMiner')).error, null);
+
+    // The third validator reports through a proxy that may only report.
+    const reporter = await funded();
+    assert.equal(
+      (await send(api, api.tx.proxy.addProxy(reporter.address, 'Reporting', 0), validators[2].owner)).error,
+      null,
+    );
+    // Both votes must fall in one round: start at a round's first block.
+    await newBlocks(api, blocksToRoundEnd(await chainContext(api)));
+    const report = api.tx.registration.submitDeregistrationReport([target.key.rawHex]);
+    let result = await send(api, report, validators[0].owner);
+    assert.equal(result.error, null);
+    assert.ok(findEvent(result.events, 'registration.DeregistrationReported'));
+    result = await send(api, api.tx.proxy.proxy(validators[2].owner.address, null, report), reporter);
+    assert.equal(result.error, null);
+    const reported = findEvent(result.events, 'registration.DeregistrationReported');
+    assert.equal(reported.data.reporter.toString(), validators[2].owner.address);
+    assert.equal(reported.data.votes.toNumber(), 2);
+
+    // A second vote of the same validator in the round is refused.
+    result = await send(api, report, validators[0].owner);
+    assert.equal(result.error, 'registration.AlreadyReported');
+
+    await newBlocks(api, blocksToRoundEnd(await chainContext(api)));
+    const events = await api.query.system.events();
+    const reached = events.find(({ event }) => event.section === 'registration' && event.method === 'DeregistrationConsensusReached');
+    assert.ok(reached, 'consensus reached at the round end');
+    assert.ok((await nodeOf(target.key)).isNone, 'node removed');
+  });
+});
+
+describe('lifecycle', () => {
+  it('swaps the owner', async () => {
+    const owner = await funded();
+    const key = nodeKey();
+    assert.equal((await register(owner, key, 'ComputeMiner')).error, null);
+    const heir = await funded();
+    const result = await send(api, api.tx.registration.swapNodeOwner(key.base58Hex, heir.address), owner);
+    assert.equal(result.error, null);
+    assert.ok(findEvent(result.events, 'registration.NodeOwnerSwapped'));
+    assert.equal((await nodeOf(key)).unwrap().owner.toString(), heir.address);
+    assert.ok((await api.query.registration.ownerToNode(owner.address)).isNone);
+  });
+
+  it('unregisters, then refuses the node until the cooldown is over', async () => {
+    const owner = await funded();
+    const key = nodeKey();
+    assert.equal((await register(owner, key, 'ComputeMiner')).error, null);
+    let result = await send(api, api.tx.registration.unregisterMainNode(key.rawHex), owner);
+    assert.equal(result.error, null);
+    assert.ok(findEvent(result.events, 'registration.NodeUnregistered'));
+    assert.ok((await nodeOf(key)).isNone);
+    assert.equal((await register(owner, key, 'ComputeMiner')).error, 'registration.NodeCooldownPeriodNotExpired');
+    await newBlocks(api, COOLDOWN);
+    assert.equal((await register(owner, key, 'ComputeMiner')).error, null);
+  });
+});
+
+describe('query API (view functions)', () => {
+  it('returns a node by either id form and the fields to sign', async () => {
+    const owner = await funded();
+    const key = nodeKey();
+    assert.equal((await register(owner, key, 'StorageS3')).error, null);
+    const nodeType = api.query.registration.coldkeyNodeRegistrationV2.creator.meta.type.asMap.value;
+    const infoType = `Option<${api.registry.createLookupType(nodeType)}>`;
+    for (const id of [key.base58Bytes, key.raw]) {
+      // The view function's argument, SCALE-encoded: a length-prefixed byte vector.
+      const input = u8aToHex(api.createType('Bytes', u8aToHex(id)).toU8a());
+      const found = await viewFunction(api, 'node_by_id(Vec<u8>) -> Option<NodeInfoOf<T>>', input, infoType);
+      assert.equal(found.unwrap().owner.toString(), owner.address);
+    }
+    const fields = await viewFunction(api, 'challenge_fields() -> ChallengeFields<BlockNumberFor<T>>', '0x',
+      '([u8; 24], [u8; 32], u64, u64)');
+    const { genesisHash, blockNumber } = await chainContext(api);
+    assert.equal(u8aToHex(fields[0]), u8aToHex(DOMAIN));
+    assert.equal(u8aToHex(fields[1]), u8aToHex(genesisHash));
+    assert.equal(fields[2].toNumber(), blockNumber);
+    assert.equal(fields[3].toNumber(), blockNumber + 100);
+    const fee = await viewFunction(api, 'current_fee(NodeType) -> BalanceOf<T>',
+      api.createType('u8', 1).toHex(), 'u128');
+    assert.ok(fee.toBigInt() >= UNIT / 100n);
+  });
+
+  it('builds the same 200 bytes as the contract for the same fields', async () => {
+    const bytes = challengeBytes({
+      genesisHash: new Uint8Array(32).fill(0x45),
+      owner: keyring.addFromUri('//Alice').publicKey,
+      nodeIdHex: nodeKey(Uint8Array.from(Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex'))).raw,
+      blockNumber: 100,
+      expiresAt: 110,
+      nonce: new Uint8Array(32).fill(0x42),
+    });
+    assert.equal(u8aToHex(bytes), '0x484950504955533a3a52454749535445523a3a76310000004545454545454545454545454545454545454545454545454545454545454545d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc630e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8640000000000000042424242424242424242424242424242424242424242424242424242424242426e00000000000000');
+  });
+});
