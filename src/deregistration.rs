@@ -6,18 +6,28 @@
 //! ([`TemporaryDeregistrationReports`], [`ReportSubmissionCount`]) is tagged with its round or
 //! rate-limit window, so state of a past round or window counts as empty without being cleared.
 
+// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
+// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects,
+		clippy::panic
+	)
+)]
+
 use crate::{pallet::*, types::*};
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{UniqueSaturatedInto, Zero};
+use sp_runtime::traits::{CheckedDiv, UniqueSaturatedInto};
 
 impl<T: Config> Pallet<T> {
 	/// The index of the `period`-block span `now` falls in.
 	fn span_index(now: BlockNumberFor<T>, period: BlockNumberFor<T>) -> u32 {
-		if period.is_zero() {
-			return 0;
-		}
-		(now / period).unique_saturated_into()
+		now.checked_div(&period).map(|index| index.unique_saturated_into()).unwrap_or(0)
 	}
 
 	/// The current deregistration round.

@@ -5,6 +5,19 @@
 //! current fee, so no hook walks the fee table and the table changes only when a fee is paid or
 //! set.
 
+// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
+// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects,
+		clippy::panic
+	)
+)]
+
 use crate::{pallet::*, types::*, InitialNodeTypeFee};
 use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -24,18 +37,18 @@ where
 	Balance: sp_runtime::traits::AtLeast32BitUnsigned + Copy,
 	BlockNumber: sp_runtime::traits::AtLeast32BitUnsigned + Copy,
 {
-	let halvings: u32 = if period.is_zero() {
-		0
-	} else {
-		(now.saturating_sub(since) / period).unique_saturated_into()
-	};
+	let halvings: u32 = now
+		.saturating_sub(since)
+		.checked_div(&period)
+		.map(|periods| periods.unique_saturated_into())
+		.unwrap_or(0);
 	let two = Balance::from(2u32);
 	let mut fee = fee;
 	for _ in 0..halvings.min(MAX_HALVINGS) {
 		if fee <= floor {
 			break;
 		}
-		fee /= two;
+		fee = fee.checked_div(&two).unwrap_or(floor);
 	}
 	fee.max(floor)
 }

@@ -1,6 +1,19 @@
 //! `try_state`: the relations between the storage items, checked after every test and by
 //! `try-runtime`.
 
+// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
+// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects,
+		clippy::panic
+	)
+)]
+
 use crate::{pallet::*, peer_id::Ed25519PeerId, types::*};
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::ensure;
@@ -22,7 +35,7 @@ impl<T: Config> Pallet<T> {
 		let mut per_type: BTreeMap<NodeType, u32> = BTreeMap::new();
 		let mut nodes = 0usize;
 		for (node_id, info) in ColdkeyNodeRegistrationV2::<T>::iter() {
-			nodes += 1;
+			nodes = nodes.saturating_add(1);
 			ensure!(info.node_id == node_id, "record's node_id differs from its key");
 			let peer =
 				Ed25519PeerId::from_base58(&node_id).ok_or("registry key is not a PeerId")?;

@@ -4,7 +4,20 @@
 //! `00 24 08 01 12 20 ‖ key`. Its base58btc text (52 characters) starts with `12D3KooW`. Because
 //! the key is embedded, the PeerId alone says which key must sign for the node.
 
-use crate::types::{NodeId, BASE58_PEER_ID_MAX_LEN};
+// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
+// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects,
+		clippy::panic
+	)
+)]
+
+use crate::types::{NodeId, BASE58_PEER_ID_MAX_LEN, RAW_PEER_ID_LEN};
 
 /// The six bytes before the key in a raw Ed25519 PeerId: identity multihash (code `0x00`, length
 /// `0x24`), then protobuf `KeyType = Ed25519` (`08 01`) and `Data` of 32 bytes (`12 20`).
@@ -49,7 +62,7 @@ impl Ed25519PeerId {
 	/// Reads either form: 38 bytes are the raw form (base58 text is never that short), anything
 	/// else is base58 text.
 	pub fn parse(bytes: &[u8]) -> Option<Self> {
-		if bytes.len() == ED25519_PEER_ID_PREFIX.len() + 32 {
+		if bytes.len() == RAW_PEER_ID_LEN as usize {
 			Self::from_raw(bytes)
 		} else {
 			Self::from_base58(bytes)
