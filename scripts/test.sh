@@ -21,7 +21,7 @@ done
 step "format"
 cargo fmt --all -- --check
 
-# The pallet alone first: in a workspace build the weight runner turns on runtime-benchmarks.
+# The pallet alone first (default features), then everything with every feature.
 step "clippy (the pallet with default features, then the workspace with every feature)"
 cargo clippy --locked -p pallet-registration --all-targets -- -D warnings
 SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets \

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Generates src/weights.rs with frame-omni-bencher, the way chains measure weights: the dev
+# runtime's wasm is built with `runtime-benchmarks` and every benchmark of the pallet runs in it.
+#
+# The bencher is installed when missing into $BENCHER_ROOT (default $HOME/.cache/frame-omni-bencher):
+# a release build of about 975 crates (RocksDB and wasmtime among them) that took 41 minutes
+# on a 2-core machine, 2.8 GiB peak. Start it early, in the background.
+#
+# Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N]   (defaults: 50 steps, 20 repeats)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
+export WASM_BUILD_WORKSPACE_HINT="$PWD"
+BENCHER_ROOT="${BENCHER_ROOT:-$HOME/.cache/frame-omni-bencher}"
+BENCHER="$BENCHER_ROOT/bin/frame-omni-bencher"
+STEPS=50
+REPEAT=20
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--steps) STEPS="$2"; shift 2 ;;
+		--repeat) REPEAT="$2"; shift 2 ;;
+		*) echo "unknown option $1" >&2; exit 2 ;;
+	esac
+done
+
+if [ ! -x "$BENCHER" ]; then
+	if ! command -v protoc >/dev/null || ! dpkg -s libclang-dev >/dev/null 2>&1; then
+		apt-get update -qq && apt-get install -y -qq protobuf-compiler libclang-dev >/dev/null
+	fi
+	echo "installing frame-omni-bencher 0.28.0 into $BENCHER_ROOT (about 41 minutes on 2 cores)" >&2
+	SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$HOME/.cache/omni-target" \
+		cargo install frame-omni-bencher --version 0.28.0 --locked --root "$BENCHER_ROOT"
+fi
+
+toolchain=$(scripts/setup-wasm-toolchain.sh | tail -n 1)
+[ -n "$toolchain" ] && export WASM_BUILD_TOOLCHAIN="$toolchain"
+cargo build --release --locked -p registration-dev-runtime --features runtime-benchmarks
+# A normal build writes the same path: keep this wasm aside.
+wasm=target/registration-dev-runtime-benchmarks.wasm
+mkdir -p target
+cp "$CARGO_TARGET_DIR/release/wbuild/registration-dev-runtime/registration_dev_runtime.compact.compressed.wasm" "$wasm"
+
+"$BENCHER" v1 benchmark pallet \
+	--runtime "$wasm" \
+	--pallet pallet_registration \
+	--extrinsic '*' \
+	--steps "$STEPS" \
+	--repeat "$REPEAT" \
+	--min-duration 0 \
+	--template benchmarks/weight-template.hbs \
+	--output src/weights.rs \
+	| tee benchmarks/omni-results.txt
