@@ -228,7 +228,11 @@ pub struct NodeKey {
 impl NodeKey {
 	/// The key made from seed `[n; 32]`.
 	pub fn new(n: u8) -> Self {
-		Self { pair: ed25519::Pair::from_seed(&[n; 32]) }
+		Self::from_seed([n; 32])
+	}
+	/// The key made from `seed`.
+	pub fn from_seed(seed: [u8; 32]) -> Self {
+		Self { pair: ed25519::Pair::from_seed(&seed) }
 	}
 	/// The public key.
 	pub fn public(&self) -> [u8; 32] {

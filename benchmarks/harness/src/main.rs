@@ -1,0 +1,287 @@
+//! Performance harness: prints, in one run,
+//!
+//! 1. the native throughput of the full registration path (call decoding, checks, signature,
+//!    writes, event) next to the raw throughput of `sp_io::crypto::ed25519_verify` over the same
+//!    messages, and their ratio (target ≥ 0.5);
+//! 2. the cost of `on_initialize` (time and weight used) with 10 … 100,000 registered nodes and
+//!    as many used challenges outstanding, in an ordinary block and in one where every periodic
+//!    job fires, and the ratio of the largest to the smallest (target ≤ 1.1);
+//! 3. how many registrations fit one block of the dev runtime by the generated weights, by
+//!    ref_time and by proof size (target ≥ 1,000).
+//!
+//! It runs on the shared mock runtime (tests/common/mock.rs) in native code; `--csv DIR` also
+//! writes the hook measurements for `benchmarks/plot.py`.
+//! Run: `benchmarks/run-harness.sh` (a release build; about 2 minutes).
+
+#[path = "../../../tests/common/mock.rs"]
+#[allow(unused_imports)]
+mod mock;
+
+use codec::{Decode, Encode};
+use frame_support::{
+	dispatch::GetDispatchInfo,
+	storage::{with_transaction, TransactionOutcome},
+	traits::{fungible::Mutate, Get, Hooks, UnfilteredDispatchable},
+	weights::Weight,
+};
+use mock::*;
+use pallet_registration::{
+	peer_id::Ed25519PeerId, Expiring, ExpiryQueue, ExpiryQueueLen, NodeType, NodeVotes,
+	ReportedNodes, RoundReports, UsedChallenges, WeightInfo,
+};
+use sp_core::H256;
+use sp_runtime::DispatchError;
+use std::time::{Duration, Instant};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+	samples.sort();
+	samples[samples.len() / 2]
+}
+
+fn owner_of(i: u32) -> AccountId {
+	let mut bytes = [0u8; 32];
+	bytes[..4].copy_from_slice(&i.to_le_bytes());
+	bytes[31] = 0xaa;
+	AccountId::new(bytes)
+}
+
+fn key_of(i: u32) -> NodeKey {
+	let mut seed = [0u8; 32];
+	seed[..4].copy_from_slice(&i.to_le_bytes());
+	seed[31] = 0xbb;
+	NodeKey::from_seed(seed)
+}
+
+/// (registrations per second, verifications per second) over `n` registrations.
+fn throughput(n: u32) -> (f64, f64) {
+	let mut ext = ExtBuilder::default().build();
+	ext.execute_with(|| {
+		assert!(Registration::set_fee_charging(RuntimeOrigin::root(), true).is_ok());
+		let registrations: Vec<(AccountId, Vec<u8>, Registering)> = (0..n)
+			.map(|i| {
+				let owner = owner_of(i);
+				Balances::set_balance(&owner, FUNDS);
+				let registering = Registering::new(&owner, &key_of(i), NodeType::GpuMiner);
+				let call = RuntimeCall::Registration(registering.call()).encode();
+				(owner, call, registering)
+			})
+			.collect();
+
+		let start = Instant::now();
+		for (owner, encoded, _) in &registrations {
+			let call = RuntimeCall::decode(&mut &encoded[..]).expect("decodes");
+			let _ = call.get_dispatch_info();
+			call.dispatch_bypass_filter(RuntimeOrigin::signed(owner.clone()))
+				.map_err(|e| e.error)
+				.expect("registers");
+		}
+		let registering = start.elapsed();
+
+		let checks: Vec<(sp_core::ed25519::Signature, Vec<u8>, sp_core::ed25519::Public)> =
+			registrations
+				.iter()
+				.map(|(_, _, r)| {
+					let signature: [u8; 64] = r.signature.clone().try_into().expect("64 bytes");
+					let public: [u8; 32] = r.public_key.clone().try_into().expect("32 bytes");
+					(
+						sp_core::ed25519::Signature::from_raw(signature),
+						r.challenge.clone(),
+						sp_core::ed25519::Public::from_raw(public),
+					)
+				})
+				.collect();
+		let start = Instant::now();
+		for (signature, message, public) in &checks {
+			assert!(sp_io::crypto::ed25519_verify(signature, message, public));
+		}
+		let verifying = start.elapsed();
+		(n as f64 / registering.as_secs_f64(), n as f64 / verifying.as_secs_f64())
+	})
+}
+
+/// Fills the registry with `n` nodes and `n` used challenges that expire later, plus `expired`
+/// entries already past and a full round of votes that reach consensus.
+fn fill(n: u32, now: u64) -> Result<(), DispatchError> {
+	for i in 0..n {
+		let peer = Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&i.to_le_bytes()));
+		force_register(&owner_of(i), NodeType::GpuMiner, peer.to_raw().to_vec())?;
+		let hash = H256(sp_io::hashing::blake2_256(&(i, "challenge").encode()));
+		let expires_at = now + 1 + u64::from(i % 100);
+		UsedChallenges::<Test>::insert(hash, expires_at);
+		let index = ExpiryQueueLen::<Test>::get(expires_at);
+		ExpiryQueue::<Test>::insert(expires_at, index, Expiring::Challenge(hash));
+		ExpiryQueueLen::<Test>::insert(expires_at, index + 1);
+	}
+	Ok(())
+}
+
+/// Puts a full round of votes (all reaching consensus) and `expired` expired challenges in place.
+fn every_job_due(now: u64, expired: u32) {
+	let max = <Test as pallet_registration::Config>::MaxReportedNodesPerRound::get();
+	let nodes: Vec<NodeVotes> = (0..max)
+		.map(|i| NodeVotes {
+			node_id: Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&i.to_le_bytes()))
+				.to_node_id(),
+			votes: u32::MAX,
+		})
+		.collect();
+	ReportedNodes::<Test>::put(RoundReports {
+		round: (now / CONSENSUS_PERIOD - 1) as u32,
+		nodes: nodes.try_into().expect("within bound"),
+	});
+	for i in 0..expired {
+		let hash = H256(sp_io::hashing::blake2_256(&(i, "expired").encode()));
+		UsedChallenges::<Test>::insert(hash, now - 1);
+		let index = ExpiryQueueLen::<Test>::get(now - 1);
+		ExpiryQueue::<Test>::insert(now - 1, index, Expiring::Challenge(hash));
+		ExpiryQueueLen::<Test>::insert(now - 1, index + 1);
+	}
+}
+
+struct HookCost {
+	nodes: u32,
+	ordinary: Duration,
+	ordinary_weight: Weight,
+	busy: Duration,
+	busy_weight: Weight,
+}
+
+fn hook_cost(n: u32) -> HookCost {
+	let mut ext = ExtBuilder::default().build();
+	ext.execute_with(|| {
+		// A budget that holds the base, a full tally and 64 pruned items.
+		let budget = <() as WeightInfo>::on_initialize_base()
+			+ <() as WeightInfo>::tally_reports(8)
+			+ <() as WeightInfo>::prune_expired_item() * 64
+			+ <() as WeightInfo>::prune_expired_block();
+		HookBudget::set(budget);
+		let ordinary_block = 10 * CONSENSUS_PERIOD + 5;
+		let busy_block = 11 * CONSENSUS_PERIOD;
+		System::set_block_number(ordinary_block - 1);
+		fill(n, busy_block).expect("registry fills");
+		pallet_registration::NextExpiryToPrune::<Test>::put(ordinary_block);
+
+		let mut ordinary_weight = Weight::zero();
+		let ordinary = median(
+			(0..31)
+				.map(|_| {
+					with_transaction(|| {
+						System::set_block_number(ordinary_block);
+						let start = Instant::now();
+						ordinary_weight = Registration::on_initialize(ordinary_block);
+						let elapsed = start.elapsed();
+						TransactionOutcome::Rollback(Ok::<_, DispatchError>(elapsed))
+					})
+					.expect("rolls back")
+				})
+				.collect(),
+		);
+
+		pallet_registration::NextExpiryToPrune::<Test>::put(busy_block - 1);
+		every_job_due(busy_block, 200);
+		let mut busy_weight = Weight::zero();
+		let busy = median(
+			(0..31)
+				.map(|_| {
+					with_transaction(|| {
+						System::set_block_number(busy_block);
+						let start = Instant::now();
+						busy_weight = Registration::on_initialize(busy_block);
+						let elapsed = start.elapsed();
+						TransactionOutcome::Rollback(Ok::<_, DispatchError>(elapsed))
+					})
+					.expect("rolls back")
+				})
+				.collect(),
+		);
+		HookCost { nodes: n, ordinary, ordinary_weight, busy, busy_weight }
+	})
+}
+
+fn main() {
+	let csv_dir = std::env::args().skip_while(|a| a != "--csv").nth(1);
+
+	println!("# 1. Registration throughput (native, one core)");
+	let (registrations, verifications) = throughput(2_000);
+	let ratio = registrations / verifications;
+	println!("full registration path : {registrations:>10.0} registrations/s");
+	println!("ed25519_verify alone   : {verifications:>10.0} verifications/s");
+	println!("ratio                  : {ratio:>10.2}   (target >= 0.5: {})", ratio >= 0.5);
+
+	println!("\n# 2. on_initialize against registry size (nodes and used challenges outstanding)");
+	println!(
+		"{:>8} | {:>12} {:>22} | {:>12} {:>24}",
+		"nodes", "ordinary", "weight (ref, proof)", "all jobs", "weight (ref, proof)"
+	);
+	let mut costs = Vec::new();
+	for n in [10u32, 1_000, 10_000, 100_000] {
+		let cost = hook_cost(n);
+		println!(
+			"{:>8} | {:>10.2}µs {:>22} | {:>10.2}µs {:>24}",
+			cost.nodes,
+			cost.ordinary.as_secs_f64() * 1e6,
+			format!("{}, {}", cost.ordinary_weight.ref_time(), cost.ordinary_weight.proof_size()),
+			cost.busy.as_secs_f64() * 1e6,
+			format!("{}, {}", cost.busy_weight.ref_time(), cost.busy_weight.proof_size()),
+		);
+		costs.push(cost);
+	}
+	let spread = |f: &dyn Fn(&HookCost) -> f64| {
+		let values: Vec<f64> = costs.iter().map(f).collect();
+		let max = values.iter().cloned().fold(f64::MIN, f64::max);
+		let min = values.iter().cloned().fold(f64::MAX, f64::min);
+		max / min
+	};
+	let time_ratio = spread(&|c| c.ordinary.as_secs_f64()).max(spread(&|c| c.busy.as_secs_f64()));
+	let weight_ratio = spread(&|c| c.ordinary_weight.ref_time() as f64)
+		.max(spread(&|c| c.busy_weight.ref_time() as f64));
+	println!(
+		"largest / smallest time   : {time_ratio:.3}   (target <= 1.1: {})",
+		time_ratio <= 1.1
+	);
+	println!(
+		"largest / smallest weight : {weight_ratio:.3}   (target <= 1.1: {})",
+		weight_ratio <= 1.1
+	);
+	if let Some(dir) = csv_dir {
+		let mut csv = String::from("nodes,ordinary_us,ordinary_ref_time,busy_us,busy_ref_time\n");
+		for c in &costs {
+			csv.push_str(&format!(
+				"{},{:.3},{},{:.3},{}\n",
+				c.nodes,
+				c.ordinary.as_secs_f64() * 1e6,
+				c.ordinary_weight.ref_time(),
+				c.busy.as_secs_f64() * 1e6,
+				c.busy_weight.ref_time()
+			));
+		}
+		std::fs::create_dir_all(&dir).expect("csv dir");
+		std::fs::write(format!("{dir}/on_initialize.csv"), csv).expect("write csv");
+	}
+
+	println!("\n# 3. Registrations per block of the dev runtime (generated weights)");
+	type Runtime = registration_dev_runtime::Runtime;
+	let block = <Runtime as frame_system::Config>::BlockWeights::get();
+	let normal = block.get(frame_support::dispatch::DispatchClass::Normal);
+	let limit = normal.max_total.unwrap_or(block.max_block);
+	let call = <pallet_registration::weights::SubstrateWeight<Runtime> as WeightInfo>::register_node_with_coldkey();
+	let per_extrinsic = call + normal.base_extrinsic;
+	let by_ref_time = limit.ref_time() / per_extrinsic.ref_time().max(1);
+	let pov_limit = limit.proof_size().min(5 * 1024 * 1024);
+	let by_proof = pov_limit / call.proof_size().max(1);
+	println!(
+		"normal-class limit     : ref_time {} ps, proof {} bytes",
+		limit.ref_time(),
+		pov_limit
+	);
+	println!(
+		"one registration       : ref_time {} ps (with base extrinsic), proof {} bytes",
+		per_extrinsic.ref_time(),
+		call.proof_size()
+	);
+	println!(
+		"by ref_time            : {by_ref_time:>6}   (target >= 1,000: {})",
+		by_ref_time >= 1_000
+	);
+	println!("by proof size          : {by_proof:>6}   (target >= 1,000: {})", by_proof >= 1_000);
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds and runs the performance harness (release, native); writes benchmarks/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
+mkdir -p benchmarks/results
+SKIP_WASM_BUILD=1 cargo run --release --locked -p registration-harness -- --csv benchmarks/results \
+	| tee benchmarks/results/harness.txt
