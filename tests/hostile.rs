@@ -74,8 +74,14 @@ fn every_corrupted_byte_is_refused_when_the_signature_is_not_renewed() {
 			for bit in 0..8 {
 				let mut r = good.clone();
 				r.challenge[position] ^= 1 << bit;
+				let root = sp_io::storage::root(sp_runtime::StateVersion::V1);
 				let result = submit_raw(&r);
 				assert!(result.is_err(), "byte {position} bit {bit} accepted");
+				assert_eq!(
+					root,
+					sp_io::storage::root(sp_runtime::StateVersion::V1),
+					"state changed"
+				);
 			}
 		}
 		assert_ok!(good.submit());
