@@ -4,19 +4,6 @@
 //! [`ChallengeContext`] and asks [`check_challenge`] whether the signed bytes prove that the key
 //! of the node consents to being registered to that owner now.
 
-// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
-// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects,
-		clippy::panic
-	)
-)]
-
 use crate::types::{RegisterChallenge, REGISTER_DOMAIN};
 use codec::{Decode, DecodeAll};
 use sp_core::H256;

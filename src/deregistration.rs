@@ -6,19 +6,6 @@
 //! ([`TemporaryDeregistrationReports`], [`ReportSubmissionCount`]) is tagged with its round or
 //! rate-limit window, so state of a past round or window counts as empty without being cleared.
 
-// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
-// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects,
-		clippy::panic
-	)
-)]
-
 use crate::{pallet::*, types::*};
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;

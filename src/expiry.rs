@@ -6,19 +6,6 @@
 //! longer still refuses replays; an expired cooldown anchor no longer blocks anyone), so the
 //! queue may fall behind under load without weakening any check.
 
-// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
-// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects,
-		clippy::panic
-	)
-)]
-
 use crate::{pallet::*, types::*, WeightInfo};
 use frame_support::weights::WeightMeter;
 use frame_system::pallet_prelude::BlockNumberFor;

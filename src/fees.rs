@@ -5,19 +5,6 @@
 //! current fee, so no hook walks the fee table and the table changes only when a fee is paid or
 //! set.
 
-// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
-// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects,
-		clippy::panic
-	)
-)]
-
 use crate::{pallet::*, types::*, InitialNodeTypeFee};
 use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;

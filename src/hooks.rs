@@ -1,18 +1,5 @@
 //! `on_initialize`, `integrity_test` and the genesis build.
 
-// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
-// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects,
-		clippy::panic
-	)
-)]
-
 use crate::{pallet::*, peer_id::Ed25519PeerId, types::*, InitialNodeTypeFee, WeightInfo};
 use frame_support::{pallet_prelude::*, weights::WeightMeter};
 use frame_system::pallet_prelude::BlockNumberFor;

@@ -1,19 +1,6 @@
 //! `try_state`: the relations between the storage items, checked after every test and by
 //! `try-runtime`.
 
-// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
-// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects,
-		clippy::panic
-	)
-)]
-
 use crate::{pallet::*, peer_id::Ed25519PeerId, types::*};
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::ensure;

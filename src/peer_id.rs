@@ -4,19 +4,6 @@
 //! `00 24 08 01 12 20 ‖ key`. Its base58btc text (52 characters) starts with `12D3KooW`. Because
 //! the key is embedded, the PeerId alone says which key must sign for the node.
 
-// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
-// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects,
-		clippy::panic
-	)
-)]
-
 use crate::types::{NodeId, BASE58_PEER_ID_MAX_LEN, RAW_PEER_ID_LEN};
 
 /// The six bytes before the key in a raw Ed25519 PeerId: identity multihash (code `0x00`, length

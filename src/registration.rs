@@ -4,19 +4,6 @@
 //! [`Pallet::remove_node`], which update the registry, the owner index, the identity, the
 //! per-type index and count together.
 
-// Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
-// (FRAME's macros in lib.rs expand to code these lints reject, so each module opts in.)
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects,
-		clippy::panic
-	)
-)]
-
 use crate::{
 	challenge::{self, ChallengeContext, ChallengeError},
 	pallet::*,
