@@ -146,6 +146,24 @@ struct HookCost {
 	busy_weight: Weight,
 }
 
+/// Median time of `on_initialize(block)` over 31 runs, each rolled back, and its weight.
+fn time_hook(block: u64) -> (Duration, Weight) {
+	let mut weight = Weight::zero();
+	let samples = (0..31)
+		.map(|_| {
+			with_transaction(|| {
+				System::set_block_number(block);
+				let start = Instant::now();
+				weight = Registration::on_initialize(block);
+				let elapsed = start.elapsed();
+				TransactionOutcome::Rollback(Ok::<_, DispatchError>(elapsed))
+			})
+			.expect("rolls back")
+		})
+		.collect();
+	(median(samples), weight)
+}
+
 fn hook_cost(n: u32) -> HookCost {
 	let mut ext = ExtBuilder::default().build();
 	let ordinary_block = 10 * CONSENSUS_PERIOD + 5;
@@ -166,39 +184,10 @@ fn hook_cost(n: u32) -> HookCost {
 		HookBudget::set(budget);
 		pallet_registration::NextExpiryToPrune::<Test>::put(ordinary_block);
 
-		let mut ordinary_weight = Weight::zero();
-		let ordinary = median(
-			(0..31)
-				.map(|_| {
-					with_transaction(|| {
-						System::set_block_number(ordinary_block);
-						let start = Instant::now();
-						ordinary_weight = Registration::on_initialize(ordinary_block);
-						let elapsed = start.elapsed();
-						TransactionOutcome::Rollback(Ok::<_, DispatchError>(elapsed))
-					})
-					.expect("rolls back")
-				})
-				.collect(),
-		);
-
+		let (ordinary, ordinary_weight) = time_hook(ordinary_block);
 		pallet_registration::NextExpiryToPrune::<Test>::put(busy_block - 1);
 		every_job_due(busy_block, 200);
-		let mut busy_weight = Weight::zero();
-		let busy = median(
-			(0..31)
-				.map(|_| {
-					with_transaction(|| {
-						System::set_block_number(busy_block);
-						let start = Instant::now();
-						busy_weight = Registration::on_initialize(busy_block);
-						let elapsed = start.elapsed();
-						TransactionOutcome::Rollback(Ok::<_, DispatchError>(elapsed))
-					})
-					.expect("rolls back")
-				})
-				.collect(),
-		);
+		let (busy, busy_weight) = time_hook(busy_block);
 		HookCost { nodes: n, ordinary, ordinary_weight, busy, busy_weight }
 	})
 }
