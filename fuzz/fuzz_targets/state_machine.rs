@@ -1,0 +1,30 @@
+//! Arbitrary sequences of calls and block advances (four bytes an operation, up to 64) against
+//! the model of `tests/common/state_machine.rs`: any disagreement, a failed call that changed
+//! storage or a broken invariant aborts. Prints the number of steps run every 100,000 steps.
+#![no_main]
+
+#[path = "../../tests/common/mod.rs"]
+#[allow(dead_code, unused_imports)]
+mod common;
+
+use common::state_machine::{run, Op};
+use libfuzzer_sys::fuzz_target;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static STEPS: AtomicU64 = AtomicU64::new(0);
+
+fuzz_target!(|data: &[u8]| {
+	let ops: Vec<Op> = data
+		.chunks_exact(4)
+		.take(64)
+		.map(|chunk| Op::from_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
+		.collect();
+	let mut steps = 0;
+	if let Err(disagreement) = run(ops, &mut steps) {
+		panic!("{disagreement}");
+	}
+	let before = STEPS.fetch_add(steps, Ordering::Relaxed);
+	if (before + steps) / 100_000 > before / 100_000 {
+		eprintln!("state machine steps: {}", before + steps);
+	}
+});
