@@ -66,6 +66,9 @@ impl<T: Config> GenesisConfig<T> {
 	#[allow(clippy::panic)]
 	pub(crate) fn build_registry(&self) {
 		FeeChargingEnabled::<T>::put(self.fee_charging_enabled);
+		// Pruning starts at the genesis block, so state queued before the first `on_initialize`
+		// (by genesis or by calls in the first block) is pruned too.
+		NextExpiryToPrune::<T>::put(frame_system::Pallet::<T>::block_number());
 		DeregistrationEnabled::<T>::put(self.deregistration_enabled);
 		for (node_type, fee) in &self.initial_fees {
 			assert!(

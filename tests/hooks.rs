@@ -40,6 +40,30 @@ fn on_initialize_removes_used_challenges_only_after_expiry() {
 	});
 }
 
+/// Found by the `state_machine` fuzz target (`fuzz/regressions/state_machine/`): a challenge
+/// used in block 1 and expiring there was queued before the first `on_initialize`, which started
+/// its cursor at block 2 and never pruned it; `try_state` caught the queue entry behind the
+/// cursor. The cursor now starts at the genesis block.
+#[test]
+fn state_queued_before_the_first_hook_is_pruned() {
+	new_test_ext(|| {
+		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(0), "genesis sets the cursor");
+		let (owner, key) = (account(1), NodeKey::new(1));
+		let registering = Registering::with_challenge(
+			&owner,
+			&key,
+			NodeType::StorageMiner,
+			challenge(&owner, &key, 1, 1, 1),
+		);
+		assert_ok!(registering.submit());
+		let hash = sp_core::H256(sp_io::hashing::blake2_256(&registering.challenge));
+		assert_eq!(UsedChallenges::<Test>::get(hash), Some(1));
+		run_to_block(2);
+		assert_eq!(UsedChallenges::<Test>::get(hash), None);
+		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(2));
+	});
+}
+
 #[test]
 fn on_initialize_prunes_within_the_budget_and_resumes_next_block() {
 	new_test_ext(|| {

@@ -1,4 +1,4 @@
-//! Arbitrary sequences of calls and block advances (four bytes an operation, up to 64) against
+//! Arbitrary sequences of calls and block advances (five bytes an operation, up to 64) against
 //! the model of `tests/common/state_machine.rs`: any disagreement, a failed call that changed
 //! storage or a broken invariant aborts. Prints the number of steps run every 100,000 steps.
 #![no_main]
@@ -15,14 +15,14 @@ static STEPS: AtomicU64 = AtomicU64::new(0);
 
 fuzz_target!(|data: &[u8]| {
 	let ops: Vec<Op> = data
-		.chunks_exact(4)
+		.chunks_exact(5)
 		.take(64)
-		.map(|chunk| Op::from_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
+		.map(|chunk| Op::from_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4]]))
 		.collect();
-	let mut steps = 0;
-	if let Err(disagreement) = run(ops, &mut steps) {
-		panic!("{disagreement}");
-	}
+	let steps = match run(ops) {
+		Ok(outcomes) => outcomes.len() as u64,
+		Err(disagreement) => panic!("{disagreement}"),
+	};
 	let before = STEPS.fetch_add(steps, Ordering::Relaxed);
 	if (before + steps) / 100_000 > before / 100_000 {
 		eprintln!("state machine steps: {}", before + steps);
