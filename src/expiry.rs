@@ -14,37 +14,29 @@ use sp_runtime::traits::Saturating;
 impl<T: Config> Pallet<T> {
 	/// Queues `item` for removal once block `at` is past.
 	pub(crate) fn schedule_expiry(at: BlockNumberFor<T>, item: Expiring<T::AccountId>) {
-		let index = ExpiryQueueLen::<T>::get(at);
-		ExpiryQueue::<T>::insert(at, index, item);
-		ExpiryQueueLen::<T>::insert(at, index.saturating_add(1));
+		ExpiryQueue::<T>::insert(at, item, ());
 	}
 
-	/// Removes queued entries of blocks before `now`, oldest first, while `meter` allows.
+	/// Removes queued entries of blocks before `now`, oldest block first, while `meter` allows.
+	///
+	/// Each lookup either takes one entry of the cursor's block (`prune_expired_item`) or finds
+	/// the block drained and moves the cursor on (`prune_expired_block`); a lookup only starts
+	/// when the meter can pay for either.
 	pub(crate) fn prune_expired(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
 		let item_weight = T::WeightInfo::prune_expired_item();
 		let block_weight = T::WeightInfo::prune_expired_block();
+		let lookup_weight = item_weight.max(block_weight);
 		let mut cursor = NextExpiryToPrune::<T>::get().unwrap_or(now);
-		while cursor < now {
-			let len = ExpiryQueueLen::<T>::get(cursor);
-			let Some(index) = len.checked_sub(1) else {
-				if meter.try_consume(block_weight).is_err() {
-					break;
+		while cursor < now && meter.can_consume(lookup_weight) {
+			match ExpiryQueue::<T>::drain_prefix(cursor).next() {
+				Some((item, ())) => {
+					meter.consume(item_weight);
+					Self::expire(item, now);
 				}
-				ExpiryQueueLen::<T>::remove(cursor);
-				cursor.saturating_inc();
-				continue;
-			};
-			if meter.try_consume(item_weight).is_err() {
-				break;
-			}
-			if let Some(item) = ExpiryQueue::<T>::take(cursor, index) {
-				Self::expire(item, now);
-			}
-			if index == 0 {
-				ExpiryQueueLen::<T>::remove(cursor);
-				cursor.saturating_inc();
-			} else {
-				ExpiryQueueLen::<T>::insert(cursor, index);
+				None => {
+					meter.consume(block_weight);
+					cursor.saturating_inc();
+				}
 			}
 		}
 		NextExpiryToPrune::<T>::put(cursor);

@@ -70,30 +70,16 @@ impl<T: Config> Pallet<T> {
 	/// stops mattering, and nothing is queued before the prune cursor.
 	fn check_expiry_queue() -> Result<(), TryRuntimeError> {
 		let cursor = NextExpiryToPrune::<T>::get();
-		let mut queued = 0usize;
-		for (at, len) in ExpiryQueueLen::<T>::iter() {
-			ensure!(len > 0, "empty ExpiryQueueLen entry");
-			ensure!(cursor.is_none_or(|c| at >= c), "queue entry before the prune cursor");
-			for index in 0..len {
-				let item = ExpiryQueue::<T>::get(at, index).ok_or("hole in ExpiryQueue")?;
-				match item {
-					Expiring::Challenge(hash) => {
-						if let Some(expires_at) = UsedChallenges::<T>::get(hash) {
-							ensure!(at >= expires_at, "challenge queued before its expiry");
-						}
-					}
-					Expiring::NodeCooldown(_) | Expiring::OwnerCooldown(_) => {}
-				}
-			}
-			queued = queued.saturating_add(len as usize);
-		}
-		ensure!(ExpiryQueue::<T>::iter_keys().count() == queued, "ExpiryQueue has stray entries");
 		let mut challenges: BTreeMap<sp_core::H256, ()> = BTreeMap::new();
 		let mut node_cooldowns = alloc::vec::Vec::new();
 		let mut owner_cooldowns = alloc::vec::Vec::new();
-		for (_, _, item) in ExpiryQueue::<T>::iter() {
+		for (at, item) in ExpiryQueue::<T>::iter_keys() {
+			ensure!(cursor.is_none_or(|c| at >= c), "queue entry before the prune cursor");
 			match item {
 				Expiring::Challenge(hash) => {
+					if let Some(expires_at) = UsedChallenges::<T>::get(hash) {
+						ensure!(at >= expires_at, "challenge queued before its expiry");
+					}
 					challenges.insert(hash, ());
 				}
 				Expiring::NodeCooldown(node_id) => node_cooldowns.push(node_id),

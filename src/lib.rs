@@ -366,24 +366,20 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NodeCountByType<T: Config> = StorageMap<_, Twox64Concat, NodeType, u32, ValueQuery>;
 
-	/// (block, index) → something that stops mattering after that block.
+	/// (block, item) → (): state that stops mattering after that block.
 	///
-	/// Drained by `on_initialize` once the block is past.
+	/// Drained by `on_initialize` once the block is past. Keyed by the item itself, so queueing
+	/// is one write and needs no counter.
 	#[pallet::storage]
 	pub type ExpiryQueue<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		BlockNumberFor<T>,
-		Twox64Concat,
-		u32,
+		Blake2_128Concat,
 		Expiring<T::AccountId>,
+		(),
 		OptionQuery,
 	>;
-
-	/// Block → number of entries of `ExpiryQueue` for that block (removed when zero).
-	#[pallet::storage]
-	pub type ExpiryQueueLen<T: Config> =
-		StorageMap<_, Twox64Concat, BlockNumberFor<T>, u32, ValueQuery>;
 
 	/// The oldest block whose `ExpiryQueue` entries may not have been drained yet.
 	#[pallet::storage]
@@ -925,8 +921,8 @@ pub mod pallet {
 
 		/// The canonical (base58 text) id of a node id in either form.
 		pub fn canonical_node_id(node_id: &[u8]) -> Result<NodeId, Error<T>> {
-			peer_id::Ed25519PeerId::parse(node_id)
-				.map(|peer| peer.to_node_id())
+			peer_id::Ed25519PeerId::parse_canonical(node_id)
+				.map(|(_, node_id)| node_id)
 				.ok_or(Error::<T>::InvalidNodeId)
 		}
 	}

@@ -46,6 +46,20 @@ impl Ed25519PeerId {
 		Self::from_raw(&raw)
 	}
 
+	/// Reads either form and returns the PeerId with its canonical node id (base58 text).
+	///
+	/// Base58 is a bijection between texts and byte strings (leading `1`s stand for leading zero
+	/// bytes), so accepted text already is the canonical form and is not encoded again.
+	pub fn parse_canonical(bytes: &[u8]) -> Option<(Self, NodeId)> {
+		if bytes.len() == RAW_PEER_ID_LEN as usize {
+			let peer = Self::from_raw(bytes)?;
+			Some((peer, peer.to_node_id()))
+		} else {
+			let peer = Self::from_base58(bytes)?;
+			Some((peer, NodeId::try_from(bytes.to_vec()).ok()?))
+		}
+	}
+
 	/// Reads either form: 38 bytes are the raw form (base58 text is never that short), anything
 	/// else is base58 text.
 	pub fn parse(bytes: &[u8]) -> Option<Self> {
@@ -97,6 +111,26 @@ mod tests {
 			let mut bad = raw;
 			bad[i] ^= 1;
 			assert_eq!(Ed25519PeerId::from_raw(&bad), None, "prefix byte {i}");
+		}
+	}
+
+	#[test]
+	fn accepted_text_is_the_canonical_node_id() {
+		let alphabet = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+		for seed in 0..64u8 {
+			let id = Ed25519PeerId::from_public_key([seed.wrapping_mul(37); 32]);
+			let text = id.to_node_id();
+			assert_eq!(Ed25519PeerId::parse_canonical(&id.to_raw()), Some((id, text.clone())));
+			// Every one-character change that still parses names its own canonical text.
+			for position in 0..text.len() {
+				for &c in alphabet {
+					let mut changed = text.to_vec();
+					changed[position] = c;
+					if let Some((peer, node_id)) = Ed25519PeerId::parse_canonical(&changed) {
+						assert_eq!(node_id, peer.to_node_id());
+					}
+				}
+			}
 		}
 	}
 

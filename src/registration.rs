@@ -80,9 +80,9 @@ impl<T: Config> Pallet<T> {
 		let public_key: [u8; 32] =
 			main_public_key.as_slice().try_into().map_err(|_| Error::<T>::PublicKeyMismatch)?;
 		ensure!(peer.public_key() == &public_key, Error::<T>::PublicKeyMismatch);
-		let claimed = Ed25519PeerId::parse(&node_id).ok_or(Error::<T>::InvalidNodeId)?;
+		let (claimed, node_id) =
+			Ed25519PeerId::parse_canonical(&node_id).ok_or(Error::<T>::InvalidNodeId)?;
 		ensure!(claimed == peer, Error::<T>::NodeIdMismatch);
-		let node_id = peer.to_node_id();
 
 		// The challenge: strictly decoded, bound to this chain, owner, node and time, unused.
 		let decoded =
@@ -132,8 +132,8 @@ impl<T: Config> Pallet<T> {
 		node_type: NodeType,
 		node_id: &[u8],
 	) -> DispatchResult {
-		let peer = Ed25519PeerId::parse(node_id).ok_or(Error::<T>::InvalidNodeId)?;
-		let node_id = peer.to_node_id();
+		let (peer, node_id) =
+			Ed25519PeerId::parse_canonical(node_id).ok_or(Error::<T>::InvalidNodeId)?;
 		ensure!(!BannedAccounts::<T>::get(&owner), Error::<T>::AccountBanned);
 		ensure!(!OwnerToNode::<T>::contains_key(&owner), Error::<T>::OwnerAlreadyRegistered);
 		ensure!(

@@ -12,7 +12,7 @@ use frame_support::{
 };
 use pallet_registration::{
 	ColdkeyNodeInfoLite, ColdkeyNodeRegistrationV2, CurrentNodeTypeFee, DisabledNodeTypes,
-	ExpiryQueueLen, NextExpiryToPrune, NodeId, NodeRegistry, NodeType, Status, UsedChallenges,
+	ExpiryQueue, NextExpiryToPrune, NodeId, NodeRegistry, NodeType, Status, UsedChallenges,
 	WeightInfo, WhitelistedValidators, REGISTER_DOMAIN,
 };
 
@@ -35,7 +35,7 @@ fn on_initialize_removes_used_challenges_only_after_expiry() {
 		);
 		run_to_block(12);
 		assert_eq!(UsedChallenges::<Test>::get(hash), None);
-		assert!(!ExpiryQueueLen::<Test>::contains_key(11));
+		assert!(ExpiryQueue::<Test>::iter_prefix(11).next().is_none());
 		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(12));
 	});
 }
@@ -84,8 +84,8 @@ fn on_initialize_prunes_within_the_budget_and_resumes_next_block() {
 		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(11), "resumes where it stopped");
 		run_to_block(14);
 		assert_eq!(UsedChallenges::<Test>::iter().count(), 0);
-		// The last item used the budget up; the empty bucket is passed next block.
-		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(12));
+		// The last item used the budget up; the drained block is passed next block.
+		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(11));
 		run_to_block(15);
 		assert_eq!(NextExpiryToPrune::<Test>::get(), Some(15));
 	});

@@ -24,6 +24,8 @@ fuzz_target!(|data: &[u8]| {
 		let public = libp2p_identity::PublicKey::try_decode_protobuf(&ours.to_raw()[2..])
 			.expect("an Ed25519 key");
 		assert_eq!(public.to_peer_id(), theirs);
+		let (peer, node_id) = Ed25519PeerId::parse_canonical(data).expect("parse accepted it");
+		assert_eq!((peer, node_id.to_vec()), (ours, ours.to_node_id().to_vec()));
 	}
 
 	if let Some(seed) = data.get(..32) {

@@ -26,8 +26,8 @@ use frame_support::{
 };
 use mock::*;
 use pallet_registration::{
-	peer_id::Ed25519PeerId, Expiring, ExpiryQueue, ExpiryQueueLen, NodeType, NodeVotes,
-	ReportedNodes, RoundReports, UsedChallenges, WeightInfo,
+	peer_id::Ed25519PeerId, Expiring, ExpiryQueue, NodeType, NodeVotes, ReportedNodes,
+	RoundReports, UsedChallenges, WeightInfo,
 };
 use sp_core::H256;
 use sp_runtime::DispatchError;
@@ -108,9 +108,7 @@ fn fill(n: u32, now: u64) -> Result<(), DispatchError> {
 		let hash = H256(sp_io::hashing::blake2_256(&(i, "challenge").encode()));
 		let expires_at = now + 1 + u64::from(i % 100);
 		UsedChallenges::<Test>::insert(hash, expires_at);
-		let index = ExpiryQueueLen::<Test>::get(expires_at);
-		ExpiryQueue::<Test>::insert(expires_at, index, Expiring::Challenge(hash));
-		ExpiryQueueLen::<Test>::insert(expires_at, index + 1);
+		ExpiryQueue::<Test>::insert(expires_at, Expiring::Challenge(hash), ());
 	}
 	Ok(())
 }
@@ -132,9 +130,7 @@ fn every_job_due(now: u64, expired: u32) {
 	for i in 0..expired {
 		let hash = H256(sp_io::hashing::blake2_256(&(i, "expired").encode()));
 		UsedChallenges::<Test>::insert(hash, now - 1);
-		let index = ExpiryQueueLen::<Test>::get(now - 1);
-		ExpiryQueue::<Test>::insert(now - 1, index, Expiring::Challenge(hash));
-		ExpiryQueueLen::<Test>::insert(now - 1, index + 1);
+		ExpiryQueue::<Test>::insert(now - 1, Expiring::Challenge(hash), ());
 	}
 }
 
