@@ -1,0 +1,719 @@
+//! The chain client: Substrate JSON-RPC through subxt's dynamic API and legacy backend (the
+//! methods every node and chopsticks serve), so no generated code or metadata file is needed.
+//!
+//! Storage values and event fields are decoded with the pallet crate's own SCALE types.
+
+use crate::{
+	challenge::{BlockNumberWidth, RegistrationCall},
+	keys::OwnerKey,
+	outcome::{classify_pallet_error, classify_pool_rejection, OutcomeClass},
+};
+use codec::Decode;
+use pallet_registration::{
+	ColdkeyNodeInfoLite, NodeId, NodeType, OwnerNodes, Status, UnregisterReason,
+};
+use scale_info::{TypeDef, TypeDefPrimitive};
+use serde::Serialize;
+use sp_core::crypto::{AccountId32, Ss58Codec};
+use std::sync::Arc;
+use subxt::{
+	backend::LegacyBackend,
+	config::DefaultExtrinsicParamsBuilder,
+	dynamic::Value,
+	error::{DispatchError, TransactionEventsError},
+	transactions::TransactionStatus,
+	OnlineClient, SubstrateConfig,
+};
+
+/// The subxt configuration: `SubstrateConfig` fits chains with 32-byte accounts,
+/// `MultiSignature`, BLAKE2 hashes and the default transaction extensions (the header's block
+/// number is compact, so any width up to 64 bits decodes).
+pub type ChainConfig = SubstrateConfig;
+
+/// The name of the pallet in the runtime.
+pub const PALLET: &str = "Registration";
+
+/// A failed dispatch, by name (`Registration.NodeAlreadyRegistered`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DispatchFailure {
+	/// The pallet of a module error.
+	pub pallet: Option<String>,
+	/// The error's name.
+	pub error: String,
+}
+
+impl std::fmt::Display for DispatchFailure {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match &self.pallet {
+			Some(pallet) => write!(f, "{pallet}.{}", self.error),
+			None => f.write_str(&self.error),
+		}
+	}
+}
+
+impl DispatchFailure {
+	fn from_subxt(error: &DispatchError) -> Self {
+		match error {
+			DispatchError::Module(module) => match module.details() {
+				Ok(details) => Self {
+					pallet: Some(details.pallet.name().to_owned()),
+					error: details.variant.name.clone(),
+				},
+				Err(_) => Self { pallet: None, error: module.details_string() },
+			},
+			other => Self { pallet: None, error: format!("{other:?}") },
+		}
+	}
+}
+
+/// Errors talking to the chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	/// The websocket could not be opened or the client not set up.
+	#[error("cannot connect to {endpoint}: {reason}")]
+	Connect {
+		/// The endpoint.
+		endpoint: String,
+		/// Why.
+		reason: String,
+	},
+	/// An RPC or transport error.
+	#[error("RPC error: {0}")]
+	Rpc(String),
+	/// An operation took too long.
+	#[error("timed out after {0} s")]
+	Timeout(u64),
+	/// The transaction pool refused the transaction.
+	#[error("transaction refused: {0}")]
+	Pool(String),
+	/// The transaction was included but its dispatch failed.
+	#[error("dispatch failed: {0}")]
+	Dispatch(DispatchFailure),
+	/// The chain lacks something the registrar needs (pallet, call, storage, constant).
+	#[error("chain metadata: {0}")]
+	Metadata(String),
+	/// Chain data did not decode as the pallet's types.
+	#[error("cannot decode chain data: {0}")]
+	Decode(String),
+}
+
+impl ChainError {
+	/// The outcome class of this error.
+	pub fn class(&self) -> OutcomeClass {
+		match self {
+			ChainError::Connect { .. } | ChainError::Rpc(_) | ChainError::Timeout(_) => {
+				OutcomeClass::FastRetry
+			}
+			ChainError::Decode(_) => OutcomeClass::FastRetry,
+			ChainError::Pool(message) => classify_pool_rejection(message),
+			ChainError::Dispatch(failure) if failure.pallet.as_deref() == Some(PALLET) => {
+				classify_pallet_error(&failure.error)
+			}
+			ChainError::Dispatch(_) | ChainError::Metadata(_) => OutcomeClass::SlowRetry,
+		}
+	}
+
+	/// The pallet error's name when this is a `Registration` dispatch error.
+	pub fn pallet_error(&self) -> Option<&str> {
+		match self {
+			ChainError::Dispatch(f) if f.pallet.as_deref() == Some(PALLET) => Some(&f.error),
+			_ => None,
+		}
+	}
+}
+
+fn rpc<E: std::fmt::Display>(error: E) -> ChainError {
+	ChainError::Rpc(error.to_string())
+}
+
+/// A registry record, as the chain has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeRecord {
+	/// The canonical node id (base58 PeerId text).
+	pub node_id: String,
+	/// The node type.
+	#[serde(serialize_with = "debug_name")]
+	pub node_type: NodeType,
+	/// Its status.
+	#[serde(serialize_with = "debug_name")]
+	pub status: Status,
+	/// The block it was registered in.
+	pub registered_at: u64,
+	/// The owner.
+	#[serde(serialize_with = "ss58")]
+	pub owner: AccountId32,
+}
+
+fn debug_name<T: std::fmt::Debug, S: serde::Serializer>(
+	value: &T,
+	s: S,
+) -> Result<S::Ok, S::Error> {
+	s.serialize_str(&format!("{value:?}"))
+}
+
+fn ss58<S: serde::Serializer>(value: &AccountId32, s: S) -> Result<S::Ok, S::Error> {
+	s.serialize_str(&value.to_ss58check())
+}
+
+/// What the chain says about a node and its owner, as of one finalized block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainView {
+	/// The finalized block read.
+	pub block_number: u64,
+	/// Its hash (`0x` hex).
+	pub block_hash: String,
+	/// The node's registry record, if any.
+	pub node: Option<NodeRecord>,
+	/// The node id the owner has registered, if any.
+	pub owner_node: Option<String>,
+}
+
+/// What a challenge is built from, read from the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainContext {
+	/// `System::BlockHash(0)` (what the pallet checks the challenge's genesis hash against).
+	pub genesis_hash: [u8; 32],
+	/// The finalized block number.
+	pub block_number: u64,
+	/// The pallet's `MaxChallengeLifetime`.
+	pub max_challenge_lifetime: u64,
+	/// The pallet's index in the runtime.
+	pub pallet_index: u8,
+	/// The width of the chain's block numbers, from `System::Number`'s type.
+	pub block_number_width: Option<BlockNumberWidth>,
+}
+
+/// A registration transaction that made it into a finalized block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Included {
+	/// The block number.
+	pub block_number: u64,
+	/// The block hash (`0x` hex).
+	pub block_hash: String,
+	/// The pallet's events of the transaction.
+	pub events: Vec<RegistryEvent>,
+}
+
+/// The pallet's events the registrar cares about, decoded with the pallet's types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryEvent {
+	/// `MainNodeRegistered`.
+	Registered {
+		/// The node.
+		node_id: Vec<u8>,
+		/// Its owner.
+		owner: AccountId32,
+	},
+	/// `NodeUnregistered`.
+	Unregistered {
+		/// The node.
+		node_id: Vec<u8>,
+		/// Its owner.
+		owner: AccountId32,
+		/// Why.
+		reason: UnregisterReason,
+	},
+	/// `NodeStatusUpdated`.
+	StatusUpdated {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The new status.
+		status: Status,
+	},
+	/// `NodeOwnerSwapped`.
+	OwnerSwapped {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The previous owner.
+		old_owner: AccountId32,
+		/// The new owner.
+		new_owner: AccountId32,
+	},
+	/// `DeregistrationConsensusReached`.
+	ConsensusReached {
+		/// The node.
+		node_id: Vec<u8>,
+	},
+}
+
+impl RegistryEvent {
+	/// The node the event is about (base58 text bytes).
+	pub fn node_id(&self) -> &[u8] {
+		match self {
+			RegistryEvent::Registered { node_id, .. }
+			| RegistryEvent::Unregistered { node_id, .. }
+			| RegistryEvent::StatusUpdated { node_id, .. }
+			| RegistryEvent::OwnerSwapped { node_id, .. }
+			| RegistryEvent::ConsensusReached { node_id } => node_id,
+		}
+	}
+
+	/// Decodes the fields of the pallet's event `name` (`None` for events not listed here).
+	pub fn decode(name: &str, mut fields: &[u8]) -> Option<Result<Self, ChainError>> {
+		let input = &mut fields;
+		let decoded = match name {
+			"MainNodeRegistered" => {
+				<(NodeId, AccountId32, NodeType)>::decode(input).map(|(id, owner, _)| {
+					RegistryEvent::Registered { node_id: id.into_inner(), owner }
+				})
+			}
+			"NodeUnregistered" => <(NodeId, AccountId32, UnregisterReason)>::decode(input).map(
+				|(id, owner, reason)| RegistryEvent::Unregistered {
+					node_id: id.into_inner(),
+					owner,
+					reason,
+				},
+			),
+			"NodeStatusUpdated" => <(NodeId, Status)>::decode(input).map(|(id, status)| {
+				RegistryEvent::StatusUpdated { node_id: id.into_inner(), status }
+			}),
+			"NodeOwnerSwapped" => <(NodeId, AccountId32, AccountId32)>::decode(input).map(
+				|(id, old_owner, new_owner)| RegistryEvent::OwnerSwapped {
+					node_id: id.into_inner(),
+					old_owner,
+					new_owner,
+				},
+			),
+			"DeregistrationConsensusReached" => <(NodeId, u32)>::decode(input)
+				.map(|(id, _)| RegistryEvent::ConsensusReached { node_id: id.into_inner() }),
+			_ => return None,
+		};
+		Some(decoded.map_err(|e| ChainError::Decode(format!("event {name}: {e}"))))
+	}
+}
+
+/// A connection to a chain.
+#[derive(Clone, Debug)]
+pub struct ChainClient {
+	api: OnlineClient<ChainConfig>,
+	endpoint: String,
+}
+
+impl ChainClient {
+	/// Connects to the JSON-RPC websocket at `endpoint` (`ws://` or `wss://`).
+	pub async fn connect(endpoint: &str) -> Result<Self, ChainError> {
+		let connect_err =
+			|reason: String| ChainError::Connect { endpoint: endpoint.to_owned(), reason };
+		let rpc_client = subxt::rpcs::RpcClient::from_insecure_url(endpoint)
+			.await
+			.map_err(|e| connect_err(e.to_string()))?;
+		let backend = LegacyBackend::<ChainConfig>::builder().build(rpc_client);
+		let api = OnlineClient::from_backend_with_config(ChainConfig::new(), Arc::new(backend))
+			.await
+			.map_err(|e| connect_err(e.to_string()))?;
+		Ok(Self { api, endpoint: endpoint.to_owned() })
+	}
+
+	/// The endpoint this client talks to.
+	pub fn endpoint(&self) -> &str {
+		&self.endpoint
+	}
+
+	/// The subxt client, for callers that need more than this wrapper offers.
+	pub fn api(&self) -> &OnlineClient<ChainConfig> {
+		&self.api
+	}
+
+	/// Reads what a challenge needs, at the current finalized block.
+	pub async fn context(&self) -> Result<ChainContext, ChainError> {
+		let at = self.api.at_current_block().await.map_err(rpc)?;
+		let metadata = at.metadata();
+		let pallet = metadata
+			.pallet_by_name(PALLET)
+			.ok_or_else(|| ChainError::Metadata(format!("no pallet {PALLET}")))?;
+		let pallet_index = pallet.call_index();
+		let block_number_width = metadata
+			.pallet_by_name("System")
+			.and_then(|system| system.storage())
+			.and_then(|storage| storage.entry_by_name("Number"))
+			.and_then(|entry| metadata.types().resolve(entry.value_ty()))
+			.and_then(|ty| match ty.type_def {
+				TypeDef::Primitive(TypeDefPrimitive::U32) => Some(BlockNumberWidth::U32),
+				TypeDef::Primitive(TypeDefPrimitive::U64) => Some(BlockNumberWidth::U64),
+				_ => None,
+			});
+		let max_challenge_lifetime = at
+			.constants()
+			.entry(subxt::dynamic::constant::<u64>(PALLET, "MaxChallengeLifetime"))
+			.map_err(|e| ChainError::Metadata(e.to_string()))?;
+		let genesis = at
+			.storage()
+			.try_fetch(subxt::dynamic::storage::<(u64,), Value>("System", "BlockHash"), (0u64,))
+			.await
+			.map_err(rpc)?
+			.ok_or_else(|| ChainError::Decode("System::BlockHash(0) is empty".into()))?;
+		let genesis_hash = <[u8; 32]>::decode(&mut genesis.bytes())
+			.map_err(|e| ChainError::Decode(format!("System::BlockHash(0): {e}")))?;
+		Ok(ChainContext {
+			genesis_hash,
+			block_number: at.block_number(),
+			max_challenge_lifetime,
+			pallet_index,
+			block_number_width,
+		})
+	}
+
+	/// Reads the node's record and the owner's node at the current finalized block.
+	pub async fn view(&self, node_id: &[u8], owner: &AccountId32) -> Result<ChainView, ChainError> {
+		let at = self.api.at_current_block().await.map_err(rpc)?;
+		self.view_at(&at, node_id, owner).await
+	}
+
+	/// Reads the node's record and the owner's node at the finalized block `block_hash`.
+	pub async fn view_at_hash(
+		&self,
+		block_hash: subxt::config::substrate::H256,
+		node_id: &[u8],
+		owner: &AccountId32,
+	) -> Result<ChainView, ChainError> {
+		let at = self
+			.api
+			.at_block(subxt::backend::BlockRef::from_hash(block_hash))
+			.await
+			.map_err(rpc)?;
+		self.view_at(&at, node_id, owner).await
+	}
+
+	async fn view_at(
+		&self,
+		at: &subxt::OnlineClientAtBlock<ChainConfig>,
+		node_id: &[u8],
+		owner: &AccountId32,
+	) -> Result<ChainView, ChainError> {
+		let width = self.width_at(at);
+		let storage = at.storage();
+		let node = storage
+			.try_fetch(
+				subxt::dynamic::storage::<(Vec<u8>,), Value>(PALLET, "ColdkeyNodeRegistrationV2"),
+				(node_id.to_vec(),),
+			)
+			.await
+			.map_err(rpc)?
+			.map(|value| decode_record(value.bytes(), width))
+			.transpose()?;
+		let owner_node = storage
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>(PALLET, "OwnerToNode"),
+				(*owner.as_ref(),),
+			)
+			.await
+			.map_err(rpc)?
+			.map(|value| {
+				OwnerNodes::decode(&mut value.bytes())
+					.map_err(|e| ChainError::Decode(format!("OwnerToNode: {e}")))
+			})
+			.transpose()?
+			.and_then(|nodes| nodes.into_iter().next())
+			.map(|id| String::from_utf8_lossy(&id).into_owned());
+		Ok(ChainView {
+			block_number: at.block_number(),
+			block_hash: format!("{:?}", at.block_hash()),
+			node,
+			owner_node,
+		})
+	}
+
+	fn width_at(&self, at: &subxt::OnlineClientAtBlock<ChainConfig>) -> BlockNumberWidth {
+		let metadata = at.metadata();
+		metadata
+			.pallet_by_name("System")
+			.and_then(|system| system.storage())
+			.and_then(|storage| storage.entry_by_name("Number"))
+			.and_then(|entry| metadata.types().resolve(entry.value_ty()))
+			.map(|ty| match ty.type_def {
+				TypeDef::Primitive(TypeDefPrimitive::U32) => BlockNumberWidth::U32,
+				_ => BlockNumberWidth::U64,
+			})
+			.unwrap_or_default()
+	}
+
+	/// Signs `call` as `owner`, submits it mortal for `mortality` blocks, waits for a finalized
+	/// block and returns the transaction's events; a failed dispatch is
+	/// [`ChainError::Dispatch`] with the error's name.
+	pub async fn submit_registration(
+		&self,
+		call: &RegistrationCall,
+		owner: &OwnerKey,
+		mortality: u64,
+	) -> Result<Included, ChainError> {
+		let payload = subxt::dynamic::tx(PALLET, "register_node_with_coldkey", call_values(call));
+		self.submit(&payload, owner, mortality).await
+	}
+
+	/// Submits the owner's `unregister_main_node(node_id)` and waits for finalization.
+	pub async fn unregister(
+		&self,
+		node_id: &[u8],
+		owner: &OwnerKey,
+		mortality: u64,
+	) -> Result<Included, ChainError> {
+		let payload =
+			subxt::dynamic::tx(PALLET, "unregister_main_node", vec![Value::from_bytes(node_id)]);
+		self.submit(&payload, owner, mortality).await
+	}
+
+	/// Development chains: `Sudo.sudo(Registration.force_unregister_coldkey_node(node_id))`
+	/// signed by the sudo key. The inner call's failure is reported as [`ChainError::Dispatch`].
+	pub async fn sudo_force_unregister(
+		&self,
+		node_id: &[u8],
+		sudo: &OwnerKey,
+	) -> Result<Included, ChainError> {
+		let inner = subxt::dynamic::tx(
+			PALLET,
+			"force_unregister_coldkey_node",
+			subxt::ext::scale_value::Composite::unnamed([Value::from_bytes(node_id)]),
+		)
+		.into_value();
+		let payload = subxt::dynamic::tx("Sudo", "sudo", vec![inner]);
+		self.submit(&payload, sudo, 64).await
+	}
+
+	async fn submit<Call: subxt::transactions::Payload>(
+		&self,
+		payload: &Call,
+		signer: &OwnerKey,
+		mortality: u64,
+	) -> Result<Included, ChainError> {
+		let at = self.api.at_current_block().await.map_err(rpc)?;
+		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new().mortal(mortality).build();
+		let mut transactions = at.transactions();
+		let mut progress = transactions
+			.sign_and_submit_then_watch(payload, signer.signer(), params)
+			.await
+			.map_err(submit_error)?;
+		let in_block = loop {
+			match progress.next().await {
+				Some(Ok(TransactionStatus::InFinalizedBlock(in_block))) => break in_block,
+				Some(Ok(TransactionStatus::Invalid { message })) => {
+					return Err(ChainError::Pool(message))
+				}
+				Some(Ok(TransactionStatus::Dropped { message })) => {
+					return Err(ChainError::Rpc(format!("transaction dropped: {message}")))
+				}
+				Some(Ok(TransactionStatus::Error { message })) => {
+					return Err(ChainError::Rpc(format!("transaction error: {message}")))
+				}
+				Some(Ok(_)) => continue,
+				Some(Err(e)) => return Err(rpc(e)),
+				None => return Err(ChainError::Rpc("transaction status stream ended".into())),
+			}
+		};
+		let block_hash = in_block.block_hash();
+		let events = match in_block.wait_for_success().await {
+			Ok(events) => events,
+			Err(TransactionEventsError::ExtrinsicFailed(error)) => {
+				return Err(ChainError::Dispatch(DispatchFailure::from_subxt(&error)))
+			}
+			Err(e) => return Err(rpc(e)),
+		};
+		let mut decoded = Vec::new();
+		for event in events.iter() {
+			let event = event.map_err(rpc)?;
+			if event.pallet_name() == "Sudo" && event.event_name() == "Sudid" {
+				// `Sudid { sudo_result: Result<(), DispatchError> }`: 0 = Ok, 1 = Err(..).
+				if event.field_bytes().first() == Some(&1) {
+					let inner = DispatchError::decode_from(
+						event.field_bytes().get(1..).unwrap_or_default(),
+						at.metadata(),
+					)
+					.map_err(|e| ChainError::Decode(e.to_string()))?;
+					return Err(ChainError::Dispatch(DispatchFailure::from_subxt(&inner)));
+				}
+			}
+			if event.pallet_name() == PALLET {
+				if let Some(ev) = RegistryEvent::decode(event.event_name(), event.field_bytes()) {
+					decoded.push(ev?);
+				}
+			}
+		}
+		let block = self.api.at_block(in_block.block_hash()).await.map_err(rpc)?;
+		Ok(Included {
+			block_number: block.block_number(),
+			block_hash: format!("{block_hash:?}"),
+			events: decoded,
+		})
+	}
+
+	/// Subscribes to finalized blocks; [`BlockWatcher::next`] yields each block's registry
+	/// events.
+	pub async fn watch(&self) -> Result<BlockWatcher, ChainError> {
+		let blocks = self.api.stream_blocks().await.map_err(rpc)?;
+		Ok(BlockWatcher { blocks })
+	}
+}
+
+/// The registry events of finalized blocks, as they come.
+pub struct BlockWatcher {
+	blocks: subxt::client::Blocks<ChainConfig>,
+}
+
+impl std::fmt::Debug for BlockWatcher {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str("BlockWatcher")
+	}
+}
+
+impl BlockWatcher {
+	/// The next finalized block's number and registry events; `None` when the subscription ended.
+	pub async fn next(&mut self) -> Option<Result<(u64, Vec<RegistryEvent>), ChainError>> {
+		let block = match self.blocks.next().await? {
+			Ok(block) => block,
+			Err(e) => return Some(Err(rpc(e))),
+		};
+		Some(Self::events_of(block).await)
+	}
+
+	async fn events_of(
+		block: subxt::client::Block<ChainConfig>,
+	) -> Result<(u64, Vec<RegistryEvent>), ChainError> {
+		let at = block.at().await.map_err(rpc)?;
+		let events = at.events().fetch().await.map_err(rpc)?;
+		let mut out = Vec::new();
+		for event in events.iter() {
+			let event = event.map_err(rpc)?;
+			if event.pallet_name() == PALLET {
+				if let Some(ev) = RegistryEvent::decode(event.event_name(), event.field_bytes()) {
+					out.push(ev?);
+				}
+			}
+		}
+		Ok((block.number(), out))
+	}
+}
+
+/// The call's arguments as dynamic values, in the contract's order.
+fn call_values(call: &RegistrationCall) -> Vec<Value> {
+	vec![
+		Value::unnamed_variant(format!("{:?}", call.node_type), []),
+		Value::from_bytes(&call.node_id),
+		Value::bool(call.pay_in_credits),
+		Value::from_bytes(<AccountId32 as AsRef<[u8; 32]>>::as_ref(&call.owner)),
+		Value::unnamed_variant(format!("{:?}", call.main_key_type), []),
+		Value::from_bytes(call.main_public_key),
+		Value::from_bytes(call.main_sig),
+		Value::from_bytes(&call.challenge_bytes),
+		Value::from_bytes(call.node_id_hex),
+	]
+}
+
+fn submit_error(error: subxt::error::ExtrinsicError) -> ChainError {
+	let message = error.to_string();
+	// Pool rejections come back as RPC errors 1010 (invalid) to 1014 (priority).
+	let pool = ["Invalid Transaction", "1010", "1011", "1012", "1013", "1014"];
+	if pool.iter().any(|p| message.contains(p)) {
+		ChainError::Pool(message)
+	} else {
+		ChainError::Rpc(message)
+	}
+}
+
+fn decode_record(mut bytes: &[u8], width: BlockNumberWidth) -> Result<NodeRecord, ChainError> {
+	let err = |e: codec::Error| ChainError::Decode(format!("ColdkeyNodeRegistrationV2: {e}"));
+	let info = match width {
+		BlockNumberWidth::U64 => {
+			ColdkeyNodeInfoLite::<NodeId, AccountId32, u64>::decode(&mut bytes).map_err(err)?
+		}
+		BlockNumberWidth::U32 => {
+			let info =
+				ColdkeyNodeInfoLite::<NodeId, AccountId32, u32>::decode(&mut bytes).map_err(err)?;
+			ColdkeyNodeInfoLite {
+				node_id: info.node_id,
+				node_type: info.node_type,
+				status: info.status,
+				registered_at: u64::from(info.registered_at),
+				owner: info.owner,
+			}
+		}
+	};
+	Ok(NodeRecord {
+		node_id: String::from_utf8_lossy(&info.node_id).into_owned(),
+		node_type: info.node_type,
+		status: info.status,
+		registered_at: info.registered_at,
+		owner: info.owner,
+	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Encode;
+
+	fn node_id() -> NodeId {
+		NodeId::truncate_from(b"12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV".to_vec())
+	}
+
+	#[test]
+	fn events_decode_with_the_pallet_types() {
+		let owner = AccountId32::new([1; 32]);
+		let fields = (node_id(), owner.clone(), NodeType::GpuMiner).encode();
+		assert_eq!(
+			RegistryEvent::decode("MainNodeRegistered", &fields).unwrap().unwrap(),
+			RegistryEvent::Registered { node_id: node_id().into_inner(), owner: owner.clone() }
+		);
+		let fields = (node_id(), owner.clone(), UnregisterReason::Forced).encode();
+		let event = RegistryEvent::decode("NodeUnregistered", &fields).unwrap().unwrap();
+		assert_eq!(event.node_id(), node_id().as_slice());
+		let fields = (node_id(), Status::Degraded).encode();
+		assert!(matches!(
+			RegistryEvent::decode("NodeStatusUpdated", &fields),
+			Some(Ok(RegistryEvent::StatusUpdated { status: Status::Degraded, .. }))
+		));
+		assert!(RegistryEvent::decode("FeeChargingStatusChanged", &[1]).is_none());
+		assert!(matches!(RegistryEvent::decode("NodeOwnerSwapped", &[1, 2]), Some(Err(_))));
+	}
+
+	#[test]
+	fn records_decode_in_both_widths() {
+		let owner = AccountId32::new([2; 32]);
+		let wide = ColdkeyNodeInfoLite {
+			node_id: node_id(),
+			node_type: NodeType::StorageMiner,
+			status: Status::Online,
+			registered_at: 77u64,
+			owner: owner.clone(),
+		};
+		let record = decode_record(&wide.encode(), BlockNumberWidth::U64).unwrap();
+		assert_eq!(record.registered_at, 77);
+		assert_eq!(record.owner, owner);
+		let narrow = ColdkeyNodeInfoLite {
+			node_id: node_id(),
+			node_type: NodeType::StorageMiner,
+			status: Status::Online,
+			registered_at: 77u32,
+			owner,
+		};
+		assert_eq!(decode_record(&narrow.encode(), BlockNumberWidth::U32).unwrap(), record);
+		assert!(decode_record(&narrow.encode(), BlockNumberWidth::U64).is_err());
+	}
+
+	#[test]
+	fn errors_fall_in_classes() {
+		let dispatch = |pallet: &str, error: &str| {
+			ChainError::Dispatch(DispatchFailure {
+				pallet: Some(pallet.into()),
+				error: error.into(),
+			})
+		};
+		assert_eq!(dispatch(PALLET, "NodeAlreadyRegistered").class(), OutcomeClass::Conflict);
+		assert_eq!(dispatch(PALLET, "ChallengeExpired").class(), OutcomeClass::FastRetry);
+		assert_eq!(dispatch(PALLET, "AccountBanned").class(), OutcomeClass::SlowRetry);
+		assert_eq!(dispatch("Balances", "InsufficientBalance").class(), OutcomeClass::SlowRetry);
+		assert_eq!(dispatch(PALLET, "ChallengeExpired").pallet_error(), Some("ChallengeExpired"));
+		assert_eq!(ChainError::Rpc("closed".into()).class(), OutcomeClass::FastRetry);
+		assert_eq!(ChainError::Timeout(5).class(), OutcomeClass::FastRetry);
+		assert_eq!(
+			ChainError::Pool("Invalid Transaction: Transaction is stale".into()).class(),
+			OutcomeClass::FastRetry
+		);
+		assert_eq!(
+			ChainError::Pool("Invalid Transaction: Inability to pay some fees".into()).class(),
+			OutcomeClass::SlowRetry
+		);
+		assert_eq!(
+			dispatch(PALLET, "NodeAlreadyRegistered").to_string(),
+			"dispatch failed: Registration.NodeAlreadyRegistered"
+		);
+	}
+}

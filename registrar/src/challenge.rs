@@ -1,0 +1,351 @@
+//! The registration challenge and the arguments of `register_node_with_coldkey`.
+//!
+//! The challenge is the pallet crate's own [`RegisterChallenge`] (never a second definition),
+//! SCALE-encoded with the chain's block number width, and signed with the node key.
+
+use crate::keys::NodeKey;
+use codec::Encode;
+use pallet_registration::{Libp2pKeyType, NodeType, RegisterChallenge, REGISTER_DOMAIN};
+use serde::Serialize;
+use sp_core::{
+	crypto::{AccountId32, Ss58Codec},
+	H256,
+};
+use sp_crypto_hashing::blake2_256;
+
+/// The call index of `register_node_with_coldkey` in the pallet (fixed by the contract).
+pub const REGISTER_CALL_INDEX: u8 = 1;
+
+/// The pallet index of `Registration` in the development runtime (used offline only; online,
+/// it comes from the chain's metadata).
+pub const DEV_PALLET_INDEX: u8 = 7;
+
+/// How the chain encodes block numbers: the challenge's `block_number` and `expires_at` use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+pub enum BlockNumberWidth {
+	/// `u32` block numbers (192-byte challenges).
+	#[value(name = "32")]
+	U32,
+	/// `u64` block numbers (200-byte challenges), as in the reference chain and the dev runtime.
+	#[default]
+	#[value(name = "64")]
+	U64,
+}
+
+/// Why a challenge or call could not be built.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ChallengeError {
+	/// A block number does not fit the chain's width.
+	#[error("block number {0} does not fit in 32 bits")]
+	BlockNumberTooLarge(u64),
+	/// `expires_at` is before `block_number`.
+	#[error("expires_at {expires_at} is before block_number {block_number}")]
+	ExpiresBeforeBlock {
+		/// The challenge's block.
+		block_number: u64,
+		/// Its expiry.
+		expires_at: u64,
+	},
+}
+
+/// What the chain contributes to a challenge, plus the client's nonce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChallengeInputs {
+	/// `System::BlockHash(0)` of the chain.
+	pub genesis_hash: [u8; 32],
+	/// The current block (at most the block the transaction executes in).
+	pub block_number: u64,
+	/// The last block in which the challenge is accepted.
+	pub expires_at: u64,
+	/// Client randomness, so that no two challenges hash alike.
+	pub nonce: [u8; 32],
+}
+
+impl ChallengeInputs {
+	/// Inputs valid for `lifetime` blocks from `block_number`, with a random nonce.
+	pub fn fresh(genesis_hash: [u8; 32], block_number: u64, lifetime: u64) -> Self {
+		Self {
+			genesis_hash,
+			block_number,
+			expires_at: block_number.saturating_add(lifetime),
+			nonce: rand::random(),
+		}
+	}
+}
+
+/// The SCALE bytes of the pallet's `RegisterChallenge` for `owner` and the node of `node_key`.
+pub fn challenge_bytes(
+	owner: &AccountId32,
+	node_key: &NodeKey,
+	inputs: &ChallengeInputs,
+	width: BlockNumberWidth,
+) -> Result<Vec<u8>, ChallengeError> {
+	if inputs.expires_at < inputs.block_number {
+		return Err(ChallengeError::ExpiresBeforeBlock {
+			block_number: inputs.block_number,
+			expires_at: inputs.expires_at,
+		});
+	}
+	let node_id_hash = H256(blake2_256(&node_key.peer_id_raw()));
+	let ipfs_peer_id_hash = H256(blake2_256(b""));
+	Ok(match width {
+		BlockNumberWidth::U64 => RegisterChallenge::<AccountId32, u64> {
+			domain: REGISTER_DOMAIN,
+			genesis_hash: inputs.genesis_hash,
+			account: owner.clone(),
+			node_id_hash,
+			ipfs_peer_id_hash,
+			block_number: inputs.block_number,
+			nonce: inputs.nonce,
+			expires_at: inputs.expires_at,
+		}
+		.encode(),
+		BlockNumberWidth::U32 => {
+			let narrow =
+				|n: u64| u32::try_from(n).map_err(|_| ChallengeError::BlockNumberTooLarge(n));
+			RegisterChallenge::<AccountId32, u32> {
+				domain: REGISTER_DOMAIN,
+				genesis_hash: inputs.genesis_hash,
+				account: owner.clone(),
+				node_id_hash,
+				ipfs_peer_id_hash,
+				block_number: narrow(inputs.block_number)?,
+				nonce: inputs.nonce,
+				expires_at: narrow(inputs.expires_at)?,
+			}
+			.encode()
+		}
+	})
+}
+
+/// Every argument of `register_node_with_coldkey`, in the contract's order, signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistrationCall {
+	/// `node_type`.
+	pub node_type: NodeType,
+	/// `node_id`: the PeerId's base58 text as bytes (what the reference SDK sends).
+	pub node_id: Vec<u8>,
+	/// `pay_in_credits`.
+	pub pay_in_credits: bool,
+	/// `owner`.
+	pub owner: AccountId32,
+	/// `main_key_type`: always Ed25519.
+	pub main_key_type: Libp2pKeyType,
+	/// `main_public_key`: the node's Ed25519 public key.
+	pub main_public_key: [u8; 32],
+	/// `main_sig`: the node key's signature over `challenge_bytes`.
+	pub main_sig: [u8; 64],
+	/// `challenge_bytes`: the SCALE-encoded `RegisterChallenge`.
+	pub challenge_bytes: Vec<u8>,
+	/// `node_id_hex`: the raw 38-byte PeerId (not hex text, despite the name).
+	pub node_id_hex: [u8; 38],
+	/// The inputs the challenge was built from.
+	pub inputs: ChallengeInputs,
+	/// The block number width the challenge was encoded with.
+	pub width: BlockNumberWidth,
+}
+
+impl RegistrationCall {
+	/// Builds and signs the challenge for `owner` and `node_key`.
+	pub fn new(
+		node_key: &NodeKey,
+		owner: &AccountId32,
+		node_type: NodeType,
+		pay_in_credits: bool,
+		inputs: ChallengeInputs,
+		width: BlockNumberWidth,
+	) -> Result<Self, ChallengeError> {
+		let challenge_bytes = challenge_bytes(owner, node_key, &inputs, width)?;
+		Ok(Self {
+			node_type,
+			node_id: node_key.peer_id_base58().into_bytes(),
+			pay_in_credits,
+			owner: owner.clone(),
+			main_key_type: Libp2pKeyType::Ed25519,
+			main_public_key: node_key.public_key(),
+			main_sig: node_key.sign(&challenge_bytes),
+			challenge_bytes,
+			node_id_hex: node_key.peer_id_raw(),
+			inputs,
+			width,
+		})
+	}
+
+	/// The SCALE encoding of the nine arguments, in order (what follows the call's two index
+	/// bytes in the call data).
+	pub fn encode_args(&self) -> Vec<u8> {
+		let mut out = Vec::new();
+		self.node_type.encode_to(&mut out);
+		self.node_id.encode_to(&mut out);
+		self.pay_in_credits.encode_to(&mut out);
+		self.owner.encode_to(&mut out);
+		self.main_key_type.encode_to(&mut out);
+		self.main_public_key.to_vec().encode_to(&mut out);
+		self.main_sig.to_vec().encode_to(&mut out);
+		self.challenge_bytes.encode_to(&mut out);
+		self.node_id_hex.to_vec().encode_to(&mut out);
+		out
+	}
+
+	/// The full call data for a runtime where the pallet has index `pallet_index`.
+	pub fn call_data(&self, pallet_index: u8) -> Vec<u8> {
+		let mut out = vec![pallet_index, REGISTER_CALL_INDEX];
+		out.extend(self.encode_args());
+		out
+	}
+
+	/// The call's parameters as JSON for polkadot.js apps (Developer > Extrinsics): byte
+	/// arguments as `0x` hex, the owner as SS58, enums by variant name; plus the call data for
+	/// the "decode" tab and what the challenge was built from.
+	pub fn to_json(&self, pallet_index: u8) -> serde_json::Value {
+		let hex0x = |bytes: &[u8]| format!("0x{}", hex::encode(bytes));
+		serde_json::json!({
+			"pallet": "registration",
+			"call": "registerNodeWithColdkey",
+			"args": {
+				"nodeType": format!("{:?}", self.node_type),
+				"nodeId": hex0x(&self.node_id),
+				"payInCredits": self.pay_in_credits,
+				"owner": self.owner.to_ss58check(),
+				"mainKeyType": format!("{:?}", self.main_key_type),
+				"mainPublicKey": hex0x(&self.main_public_key),
+				"mainSig": hex0x(&self.main_sig),
+				"challengeBytes": hex0x(&self.challenge_bytes),
+				"nodeIdHex": hex0x(&self.node_id_hex),
+			},
+			"callData": hex0x(&self.call_data(pallet_index)),
+			"palletIndex": pallet_index,
+			"peerId": String::from_utf8_lossy(&self.node_id),
+			"challenge": {
+				"genesisHash": hex0x(&self.inputs.genesis_hash),
+				"blockNumber": self.inputs.block_number,
+				"expiresAt": self.inputs.expires_at,
+				"nonce": hex0x(&self.inputs.nonce),
+				"blockNumberBits": match self.width { BlockNumberWidth::U32 => 32, BlockNumberWidth::U64 => 64 },
+				"length": self.challenge_bytes.len(),
+			},
+		})
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Decode;
+	use ed25519_dalek::{Signature, Verifier, VerifyingKey};
+
+	// The vectors of the pallet's contract: RFC 8032 key 1 for //Alice, genesis 0x45..45,
+	// block 100, nonce 0x42..42, expiry 110.
+	const SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+	const ALICE: &str = "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
+	const U64_BYTES: &str = "484950504955533a3a52454749535445523a3a76310000004545454545454545454545454545454545454545454545454545454545454545d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc630e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8640000000000000042424242424242424242424242424242424242424242424242424242424242426e00000000000000";
+	const U64_SIG: &str = "b81c1cfbe2fd3a65514195f6153471f21a902888f7d378386e7190f8efb79651781e6bca5f12de410caa1bd07a0502b9f3ab79b9626be41e1e906020df203b0a";
+	const U32_BYTES: &str = "484950504955533a3a52454749535445523a3a76310000004545454545454545454545454545454545454545454545454545454545454545d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc630e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a86400000042424242424242424242424242424242424242424242424242424242424242426e000000";
+	const U32_SIG: &str = "beb448e582695678965b7422123f9bf9383ede76deac3d9a8fe83b7a1c8a69ecce6aeb8b0820c74c51cc518f5899d6b65c39a31818e91b3f779518a5d03f9007";
+
+	fn vector_inputs() -> ChallengeInputs {
+		ChallengeInputs {
+			genesis_hash: [0x45; 32],
+			block_number: 100,
+			expires_at: 110,
+			nonce: [0x42; 32],
+		}
+	}
+
+	fn alice() -> AccountId32 {
+		AccountId32::new(hex::decode(ALICE).unwrap().try_into().unwrap())
+	}
+
+	#[test]
+	fn matches_the_contract_vectors_for_both_widths() {
+		let key = NodeKey::from_hex(SEED).unwrap();
+		for (width, bytes, sig) in [
+			(BlockNumberWidth::U64, U64_BYTES, U64_SIG),
+			(BlockNumberWidth::U32, U32_BYTES, U32_SIG),
+		] {
+			let call = RegistrationCall::new(
+				&key,
+				&alice(),
+				NodeType::StorageMiner,
+				false,
+				vector_inputs(),
+				width,
+			)
+			.unwrap();
+			assert_eq!(hex::encode(&call.challenge_bytes), bytes, "{width:?}");
+			assert_eq!(hex::encode(call.main_sig), sig, "{width:?}");
+		}
+	}
+
+	#[test]
+	fn signature_verifies_and_challenge_decodes_as_the_pallet_type() {
+		let key = NodeKey::from_seed(&[9; 32]);
+		let inputs = ChallengeInputs::fresh([1; 32], 5, 20);
+		assert_eq!(inputs.expires_at, 25);
+		let call = RegistrationCall::new(
+			&key,
+			&alice(),
+			NodeType::Validator,
+			true,
+			inputs,
+			Default::default(),
+		)
+		.unwrap();
+		assert_eq!(call.challenge_bytes.len(), 200);
+		let decoded =
+			RegisterChallenge::<AccountId32, u64>::decode(&mut &call.challenge_bytes[..]).unwrap();
+		assert_eq!(decoded.account, alice());
+		assert_eq!(decoded.nonce, inputs.nonce);
+		assert_eq!(decoded.node_id_hash, H256(blake2_256(&key.peer_id_raw())));
+		let public = VerifyingKey::from_bytes(&call.main_public_key).unwrap();
+		public.verify(&call.challenge_bytes, &Signature::from_bytes(&call.main_sig)).unwrap();
+		assert!(call.node_id.starts_with(b"12D3KooW"));
+		assert_eq!(&call.node_id_hex[..6], &[0x00, 0x24, 0x08, 0x01, 0x12, 0x20]);
+	}
+
+	#[test]
+	fn call_data_is_pallet_call_then_the_nine_arguments() {
+		let key = NodeKey::from_hex(SEED).unwrap();
+		let call = RegistrationCall::new(
+			&key,
+			&alice(),
+			NodeType::StorageMiner,
+			false,
+			vector_inputs(),
+			BlockNumberWidth::U64,
+		)
+		.unwrap();
+		let data = call.call_data(7);
+		assert_eq!(&data[..2], &[7, 1]);
+		let mut input = &data[2..];
+		assert_eq!(NodeType::decode(&mut input).unwrap(), NodeType::StorageMiner);
+		assert_eq!(Vec::<u8>::decode(&mut input).unwrap(), call.node_id);
+		assert!(!bool::decode(&mut input).unwrap());
+		assert_eq!(AccountId32::decode(&mut input).unwrap(), alice());
+		assert_eq!(Libp2pKeyType::decode(&mut input).unwrap(), Libp2pKeyType::Ed25519);
+		assert_eq!(Vec::<u8>::decode(&mut input).unwrap(), call.main_public_key.to_vec());
+		assert_eq!(Vec::<u8>::decode(&mut input).unwrap(), call.main_sig.to_vec());
+		assert_eq!(Vec::<u8>::decode(&mut input).unwrap(), call.challenge_bytes);
+		assert_eq!(Vec::<u8>::decode(&mut input).unwrap(), call.node_id_hex.to_vec());
+		assert!(input.is_empty());
+		let json = call.to_json(7);
+		assert_eq!(json["args"]["owner"], "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
+		assert_eq!(json["args"]["nodeType"], "StorageMiner");
+		assert_eq!(json["challenge"]["length"], 200);
+	}
+
+	#[test]
+	fn rejects_inputs_the_chain_would_refuse() {
+		let key = NodeKey::from_seed(&[1; 32]);
+		let mut inputs = vector_inputs();
+		inputs.block_number = u64::from(u32::MAX) + 1;
+		inputs.expires_at = inputs.block_number + 1;
+		assert_eq!(
+			challenge_bytes(&alice(), &key, &inputs, BlockNumberWidth::U32),
+			Err(ChallengeError::BlockNumberTooLarge(inputs.block_number))
+		);
+		let mut backwards = vector_inputs();
+		backwards.expires_at = 99;
+		assert!(challenge_bytes(&alice(), &key, &backwards, BlockNumberWidth::U64).is_err());
+	}
+}

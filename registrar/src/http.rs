@@ -1,0 +1,140 @@
+//! Health probes, status and metrics over HTTP: `/livez`, `/readyz`, `/status`, `/metrics`.
+//!
+//! Every endpoint is read-only and answers only `GET` and `HEAD` (others get `405`): nothing
+//! reachable without authentication changes the registrar's state.
+
+use crate::status::Shared;
+use http_body_util::Full;
+use hyper::{
+	body::{Bytes, Incoming},
+	header, Method, Request, Response, StatusCode,
+};
+use hyper_util::rt::TokioIo;
+use std::{convert::Infallible, net::SocketAddr};
+use tokio::{net::TcpListener, sync::watch};
+
+/// Binds the probe server's socket (port 0 picks a free port).
+pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+	TcpListener::bind(addr).await
+}
+
+/// Serves the endpoints on `listener` until `shutdown` turns true.
+pub async fn serve(listener: TcpListener, shared: Shared, mut shutdown: watch::Receiver<bool>) {
+	loop {
+		let accepted = tokio::select! {
+			accepted = listener.accept() => accepted,
+			_ = shutdown.wait_for(|stop| *stop) => return,
+		};
+		let stream = match accepted {
+			Ok((stream, _)) => stream,
+			Err(error) => {
+				tracing::debug!(%error, "accepting an HTTP connection");
+				continue;
+			}
+		};
+		let shared = shared.clone();
+		tokio::spawn(async move {
+			let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+				let response = respond(request.method(), request.uri().path(), &shared);
+				async move { Ok::<_, Infallible>(response) }
+			});
+			if let Err(error) = hyper::server::conn::http1::Builder::new()
+				.serve_connection(TokioIo::new(stream), service)
+				.await
+			{
+				tracing::debug!(%error, "serving an HTTP connection");
+			}
+		});
+	}
+}
+
+fn text(status: StatusCode, content_type: &'static str, body: String) -> Response<Full<Bytes>> {
+	let mut response = Response::new(Full::new(Bytes::from(body)));
+	*response.status_mut() = status;
+	response
+		.headers_mut()
+		.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(content_type));
+	response
+}
+
+/// The response to `method path`.
+pub fn respond(method: &Method, path: &str, shared: &Shared) -> Response<Full<Bytes>> {
+	if method != Method::GET && method != Method::HEAD {
+		let mut response =
+			text(StatusCode::METHOD_NOT_ALLOWED, "text/plain", "read-only endpoint\n".into());
+		response.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+		return response;
+	}
+	match path {
+		"/livez" => text(StatusCode::OK, "text/plain", "ok\n".into()),
+		"/readyz" => {
+			if shared.ready() {
+				text(StatusCode::OK, "text/plain", "ready\n".into())
+			} else {
+				let phase = serde_json::to_string(&shared.status().phase).unwrap_or_default();
+				text(StatusCode::SERVICE_UNAVAILABLE, "text/plain", format!("not ready: {phase}\n"))
+			}
+		}
+		"/status" => match serde_json::to_string_pretty(&shared.status()) {
+			Ok(json) => text(StatusCode::OK, "application/json", json + "\n"),
+			Err(e) => text(StatusCode::INTERNAL_SERVER_ERROR, "text/plain", format!("{e}\n")),
+		},
+		"/metrics" => text(StatusCode::OK, "text/plain; version=0.0.4", shared.render_metrics()),
+		_ => text(StatusCode::NOT_FOUND, "text/plain", "not found\n".into()),
+	}
+}
+
+/// The address a listener is bound to, for logs.
+pub fn local_addr(listener: &TcpListener) -> Option<SocketAddr> {
+	listener.local_addr().ok()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{state::Phase, status::Status};
+	use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+	#[test]
+	fn endpoints_and_methods() {
+		let shared = Shared::new(Status { node_id: "12D3KooWx".into(), ..Default::default() });
+		assert_eq!(respond(&Method::GET, "/livez", &shared).status(), StatusCode::OK);
+		assert_eq!(
+			respond(&Method::GET, "/readyz", &shared).status(),
+			StatusCode::SERVICE_UNAVAILABLE
+		);
+		shared.update(|s| {
+			s.registered = true;
+			s.phase = Phase::Registered;
+			s.confirmed_block = Some(1);
+		});
+		assert_eq!(respond(&Method::GET, "/readyz", &shared).status(), StatusCode::OK);
+		assert_eq!(respond(&Method::HEAD, "/status", &shared).status(), StatusCode::OK);
+		assert_eq!(respond(&Method::GET, "/metrics", &shared).status(), StatusCode::OK);
+		assert_eq!(respond(&Method::GET, "/nope", &shared).status(), StatusCode::NOT_FOUND);
+		for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
+			let response = respond(&method, "/status", &shared);
+			assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{method}");
+		}
+	}
+
+	#[tokio::test]
+	async fn serves_over_tcp_and_stops() {
+		let shared = Shared::new(Status::default());
+		let listener = bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+		let addr = local_addr(&listener).unwrap();
+		let (stop, stopped) = watch::channel(false);
+		let server = tokio::spawn(serve(listener, shared, stopped));
+		let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+		stream
+			.write_all(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+			.await
+			.unwrap();
+		let mut response = String::new();
+		stream.read_to_string(&mut response).await.unwrap();
+		assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+		assert!(response.contains("\"phase\": \"starting\""), "{response}");
+		stop.send(true).unwrap();
+		server.await.unwrap();
+	}
+}

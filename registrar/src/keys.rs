@@ -1,0 +1,498 @@
+//! The two keys of a registration: the node's libp2p Ed25519 key (it signs the challenge) and
+//! the owner's sr25519 account key (it signs the transaction).
+//!
+//! Node keys are read in the formats operators have:
+//! - a Substrate node-key file (`--node-key-file` of a Substrate node): the 32-byte secret as
+//!   64 hex characters, or as 32 raw bytes;
+//! - a raw hex seed: 32 bytes (the secret) or 64 bytes (secret followed by public key);
+//! - a go-libp2p private key: the protobuf `PrivateKey { Type = Ed25519, Data }` in base64 (as in
+//!   an IPFS/kubo `config` file's `PrivKey`), or its raw bytes.
+//!
+//! The owner's key comes from a secret URI or mnemonic (with optional `//hard/soft` derivation
+//! and `///password`) read from a file or an environment variable, never from the command line.
+
+use crate::secret::{SecretBytes, SecretText};
+use base64::Engine as _;
+use ed25519_dalek::{Signer as _, SigningKey};
+use pallet_registration::peer_id::Ed25519PeerId;
+use sp_core::crypto::{AccountId32, Ss58Codec};
+use std::{path::Path, str::FromStr};
+use zeroize::Zeroizing;
+
+/// Why a key could not be loaded. Messages never contain key material.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+	/// The key file could not be read.
+	#[error("cannot read key file {path}: {source}")]
+	Io {
+		/// The file.
+		path: String,
+		/// The cause.
+		source: std::io::Error,
+	},
+	/// The environment variable is not set or not UTF-8.
+	#[error("environment variable {0} is not set (or not valid UTF-8)")]
+	MissingEnv(String),
+	/// The content is not a key in the expected format.
+	#[error("invalid node key ({format}): {reason}")]
+	InvalidNodeKey {
+		/// The format tried.
+		format: &'static str,
+		/// What is wrong (never the key).
+		reason: String,
+	},
+	/// The owner secret is not a valid secret URI or mnemonic.
+	#[error("invalid owner secret: {0}")]
+	InvalidOwnerSecret(String),
+	/// An account id is neither SS58 nor 32-byte hex.
+	#[error("invalid account id {0:?}: expected SS58 or 0x-prefixed 32-byte hex")]
+	InvalidAccount(String),
+}
+
+/// The formats a node key file can have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKeyFormat {
+	/// Detect the format from the content (the default).
+	#[default]
+	Auto,
+	/// A Substrate node-key file: the 32-byte secret as 64 hex characters or 32 raw bytes.
+	Substrate,
+	/// A hex seed: 32 bytes (secret) or 64 bytes (secret then public key), optional `0x`.
+	Hex,
+	/// A go-libp2p protobuf private key, base64 (or raw bytes).
+	Protobuf,
+}
+
+impl NodeKeyFormat {
+	fn name(self) -> &'static str {
+		match self {
+			NodeKeyFormat::Auto => "auto",
+			NodeKeyFormat::Substrate => "substrate node-key file",
+			NodeKeyFormat::Hex => "hex seed",
+			NodeKeyFormat::Protobuf => "libp2p protobuf",
+		}
+	}
+}
+
+/// protobuf `KeyType` value of Ed25519 in libp2p's `crypto.proto`.
+const PROTOBUF_ED25519: u64 = 1;
+
+/// A node's libp2p Ed25519 key. `Debug` shows only its PeerId.
+#[derive(Clone)]
+pub struct NodeKey {
+	signing: SigningKey,
+}
+
+impl std::fmt::Debug for NodeKey {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "NodeKey({})", self.peer_id_base58())
+	}
+}
+
+impl NodeKey {
+	/// The key of a 32-byte Ed25519 secret (seed).
+	pub fn from_seed(seed: &[u8; 32]) -> Self {
+		Self { signing: SigningKey::from_bytes(seed) }
+	}
+
+	/// A 32-byte seed, or a 64-byte keypair (seed then public key, checked to match).
+	fn from_secret_bytes(bytes: &[u8], format: NodeKeyFormat) -> Result<Self, KeyError> {
+		let invalid = |reason: String| KeyError::InvalidNodeKey { format: format.name(), reason };
+		match bytes.len() {
+			32 => {
+				let mut seed = Zeroizing::new([0u8; 32]);
+				seed.copy_from_slice(bytes);
+				Ok(Self::from_seed(&seed))
+			}
+			64 => {
+				let (secret, public) = bytes.split_at(32);
+				let mut seed = Zeroizing::new([0u8; 32]);
+				seed.copy_from_slice(secret);
+				let key = Self::from_seed(&seed);
+				if key.public_key().as_slice() != public {
+					return Err(invalid(
+						"the last 32 bytes are not the public key of the first 32".into(),
+					));
+				}
+				Ok(key)
+			}
+			n => Err(invalid(format!("expected 32 or 64 bytes, got {n}"))),
+		}
+	}
+
+	/// A hex seed: 32 or 64 bytes, optional `0x`, surrounding whitespace ignored.
+	pub fn from_hex(text: &str) -> Result<Self, KeyError> {
+		let bytes = decode_hex_secret(text).ok_or_else(|| KeyError::InvalidNodeKey {
+			format: NodeKeyFormat::Hex.name(),
+			reason: "not hex text".into(),
+		})?;
+		Self::from_secret_bytes(bytes.expose(), NodeKeyFormat::Hex)
+	}
+
+	/// The content of a Substrate node-key file: 64 hex characters (optionally `0x`, trailing
+	/// newline allowed) or exactly 32 raw bytes, as Substrate writes and reads it.
+	pub fn from_substrate_file(content: &[u8]) -> Result<Self, KeyError> {
+		let format = NodeKeyFormat::Substrate;
+		if let Some(bytes) = std::str::from_utf8(content).ok().and_then(decode_hex_secret) {
+			if bytes.expose().len() == 32 {
+				return Self::from_secret_bytes(bytes.expose(), format);
+			}
+		}
+		if content.len() == 32 {
+			return Self::from_secret_bytes(content, format);
+		}
+		Err(KeyError::InvalidNodeKey {
+			format: format.name(),
+			reason: "expected 64 hex characters or 32 raw bytes".into(),
+		})
+	}
+
+	/// A go-libp2p protobuf private key, as base64 text (standard alphabet, padding optional)
+	/// or raw protobuf bytes.
+	pub fn from_protobuf(content: &[u8]) -> Result<Self, KeyError> {
+		let text = std::str::from_utf8(content).map(str::trim).unwrap_or("");
+		let decoded = [
+			base64::engine::general_purpose::STANDARD,
+			base64::engine::general_purpose::STANDARD_NO_PAD,
+			base64::engine::general_purpose::URL_SAFE,
+			base64::engine::general_purpose::URL_SAFE_NO_PAD,
+		]
+		.iter()
+		.find_map(|engine| engine.decode(text).ok())
+		.filter(|_| !text.is_empty())
+		.map(SecretBytes::new);
+		match decoded {
+			Some(bytes) => Self::from_protobuf_bytes(bytes.expose()),
+			None => Self::from_protobuf_bytes(content),
+		}
+	}
+
+	/// Raw protobuf bytes of `PrivateKey { Type: KeyType = 1 (field 1), Data: bytes (field 2) }`.
+	/// Ed25519 `Data` is 64 bytes (secret then public key); go-libp2p's older 96-byte form
+	/// (public key repeated) is accepted too.
+	pub fn from_protobuf_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
+		let invalid = |reason: &str| KeyError::InvalidNodeKey {
+			format: NodeKeyFormat::Protobuf.name(),
+			reason: reason.into(),
+		};
+		let mut key_type = None;
+		let mut data: Option<&[u8]> = None;
+		let mut rest = bytes;
+		while !rest.is_empty() {
+			let (tag, after) = read_varint(rest).ok_or_else(|| invalid("bad field tag"))?;
+			rest = after;
+			match (tag >> 3, tag & 7) {
+				(1, 0) => {
+					let (value, after) =
+						read_varint(rest).ok_or_else(|| invalid("bad key type"))?;
+					key_type = Some(value);
+					rest = after;
+				}
+				(2, 2) => {
+					let (len, after) =
+						read_varint(rest).ok_or_else(|| invalid("bad data length"))?;
+					let len = usize::try_from(len).map_err(|_| invalid("bad data length"))?;
+					if after.len() < len {
+						return Err(invalid("truncated data"));
+					}
+					let (value, after) = after.split_at(len);
+					data = Some(value);
+					rest = after;
+				}
+				_ => return Err(invalid("unexpected field (not a libp2p PrivateKey)")),
+			}
+		}
+		match key_type {
+			Some(PROTOBUF_ED25519) => {}
+			Some(other) => {
+				return Err(KeyError::InvalidNodeKey {
+					format: NodeKeyFormat::Protobuf.name(),
+					reason: format!("key type {other} is not Ed25519 (1)"),
+				})
+			}
+			None => return Err(invalid("no key type")),
+		}
+		let data = data.ok_or_else(|| invalid("no key data"))?;
+		match data.len() {
+			64 => Self::from_secret_bytes(data, NodeKeyFormat::Protobuf),
+			96 => {
+				let (keypair, repeated) = data.split_at(64);
+				if keypair.get(32..) != Some(repeated) {
+					return Err(invalid("the repeated public key differs"));
+				}
+				Self::from_secret_bytes(keypair, NodeKeyFormat::Protobuf)
+			}
+			_ => Err(invalid("Ed25519 data must be 64 bytes")),
+		}
+	}
+
+	/// The key in `content`, read as `format` (`Auto` tries hex, then the Substrate raw form,
+	/// then protobuf).
+	pub fn parse(content: &[u8], format: NodeKeyFormat) -> Result<Self, KeyError> {
+		match format {
+			NodeKeyFormat::Substrate => Self::from_substrate_file(content),
+			NodeKeyFormat::Hex => Self::from_hex(std::str::from_utf8(content).map_err(|_| {
+				KeyError::InvalidNodeKey { format: format.name(), reason: "not UTF-8 text".into() }
+			})?),
+			NodeKeyFormat::Protobuf => Self::from_protobuf(content),
+			NodeKeyFormat::Auto => {
+				if let Some(bytes) = std::str::from_utf8(content).ok().and_then(decode_hex_secret) {
+					return Self::from_secret_bytes(bytes.expose(), NodeKeyFormat::Hex);
+				}
+				if content.len() == 32 {
+					return Self::from_substrate_file(content);
+				}
+				Self::from_protobuf(content).map_err(|_| KeyError::InvalidNodeKey {
+					format: format.name(),
+					reason: "not a hex seed (32/64 bytes), a 32-byte Substrate node key or a \
+					         libp2p protobuf key"
+						.into(),
+				})
+			}
+		}
+	}
+
+	/// Reads and parses the key file at `path`.
+	pub fn load(path: &Path, format: NodeKeyFormat) -> Result<Self, KeyError> {
+		let content = SecretBytes::new(
+			std::fs::read(path)
+				.map_err(|source| KeyError::Io { path: path.display().to_string(), source })?,
+		);
+		Self::parse(content.expose(), format)
+	}
+
+	/// The Ed25519 public key.
+	pub fn public_key(&self) -> [u8; 32] {
+		self.signing.verifying_key().to_bytes()
+	}
+
+	/// The node's PeerId.
+	pub fn peer_id(&self) -> Ed25519PeerId {
+		Ed25519PeerId::from_public_key(self.public_key())
+	}
+
+	/// The PeerId's base58btc text (`12D3KooW…`).
+	pub fn peer_id_base58(&self) -> String {
+		String::from_utf8_lossy(&self.peer_id().to_node_id()).into_owned()
+	}
+
+	/// The raw 38-byte PeerId.
+	pub fn peer_id_raw(&self) -> [u8; 38] {
+		self.peer_id().to_raw()
+	}
+
+	/// Signs `message` with plain Ed25519.
+	pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+		self.signing.sign(message).to_bytes()
+	}
+}
+
+/// Decodes hex text of a 32- or 64-byte secret: optional `0x`, surrounding whitespace ignored.
+fn decode_hex_secret(text: &str) -> Option<SecretBytes> {
+	let text = text.trim();
+	let text = text.strip_prefix("0x").unwrap_or(text);
+	if !(text.len() == 64 || text.len() == 128) {
+		return None;
+	}
+	hex::decode(text).ok().map(SecretBytes::new)
+}
+
+/// Reads a protobuf varint; `None` when truncated or longer than 10 bytes.
+fn read_varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
+	let mut value = 0u64;
+	for (i, byte) in bytes.iter().enumerate().take(10) {
+		value |= u64::from(byte & 0x7f) << (7 * i);
+		if byte & 0x80 == 0 {
+			return Some((value, bytes.get(i + 1..)?));
+		}
+	}
+	None
+}
+
+/// Where the owner's secret URI or mnemonic comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OwnerSecretSource {
+	/// A file holding the secret (surrounding whitespace ignored).
+	File(std::path::PathBuf),
+	/// An environment variable holding the secret (named here; its value is never shown).
+	Env(String),
+}
+
+/// The owner's sr25519 account key. `Debug` shows only the account.
+#[derive(Clone)]
+pub struct OwnerKey {
+	pair: subxt_signer::sr25519::Keypair,
+}
+
+impl std::fmt::Debug for OwnerKey {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		write!(f, "OwnerKey({})", self.ss58())
+	}
+}
+
+impl OwnerKey {
+	/// The key of a secret URI (`<mnemonic or 0x seed>[//hard][/soft][///password]`, or
+	/// `//Alice`-style development keys).
+	pub fn from_suri(suri: &SecretText) -> Result<Self, KeyError> {
+		let uri = subxt_signer::SecretUri::from_str(suri.expose().trim())
+			.map_err(|_| KeyError::InvalidOwnerSecret("not a secret URI or mnemonic".into()))?;
+		let pair = subxt_signer::sr25519::Keypair::from_uri(&uri).map_err(|_| {
+			KeyError::InvalidOwnerSecret("cannot derive an sr25519 key from it".into())
+		})?;
+		Ok(Self { pair })
+	}
+
+	/// Reads the secret from `source` and derives the key.
+	pub fn load(source: &OwnerSecretSource) -> Result<Self, KeyError> {
+		let secret =
+			match source {
+				OwnerSecretSource::File(path) => {
+					let bytes = SecretBytes::new(std::fs::read(path).map_err(|source| {
+						KeyError::Io { path: path.display().to_string(), source }
+					})?);
+					let text = std::str::from_utf8(bytes.expose()).map_err(|_| {
+						KeyError::InvalidOwnerSecret("the secret file is not UTF-8 text".into())
+					})?;
+					SecretText::new(text.to_owned())
+				}
+				OwnerSecretSource::Env(name) => SecretText::new(
+					std::env::var(name).map_err(|_| KeyError::MissingEnv(name.clone()))?,
+				),
+			};
+		Self::from_suri(&secret)
+	}
+
+	/// The signer for transactions.
+	pub fn signer(&self) -> &subxt_signer::sr25519::Keypair {
+		&self.pair
+	}
+
+	/// The owner's account id.
+	pub fn account_id(&self) -> AccountId32 {
+		AccountId32::new(self.pair.public_key().0)
+	}
+
+	/// The account's SS58 text (generic prefix 42).
+	pub fn ss58(&self) -> String {
+		self.account_id().to_ss58check()
+	}
+}
+
+/// Reads an account id given as SS58 text or as `0x`-prefixed 32-byte hex.
+pub fn parse_account(text: &str) -> Result<AccountId32, KeyError> {
+	let text = text.trim();
+	if let Some(hex_text) = text.strip_prefix("0x") {
+		let bytes: [u8; 32] = hex::decode(hex_text)
+			.ok()
+			.and_then(|b| b.try_into().ok())
+			.ok_or_else(|| KeyError::InvalidAccount(text.to_owned()))?;
+		return Ok(AccountId32::new(bytes));
+	}
+	AccountId32::from_ss58check(text).map_err(|_| KeyError::InvalidAccount(text.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// RFC 8032 test 1 (the pallet's challenge vectors use it as the node key).
+	const SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+	const PUBLIC: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+	const PEER: &str = "12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV";
+
+	fn seed() -> [u8; 32] {
+		hex::decode(SEED).unwrap().try_into().unwrap()
+	}
+
+	#[test]
+	fn hex_seed_of_32_and_64_bytes() {
+		let key = NodeKey::from_hex(SEED).unwrap();
+		assert_eq!(hex::encode(key.public_key()), PUBLIC);
+		assert_eq!(key.peer_id_base58(), PEER);
+		let with_public = format!("0x{SEED}{PUBLIC}\n");
+		assert_eq!(NodeKey::from_hex(&with_public).unwrap().public_key(), key.public_key());
+		let wrong_public = format!("{SEED}{}", "00".repeat(32));
+		assert!(NodeKey::from_hex(&wrong_public).is_err());
+		assert!(NodeKey::from_hex("abcd").is_err());
+		assert!(NodeKey::from_hex(&"zz".repeat(32)).is_err());
+	}
+
+	#[test]
+	fn substrate_file_hex_or_raw() {
+		let hex_file = format!("{SEED}\n");
+		let key = NodeKey::from_substrate_file(hex_file.as_bytes()).unwrap();
+		assert_eq!(key.peer_id_base58(), PEER);
+		let raw = NodeKey::from_substrate_file(&seed()).unwrap();
+		assert_eq!(raw.peer_id_base58(), PEER);
+		assert!(NodeKey::from_substrate_file(&[1u8; 31]).is_err());
+		// Auto-detection reads both.
+		assert_eq!(NodeKey::parse(&seed(), NodeKeyFormat::Auto).unwrap().peer_id_base58(), PEER);
+		assert_eq!(
+			NodeKey::parse(hex_file.as_bytes(), NodeKeyFormat::Auto).unwrap().peer_id_base58(),
+			PEER
+		);
+	}
+
+	#[test]
+	fn protobuf_rejects_other_key_types_and_garbage() {
+		// secp256k1 (type 2) with 32 bytes of data.
+		let mut secp = vec![0x08, 0x02, 0x12, 0x20];
+		secp.extend_from_slice(&[7u8; 32]);
+		let err = NodeKey::from_protobuf_bytes(&secp).unwrap_err();
+		assert!(err.to_string().contains("not Ed25519"), "{err}");
+		assert!(NodeKey::from_protobuf_bytes(&[0x08, 0x01, 0x12, 0x40, 1, 2]).is_err());
+		assert!(NodeKey::from_protobuf(b"not base64 at all!").is_err());
+		assert!(NodeKey::parse(b"hello", NodeKeyFormat::Auto).is_err());
+	}
+
+	#[test]
+	fn errors_and_debug_never_show_the_secret() {
+		let key = NodeKey::from_hex(SEED).unwrap();
+		assert_eq!(format!("{key:?}"), format!("NodeKey({PEER})"));
+		let bad = format!("{}{}", &SEED[..60], "zzzz");
+		let err = NodeKey::from_hex(&bad).unwrap_err().to_string();
+		assert!(!err.contains(&SEED[..16]), "{err}");
+		let owner = OwnerKey::from_suri(&SecretText::new("//Alice".into())).unwrap();
+		assert_eq!(
+			format!("{owner:?}"),
+			"OwnerKey(5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY)"
+		);
+	}
+
+	#[test]
+	fn owner_from_uri_mnemonic_file_and_env() {
+		let alice = OwnerKey::from_suri(&SecretText::new("//Alice\n".into())).unwrap();
+		assert_eq!(alice.ss58(), "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
+		let phrase = "bottom drive obey lake curtain smoke basket hold race lonely fit walk";
+		let from_phrase =
+			OwnerKey::from_suri(&SecretText::new(format!("{phrase}//Alice"))).unwrap();
+		assert_eq!(from_phrase.account_id(), alice.account_id());
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("owner");
+		std::fs::write(&path, "//Bob\n").unwrap();
+		let bob = OwnerKey::load(&OwnerSecretSource::File(path)).unwrap();
+		assert_eq!(bob.ss58(), "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty");
+		let var = "REGISTRAR_TEST_OWNER_SECRET_UNIQUE";
+		std::env::set_var(var, "//Bob");
+		assert_eq!(
+			OwnerKey::load(&OwnerSecretSource::Env(var.into())).unwrap().account_id(),
+			bob.account_id()
+		);
+		let missing = OwnerKey::load(&OwnerSecretSource::Env("REGISTRAR_TEST_UNSET_VAR".into()));
+		assert!(matches!(missing, Err(KeyError::MissingEnv(_))));
+		let err = OwnerKey::from_suri(&SecretText::new("not a phrase at all".into())).unwrap_err();
+		assert!(!err.to_string().contains("phrase at all"));
+	}
+
+	#[test]
+	fn accounts_from_ss58_or_hex() {
+		let alice = parse_account("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY").unwrap();
+		let hex_form =
+			parse_account("0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d")
+				.unwrap();
+		assert_eq!(alice, hex_form);
+		assert!(parse_account("0x1234").is_err());
+		assert!(parse_account("nonsense").is_err());
+	}
+}

@@ -1,0 +1,51 @@
+//! # Registrar
+//!
+//! Keeps a libp2p node registered in the registration pallet: a library, a CLI (`registrar`)
+//! and a service.
+//!
+//! - [`keys`]: the node's Ed25519 key (Substrate node-key file, hex seed, go-libp2p protobuf)
+//!   and the owner's sr25519 key (secret URI or mnemonic from a file or environment variable).
+//! - [`challenge`]: the pallet's own `RegisterChallenge`, built and signed, and the nine
+//!   arguments of `register_node_with_coldkey`.
+//! - [`chain`]: a Substrate JSON-RPC client (subxt, dynamic API, legacy backend): reads,
+//!   submission with mortality, finality, pallet errors by name, registry events.
+//! - [`register`]: one attempt ([`register::register_once`]) and the loop
+//!   ([`run_registration_loop`]) that registers, parks, re-arms and backs off.
+//! - [`outcome`], [`backoff`]: the four outcome classes and the waits between attempts.
+//! - [`state`]: the state directory's OS lock and state file.
+//! - [`status`], [`http`]: `/livez`, `/readyz`, `/status` and `/metrics`.
+//!
+//! ## Example
+//!
+//! ```no_run
+//! use registrar::{keys::{NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource}, RegistrationConfig};
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let node_key = NodeKey::load("/var/lib/node/node-key".as_ref(), NodeKeyFormat::Auto)?;
+//! let owner = OwnerKey::load(&OwnerSecretSource::Env("REGISTRAR_OWNER_SECRET".into()))?;
+//! let mut config = RegistrationConfig::new(
+//!     "ws://127.0.0.1:9944",
+//!     node_key,
+//!     owner,
+//!     pallet_registration::NodeType::StorageMiner,
+//!     "/var/lib/registrar",
+//! );
+//! config.http_addr = Some("127.0.0.1:9615".parse()?);
+//! tokio::spawn(registrar::run_registration_loop(config));
+//! # Ok(()) }
+//! ```
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![warn(missing_docs)]
+
+pub mod backoff;
+pub mod chain;
+pub mod challenge;
+pub mod http;
+pub mod keys;
+pub mod outcome;
+pub mod register;
+pub mod secret;
+pub mod state;
+pub mod status;
+
+pub use register::{run_registration_loop, run_registration_loop_until, RegistrationConfig};

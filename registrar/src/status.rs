@@ -1,0 +1,297 @@
+//! What the registrar knows now, shared between the loop and the HTTP endpoints, and its
+//! Prometheus metrics.
+
+use crate::{outcome::OutcomeClass, state::Phase};
+use serde::Serialize;
+use std::{
+	collections::BTreeMap,
+	fmt::Write as _,
+	sync::{Arc, RwLock},
+};
+
+/// A snapshot of the registrar's state (served as `/status`).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Status {
+	/// The node's PeerId (base58).
+	pub node_id: String,
+	/// The owner (SS58).
+	pub owner: String,
+	/// The chain endpoint.
+	pub endpoint: String,
+	/// Where the loop is.
+	pub phase: Phase,
+	/// Whether the node is registered to this owner as of a finalized block.
+	pub registered: bool,
+	/// The block the node was registered in.
+	pub registered_at: Option<u64>,
+	/// The finalized block at which the registration was last confirmed.
+	pub confirmed_block: Option<u64>,
+	/// The newest finalized block seen.
+	pub last_finalized_block: Option<u64>,
+	/// Class of the last attempt's outcome.
+	pub last_outcome: Option<OutcomeClass>,
+	/// The last error (never contains secrets).
+	pub last_error: Option<String>,
+	/// Seconds until the next attempt, when waiting.
+	pub next_attempt_in_secs: Option<u64>,
+	/// Fast retries in the current burst.
+	pub retry_burst: u32,
+}
+
+/// Counters exported on `/metrics`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+	/// Attempts by outcome class.
+	pub attempts: BTreeMap<&'static str, u64>,
+	/// Transactions submitted.
+	pub submissions: u64,
+	/// Re-arms by reason.
+	pub rearms: BTreeMap<&'static str, u64>,
+	/// Periodic storage checks made while parked.
+	pub storage_checks: u64,
+	/// Conflict warnings suppressed by the rate limit.
+	pub suppressed_warnings: u64,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+	status: Status,
+	counters: Counters,
+}
+
+/// The shared state; cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct Shared(Arc<RwLock<Inner>>);
+
+impl Shared {
+	/// A new shared state with `status`.
+	pub fn new(status: Status) -> Self {
+		Self(Arc::new(RwLock::new(Inner { status, counters: Counters::default() })))
+	}
+
+	fn write<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
+		let mut guard = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+		f(&mut guard)
+	}
+
+	fn read<R>(&self, f: impl FnOnce(&Inner) -> R) -> R {
+		let guard = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+		f(&guard)
+	}
+
+	/// A copy of the status.
+	pub fn status(&self) -> Status {
+		self.read(|inner| inner.status.clone())
+	}
+
+	/// A copy of the counters.
+	pub fn counters(&self) -> Counters {
+		self.read(|inner| inner.counters.clone())
+	}
+
+	/// Changes the status.
+	pub fn update(&self, f: impl FnOnce(&mut Status)) {
+		self.write(|inner| f(&mut inner.status))
+	}
+
+	/// Counts an attempt of class `class`.
+	pub fn count_attempt(&self, class: OutcomeClass) {
+		self.write(|inner| *inner.counters.attempts.entry(class.label()).or_default() += 1)
+	}
+
+	/// Counts a submitted transaction.
+	pub fn count_submission(&self) {
+		self.write(|inner| inner.counters.submissions += 1)
+	}
+
+	/// Counts a re-arm for `reason`.
+	pub fn count_rearm(&self, reason: &'static str) {
+		self.write(|inner| *inner.counters.rearms.entry(reason).or_default() += 1)
+	}
+
+	/// Counts a periodic storage check.
+	pub fn count_storage_check(&self) {
+		self.write(|inner| inner.counters.storage_checks += 1)
+	}
+
+	/// Counts a suppressed warning.
+	pub fn count_suppressed_warning(&self) {
+		self.write(|inner| inner.counters.suppressed_warnings += 1)
+	}
+
+	/// Whether `/readyz` answers ready: registered to this owner as of a finalized block.
+	pub fn ready(&self) -> bool {
+		self.read(|inner| {
+			inner.status.registered
+				&& inner.status.phase == Phase::Registered
+				&& inner.status.confirmed_block.is_some()
+		})
+	}
+
+	/// The metrics in the Prometheus text format (version 0.0.4).
+	pub fn render_metrics(&self) -> String {
+		let (status, counters) = self.read(|inner| (inner.status.clone(), inner.counters.clone()));
+		let mut out = String::new();
+		let mut metric = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
+			let _ = writeln!(out, "# HELP {name} {help}");
+			let _ = writeln!(out, "# TYPE {name} {kind}");
+			for (labels, value) in samples {
+				let _ = writeln!(out, "{name}{labels} {value}");
+			}
+		};
+		let plain = |value: u64| vec![(String::new(), value)];
+		metric(
+			"registrar_registered",
+			"gauge",
+			"1 when the node is registered to this owner as of a finalized block.",
+			&plain(u64::from(status.registered)),
+		);
+		metric(
+			"registrar_ready",
+			"gauge",
+			"1 when /readyz answers ready.",
+			&plain(u64::from(self.ready())),
+		);
+		let phases = [
+			Phase::Starting,
+			Phase::Registering,
+			Phase::Registered,
+			Phase::Conflict,
+			Phase::Degraded,
+			Phase::Backoff,
+			Phase::Stopped,
+		];
+		let phase_samples: Vec<_> = phases
+			.iter()
+			.map(|p| {
+				let name = serde_json::to_value(p)
+					.ok()
+					.and_then(|v| v.as_str().map(str::to_owned))
+					.unwrap_or_default();
+				(format!("{{phase=\"{name}\"}}"), u64::from(*p == status.phase))
+			})
+			.collect();
+		metric(
+			"registrar_phase",
+			"gauge",
+			"The loop's current phase (1 for the current one).",
+			&phase_samples,
+		);
+		let attempts: Vec<_> = OutcomeClass::ALL
+			.iter()
+			.map(|c| {
+				let label = c.label();
+				(
+					format!("{{outcome=\"{label}\"}}"),
+					counters.attempts.get(label).copied().unwrap_or(0),
+				)
+			})
+			.collect();
+		metric(
+			"registrar_attempts_total",
+			"counter",
+			"Registration attempts by outcome class.",
+			&attempts,
+		);
+		metric(
+			"registrar_submissions_total",
+			"counter",
+			"Registration transactions submitted.",
+			&plain(counters.submissions),
+		);
+		let rearms: Vec<_> = crate::register::REARM_REASONS
+			.iter()
+			.map(|r| (format!("{{reason=\"{r}\"}}"), counters.rearms.get(r).copied().unwrap_or(0)))
+			.collect();
+		metric(
+			"registrar_rearms_total",
+			"counter",
+			"Times the parked loop re-armed, by reason.",
+			&rearms,
+		);
+		metric(
+			"registrar_storage_checks_total",
+			"counter",
+			"Periodic storage checks made while parked.",
+			&plain(counters.storage_checks),
+		);
+		metric(
+			"registrar_suppressed_warnings_total",
+			"counter",
+			"Conflict warnings not logged because of the rate limit.",
+			&plain(counters.suppressed_warnings),
+		);
+		metric(
+			"registrar_retry_burst",
+			"gauge",
+			"Fast retries in the current burst.",
+			&plain(u64::from(status.retry_burst)),
+		);
+		if let Some(block) = status.last_finalized_block {
+			metric(
+				"registrar_last_finalized_block",
+				"gauge",
+				"Newest finalized block seen.",
+				&plain(block),
+			);
+		}
+		if let Some(block) = status.confirmed_block {
+			metric(
+				"registrar_confirmed_block",
+				"gauge",
+				"Finalized block at which the registration was last confirmed.",
+				&plain(block),
+			);
+		}
+		if let Some(block) = status.registered_at {
+			metric(
+				"registrar_registered_at_block",
+				"gauge",
+				"Block the node was registered in.",
+				&plain(block),
+			);
+		}
+		out
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn ready_needs_a_confirmed_registration() {
+		let shared = Shared::new(Status::default());
+		assert!(!shared.ready());
+		shared.update(|s| {
+			s.registered = true;
+			s.phase = Phase::Registered;
+		});
+		assert!(!shared.ready(), "no finalized confirmation yet");
+		shared.update(|s| s.confirmed_block = Some(3));
+		assert!(shared.ready());
+		shared.update(|s| s.phase = Phase::Backoff);
+		assert!(!shared.ready());
+	}
+
+	#[test]
+	fn metrics_render_as_prometheus_text() {
+		let shared = Shared::new(Status::default());
+		shared.count_attempt(OutcomeClass::FastRetry);
+		shared.count_attempt(OutcomeClass::FastRetry);
+		shared.count_attempt(OutcomeClass::Registered);
+		shared.count_rearm("unregistered");
+		shared.update(|s| s.last_finalized_block = Some(12));
+		let text = shared.render_metrics();
+		assert!(text.contains("registrar_attempts_total{outcome=\"fast_retry\"} 2\n"), "{text}");
+		assert!(text.contains("registrar_attempts_total{outcome=\"conflict\"} 0\n"));
+		assert!(text.contains("registrar_rearms_total{reason=\"unregistered\"} 1\n"));
+		assert!(text.contains("registrar_phase{phase=\"starting\"} 1\n"));
+		assert!(text.contains("registrar_last_finalized_block 12\n"));
+		assert!(text.contains("# TYPE registrar_registered gauge\n"));
+		for line in text.lines().filter(|l| !l.starts_with('#')) {
+			let value = line.rsplit(' ').next().unwrap();
+			value.parse::<u64>().unwrap_or_else(|_| panic!("bad sample line {line}"));
+		}
+	}
+}
