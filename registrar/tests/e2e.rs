@@ -1,0 +1,494 @@
+//! End-to-end tests of the registrar against the dev chain: the dev runtime's raw chain spec run
+//! by chopsticks (`--build-block-mode Instant`), one chain per test on a free port.
+//!
+//! Needs `target/registration-dev-spec.json` (or `REGISTRATION_SPEC`) from
+//! `scripts/build-chain-spec.sh` and `e2e/node_modules` from `scripts/setup-node-deps.sh`;
+//! `registrar/scripts/test.sh` prepares both. Without them each test prints why and passes,
+//! unless `REGISTRAR_E2E_REQUIRED=1` (CI) makes that a failure.
+
+use registrar::{
+	chain::ChainClient,
+	challenge::BlockNumberWidth,
+	keys::{NodeKey, OwnerKey},
+	outcome::OutcomeClass,
+	register::{register_once, RegistrationConfig},
+	secret::SecretText,
+};
+use std::{
+	net::{SocketAddr, TcpListener},
+	path::{Path, PathBuf},
+	process::Stdio,
+	time::{Duration, Instant},
+};
+use tokio::{
+	io::{AsyncReadExt, AsyncWriteExt},
+	process::{Child, Command},
+};
+
+fn repo_root() -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn spec_path() -> PathBuf {
+	std::env::var_os("REGISTRATION_SPEC")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| repo_root().join("target/registration-dev-spec.json"))
+}
+
+fn chopsticks_cli() -> PathBuf {
+	repo_root().join("e2e/node_modules/@acala-network/chopsticks/chopsticks.cjs")
+}
+
+/// `Some(reason)` when the dev chain cannot be started here.
+fn missing_prerequisite() -> Option<String> {
+	if !spec_path().exists() {
+		return Some(format!(
+			"no chain spec at {} (run scripts/build-chain-spec.sh)",
+			spec_path().display()
+		));
+	}
+	if !chopsticks_cli().exists() {
+		return Some("no e2e/node_modules (run scripts/setup-node-deps.sh)".into());
+	}
+	None
+}
+
+/// Skips the test (or fails it when `REGISTRAR_E2E_REQUIRED=1`) without the dev chain.
+macro_rules! require_chain {
+	() => {
+		if let Some(reason) = missing_prerequisite() {
+			if std::env::var("REGISTRAR_E2E_REQUIRED").as_deref() == Ok("1") {
+				panic!("end-to-end prerequisites missing: {reason}");
+			}
+			eprintln!("SKIPPED (end-to-end): {reason}");
+			return;
+		}
+	};
+}
+
+fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A chopsticks process serving the dev chain; killed on drop.
+struct Chain {
+	endpoint: String,
+	_child: Child,
+	_log: tempfile::NamedTempFile,
+}
+
+impl Chain {
+	async fn start() -> Chain {
+		let port = free_port();
+		let log = tempfile::NamedTempFile::new().unwrap();
+		let child = Command::new("node")
+			.arg(chopsticks_cli())
+			.arg("--genesis")
+			.arg(spec_path())
+			.args(["--host", "127.0.0.1", "--port", &port.to_string()])
+			.args(["--build-block-mode", "Instant"])
+			.env("LOG_LEVEL", "warn")
+			.stdin(Stdio::null())
+			.stdout(log.reopen().unwrap())
+			.stderr(log.reopen().unwrap())
+			.kill_on_drop(true)
+			.spawn()
+			.expect("node runs chopsticks");
+		let endpoint = format!("ws://127.0.0.1:{port}");
+		let deadline = Instant::now() + Duration::from_secs(180);
+		loop {
+			if let Ok(Ok(client)) =
+				tokio::time::timeout(Duration::from_secs(5), ChainClient::connect(&endpoint)).await
+			{
+				if client.context().await.is_ok() {
+					break;
+				}
+			}
+			assert!(
+				Instant::now() < deadline,
+				"chopsticks did not answer on {endpoint}: {}",
+				std::fs::read_to_string(log.path()).unwrap_or_default()
+			);
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+		Chain { endpoint, _child: child, _log: log }
+	}
+
+	async fn client(&self) -> ChainClient {
+		ChainClient::connect(&self.endpoint).await.unwrap()
+	}
+
+	/// Builds `count` empty blocks (chopsticks' `dev_newBlock`).
+	async fn new_blocks(&self, count: u32) {
+		let rpc = subxt::rpcs::RpcClient::from_insecure_url(&self.endpoint).await.unwrap();
+		let _: serde_json::Value = rpc
+			.request(
+				"dev_newBlock",
+				subxt::rpcs::rpc_params![serde_json::json!({ "count": count })],
+			)
+			.await
+			.unwrap();
+	}
+}
+
+fn owner(uri: &str) -> OwnerKey {
+	OwnerKey::from_suri(&SecretText::new(uri.into())).unwrap()
+}
+
+/// A fresh node key, written as a Substrate node-key file (hex) in `dir`.
+fn node_key_file(dir: &Path) -> (NodeKey, PathBuf) {
+	let seed: [u8; 32] = rand::random();
+	let path = dir.join("node-key");
+	std::fs::write(&path, hex::encode(seed)).unwrap();
+	(NodeKey::from_seed(&seed), path)
+}
+
+fn secret_file(dir: &Path, name: &str, uri: &str) -> PathBuf {
+	let path = dir.join(name);
+	std::fs::write(&path, format!("{uri}\n")).unwrap();
+	path
+}
+
+fn registrar() -> Command {
+	let mut command = Command::new(env!("CARGO_BIN_EXE_registrar"));
+	command.env_remove("RUST_LOG").stdin(Stdio::null()).kill_on_drop(true);
+	command
+}
+
+async fn http_get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
+	let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
+	let request = format!("GET {path} HTTP/1.1\r\nHost: registrar\r\nConnection: close\r\n\r\n");
+	stream.write_all(request.as_bytes()).await.ok()?;
+	let mut response = String::new();
+	stream.read_to_string(&mut response).await.ok()?;
+	let status = response.get(9..12)?.parse().ok()?;
+	let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+	Some((status, body))
+}
+
+async fn status_json(addr: SocketAddr) -> serde_json::Value {
+	let (_, body) = http_get(addr, "/status").await.expect("/status answers");
+	serde_json::from_str(&body).unwrap()
+}
+
+/// Polls until `check` holds, for at most `limit`.
+async fn wait_until<F, Fut>(limit: Duration, what: &str, mut check: F)
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = bool>,
+{
+	let deadline = Instant::now() + limit;
+	while !check().await {
+		assert!(Instant::now() < deadline, "timed out waiting for {what}");
+		tokio::time::sleep(Duration::from_millis(300)).await;
+	}
+}
+
+fn metric(text: &str, name: &str) -> u64 {
+	text.lines()
+		.find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+		.unwrap_or(0)
+}
+
+/// A `registrar run` child with its HTTP address and log file.
+struct RunningRegistrar {
+	child: Child,
+	http: SocketAddr,
+	log: PathBuf,
+}
+
+impl RunningRegistrar {
+	fn spawn(
+		chain: &Chain,
+		node_key: &Path,
+		owner_secret: &Path,
+		state_dir: &Path,
+		node_type: &str,
+		extra: &[&str],
+	) -> Self {
+		let http: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+		let log = state_dir.with_extension("log");
+		let child = registrar()
+			.arg("run")
+			.arg("--node-key-file")
+			.arg(node_key)
+			.arg("--owner-secret-file")
+			.arg(owner_secret)
+			.args(["--endpoint", &chain.endpoint, "--node-type", node_type])
+			.arg("--state-dir")
+			.arg(state_dir)
+			.args(["--http-addr", &http.to_string()])
+			.args(["--register-interval-secs", "2", "--check-interval-secs", "2"])
+			.args(extra)
+			.stdout(Stdio::null())
+			.stderr(std::fs::File::create(&log).unwrap())
+			.spawn()
+			.unwrap();
+		Self { child, http, log }
+	}
+
+	fn log(&self) -> String {
+		std::fs::read_to_string(&self.log).unwrap_or_default()
+	}
+
+	async fn wait_ready(&self, limit: Duration) {
+		wait_until(limit, "/readyz to answer 200", || async {
+			matches!(http_get(self.http, "/readyz").await, Some((200, _)))
+		})
+		.await;
+	}
+
+	/// Sends SIGTERM and waits for a clean exit.
+	async fn terminate(mut self) -> String {
+		let pid = self.child.id().unwrap().to_string();
+		let status = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+		assert!(status.success());
+		let exit = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
+			.await
+			.expect("registrar stops within 20 s of SIGTERM")
+			.unwrap();
+		let log = self.log();
+		assert!(exit.success(), "registrar exited with {exit}: {log}");
+		log
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_shot_register_then_status_and_sign_through_the_cli() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let dave = secret_file(dir.path(), "dave", "//Dave");
+	let register = |key_path: PathBuf, dave: PathBuf| {
+		let endpoint = chain.endpoint.clone();
+		async move {
+			registrar()
+				.arg("register")
+				.arg("--node-key-file")
+				.arg(key_path)
+				.arg("--owner-secret-file")
+				.arg(dave)
+				.args(["--endpoint", &endpoint, "--node-type", "storage-miner"])
+				.output()
+				.await
+				.unwrap()
+		}
+	};
+	let first = register(key_path.clone(), dave.clone()).await;
+	assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+	let outcome: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+	assert_eq!(outcome["class"], "registered");
+	assert_eq!(outcome["submitted"], true);
+	assert_eq!(outcome["view"]["node"]["node_id"], key.peer_id_base58());
+	assert_eq!(outcome["view"]["node"]["node_type"], "StorageMiner");
+	assert_eq!(outcome["view"]["node"]["owner"], owner("//Dave").ss58());
+
+	// Registered already: nothing is submitted.
+	let second = register(key_path.clone(), dave.clone()).await;
+	assert!(second.status.success());
+	let outcome: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+	assert_eq!(outcome["class"], "registered");
+	assert_eq!(outcome["submitted"], false);
+
+	let status = registrar()
+		.arg("status")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.args(["--owner", &owner("//Dave").ss58(), "--endpoint", &chain.endpoint])
+		.output()
+		.await
+		.unwrap();
+	assert!(status.status.success());
+	let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+	assert_eq!(status["registered_to_owner"], true);
+	assert_eq!(status["owner_node"], key.peer_id_base58());
+
+	// `sign` reads the chain and prints parameters that decode as the pallet's call.
+	let sign = registrar()
+		.arg("sign")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.args(["--owner", &owner("//Dave").ss58(), "--node-type", "storage-miner"])
+		.args(["--endpoint", &chain.endpoint])
+		.output()
+		.await
+		.unwrap();
+	assert!(sign.status.success(), "{}", String::from_utf8_lossy(&sign.stderr));
+	let signed: serde_json::Value = serde_json::from_slice(&sign.stdout).unwrap();
+	assert!(signed["callData"].as_str().unwrap().starts_with("0x0701"));
+	assert_eq!(signed["challenge"]["length"], 200);
+	assert_eq!(signed["peerId"], key.peer_id_base58());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loop_registers_parks_and_rearms_after_force_unregister() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let eve = secret_file(dir.path(), "eve", "//Eve");
+	let state_dir = dir.path().join("state");
+	let run = RunningRegistrar::spawn(&chain, &key_path, &eve, &state_dir, "compute-miner", &[]);
+	run.wait_ready(Duration::from_secs(90)).await;
+	let status = status_json(run.http).await;
+	assert_eq!(status["phase"], "registered");
+	assert_eq!(status["node_id"], key.peer_id_base58());
+
+	// Parked: blocks come and go, nothing more is submitted.
+	chain.new_blocks(3).await;
+	tokio::time::sleep(Duration::from_secs(3)).await;
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert_eq!(metric(&metrics, "registrar_submissions_total"), 1, "{metrics}");
+	assert_eq!(metric(&metrics, "registrar_ready"), 1);
+	assert!(metric(&metrics, "registrar_storage_checks_total") >= 1, "{metrics}");
+
+	// Root removes the node: the registrar re-arms and, once the cooldown is over, registers
+	// it again.
+	let client = chain.client().await;
+	let included = client
+		.sudo_force_unregister(key.peer_id_base58().as_bytes(), &owner("//Alice"))
+		.await
+		.unwrap();
+	assert!(included.events.iter().any(|e| matches!(
+		e,
+		registrar::chain::RegistryEvent::Unregistered { node_id, .. } if *node_id == key.peer_id_base58().into_bytes()
+	)));
+	wait_until(Duration::from_secs(30), "the registrar to re-arm", || async {
+		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
+		metrics.lines().any(|l| l.starts_with("registrar_rearms_total") && !l.ends_with(" 0"))
+	})
+	.await;
+	let (code, _) = http_get(run.http, "/readyz").await.unwrap();
+	assert_eq!(code, 503, "not ready while unregistered");
+	// The dev runtime's cooldown is 20 blocks; chopsticks builds blocks only on demand.
+	chain.new_blocks(21).await;
+	run.wait_ready(Duration::from_secs(90)).await;
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert!(metric(&metrics, "registrar_submissions_total") >= 2, "{metrics}");
+	let view =
+		client.view(key.peer_id_base58().as_bytes(), &owner("//Eve").account_id()).await.unwrap();
+	assert_eq!(view.node.unwrap().owner, owner("//Eve").account_id());
+
+	let log = run.terminate().await;
+	eprintln!("---- registrar run log ----\n{log}---- end ----");
+	assert!(log.contains("registered"), "{log}");
+	assert!(log.contains("parked"), "{log}");
+	assert!(log.contains("re-arming"), "{log}");
+	let state: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(state_dir.join("state.json")).unwrap())
+			.unwrap();
+	assert_eq!(state["phase"], "stopped");
+	assert_eq!(state["registrations"], 2);
+	assert!(state["rearms"].as_u64().unwrap() >= 1);
+	// Secrets never reach the log.
+	assert!(!log.contains("//Eve"));
+	assert!(!log.contains(&std::fs::read_to_string(&key_path).unwrap()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_registrar_on_the_same_state_directory_is_refused() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (_, key_path) = node_key_file(dir.path());
+	let ferdie = secret_file(dir.path(), "ferdie", "//Ferdie");
+	let state_dir = dir.path().join("state");
+	let first = RunningRegistrar::spawn(&chain, &key_path, &ferdie, &state_dir, "gpu-miner", &[]);
+	first.wait_ready(Duration::from_secs(90)).await;
+
+	let second = registrar()
+		.arg("run")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.arg("--owner-secret-file")
+		.arg(&ferdie)
+		.args(["--endpoint", &chain.endpoint, "--node-type", "gpu-miner", "--no-http"])
+		.arg("--state-dir")
+		.arg(&state_dir)
+		.output();
+	let second = tokio::time::timeout(Duration::from_secs(20), second).await.unwrap().unwrap();
+	assert!(!second.status.success());
+	let stderr = String::from_utf8_lossy(&second.stderr);
+	assert!(stderr.contains("is locked by another registrar"), "{stderr}");
+	assert!(stderr.contains(&format!("pid={}", first.child.id().unwrap())), "{stderr}");
+	// The first one is unaffected.
+	assert!(matches!(http_get(first.http, "/readyz").await, Some((200, _))));
+	first.terminate().await;
+
+	// Once it stopped, the directory can be used again (and it resumes from the state file).
+	let again = RunningRegistrar::spawn(&chain, &key_path, &ferdie, &state_dir, "gpu-miner", &[]);
+	again.wait_ready(Duration::from_secs(90)).await;
+	let log = again.terminate().await;
+	assert!(log.contains("resuming from the state file"), "{log}");
+	assert!(log.contains("already registered"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_or_owner_taken_by_someone_else_is_a_rate_limited_conflict() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let client = chain.client().await;
+
+	// //One registers the node first.
+	let mut config = RegistrationConfig::new(
+		chain.endpoint.clone(),
+		key.clone(),
+		owner("//One"),
+		pallet_registration::NodeType::ComputeMiner,
+		dir.path().join("unused"),
+	);
+	config.block_number_width = Some(BlockNumberWidth::U64);
+	let outcome = register_once(&client, &config).await;
+	assert_eq!(outcome.class, OutcomeClass::Registered, "{}", outcome.detail);
+
+	// //Two's one-shot attempt is a conflict (exit code 3), and nothing is submitted.
+	let two = secret_file(dir.path(), "two", "//Two");
+	let output = registrar()
+		.arg("register")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.arg("--owner-secret-file")
+		.arg(&two)
+		.args(["--endpoint", &chain.endpoint, "--node-type", "compute-miner"])
+		.output()
+		.await
+		.unwrap();
+	assert_eq!(output.status.code(), Some(3));
+	let outcome: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+	assert_eq!(outcome["class"], "conflict");
+	assert_eq!(outcome["submitted"], false);
+
+	// //One's owner slot is taken too: another node of //One conflicts.
+	let other = NodeKey::from_seed(&rand::random());
+	let mut config_other = config.clone();
+	config_other.node_key = other;
+	let outcome = register_once(&client, &config_other).await;
+	assert_eq!(outcome.class, OutcomeClass::Conflict);
+	assert!(outcome.detail.contains("already has another node"), "{}", outcome.detail);
+
+	// The loop keeps retrying every interval, logging the warning once per period.
+	let state_dir = dir.path().join("state");
+	let run = RunningRegistrar::spawn(&chain, &key_path, &two, &state_dir, "compute-miner", &[]);
+	wait_until(Duration::from_secs(60), "three conflict attempts", || async {
+		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
+		metrics.contains("registrar_attempts_total{outcome=\"conflict\"} ")
+			&& metric(&metrics, "registrar_attempts_total{outcome=\"conflict\"}") >= 3
+	})
+	.await;
+	let status = status_json(run.http).await;
+	assert_eq!(status["phase"], "conflict");
+	assert_eq!(status["last_outcome"], "conflict");
+	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert_eq!(metric(&metrics, "registrar_submissions_total"), 0);
+	assert!(metric(&metrics, "registrar_suppressed_warnings_total") >= 2, "{metrics}");
+	let log = run.terminate().await;
+	assert_eq!(
+		log.matches("conflict: the node or the owner is registered to someone else").count(),
+		1,
+		"{log}"
+	);
+}
