@@ -168,6 +168,41 @@ pub struct ChainView {
 	pub owner_node: Option<String>,
 }
 
+/// The pallet's policy for a registration, as of one finalized block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Policy {
+	/// The finalized block read.
+	pub block_number: u64,
+	/// The owner is banned (`BannedAccounts`).
+	pub banned: bool,
+	/// The node type is disabled (`DisabledNodeTypes`).
+	pub type_disabled: bool,
+	/// The first block the node may register again after its removal, if it was removed.
+	pub node_cooldown_until: Option<u64>,
+	/// The first block the owner may register again after its node's removal, if any.
+	pub owner_cooldown_until: Option<u64>,
+}
+
+impl Policy {
+	/// Why a registration executed in the next block would certainly fail, if it would.
+	pub fn refusal(&self) -> Option<String> {
+		let next = self.block_number.saturating_add(1);
+		if self.banned {
+			return Some("the owner is banned".into());
+		}
+		if self.type_disabled {
+			return Some("the node type is disabled".into());
+		}
+		let until = self.node_cooldown_until.into_iter().chain(self.owner_cooldown_until).max()?;
+		(next < until).then(|| {
+			format!(
+				"cooling down after a removal until block {until} (finalized block is {})",
+				self.block_number
+			)
+		})
+	}
+}
+
 /// What a challenge is built from, read from the chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChainContext {
@@ -350,6 +385,72 @@ impl ChainClient {
 			max_challenge_lifetime,
 			pallet_index,
 			block_number_width,
+		})
+	}
+
+	/// Reads the pallet's policy for registering `node_id` of `node_type` for `owner`, at the
+	/// current finalized block: what would refuse it for certain before a fee is spent.
+	pub async fn policy(
+		&self,
+		node_id: &[u8],
+		owner: &AccountId32,
+		node_type: NodeType,
+	) -> Result<Policy, ChainError> {
+		let at = self.api.at_current_block().await.map_err(rpc)?;
+		let width = self.width_at(&at);
+		let storage = at.storage();
+		let cooldown = at
+			.constants()
+			.entry(subxt::dynamic::constant::<u64>(PALLET, "NodeCooldownPeriod"))
+			.map_err(|e| ChainError::Metadata(e.to_string()))?;
+		let owner_key = (*<AccountId32 as AsRef<[u8; 32]>>::as_ref(owner),);
+		let banned = storage
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>(PALLET, "BannedAccounts"),
+				owner_key,
+			)
+			.await
+			.map_err(rpc)?
+			.map(|v| bool::decode(&mut v.bytes()))
+			.transpose()
+			.map_err(|e| ChainError::Decode(format!("BannedAccounts: {e}")))?
+			.unwrap_or(false);
+		let type_key = (Value::unnamed_variant(format!("{node_type:?}"), []),);
+		let type_disabled = storage
+			.try_fetch(
+				subxt::dynamic::storage::<(Value,), Value>(PALLET, "DisabledNodeTypes"),
+				type_key,
+			)
+			.await
+			.map_err(rpc)?
+			.map(|v| bool::decode(&mut v.bytes()))
+			.transpose()
+			.map_err(|e| ChainError::Decode(format!("DisabledNodeTypes: {e}")))?
+			.unwrap_or(false);
+		let node_anchor = storage
+			.try_fetch(
+				subxt::dynamic::storage::<(Vec<u8>,), Value>(PALLET, "NodeLastDeregisteredAt"),
+				(node_id.to_vec(),),
+			)
+			.await
+			.map_err(rpc)?
+			.map(|v| decode_block_number(v.bytes(), width))
+			.transpose()?;
+		let owner_anchor = storage
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>(PALLET, "OwnerLastDeregisteredAt"),
+				owner_key,
+			)
+			.await
+			.map_err(rpc)?
+			.map(|v| decode_block_number(v.bytes(), width))
+			.transpose()?;
+		Ok(Policy {
+			block_number: at.block_number(),
+			banned,
+			type_disabled,
+			node_cooldown_until: node_anchor.map(|at| at.saturating_add(cooldown)),
+			owner_cooldown_until: owner_anchor.map(|at| at.saturating_add(cooldown)),
 		})
 	}
 
@@ -608,6 +709,14 @@ fn submit_error(error: subxt::error::ExtrinsicError) -> ChainError {
 	}
 }
 
+fn decode_block_number(mut bytes: &[u8], width: BlockNumberWidth) -> Result<u64, ChainError> {
+	let decoded = match width {
+		BlockNumberWidth::U64 => u64::decode(&mut bytes),
+		BlockNumberWidth::U32 => u32::decode(&mut bytes).map(u64::from),
+	};
+	decoded.map_err(|e| ChainError::Decode(format!("block number: {e}")))
+}
+
 fn decode_record(mut bytes: &[u8], width: BlockNumberWidth) -> Result<NodeRecord, ChainError> {
 	let err = |e: codec::Error| ChainError::Decode(format!("ColdkeyNodeRegistrationV2: {e}"));
 	let info = match width {
@@ -686,6 +795,25 @@ mod tests {
 		};
 		assert_eq!(decode_record(&narrow.encode(), BlockNumberWidth::U32).unwrap(), record);
 		assert!(decode_record(&narrow.encode(), BlockNumberWidth::U64).is_err());
+	}
+
+	#[test]
+	fn policy_refuses_only_what_the_pallet_would() {
+		let free = Policy {
+			block_number: 10,
+			banned: false,
+			type_disabled: false,
+			node_cooldown_until: None,
+			owner_cooldown_until: None,
+		};
+		assert_eq!(free.refusal(), None);
+		assert!(Policy { banned: true, ..free }.refusal().unwrap().contains("banned"));
+		assert!(Policy { type_disabled: true, ..free }.refusal().unwrap().contains("disabled"));
+		// The transaction executes in block 11 at the earliest.
+		assert_eq!(Policy { node_cooldown_until: Some(11), ..free }.refusal(), None);
+		let cooling =
+			Policy { node_cooldown_until: Some(5), owner_cooldown_until: Some(12), ..free };
+		assert!(cooling.refusal().unwrap().contains("until block 12"));
 	}
 
 	#[test]

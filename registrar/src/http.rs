@@ -3,7 +3,7 @@
 //! Every endpoint is read-only and answers only `GET` and `HEAD` (others get `405`): nothing
 //! reachable without authentication changes the registrar's state.
 
-use crate::status::Shared;
+use crate::{register::stopped, status::Shared};
 use http_body_util::Full;
 use hyper::{
 	body::{Bytes, Incoming},
@@ -23,7 +23,7 @@ pub async fn serve(listener: TcpListener, shared: Shared, mut shutdown: watch::R
 	loop {
 		let accepted = tokio::select! {
 			accepted = listener.accept() => accepted,
-			_ = shutdown.wait_for(|stop| *stop) => return,
+			_ = stopped(&mut shutdown) => return,
 		};
 		let stream = match accepted {
 			Ok((stream, _)) => stream,

@@ -251,7 +251,8 @@ async fn with_timeout<T>(
 }
 
 /// One attempt: read the chain; if the node is not registered to this owner (and neither it nor
-/// the owner is taken), build a fresh challenge, submit, wait for finalization, and confirm by
+/// the owner is taken, nor would the pallet refuse for a ban, a disabled type or a cooldown
+/// that lasts past the next block), build a fresh challenge, submit, wait for finalization, and confirm by
 /// the pallet's event plus a storage read-back at the finalized block.
 pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) -> AttemptOutcome {
 	let owner = config.owner.account_id();
@@ -262,6 +263,16 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 	};
 	if let Some(outcome) = judge_view(config, &view) {
 		return outcome;
+	}
+	let policy =
+		with_timeout(config.rpc_timeout, client.policy(&node_id, &owner, config.node_type)).await;
+	match policy {
+		Ok(policy) => {
+			if let Some(reason) = policy.refusal() {
+				return AttemptOutcome::failed(OutcomeClass::SlowRetry, reason, Some(view));
+			}
+		}
+		Err(e) => return AttemptOutcome::chain_error(&e, false, Some(view)),
 	}
 	let context = match with_timeout(config.rpc_timeout, client.context()).await {
 		Ok(context) => context,
@@ -366,6 +377,12 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 fn parse_hash(text: &str) -> Option<subxt::config::substrate::H256> {
 	let bytes: [u8; 32] = hex::decode(text.trim_start_matches("0x")).ok()?.try_into().ok()?;
 	Some(subxt::config::substrate::H256(bytes))
+}
+
+/// Completes once `stop` turns true (or its sender is gone). The watch guard is dropped here,
+/// so a `select!` on it keeps the loop's future `Send`.
+pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
+	let _ = stop.wait_for(|stop| *stop).await;
 }
 
 /// Waits for SIGINT or SIGTERM.
@@ -511,7 +528,7 @@ impl Worker<'_> {
 	async fn sleep(&mut self, duration: Duration) -> bool {
 		let mut stop = self.stop.clone();
 		tokio::select! {
-			_ = stop.wait_for(|stop| *stop) => false,
+			_ = stopped(&mut stop) => false,
 			_ = tokio::time::sleep(duration) => !self.stopping(),
 		}
 	}
@@ -549,7 +566,7 @@ impl Worker<'_> {
 				Ok(client) => {
 					tokio::select! {
 						outcome = register_once(&client, self.config) => outcome,
-						_ = self.stop.wait_for(|stop| *stop) => return,
+						_ = stopped(&mut self.stop) => return,
 					}
 				}
 				Err(outcome) => outcome,
@@ -742,7 +759,7 @@ impl Worker<'_> {
 				}
 			};
 			tokio::select! {
-				_ = stop.wait_for(|stop| *stop) => return ParkEnd::Stop,
+				_ = stopped(&mut stop) => return ParkEnd::Stop,
 				block = next_block => match block {
 					Some(Ok((number, events))) => {
 						self.shared.update(|s| s.last_finalized_block = Some(number));
@@ -836,5 +853,25 @@ impl Worker<'_> {
 			}
 			Err(error) => tracing::warn!(%error, "unregistering on shutdown failed"),
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn assert_send<T: Send>(_: &T) {}
+
+	#[test]
+	fn the_loop_can_be_spawned_on_a_multi_threaded_runtime() {
+		let config = RegistrationConfig::new(
+			"ws://127.0.0.1:1",
+			NodeKey::from_seed(&[1; 32]),
+			OwnerKey::from_suri(&crate::secret::SecretText::new("//Alice".into())).unwrap(),
+			NodeType::StorageMiner,
+			"/nonexistent",
+		);
+		let future = run_registration_loop(config);
+		assert_send(&future);
 	}
 }

@@ -492,3 +492,62 @@ async fn a_node_or_owner_taken_by_someone_else_is_a_rate_limited_conflict() {
 		"{log}"
 	);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_degraded_node_rearms_and_is_recovered_only_when_asked() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let charlie = secret_file(dir.path(), "charlie", "//Charlie");
+	let state_dir = dir.path().join("state");
+	let node_id = key.peer_id_base58().into_bytes();
+	let client = chain.client().await;
+
+	let run =
+		RunningRegistrar::spawn(&chain, &key_path, &charlie, &state_dir, "storage-miner", &[]);
+	run.wait_ready(Duration::from_secs(90)).await;
+	// Force-unregistering an online storage miner degrades it.
+	let included = client.sudo_force_unregister(&node_id, &owner("//Alice")).await.unwrap();
+	assert!(included.events.iter().any(|e| matches!(
+		e,
+		registrar::chain::RegistryEvent::StatusUpdated {
+			status: pallet_registration::Status::Degraded,
+			..
+		}
+	)));
+	wait_until(Duration::from_secs(30), "the degraded phase", || async {
+		status_json(run.http).await["phase"] == "degraded"
+	})
+	.await;
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert_eq!(metric(&metrics, "registrar_rearms_total{reason=\"degraded\"}"), 1, "{metrics}");
+	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
+	// Without --recover-degraded the node is left as it is.
+	tokio::time::sleep(Duration::from_secs(3)).await;
+	let view = client.view(&node_id, &owner("//Charlie").account_id()).await.unwrap();
+	assert_eq!(view.node.unwrap().status, pallet_registration::Status::Degraded);
+	run.terminate().await;
+
+	// With it, the registrar unregisters the degraded node and registers it again after the
+	// cooldown.
+	let run = RunningRegistrar::spawn(
+		&chain,
+		&key_path,
+		&charlie,
+		&state_dir,
+		"storage-miner",
+		&["--recover-degraded"],
+	);
+	wait_until(Duration::from_secs(60), "the degraded node's removal", || async {
+		let view = client.view(&node_id, &owner("//Charlie").account_id()).await.unwrap();
+		view.node.is_none()
+	})
+	.await;
+	chain.new_blocks(21).await;
+	run.wait_ready(Duration::from_secs(90)).await;
+	let view = client.view(&node_id, &owner("//Charlie").account_id()).await.unwrap();
+	assert_eq!(view.node.unwrap().status, pallet_registration::Status::Online);
+	let log = run.terminate().await;
+	assert!(log.contains("recovering the degraded node"), "{log}");
+}
