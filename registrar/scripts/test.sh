@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The registrar's checks and tests: formatting, clippy (warnings denied), unit tests, and the
+# end-to-end tests that run the registrar against the dev chain (chopsticks serving the dev
+# runtime's raw chain spec). Prepares what the end-to-end tests need first: the chain spec
+# (scripts/build-chain-spec.sh, which builds the runtime and its wasm toolchain when needed)
+# and the pinned npm packages (scripts/setup-node-deps.sh). The end-to-end tests must run
+# here: a missing prerequisite fails them instead of skipping them.
+#
+# Usage: registrar/scripts/test.sh [--skip-chain-setup]
+#   --skip-chain-setup  the spec and node_modules are already prepared (e.g. by scripts/test.sh)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
+export CARGO_TERM_COLOR=never
+export WASM_BUILD_WORKSPACE_HINT="$PWD"
+
+step() { printf '\n== registrar: %s\n' "$*"; }
+
+for component in rustfmt clippy; do
+	rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
+done
+
+step "format"
+cargo fmt -p registrar -- --check
+
+step "clippy (warnings denied)"
+cargo clippy --locked -p registrar --no-deps --all-targets -- -D warnings
+
+spec="$PWD/target/registration-dev-spec.json"
+if [ "${1:-}" != "--skip-chain-setup" ]; then
+	step "dev chain: chain spec and chopsticks"
+	scripts/build-chain-spec.sh target/registration-dev-spec.json
+	scripts/setup-node-deps.sh
+fi
+
+step "tests: unit, then end-to-end against the dev chain"
+REGISTRAR_E2E_REQUIRED=1 REGISTRATION_SPEC="${REGISTRATION_SPEC:-$spec}" \
+	cargo test --locked -p registrar
