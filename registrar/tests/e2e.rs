@@ -391,7 +391,7 @@ async fn a_second_registrar_on_the_same_state_directory_is_refused() {
 	require_chain!();
 	let chain = Chain::start().await;
 	let dir = tempfile::tempdir().unwrap();
-	let (_, key_path) = node_key_file(dir.path());
+	let (key, key_path) = node_key_file(dir.path());
 	let ferdie = secret_file(dir.path(), "ferdie", "//Ferdie");
 	let state_dir = dir.path().join("state");
 	let first = RunningRegistrar::spawn(&chain, &key_path, &ferdie, &state_dir, "gpu-miner", &[]);
@@ -417,11 +417,27 @@ async fn a_second_registrar_on_the_same_state_directory_is_refused() {
 	first.terminate().await;
 
 	// Once it stopped, the directory can be used again (and it resumes from the state file).
-	let again = RunningRegistrar::spawn(&chain, &key_path, &ferdie, &state_dir, "gpu-miner", &[]);
+	// This one unregisters the node when it is stopped.
+	let again = RunningRegistrar::spawn(
+		&chain,
+		&key_path,
+		&ferdie,
+		&state_dir,
+		"gpu-miner",
+		&["--unregister-on-shutdown"],
+	);
 	again.wait_ready(Duration::from_secs(90)).await;
 	let log = again.terminate().await;
 	assert!(log.contains("resuming from the state file"), "{log}");
 	assert!(log.contains("already registered"), "{log}");
+	assert!(log.contains("unregistered on shutdown"), "{log}");
+	let client = chain.client().await;
+	let view = client
+		.view(key.peer_id_base58().as_bytes(), &owner("//Ferdie").account_id())
+		.await
+		.unwrap();
+	assert_eq!(view.node, None);
+	assert_eq!(view.owner_node, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -550,4 +566,49 @@ async fn a_degraded_node_rearms_and_is_recovered_only_when_asked() {
 	assert_eq!(view.node.unwrap().status, pallet_registration::Status::Online);
 	let log = run.terminate().await;
 	assert!(log.contains("recovering the degraded node"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_swapped_to_another_owner_rearms_into_a_conflict() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let bob = secret_file(dir.path(), "bob", "//Bob");
+	let state_dir = dir.path().join("state");
+	let run = RunningRegistrar::spawn(&chain, &key_path, &bob, &state_dir, "compute-miner", &[]);
+	run.wait_ready(Duration::from_secs(90)).await;
+
+	// The owner hands the node to //Two (outside the registrar).
+	let client = chain.client().await;
+	let swap = subxt::dynamic::tx(
+		"Registration",
+		"swap_node_owner",
+		vec![
+			subxt::dynamic::Value::from_bytes(key.peer_id_base58()),
+			subxt::dynamic::Value::from_bytes(owner("//Two").account_id()),
+		],
+	);
+	client
+		.api()
+		.tx()
+		.await
+		.unwrap()
+		.sign_and_submit_then_watch_default(&swap, owner("//Bob").signer())
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap();
+
+	wait_until(Duration::from_secs(30), "a re-arm for the swap, then a conflict", || async {
+		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
+		metric(&metrics, "registrar_rearms_total{reason=\"swapped\"}") == 1
+			&& metric(&metrics, "registrar_attempts_total{outcome=\"conflict\"}") >= 1
+	})
+	.await;
+	assert_eq!(status_json(run.http).await["phase"], "conflict");
+	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
+	let log = run.terminate().await;
+	assert!(log.contains("NodeOwnerSwapped"), "{log}");
 }
