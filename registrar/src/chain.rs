@@ -321,6 +321,7 @@ impl RegistryEvent {
 #[derive(Clone, Debug)]
 pub struct ChainClient {
 	api: OnlineClient<ChainConfig>,
+	rpc: subxt::rpcs::RpcClient,
 	endpoint: String,
 }
 
@@ -332,11 +333,11 @@ impl ChainClient {
 		let rpc_client = subxt::rpcs::RpcClient::from_insecure_url(endpoint)
 			.await
 			.map_err(|e| connect_err(e.to_string()))?;
-		let backend = LegacyBackend::<ChainConfig>::builder().build(rpc_client);
+		let backend = LegacyBackend::<ChainConfig>::builder().build(rpc_client.clone());
 		let api = OnlineClient::from_backend_with_config(ChainConfig::new(), Arc::new(backend))
 			.await
 			.map_err(|e| connect_err(e.to_string()))?;
-		Ok(Self { api, endpoint: endpoint.to_owned() })
+		Ok(Self { api, rpc: rpc_client, endpoint: endpoint.to_owned() })
 	}
 
 	/// The endpoint this client talks to.
@@ -577,7 +578,17 @@ impl ChainClient {
 		mortality: u64,
 	) -> Result<Included, ChainError> {
 		let at = self.api.at_current_block().await.map_err(rpc)?;
-		let params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new().mortal(mortality).build();
+		// The pool's next nonce counts transactions not yet finalized (the finalized block's
+		// nonce would make them stale); without the RPC, subxt reads it at the finalized block.
+		let mut params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new().mortal(mortality);
+		let next_index = self
+			.rpc
+			.request::<u64>("system_accountNextIndex", subxt::rpcs::rpc_params![signer.ss58()])
+			.await;
+		if let Ok(nonce) = next_index {
+			params = params.nonce(nonce);
+		}
+		let params = params.build();
 		let mut transactions = at.transactions();
 		let mut progress = transactions
 			.sign_and_submit_then_watch(payload, signer.signer(), params)

@@ -79,7 +79,11 @@ struct Chain {
 
 impl Chain {
 	async fn start() -> Chain {
-		let port = free_port();
+		Self::start_on(free_port()).await
+	}
+
+	/// A fresh dev chain on `port`.
+	async fn start_on(port: u16) -> Chain {
 		let log = tempfile::NamedTempFile::new().unwrap();
 		let child = Command::new("node")
 			.arg(chopsticks_cli())
@@ -611,4 +615,34 @@ async fn a_node_swapped_to_another_owner_rearms_into_a_conflict() {
 	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
 	let log = run.terminate().await;
 	assert!(log.contains("NodeOwnerSwapped"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_loop_reconnects_and_registers_again_when_the_chain_comes_back() {
+	require_chain!();
+	let port = free_port();
+	let chain = Chain::start_on(port).await;
+	let dir = tempfile::tempdir().unwrap();
+	let (_, key_path) = node_key_file(dir.path());
+	let dave = secret_file(dir.path(), "dave", "//Dave");
+	let state_dir = dir.path().join("state");
+	let run = RunningRegistrar::spawn(&chain, &key_path, &dave, &state_dir, "compute-miner", &[]);
+	run.wait_ready(Duration::from_secs(90)).await;
+
+	// The chain goes away: the parked registrar notices, is no longer ready, and retries.
+	drop(chain);
+	wait_until(Duration::from_secs(30), "/readyz to answer 503", || async {
+		matches!(http_get(run.http, "/readyz").await, Some((503, _)))
+	})
+	.await;
+	// A fresh chain on the same address (its registry is empty): the registrar reconnects and
+	// registers the node there.
+	let chain = Chain::start_on(port).await;
+	run.wait_ready(Duration::from_secs(120)).await;
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert_eq!(metric(&metrics, "registrar_submissions_total"), 2, "{metrics}");
+	let log = run.terminate().await;
+	eprintln!("---- registrar run log ----\n{log}---- end ----");
+	assert!(log.contains("lost the chain while parked"), "{log}");
+	drop(chain);
 }
