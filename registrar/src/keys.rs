@@ -348,6 +348,7 @@ impl OwnerKey {
 		let secret =
 			match source {
 				OwnerSecretSource::File(path) => {
+					warn_if_shared(path);
 					let bytes = SecretBytes::new(std::fs::read(path).map_err(|source| {
 						KeyError::Io { path: path.display().to_string(), source }
 					})?);
@@ -376,6 +377,19 @@ impl OwnerKey {
 	/// The account's SS58 text (generic prefix 42).
 	pub fn ss58(&self) -> String {
 		self.account_id().to_ss58check()
+	}
+}
+
+/// Warns when a secret file can be read by its group or by others (as ssh does for keys).
+fn warn_if_shared(path: &Path) {
+	use std::os::unix::fs::PermissionsExt;
+	if let Ok(meta) = std::fs::metadata(path) {
+		if meta.permissions().mode() & 0o077 != 0 {
+			tracing::warn!(
+				path = %path.display(),
+				"the owner secret file is accessible to other users; chmod 600 it"
+			);
+		}
 	}
 }
 

@@ -5,6 +5,8 @@
 //! Secrets are read from files or environment variables named on the command line, never from
 //! the command line itself.
 
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use pallet_registration::NodeType;
 use registrar::{
