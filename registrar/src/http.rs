@@ -71,7 +71,10 @@ pub fn respond(method: &Method, path: &str, shared: &Shared) -> Response<Full<By
 			if shared.ready() {
 				text(StatusCode::OK, "text/plain", "ready\n".into())
 			} else {
-				let phase = serde_json::to_string(&shared.status().phase).unwrap_or_default();
+				let phase = serde_json::to_value(shared.status().phase)
+					.ok()
+					.and_then(|v| v.as_str().map(str::to_owned))
+					.unwrap_or_default();
 				text(StatusCode::SERVICE_UNAVAILABLE, "text/plain", format!("not ready: {phase}\n"))
 			}
 		}
@@ -99,10 +102,9 @@ mod tests {
 	fn endpoints_and_methods() {
 		let shared = Shared::new(Status { node_id: "12D3KooWx".into(), ..Default::default() });
 		assert_eq!(respond(&Method::GET, "/livez", &shared).status(), StatusCode::OK);
-		assert_eq!(
-			respond(&Method::GET, "/readyz", &shared).status(),
-			StatusCode::SERVICE_UNAVAILABLE
-		);
+		let not_ready = respond(&Method::GET, "/readyz", &shared);
+		assert_eq!(not_ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+		assert_eq!(body_text(not_ready), "not ready: starting\n");
 		shared.update(|s| {
 			s.registered = true;
 			s.phase = Phase::Registered;
@@ -116,6 +118,15 @@ mod tests {
 			let response = respond(&method, "/status", &shared);
 			assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED, "{method}");
 		}
+	}
+
+	fn body_text(response: Response<Full<Bytes>>) -> String {
+		use http_body_util::BodyExt;
+		let collected = tokio::runtime::Runtime::new()
+			.unwrap()
+			.block_on(response.into_body().collect())
+			.unwrap();
+		String::from_utf8(collected.to_bytes().to_vec()).unwrap()
 	}
 
 	#[tokio::test]
