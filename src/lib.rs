@@ -569,7 +569,9 @@ pub mod pallet {
 		/// the node's identity. Bans, one node per owner and node uniqueness are checked; fees,
 		/// stake, cooldowns and disabled types are not. Emits `MainNodeRegistered`.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::force_register_coldkey_node())]
+		#[pallet::weight(T::WeightInfo::force_register_coldkey_node(peer_id::base58_form(
+			node_id
+		)))]
 		pub fn force_register_coldkey_node(
 			origin: OriginFor<T>,
 			owner: T::AccountId,
@@ -639,7 +641,9 @@ pub mod pallet {
 		/// ## Details
 		/// Fails with `NotAminer` for other node types. Emits `NodeStatusUpdated`.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::set_node_status_to_degraded())]
+		#[pallet::weight(T::WeightInfo::set_node_status_to_degraded(peer_id::base58_form(
+			node_id
+		)))]
 		pub fn set_node_status_to_degraded(
 			origin: OriginFor<T>,
 			node_id: NodeIdParam,
@@ -727,7 +731,9 @@ pub mod pallet {
 		/// Removal starts the node's and its owner's cooldown. Emits `NodeStatusUpdated` or
 		/// `NodeUnregistered`.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::force_unregister_coldkey_node())]
+		#[pallet::weight(T::WeightInfo::force_unregister_coldkey_node(peer_id::base58_form(
+			node_id
+		)))]
 		pub fn force_unregister_coldkey_node(
 			origin: OriginFor<T>,
 			node_id: NodeIdParam,
@@ -750,7 +756,7 @@ pub mod pallet {
 		/// Removal starts the node's and the owner's cooldown. Emits `NodeStatusUpdated` or
 		/// `NodeUnregistered`.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::unregister_main_node())]
+		#[pallet::weight(T::WeightInfo::unregister_main_node(peer_id::base58_form(node_id)))]
 		pub fn unregister_main_node(origin: OriginFor<T>, node_id: NodeIdParam) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let node_id = Self::canonical_node_id(&node_id)?;
@@ -771,7 +777,7 @@ pub mod pallet {
 		/// down; for a validator node it must hold `MinerStakeThreshold` active stake. The
 		/// node's pending reports move with it. Emits `NodeOwnerSwapped`.
 		#[pallet::call_index(11)]
-		#[pallet::weight(T::WeightInfo::swap_node_owner())]
+		#[pallet::weight(T::WeightInfo::swap_node_owner(peer_id::base58_form(node_id)))]
 		pub fn swap_node_owner(
 			origin: OriginFor<T>,
 			node_id: NodeIdParam,

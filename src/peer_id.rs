@@ -6,6 +6,12 @@
 
 use crate::types::{NodeId, BASE58_PEER_ID_MAX_LEN, RAW_PEER_ID_LEN};
 
+/// The `b` component of the weights of calls taking one node id: 1 for base58 text, 0 for the
+/// raw form.
+pub fn base58_form(node_id: &[u8]) -> u32 {
+	u32::from(node_id.len() != RAW_PEER_ID_LEN as usize)
+}
+
 /// The six bytes before the key in a raw Ed25519 PeerId: identity multihash (code `0x00`, length
 /// `0x24`), then protobuf `KeyType = Ed25519` (`08 01`) and `Data` of 32 bytes (`12 20`).
 pub const ED25519_PEER_ID_PREFIX: [u8; 6] = [0x00, 0x24, 0x08, 0x01, 0x12, 0x20];

@@ -42,11 +42,11 @@ use frame_support::{
 /// Weight functions needed by the pallet.
 pub trait WeightInfo {
 	/// Weight of `force_register_coldkey_node`.
-	fn force_register_coldkey_node() -> Weight;
+	fn force_register_coldkey_node(b: u32, ) -> Weight;
 	/// Weight of `register_node_with_coldkey`.
 	fn register_node_with_coldkey() -> Weight;
 	/// Weight of `set_node_status_to_degraded`.
-	fn set_node_status_to_degraded() -> Weight;
+	fn set_node_status_to_degraded(b: u32, ) -> Weight;
 	/// Weight of `set_fee_charging`.
 	fn set_fee_charging() -> Weight;
 	/// Weight of `set_node_type_fee`.
@@ -54,11 +54,11 @@ pub trait WeightInfo {
 	/// Weight of `set_node_type_disabled`.
 	fn set_node_type_disabled() -> Weight;
 	/// Weight of `force_unregister_coldkey_node`.
-	fn force_unregister_coldkey_node() -> Weight;
+	fn force_unregister_coldkey_node(b: u32, ) -> Weight;
 	/// Weight of `unregister_main_node`.
-	fn unregister_main_node() -> Weight;
+	fn unregister_main_node(b: u32, ) -> Weight;
 	/// Weight of `swap_node_owner`.
-	fn swap_node_owner() -> Weight;
+	fn swap_node_owner(b: u32, ) -> Weight;
 	/// Weight of `submit_deregistration_report`.
 	fn submit_deregistration_report(n: u32, ) -> Weight;
 	/// Weight of `set_account_ban_status`.
@@ -92,12 +92,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registration::Libp2pMainIdentity` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodesByType` (r:0 w:1)
 	/// Proof: `Registration::NodesByType` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
-	fn force_register_coldkey_node() -> Weight {
+	/// The range of component `b` is `[0, 1]`.
+	fn force_register_coldkey_node(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `140`
+		//  Measured:  `170`
 		//  Estimated: `3631`
-		// Minimum execution time: 22_314_000 picoseconds.
-		Weight::from_parts(23_515_000, 3631)
+		// Minimum execution time: 20_951_000 picoseconds.
+		Weight::from_parts(22_900_040, 3631)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -129,33 +130,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registration::LastRegistrationBlock` (`max_values`: None, `max_size`: Some(17), added: 2492, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Registration::ExpiryQueueLen` (r:1 w:1)
-	/// Proof: `Registration::ExpiryQueueLen` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodeCountByType` (r:1 w:1)
 	/// Proof: `Registration::NodeCountByType` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ExpiryQueue` (r:0 w:1)
-	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(83), added: 2558, mode: `MaxEncodedLen`)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::Libp2pMainIdentity` (r:0 w:1)
 	/// Proof: `Registration::Libp2pMainIdentity` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodesByType` (r:0 w:1)
 	/// Proof: `Registration::NodesByType` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	fn register_node_with_coldkey() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1098`
+		//  Measured:  `7275`
 		//  Estimated: `6196`
-		// Minimum execution time: 129_673_000 picoseconds.
-		Weight::from_parts(135_011_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Minimum execution time: 373_377_000 picoseconds.
+		Weight::from_parts(407_508_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:1 w:1)
 	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
-	fn set_node_status_to_degraded() -> Weight {
+	/// The range of component `b` is `[0, 1]`.
+	fn set_node_status_to_degraded(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `398`
+		//  Measured:  `424`
 		//  Estimated: `3631`
-		// Minimum execution time: 13_270_000 picoseconds.
-		Weight::from_parts(14_272_000, 3631)
+		// Minimum execution time: 13_420_000 picoseconds.
+		Weight::from_parts(16_185_944, 3631)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -165,8 +165,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_335_000 picoseconds.
-		Weight::from_parts(3_455_000, 0)
+		// Minimum execution time: 3_486_000 picoseconds.
+		Weight::from_parts(3_645_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Registration::LastRegistrationBlock` (r:0 w:1)
@@ -177,8 +177,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 5_498_000 picoseconds.
-		Weight::from_parts(5_738_000, 0)
+		// Minimum execution time: 5_869_000 picoseconds.
+		Weight::from_parts(5_999_000, 0)
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Registration::DisabledNodeTypes` (r:0 w:1)
@@ -187,22 +187,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_136_000 picoseconds.
-		Weight::from_parts(4_277_000, 0)
+		// Minimum execution time: 4_387_000 picoseconds.
+		Weight::from_parts(4_557_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:1 w:1)
 	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodeCountByType` (r:1 w:1)
 	/// Proof: `Registration::NodeCountByType` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
-	/// Storage: `Registration::ExpiryQueueLen` (r:1 w:1)
-	/// Proof: `Registration::ExpiryQueueLen` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::TemporaryDeregistrationReports` (r:0 w:1)
 	/// Proof: `Registration::TemporaryDeregistrationReports` (`max_values`: None, `max_size`: Some(3510), added: 5985, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ReportSubmissionCount` (r:0 w:1)
 	/// Proof: `Registration::ReportSubmissionCount` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ExpiryQueue` (r:0 w:2)
-	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(83), added: 2558, mode: `MaxEncodedLen`)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::OwnerToNode` (r:0 w:1)
 	/// Proof: `Registration::OwnerToNode` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodeLastDeregisteredAt` (r:0 w:1)
@@ -213,27 +211,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registration::OwnerLastDeregisteredAt` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodesByType` (r:0 w:1)
 	/// Proof: `Registration::NodesByType` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
-	fn force_unregister_coldkey_node() -> Weight {
+	/// The range of component `b` is `[0, 1]`.
+	fn force_unregister_coldkey_node(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `468`
+		//  Measured:  `494`
 		//  Estimated: `3631`
-		// Minimum execution time: 32_789_000 picoseconds.
-		Weight::from_parts(34_021_000, 3631)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Minimum execution time: 29_233_000 picoseconds.
+		Weight::from_parts(32_100_991, 3631)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:1 w:1)
 	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodeCountByType` (r:1 w:1)
 	/// Proof: `Registration::NodeCountByType` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
-	/// Storage: `Registration::ExpiryQueueLen` (r:1 w:1)
-	/// Proof: `Registration::ExpiryQueueLen` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::TemporaryDeregistrationReports` (r:0 w:1)
 	/// Proof: `Registration::TemporaryDeregistrationReports` (`max_values`: None, `max_size`: Some(3510), added: 5985, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ReportSubmissionCount` (r:0 w:1)
 	/// Proof: `Registration::ReportSubmissionCount` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ExpiryQueue` (r:0 w:2)
-	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(83), added: 2558, mode: `MaxEncodedLen`)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::OwnerToNode` (r:0 w:1)
 	/// Proof: `Registration::OwnerToNode` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodeLastDeregisteredAt` (r:0 w:1)
@@ -244,14 +241,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registration::OwnerLastDeregisteredAt` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodesByType` (r:0 w:1)
 	/// Proof: `Registration::NodesByType` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
-	fn unregister_main_node() -> Weight {
+	/// The range of component `b` is `[0, 1]`.
+	fn unregister_main_node(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `468`
+		//  Measured:  `494`
 		//  Estimated: `3631`
-		// Minimum execution time: 32_198_000 picoseconds.
-		Weight::from_parts(33_039_000, 3631)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Minimum execution time: 29_364_000 picoseconds.
+		Weight::from_parts(31_611_259, 3631)
+			// Standard Error: 181_957
+			.saturating_add(Weight::from_parts(1_300_940, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:1 w:1)
 	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
@@ -269,12 +269,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registration::TemporaryDeregistrationReports` (`max_values`: None, `max_size`: Some(3510), added: 5985, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ReportSubmissionCount` (r:1 w:2)
 	/// Proof: `Registration::ReportSubmissionCount` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	fn swap_node_owner() -> Weight {
+	/// The range of component `b` is `[0, 1]`.
+	fn swap_node_owner(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4640`
+		//  Measured:  `4666`
 		//  Estimated: `6975`
-		// Minimum execution time: 57_836_000 picoseconds.
-		Weight::from_parts(58_738_000, 6975)
+		// Minimum execution time: 56_675_000 picoseconds.
+		Weight::from_parts(61_039_310, 6975)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -297,12 +298,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 16]`.
 	fn submit_deregistration_report(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `17265 + n * (24 ±0)`
+		//  Measured:  `17291 + n * (24 ±0)`
 		//  Estimated: `9679 + n * (2641 ±0)`
-		// Minimum execution time: 111_907_000 picoseconds.
-		Weight::from_parts(115_239_386, 9679)
-			// Standard Error: 56_580
-			.saturating_add(Weight::from_parts(7_702_029, 0).saturating_mul(n.into()))
+		// Minimum execution time: 108_532_000 picoseconds.
+		Weight::from_parts(118_892_593, 9679)
+			// Standard Error: 91_318
+			.saturating_add(Weight::from_parts(7_612_038, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -314,8 +315,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_406_000 picoseconds.
-		Weight::from_parts(4_556_000, 0)
+		// Minimum execution time: 4_347_000 picoseconds.
+		Weight::from_parts(4_476_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Registration::WhitelistedValidators` (r:0 w:1)
@@ -326,9 +327,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 3_415_000 picoseconds.
-		Weight::from_parts(3_651_012, 0)
-			// Standard Error: 111
-			.saturating_add(Weight::from_parts(27_516, 0).saturating_mul(n.into()))
+		Weight::from_parts(3_557_703, 0)
+			// Standard Error: 109
+			.saturating_add(Weight::from_parts(26_955, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Registration::DeregistrationEnabled` (r:0 w:1)
@@ -337,7 +338,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_385_000 picoseconds.
+		// Minimum execution time: 3_335_000 picoseconds.
 		Weight::from_parts(3_495_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -347,8 +348,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `170`
 		//  Estimated: `1493`
-		// Minimum execution time: 5_118_000 picoseconds.
-		Weight::from_parts(5_338_000, 1493)
+		// Minimum execution time: 4_848_000 picoseconds.
+		Weight::from_parts(5_068_000, 1493)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -360,14 +361,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Registration::NodeCountByType` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:64 w:64)
 	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
-	/// Storage: `Registration::ExpiryQueueLen` (r:1 w:1)
-	/// Proof: `Registration::ExpiryQueueLen` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::TemporaryDeregistrationReports` (r:0 w:64)
 	/// Proof: `Registration::TemporaryDeregistrationReports` (`max_values`: None, `max_size`: Some(3510), added: 5985, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ReportSubmissionCount` (r:0 w:64)
 	/// Proof: `Registration::ReportSubmissionCount` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::ExpiryQueue` (r:0 w:128)
-	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(83), added: 2558, mode: `MaxEncodedLen`)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::OwnerToNode` (r:0 w:64)
 	/// Proof: `Registration::OwnerToNode` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodeLastDeregisteredAt` (r:0 w:64)
@@ -381,109 +380,108 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn tally_reports(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `327 + n * (230 ±0)`
+		//  Measured:  `353 + n * (230 ±0)`
 		//  Estimated: `5203 + n * (2641 ±0)`
-		// Minimum execution time: 6_860_000 picoseconds.
-		Weight::from_parts(1_718_408, 5203)
-			// Standard Error: 49_703
-			.saturating_add(Weight::from_parts(27_560_588, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Minimum execution time: 6_439_000 picoseconds.
+		Weight::from_parts(6_549_000, 5203)
+			// Standard Error: 38_354
+			.saturating_add(Weight::from_parts(24_720_819, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((10_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2641).saturating_mul(n.into()))
 	}
 	/// Storage: `Registration::NextExpiryToPrune` (r:1 w:1)
 	/// Proof: `Registration::NextExpiryToPrune` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Registration::ExpiryQueueLen` (r:1 w:1)
-	/// Proof: `Registration::ExpiryQueueLen` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `Registration::ExpiryQueue` (r:1 w:1)
-	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(83), added: 2558, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::ExpiryQueue` (r:2 w:1)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NodeLastDeregisteredAt` (r:1 w:1)
 	/// Proof: `Registration::NodeLastDeregisteredAt` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	fn prune_expired_item() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `417`
-		//  Estimated: `3548`
-		// Minimum execution time: 15_443_000 picoseconds.
-		Weight::from_parts(15_924_000, 3548)
+		//  Measured:  `377`
+		//  Estimated: `6114`
+		// Minimum execution time: 14_041_000 picoseconds.
+		Weight::from_parts(14_622_000, 6114)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Registration::NextExpiryToPrune` (r:1 w:1)
 	/// Proof: `Registration::NextExpiryToPrune` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Registration::ExpiryQueueLen` (r:1 w:1)
-	/// Proof: `Registration::ExpiryQueueLen` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::ExpiryQueue` (r:1 w:0)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(87), added: 2562, mode: `MaxEncodedLen`)
 	fn prune_expired_block() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `170`
-		//  Estimated: `3485`
-		// Minimum execution time: 6_810_000 picoseconds.
-		Weight::from_parts(7_131_000, 3485)
+		//  Estimated: `3552`
+		// Minimum execution time: 7_131_000 picoseconds.
+		Weight::from_parts(7_361_000, 3552)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// For tests and the mock: the same weights with RocksDB database weights.
 impl WeightInfo for () {
-	fn force_register_coldkey_node() -> Weight {
-		Weight::from_parts(23_515_000, 3631)
+	fn force_register_coldkey_node(b: u32, ) -> Weight {
+		Weight::from_parts(22_900_040, 3631)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn register_node_with_coldkey() -> Weight {
-		Weight::from_parts(135_011_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(17_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+		Weight::from_parts(407_508_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(16_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
-	fn set_node_status_to_degraded() -> Weight {
-		Weight::from_parts(14_272_000, 3631)
+	fn set_node_status_to_degraded(b: u32, ) -> Weight {
+		Weight::from_parts(16_185_944, 3631)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_fee_charging() -> Weight {
-		Weight::from_parts(3_455_000, 0)
+		Weight::from_parts(3_645_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_node_type_fee() -> Weight {
-		Weight::from_parts(5_738_000, 0)
+		Weight::from_parts(5_999_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_node_type_disabled() -> Weight {
-		Weight::from_parts(4_277_000, 0)
+		Weight::from_parts(4_557_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn force_unregister_coldkey_node() -> Weight {
-		Weight::from_parts(34_021_000, 3631)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+	fn force_unregister_coldkey_node(b: u32, ) -> Weight {
+		Weight::from_parts(32_100_991, 3631)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
-	fn unregister_main_node() -> Weight {
-		Weight::from_parts(33_039_000, 3631)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+	fn unregister_main_node(b: u32, ) -> Weight {
+		Weight::from_parts(31_611_259, 3631)
+			.saturating_add(Weight::from_parts(1_300_940, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
-	fn swap_node_owner() -> Weight {
-		Weight::from_parts(58_738_000, 6975)
+	fn swap_node_owner(b: u32, ) -> Weight {
+		Weight::from_parts(61_039_310, 6975)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn submit_deregistration_report(n: u32, ) -> Weight {
-		Weight::from_parts(115_239_386, 9679)
-			.saturating_add(Weight::from_parts(7_702_029, 0).saturating_mul(n.into()))
+		Weight::from_parts(118_892_593, 9679)
+			.saturating_add(Weight::from_parts(7_612_038, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 2641).saturating_mul(n.into()))
 	}
 	fn set_account_ban_status() -> Weight {
-		Weight::from_parts(4_556_000, 0)
+		Weight::from_parts(4_476_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_whitelisted_validators(n: u32, ) -> Weight {
-		Weight::from_parts(3_651_012, 0)
-			.saturating_add(Weight::from_parts(27_516, 0).saturating_mul(n.into()))
+		Weight::from_parts(3_557_703, 0)
+			.saturating_add(Weight::from_parts(26_955, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_deregistration_enabled() -> Weight {
@@ -491,27 +489,27 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
-		Weight::from_parts(5_338_000, 1493)
+		Weight::from_parts(5_068_000, 1493)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn tally_reports(n: u32, ) -> Weight {
-		Weight::from_parts(1_718_408, 5203)
-			.saturating_add(Weight::from_parts(27_560_588, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(6_549_000, 5203)
+			.saturating_add(Weight::from_parts(24_720_819, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((10_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2641).saturating_mul(n.into()))
 	}
 	fn prune_expired_item() -> Weight {
-		Weight::from_parts(15_924_000, 3548)
+		Weight::from_parts(14_622_000, 6114)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn prune_expired_block() -> Weight {
-		Weight::from_parts(7_131_000, 3485)
+		Weight::from_parts(7_361_000, 3552)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
