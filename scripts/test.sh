@@ -2,8 +2,9 @@
 # Runs every check and test of the project: formatting, clippy (all features, warnings denied),
 # the no_std build, all tests (unit, mock runtime, vectors, departures), and the benchmark test
 # suite, then the end-to-end tests: the dev runtime on a local chain (chopsticks) driven through
-# @polkadot/api. Installs what it needs: rustfmt and clippy, a wasm toolchain
-# (scripts/setup-wasm-toolchain.sh) and the pinned npm packages (scripts/setup-node-deps.sh).
+# @polkadot/api, and the registrar's unit and end-to-end tests (registrar/scripts/test.sh).
+# Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh)
+# and the pinned npm packages (scripts/setup-node-deps.sh).
 # Cold on a fresh 2-core machine: about 25 minutes; warm: about 2 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,3 +44,6 @@ step "end-to-end: dev runtime on a local chain"
 scripts/build-chain-spec.sh target/registration-dev-spec.json
 scripts/setup-node-deps.sh
 (cd e2e && REGISTRATION_SPEC="$PWD/../target/registration-dev-spec.json" npm test)
+
+step "registrar: unit tests and end-to-end tests against the dev chain"
+registrar/scripts/test.sh --skip-chain-setup
