@@ -258,7 +258,7 @@ struct RunArgs {
 	/// How often the parked loop re-reads the registry, in seconds.
 	#[arg(long, default_value_t = 60)]
 	check_interval_secs: u64,
-	/// Shortest time between two logged conflict warnings, in seconds.
+	/// Shortest time between two logged conflict or refusal warnings, in seconds.
 	#[arg(long, default_value_t = 180)]
 	conflict_log_secs: u64,
 	/// Unregister the node (unregister_main_node) on SIGINT/SIGTERM.

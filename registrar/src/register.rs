@@ -705,11 +705,20 @@ impl Worker<'_> {
 					self.shared.count_suppressed_warning();
 				}
 			}
-			OutcomeClass::SlowRetry => tracing::warn!(
-				detail = %outcome.detail,
-				retry_in_secs = self.config.register_interval.as_secs(),
-				"registration refused; retrying after the interval"
-			),
+			// Like conflicts, a refusal that persists (a ban, a disabled type, a cooldown) is
+			// warned about once per `conflict_log_period`, not at every interval.
+			OutcomeClass::SlowRetry => {
+				if self.warnings.allow(Instant::now()) {
+					tracing::warn!(
+						detail = %outcome.detail,
+						retry_in_secs = self.config.register_interval.as_secs(),
+						"registration refused; retrying after the interval"
+					);
+				} else {
+					self.shared.count_suppressed_warning();
+					tracing::debug!(detail = %outcome.detail, "refusal persists (warning rate-limited)");
+				}
+			}
 			OutcomeClass::FastRetry => tracing::warn!(
 				detail = %outcome.detail,
 				burst = self.backoff.burst() + 1,

@@ -49,7 +49,7 @@ pub struct Counters {
 	pub rearms: BTreeMap<&'static str, u64>,
 	/// Periodic storage checks made while parked.
 	pub storage_checks: u64,
-	/// Conflict warnings suppressed by the rate limit.
+	/// Conflict, refusal and degraded warnings suppressed by the rate limit.
 	pub suppressed_warnings: u64,
 }
 

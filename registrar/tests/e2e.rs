@@ -365,6 +365,12 @@ async fn loop_registers_parks_and_rearms_after_force_unregister() {
 	.await;
 	let (code, _) = http_get(run.http, "/readyz").await.unwrap();
 	assert_eq!(code, 503, "not ready while unregistered");
+	// The cooldown refuses every attempt (2 s apart); its warning is logged once per period.
+	wait_until(Duration::from_secs(30), "a refusal warning to be rate-limited", || async {
+		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
+		metric(&metrics, "registrar_suppressed_warnings_total") >= 1
+	})
+	.await;
 	// The dev runtime's cooldown is 20 blocks; chopsticks builds blocks only on demand.
 	chain.new_blocks(21).await;
 	run.wait_ready(Duration::from_secs(90)).await;
@@ -379,6 +385,7 @@ async fn loop_registers_parks_and_rearms_after_force_unregister() {
 	assert!(log.contains("registered"), "{log}");
 	assert!(log.contains("parked"), "{log}");
 	assert!(log.contains("re-arming"), "{log}");
+	assert_eq!(log.matches("registration refused").count(), 1, "{log}");
 	let state: serde_json::Value =
 		serde_json::from_str(&std::fs::read_to_string(state_dir.join("state.json")).unwrap())
 			.unwrap();
