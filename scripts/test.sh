@@ -5,7 +5,7 @@
 # @polkadot/api, and the registrar's unit and end-to-end tests (registrar/scripts/test.sh).
 # Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh)
 # and the pinned npm packages (scripts/setup-node-deps.sh).
-# Cold on a fresh 2-core machine: about 25 minutes; warm: about 2 minutes.
+# Cold on a fresh 2-core machine: about 25 minutes; warm: about 5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
