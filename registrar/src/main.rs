@@ -102,18 +102,52 @@ struct OwnerSecretArgs {
 	owner_secret_env: Option<String>,
 }
 
+/// Where the owner's secret comes from: the file if given, else the named variable.
+fn secret_source(file: &Option<PathBuf>, env: &Option<String>) -> Option<OwnerSecretSource> {
+	match (file, env) {
+		(Some(path), _) => Some(OwnerSecretSource::File(path.clone())),
+		(None, Some(var)) => Some(OwnerSecretSource::Env(var.clone())),
+		(None, None) => None,
+	}
+}
+
 impl OwnerSecretArgs {
 	fn source(&self) -> Option<OwnerSecretSource> {
-		match (&self.owner_secret_file, &self.owner_secret_env) {
-			(Some(path), _) => Some(OwnerSecretSource::File(path.clone())),
-			(None, Some(var)) => Some(OwnerSecretSource::Env(var.clone())),
-			(None, None) => None,
-		}
+		secret_source(&self.owner_secret_file, &self.owner_secret_env)
 	}
 
 	fn load(&self) -> Result<OwnerKey, String> {
 		let source = self.source().ok_or("give --owner-secret-file or --owner-secret-env")?;
 		OwnerKey::load(&source).map_err(|e| e.to_string())
+	}
+}
+
+/// The owner account, for commands that only need its address: given directly, or the account
+/// of the owner's secret.
+#[derive(Args, Debug)]
+struct OwnerAccountArgs {
+	/// The owner account (SS58 or 0x hex); or give the owner's secret instead.
+	#[arg(long, conflicts_with_all = ["owner_secret_file", "owner_secret_env"])]
+	owner: Option<String>,
+	/// A file holding the owner's secret URI or mnemonic (only its account is used).
+	#[arg(long)]
+	owner_secret_file: Option<PathBuf>,
+	/// The NAME of an environment variable holding the owner's secret (only its account is
+	/// used).
+	#[arg(long, value_name = "VAR")]
+	owner_secret_env: Option<String>,
+}
+
+impl OwnerAccountArgs {
+	/// The account, if any of the three was given.
+	fn account(&self) -> Result<Option<AccountId32>, String> {
+		if let Some(text) = &self.owner {
+			return parse_account(text).map(Some).map_err(|e| e.to_string());
+		}
+		let Some(source) = secret_source(&self.owner_secret_file, &self.owner_secret_env) else {
+			return Ok(None);
+		};
+		OwnerKey::load(&source).map(|key| Some(key.account_id())).map_err(|e| e.to_string())
 	}
 }
 
@@ -153,15 +187,8 @@ struct RegistrationArgs {
 struct SignArgs {
 	#[command(flatten)]
 	node_key: NodeKeyArgs,
-	/// The owner account (SS58 or 0x hex); or give the owner's secret instead.
-	#[arg(long, conflicts_with_all = ["owner_secret_file", "owner_secret_env"])]
-	owner: Option<String>,
-	/// A file holding the owner's secret URI or mnemonic (only its account is used).
-	#[arg(long)]
-	owner_secret_file: Option<PathBuf>,
-	/// The NAME of an environment variable holding the owner's secret.
-	#[arg(long, value_name = "VAR")]
-	owner_secret_env: Option<String>,
+	#[command(flatten)]
+	owner: OwnerAccountArgs,
 	/// The node type.
 	#[arg(long, value_enum)]
 	node_type: NodeTypeArg,
@@ -214,15 +241,8 @@ struct StatusArgs {
 	/// The node's PeerId (base58).
 	#[arg(long)]
 	peer_id: Option<String>,
-	/// The owner account to check (SS58 or 0x hex).
-	#[arg(long, conflicts_with_all = ["owner_secret_file", "owner_secret_env"])]
-	owner: Option<String>,
-	/// A file holding the owner's secret (only its account is used).
-	#[arg(long)]
-	owner_secret_file: Option<PathBuf>,
-	/// The NAME of an environment variable holding the owner's secret.
-	#[arg(long, value_name = "VAR")]
-	owner_secret_env: Option<String>,
+	#[command(flatten)]
+	owner: OwnerAccountArgs,
 	/// Also print this state directory's state file.
 	#[arg(long)]
 	state_dir: Option<PathBuf>,
@@ -287,22 +307,6 @@ fn registration_config(
 	config
 }
 
-fn owner_account(
-	owner: &Option<String>,
-	file: &Option<PathBuf>,
-	env: &Option<String>,
-) -> Result<Option<AccountId32>, String> {
-	if let Some(text) = owner {
-		return parse_account(text).map(Some).map_err(|e| e.to_string());
-	}
-	let source = match (file, env) {
-		(Some(path), _) => OwnerSecretSource::File(path.clone()),
-		(None, Some(var)) => OwnerSecretSource::Env(var.clone()),
-		(None, None) => return Ok(None),
-	};
-	OwnerKey::load(&source).map(|key| Some(key.account_id())).map_err(|e| e.to_string())
-}
-
 fn print_json(value: &serde_json::Value) -> Result<(), String> {
 	let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
 	println!("{text}");
@@ -311,8 +315,8 @@ fn print_json(value: &serde_json::Value) -> Result<(), String> {
 
 async fn sign(args: SignArgs) -> Result<ExitCode, String> {
 	let node_key = args.node_key.load()?;
-	let owner = owner_account(&args.owner, &args.owner_secret_file, &args.owner_secret_env)?
-		.ok_or("give --owner, --owner-secret-file or --owner-secret-env")?;
+	let owner =
+		args.owner.account()?.ok_or("give --owner, --owner-secret-file or --owner-secret-env")?;
 	let nonce = match &args.nonce {
 		Some(text) => hex::decode(text.trim_start_matches("0x"))
 			.ok()
@@ -398,7 +402,7 @@ async fn status(args: StatusArgs) -> Result<ExitCode, String> {
 		}
 		(None, None) => return Err("give --node-key-file or --peer-id".into()),
 	};
-	let owner = owner_account(&args.owner, &args.owner_secret_file, &args.owner_secret_env)?;
+	let owner = args.owner.account()?;
 	let client = ChainClient::connect(&args.chain.endpoint).await.map_err(|e| e.to_string())?;
 	let query_owner = owner.clone().unwrap_or_else(|| AccountId32::new([0; 32]));
 	let view = client.view(node_id.as_bytes(), &query_owner).await.map_err(|e| e.to_string())?;
