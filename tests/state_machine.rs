@@ -113,12 +113,7 @@ fn fuzz_regressions_agree_with_the_model() {
 	for entry in std::fs::read_dir(&dir).expect("the regression directory exists") {
 		let path = entry.expect("a readable entry").path();
 		let data = std::fs::read(&path).expect("a readable input");
-		let ops = data
-			.chunks_exact(5)
-			.take(64)
-			.map(|c| Op::from_bytes([c[0], c[1], c[2], c[3], c[4]]))
-			.collect();
-		if let Err(error) = run(ops) {
+		if let Err(error) = run(Op::sequence_from_bytes(&data)) {
 			panic!("{}: {error}", path.display());
 		}
 		inputs += 1;

@@ -14,12 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 static STEPS: AtomicU64 = AtomicU64::new(0);
 
 fuzz_target!(|data: &[u8]| {
-	let ops: Vec<Op> = data
-		.chunks_exact(5)
-		.take(64)
-		.map(|chunk| Op::from_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4]]))
-		.collect();
-	let steps = match run(ops) {
+	let steps = match run(Op::sequence_from_bytes(data)) {
 		Ok(outcomes) => outcomes.len() as u64,
 		Err(disagreement) => panic!("{disagreement}"),
 	};

@@ -447,6 +447,14 @@ pub fn run(ops: Vec<Op>) -> Result<Vec<bool>, String> {
 }
 
 impl Op {
+	/// The operations of a fuzz input: five bytes each, at most 64.
+	pub fn sequence_from_bytes(data: &[u8]) -> Vec<Op> {
+		data.chunks_exact(5)
+			.take(64)
+			.map(|c| Op::from_bytes([c[0], c[1], c[2], c[3], c[4]]))
+			.collect()
+	}
+
 	/// An operation from five bytes (for the fuzzer): a kind, then four arguments.
 	pub fn from_bytes([kind, a, b, c, d]: [u8; 5]) -> Op {
 		let owner = |x: u8| x % OWNERS + 1;
