@@ -1,33 +1,161 @@
 //! Deregistration by validators: reports during a round, one tally when it ends.
 //!
-//! A round is `ConsensusPeriod` blocks long. Votes of the current round are kept in one bounded
-//! list ([`ReportedNodes`]); the first `on_initialize` of the next round tallies and clears it
-//! in one step whose cost is bounded by `MaxReportedNodesPerRound`. Per-validator state
-//! ([`TemporaryDeregistrationReports`], [`ReportSubmissionCount`]) is tagged with its round or
-//! rate-limit window, so state of a past round or window counts as empty without being cleared.
+//! A round's end is fixed when it opens ([`DeregistrationRound`]); the first `on_initialize`
+//! after it tallies the round's votes and opens the next round. Votes live in two places: the
+//! round's bounded list of reported nodes ([`ReportedNodes`], for the tally and the events) and
+//! each owner's ballot ([`TemporaryDeregistrationReports`]).
+//!
+//! Who may vote is decided twice, when reporting and when tallying: an owner of a registered
+//! validator node, not banned, on the whitelist when one is in use, with `MinerStakeThreshold`
+//! active stake. The tally walks the validator nodes (at most `MaxValidators`), counts the
+//! voters that may still vote and the nodes on their ballots, and takes the threshold's share
+//! of those voters, so votes of owners who left, unbonded or were banned count for nothing.
+//!
+//! No validator can crowd the others out of the list: each may be the first to report only its
+//! share (`MaxReportedNodesPerRound / MaxValidators`), and validators that claimed a share and
+//! left keep their place under `MaxValidators` until the round ends, so the shares of everyone
+//! who can report in a round always fit the list.
 
-use crate::{pallet::*, types::*};
+use crate::{
+	pallet::*,
+	stored::{self, Stored},
+	types::*,
+};
+use alloc::{collections::btree_map::BTreeMap, vec, vec::Vec};
 use frame_support::{ensure, pallet_prelude::*};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{CheckedDiv, UniqueSaturatedInto};
+use sp_runtime::traits::{CheckedDiv, One, Saturating};
+use sp_staking::StakingInterface;
+
+/// The whitelist, as the strict read gives it.
+type Whitelist<T> =
+	BoundedVec<<T as frame_system::Config>::AccountId, <T as Config>::MaxWhitelistedValidators>;
 
 impl<T: Config> Pallet<T> {
-	/// The index of the `period`-block span `now` falls in.
-	fn span_index(now: BlockNumberFor<T>, period: BlockNumberFor<T>) -> u32 {
-		now.checked_div(&period).map(|index| index.unique_saturated_into()).unwrap_or(0)
+	/// The first block of the `period`-block span `now` falls in (`now` itself for a zero period).
+	pub(crate) fn span_start(
+		now: BlockNumberFor<T>,
+		period: BlockNumberFor<T>,
+	) -> BlockNumberFor<T> {
+		now.checked_div(&period).map_or(now, |spans| spans.saturating_mul(period))
 	}
 
-	/// The current deregistration round.
+	/// The last block of a round opening at `now`: the end of `now`'s `ConsensusPeriod` span.
+	pub(crate) fn round_end(now: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		let period = T::ConsensusPeriod::get();
+		Self::span_start(now, period).saturating_add(period).saturating_sub(One::one())
+	}
+
+	/// The index of the open deregistration round.
 	pub fn current_round() -> u32 {
-		Self::span_index(frame_system::Pallet::<T>::block_number(), T::ConsensusPeriod::get())
+		DeregistrationRound::<T>::get().index
 	}
 
-	/// Votes that remove a node: the larger of `ConsensusThreshold` and `ConsensusShare` of the
-	/// registered validators, rounded up; at least one.
+	/// How many nodes each validator may be the first to report in a round.
+	pub fn report_share() -> u32 {
+		T::MaxReportedNodesPerRound::get().checked_div(T::MaxValidators::get()).unwrap_or(0).max(1)
+	}
+
+	/// Validator nodes registered, plus validators that claimed part of the open round's list
+	/// and left since: what `MaxValidators` bounds.
+	pub(crate) fn validator_places_taken() -> u32 {
+		let departed = DepartedReporters::<T>::get();
+		let departed = if departed.round == Self::current_round() { departed.count } else { 0 };
+		NodeCountByType::<T>::get(NodeType::Validator).saturating_add(departed)
+	}
+
+	/// Counts one more validator that claimed part of the open round's list and left.
+	pub(crate) fn count_departed_reporter() {
+		let round = Self::current_round();
+		DepartedReporters::<T>::mutate(|departed| {
+			if departed.round != round {
+				*departed = DepartedCount { round, count: 0 };
+			}
+			departed.count = departed.count.saturating_add(1);
+		});
+	}
+
+	/// Whether `owner` was the first to report a node in the open round (so holds part of its
+	/// list). An undecodable ballot counts as a claim: it may be one.
+	pub(crate) fn claims_round_share(owner: &T::AccountId) -> bool {
+		match Self::ballot(owner) {
+			Stored::Present(ballot) => ballot.round == Self::current_round() && ballot.added > 0,
+			Stored::Absent => false,
+			Stored::Undecodable => true,
+		}
+	}
+
+	/// Whether validators voted against `node_id` in the open round (an undecodable list of
+	/// the round counts as yes: nothing may change hands until the tally clears it).
+	pub(crate) fn is_under_report(node_id: &NodeId) -> bool {
+		match Self::round_reports() {
+			Stored::Present(reports) => {
+				reports.round == Self::current_round()
+					&& reports.nodes.iter().any(|entry| &entry.node_id == node_id)
+			}
+			Stored::Absent => false,
+			Stored::Undecodable => true,
+		}
+	}
+
+	/// `owner`'s ballot, read strictly.
+	pub(crate) fn ballot(owner: &T::AccountId) -> Stored<ReporterRound<T::MaxReportsPerRound>> {
+		stored::read(&TemporaryDeregistrationReports::<T>::hashed_key_for(owner))
+	}
+
+	/// The round's list of reported nodes, read strictly.
+	pub(crate) fn round_reports() -> Stored<RoundReports<T::MaxReportedNodesPerRound>> {
+		stored::read(&ReportedNodes::<T>::hashed_key())
+	}
+
+	/// The validator whitelist, read strictly.
+	pub(crate) fn whitelist() -> Stored<Whitelist<T>> {
+		stored::read(&WhitelistedValidators::<T>::hashed_key())
+	}
+
+	/// Whether `owner`, which owns a registered validator node, may vote given `whitelist`: not
+	/// banned, whitelisted when the list is in use, and staked.
+	fn may_vote(owner: &T::AccountId, whitelist: &[T::AccountId]) -> bool {
+		!BannedAccounts::<T>::get(owner)
+			&& (whitelist.is_empty() || whitelist.contains(owner))
+			&& Self::has_validator_stake(owner)
+	}
+
+	/// Whether `owner` has `MinerStakeThreshold` active stake.
+	pub(crate) fn has_validator_stake(owner: &T::AccountId) -> bool {
+		T::Staking::active_stake(owner).unwrap_or_default() >= T::MinerStakeThreshold::get()
+	}
+
+	/// Votes that remove a node when `voters` may vote: the larger of `ConsensusThreshold` and
+	/// `ConsensusShare` of them, rounded up; at least one.
+	pub fn required_votes_of(voters: u32) -> u32 {
+		T::ConsensusThreshold::get().max(T::ConsensusShare::get().mul_ceil(voters)).max(1)
+	}
+
+	/// The owners of registered validator nodes that may vote now (at most `MaxValidators`).
+	pub fn eligible_voters() -> Vec<T::AccountId> {
+		let whitelist = match Self::whitelist() {
+			Stored::Present(list) => list.into_inner(),
+			Stored::Absent => Vec::new(),
+			Stored::Undecodable => return Vec::new(),
+		};
+		Self::validator_owners()
+			.into_iter()
+			.filter(|owner| Self::may_vote(owner, &whitelist))
+			.collect()
+	}
+
+	/// Votes that would remove a node if the round were tallied now.
 	pub fn required_votes() -> u32 {
-		let validators = NodeCountByType::<T>::get(NodeType::Validator);
-		let share = T::ConsensusShare::get().mul_ceil(validators);
-		T::ConsensusThreshold::get().max(share).max(1)
+		Self::required_votes_of(Self::eligible_voters().len() as u32)
+	}
+
+	/// The owners of the registered validator nodes (at most `MaxValidators`).
+	fn validator_owners() -> Vec<T::AccountId> {
+		NodesByType::<T>::iter_key_prefix(NodeType::Validator)
+			.take(T::MaxValidators::get() as usize)
+			.filter_map(|node_id| ColdkeyNodeRegistrationV2::<T>::get(node_id).map(|i| i.owner))
+			.collect()
 	}
 
 	/// `submit_deregistration_report` for the resolved validator owner `reporter`.
@@ -43,38 +171,42 @@ impl<T: Config> Pallet<T> {
 			.and_then(ColdkeyNodeRegistrationV2::<T>::get)
 			.ok_or(Error::<T>::AccountNotRegistered)?;
 		ensure!(own_node.node_type == NodeType::Validator, Error::<T>::NotAValidator);
-		let whitelist = WhitelistedValidators::<T>::get();
+		let whitelist =
+			Self::whitelist().or_undecodable(Error::<T>::StoredListOverBound)?.unwrap_or_default();
 		ensure!(
 			whitelist.is_empty() || whitelist.contains(&reporter),
 			Error::<T>::NodeNotWhitelisted
 		);
+		ensure!(Self::has_validator_stake(&reporter), Error::<T>::InsufficientStake);
 
 		let now = frame_system::Pallet::<T>::block_number();
-		let window = Self::span_index(now, T::ReportCounterClearInterval::get());
+		let interval = T::ReportCounterClearInterval::get();
 		let mut submissions = ReportSubmissionCount::<T>::get(&reporter)
-			.filter(|s| s.window == window)
-			.unwrap_or(SubmissionWindow { window, count: 0 });
+			.filter(|s| now < s.started_at.saturating_add(interval))
+			.unwrap_or(SubmissionWindow { started_at: Self::span_start(now, interval), count: 0 });
 		ensure!(
 			submissions.count < T::MaxDeregRequestsPerPeriod::get(),
 			Error::<T>::TooManyRequests
 		);
 		submissions.count = submissions.count.saturating_add(1);
 
-		let round = Self::current_round();
-		let mut mine = TemporaryDeregistrationReports::<T>::get(&reporter)
-			.filter(|r| r.round == round)
-			.unwrap_or(ReporterRound { round, node_ids: BoundedVec::new() });
-		let mut all = match ReportedNodes::<T>::get() {
-			Some(reports) if reports.round == round => reports,
+		let round = DeregistrationRound::<T>::get();
+		let mut mine = Self::ballot(&reporter)
+			.or_undecodable(Error::<T>::StoredListOverBound)?
+			.filter(|ballot| ballot.round == round.index)
+			.unwrap_or(ReporterRound { round: round.index, node_ids: BoundedVec::new(), added: 0 });
+		let mut all = match Self::round_reports().or_undecodable(Error::<T>::StoredListOverBound)? {
+			Some(reports) if reports.round == round.index => reports,
 			Some(_) => {
-				// The tally at the round's start takes the list; a stale one means it did not run.
+				// The tally after a round's last block takes its list; nothing else can be left.
 				frame_support::defensive!("deregistration votes of a past round were not tallied");
-				RoundReports { round, nodes: BoundedVec::new() }
+				RoundReports { round: round.index, nodes: BoundedVec::new() }
 			}
-			None => RoundReports { round, nodes: BoundedVec::new() },
+			None => RoundReports { round: round.index, nodes: BoundedVec::new() },
 		};
 
-		let mut reported = alloc::vec::Vec::with_capacity(node_ids.len());
+		let share = Self::report_share();
+		let mut reported = Vec::with_capacity(node_ids.len());
 		for raw in node_ids.iter() {
 			let node_id = Self::canonical_node_id(raw)?;
 			ensure!(
@@ -91,6 +223,9 @@ impl<T: Config> Pallet<T> {
 					entry.votes
 				}
 				None => {
+					ensure!(mine.added < share, Error::<T>::ReportShareExhausted);
+					mine.added = mine.added.saturating_add(1);
+					// Every share fits (`integrity_test`, `MaxValidators`): full means a bug.
 					all.nodes
 						.try_push(NodeVotes { node_id: node_id.clone(), votes: 1 })
 						.map_err(|_| Error::<T>::TooManyReportedNodes)?;
@@ -100,9 +235,14 @@ impl<T: Config> Pallet<T> {
 			reported.push((node_id, votes));
 		}
 
+		let window_end = submissions.started_at.saturating_add(interval);
 		ReportSubmissionCount::<T>::insert(&reporter, submissions);
 		TemporaryDeregistrationReports::<T>::insert(&reporter, mine);
 		ReportedNodes::<T>::put(all);
+		// The state goes once both its round and its window are over (queueing twice in one
+		// block is one entry).
+		Self::schedule_expiry(round.ends_at, Expiring::ReportState(reporter.clone()));
+		Self::schedule_expiry(window_end, Expiring::ReportState(reporter.clone()));
 		for (node_id, votes) in reported {
 			Self::deposit_event(Event::DeregistrationReported {
 				reporter: reporter.clone(),
@@ -113,22 +253,64 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// At the first block of a round, tallies the votes of the rounds before it and clears them.
-	/// Returns how many reported nodes were tallied (the cost driver).
-	pub(crate) fn tally_reports(now: BlockNumberFor<T>) -> Option<u32> {
-		let round = Self::span_index(now, T::ConsensusPeriod::get());
-		match ReportedNodes::<T>::get() {
-			Some(reports) if reports.round < round => {}
-			_ => return None,
+	/// After the open round's last block: tallies its votes, clears them and opens the next
+	/// round. Returns the validators walked and the reported nodes tallied (the cost drivers),
+	/// or `None` while the round is open.
+	pub(crate) fn tally_reports(now: BlockNumberFor<T>) -> Option<(u32, u32)> {
+		let round = DeregistrationRound::<T>::get();
+		if now <= round.ends_at {
+			return None;
 		}
-		let reports = ReportedNodes::<T>::take()?;
-		let count = reports.nodes.len() as u32;
-		if !DeregistrationEnabled::<T>::get() {
-			// The switch was turned off during the round: its votes are void.
-			return Some(count);
+		DeregistrationRound::<T>::put(RoundInfo {
+			index: round.index.saturating_add(1),
+			ends_at: Self::round_end(now),
+		});
+		let reports = match Self::round_reports() {
+			Stored::Absent => return Some((0, 0)),
+			Stored::Present(reports) => reports,
+			Stored::Undecodable => {
+				// Votes that cannot be read remove nobody.
+				ReportedNodes::<T>::kill();
+				return Some((0, 0));
+			}
+		};
+		ReportedNodes::<T>::kill();
+		let reported = reports.nodes.len() as u32;
+		if !DeregistrationEnabled::<T>::get() || reports.round != round.index {
+			// Switched off during the round (its votes are void), or a list of another round.
+			return Some((0, reported));
 		}
-		let required = Self::required_votes();
-		for NodeVotes { node_id, votes } in reports.nodes {
+		let whitelist = match Self::whitelist() {
+			Stored::Present(list) => list.into_inner(),
+			Stored::Absent => Vec::new(),
+			// Unknown who may vote: nobody does.
+			Stored::Undecodable => return Some((0, reported)),
+		};
+
+		// Count, per reported node, the voters that may still vote.
+		let position: BTreeMap<&NodeId, usize> =
+			reports.nodes.iter().enumerate().map(|(i, entry)| (&entry.node_id, i)).collect();
+		let mut counted = vec![0u32; reports.nodes.len()];
+		let owners = Self::validator_owners();
+		let mut voters = 0u32;
+		for owner in &owners {
+			if !Self::may_vote(owner, &whitelist) {
+				continue;
+			}
+			voters = voters.saturating_add(1);
+			let Stored::Present(ballot) = Self::ballot(owner) else { continue };
+			if ballot.round != round.index {
+				continue;
+			}
+			for node_id in ballot.node_ids.iter() {
+				if let Some(count) = position.get(node_id).and_then(|&i| counted.get_mut(i)) {
+					*count = count.saturating_add(1);
+				}
+			}
+		}
+
+		let required = Self::required_votes_of(voters);
+		for (NodeVotes { node_id, .. }, votes) in reports.nodes.into_iter().zip(counted) {
 			let Some(info) = ColdkeyNodeRegistrationV2::<T>::get(&node_id) else {
 				// Left the registry during the round: nothing to decide.
 				continue;
@@ -147,6 +329,6 @@ impl<T: Config> Pallet<T> {
 				});
 			}
 		}
-		Some(count)
+		Some((owners.len() as u32, reported))
 	}
 }

@@ -1,13 +1,16 @@
 //! The expiry queue: state that stops mattering after a known block (used challenge hashes,
-//! cooldown anchors) is queued under that block and removed by `on_initialize` in bounded,
-//! metered batches that resume in the next block.
+//! cooldown anchors, reporters' state, ownership offers) is queued under that block and removed
+//! by `on_initialize` in bounded, metered batches that resume in the next block.
 //!
 //! An entry is only ever removed after its block, and late removal is harmless (a used hash kept
 //! longer still refuses replays; an expired cooldown anchor no longer blocks anyone), so the
-//! queue may fall behind under load without weakening any check.
+//! queue may fall behind under load without weakening any check. State whose end moved later
+//! since it was queued (an upgrade raised `NodeCooldownPeriod` or `ReportCounterClearInterval`)
+//! is queued again at its new end, so nothing is ever left behind.
 
-use crate::{pallet::*, types::*, WeightInfo};
-use frame_support::weights::WeightMeter;
+use crate::{pallet::*, stored::Stored, types::*, WeightInfo};
+use codec::Decode;
+use frame_support::{traits::Get, weights::WeightMeter};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::Saturating;
 
@@ -17,33 +20,46 @@ impl<T: Config> Pallet<T> {
 		ExpiryQueue::<T>::insert(at, item, ());
 	}
 
+	/// The weight of removing one queued entry: the slope of `prune_expired_items`.
+	pub(crate) fn prune_item_weight() -> frame_support::weights::Weight {
+		T::WeightInfo::prune_expired_items(1).saturating_sub(T::WeightInfo::prune_expired_items(0))
+	}
+
 	/// Removes queued entries of blocks before `now`, oldest block first, while `meter` allows.
 	///
-	/// Each lookup either takes one entry of the cursor's block (`prune_expired_item`) or finds
-	/// the block drained and moves the cursor on (`prune_expired_block`); a lookup only starts
-	/// when the meter can pay for either.
+	/// Each block is drained by one iterator (`prune_expired_block` pays for opening it and for
+	/// finding it empty; every entry it yields costs the slope of `prune_expired_items`), so
+	/// removing k entries of one block costs k steps: a fresh iterator per entry would step over
+	/// every key already removed in this block, which stays in the trie until it is committed.
 	pub(crate) fn prune_expired(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
-		let item_weight = T::WeightInfo::prune_expired_item();
+		let item_weight = Self::prune_item_weight();
 		let block_weight = T::WeightInfo::prune_expired_block();
-		let lookup_weight = item_weight.max(block_weight);
 		let mut cursor = NextExpiryToPrune::<T>::get().unwrap_or(now);
-		while cursor < now && meter.can_consume(lookup_weight) {
-			match ExpiryQueue::<T>::drain_prefix(cursor).next() {
-				Some((item, ())) => {
-					meter.consume(item_weight);
-					Self::expire(item, now);
+		'blocks: while cursor < now && meter.can_consume(block_weight) {
+			meter.consume(block_weight);
+			let mut entries = ExpiryQueue::<T>::drain_prefix(cursor);
+			loop {
+				if !meter.can_consume(item_weight) {
+					// Out of budget inside the block: the next hook resumes it.
+					break 'blocks;
 				}
-				None => {
-					meter.consume(block_weight);
-					cursor.saturating_inc();
+				match entries.next() {
+					Some((item, ())) => {
+						meter.consume(item_weight);
+						Self::expire(item, now);
+					}
+					None => break,
 				}
 			}
+			cursor.saturating_inc();
 		}
 		NextExpiryToPrune::<T>::put(cursor);
 	}
 
-	/// Removes the state `item` stands for, unless it was renewed since it was queued.
+	/// Removes the state `item` stands for if it is over at `now`; queues it again at its end if
+	/// that moved later; leaves it if it was renewed (and so queued again) since.
 	fn expire(item: Expiring<T::AccountId>, now: BlockNumberFor<T>) {
+		let cooldown = T::NodeCooldownPeriod::get();
 		match item {
 			Expiring::Challenge(hash) => {
 				if UsedChallenges::<T>::get(hash).is_some_and(|expires_at| expires_at < now) {
@@ -51,18 +67,60 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 			Expiring::NodeCooldown(node_id) => {
-				if NodeLastDeregisteredAt::<T>::get(&node_id)
-					.is_some_and(|at| Self::cooldown_over(at, now))
-				{
-					NodeLastDeregisteredAt::<T>::remove(&node_id);
+				if let Some(at) = NodeLastDeregisteredAt::<T>::get(&node_id) {
+					if Self::cooldown_over(at, now) {
+						NodeLastDeregisteredAt::<T>::remove(&node_id);
+					} else {
+						Self::schedule_expiry(
+							at.saturating_add(cooldown),
+							Expiring::NodeCooldown(node_id),
+						);
+					}
 				}
 			}
 			Expiring::OwnerCooldown(owner) => {
-				if OwnerLastDeregisteredAt::<T>::get(&owner)
-					.is_some_and(|at| Self::cooldown_over(at, now))
-				{
-					OwnerLastDeregisteredAt::<T>::remove(&owner);
+				if let Some(at) = OwnerLastDeregisteredAt::<T>::get(&owner) {
+					if Self::cooldown_over(at, now) {
+						OwnerLastDeregisteredAt::<T>::remove(&owner);
+					} else {
+						Self::schedule_expiry(
+							at.saturating_add(cooldown),
+							Expiring::OwnerCooldown(owner),
+						);
+					}
 				}
+			}
+			Expiring::ReportState(owner) => Self::expire_report_state(owner, now),
+			Expiring::OwnershipOffer(node_id) => {
+				if NodeOwnershipOffers::<T>::get(&node_id).is_some_and(|o| o.expires_at < now) {
+					NodeOwnershipOffers::<T>::remove(&node_id);
+				}
+			}
+		}
+	}
+
+	/// Removes `owner`'s ballot once its round is over and its submission count once its window
+	/// is; a window that an upgrade made longer is queued again at its new end.
+	fn expire_report_state(owner: T::AccountId, now: BlockNumberFor<T>) {
+		let round = Self::current_round();
+		// The round is the ballot's first field: readable even when its list is not.
+		let ballot_round = match Self::ballot(&owner) {
+			Stored::Present(ballot) => Some(ballot.round),
+			Stored::Absent => None,
+			Stored::Undecodable => frame_support::storage::unhashed::get_raw(
+				&TemporaryDeregistrationReports::<T>::hashed_key_for(&owner),
+			)
+			.and_then(|bytes| u32::decode(&mut &bytes[..]).ok()),
+		};
+		if ballot_round.is_some_and(|ballot_round| ballot_round < round) {
+			TemporaryDeregistrationReports::<T>::remove(&owner);
+		}
+		if let Some(window) = ReportSubmissionCount::<T>::get(&owner) {
+			let end = window.started_at.saturating_add(T::ReportCounterClearInterval::get());
+			if now >= end {
+				ReportSubmissionCount::<T>::remove(&owner);
+			} else {
+				Self::schedule_expiry(end, Expiring::ReportState(owner));
 			}
 		}
 	}

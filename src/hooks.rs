@@ -1,24 +1,20 @@
 //! `on_initialize`, `integrity_test` and the genesis build.
 
 use crate::{pallet::*, peer_id::Ed25519PeerId, types::*, InitialNodeTypeFee, WeightInfo};
-use frame_support::{pallet_prelude::*, weights::WeightMeter};
+use frame_support::{pallet_prelude::*, traits::fungible::Inspect, weights::WeightMeter};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{CheckedDiv, One, Saturating, Zero};
+use sp_runtime::traits::Zero;
 
 impl<T: Config> Pallet<T> {
-	/// Per block: at a round's first block, tally the votes of the round that ended; then remove
-	/// expired state with what is left of `HookWeightBudget`.
+	/// Per block: after a round's last block, tally its votes and open the next round; then
+	/// remove expired state with what is left of `HookWeightBudget`.
 	pub(crate) fn do_on_initialize(now: BlockNumberFor<T>) -> Weight {
 		let mut meter = WeightMeter::with_limit(T::HookWeightBudget::get());
 		meter.consume(T::WeightInfo::on_initialize_base());
-		// A round starts where the block's round index differs from the previous block's.
-		let period = T::ConsensusPeriod::get();
-		let round_starts =
-			now.checked_div(&period) != now.saturating_sub(One::one()).checked_div(&period);
-		if round_starts {
-			// Bounded by `MaxReportedNodesPerRound`; `integrity_test` checks the budget covers it.
-			let tallied = Self::tally_reports(now).unwrap_or_default();
-			meter.consume(T::WeightInfo::tally_reports(tallied));
+		// Bounded by `MaxValidators` and `MaxReportedNodesPerRound`; `integrity_test` checks the
+		// budget covers the largest tally.
+		if let Some((validators, nodes)) = Self::tally_reports(now) {
+			meter.consume(T::WeightInfo::tally_reports(validators, nodes));
 		}
 		Self::prune_expired(now, &mut meter);
 		meter.consumed()
@@ -28,12 +24,28 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn check_constants() {
 		assert!(!T::ConsensusPeriod::get().is_zero(), "ConsensusPeriod must not be zero");
 		assert!(
+			T::NodeCooldownPeriod::get() >= T::ConsensusPeriod::get(),
+			"NodeCooldownPeriod must be at least ConsensusPeriod (no unregistering and \
+			 returning within one round)"
+		);
+		assert!(
+			!T::OwnershipOfferLifetime::get().is_zero(),
+			"OwnershipOfferLifetime must not be zero"
+		);
+		assert!(
 			!T::ReportCounterClearInterval::get().is_zero(),
 			"ReportCounterClearInterval must not be zero"
 		);
 		assert!(!T::BlocksPerDay::get().is_zero(), "BlocksPerDay must not be zero");
 		assert!(!T::MaxChallengeLifetime::get().is_zero(), "MaxChallengeLifetime must not be zero");
 		assert!(!T::MinNodeTypeFee::get().is_zero(), "MinNodeTypeFee must be at least 1");
+		// Every fee is at least the floor (initial, genesis and governance fees are checked
+		// against it), so a floor of at least the existential deposit lets the first fee create
+		// the pallet account; below it, every paid registration would fail until one did.
+		assert!(
+			T::MinNodeTypeFee::get() >= T::Currency::minimum_balance(),
+			"MinNodeTypeFee must be at least the currency's existential deposit"
+		);
 		assert!(
 			T::MinNodeTypeFee::get() <= T::MaxNodeTypeFee::get(),
 			"MinNodeTypeFee must not exceed MaxNodeTypeFee"
@@ -48,10 +60,17 @@ impl<T: Config> Pallet<T> {
 		assert!(T::MaxDeregRequestsPerPeriod::get() > 0, "MaxDeregRequestsPerPeriod must be > 0");
 		assert!(T::MaxNodesPerReport::get() > 0, "MaxNodesPerReport must be > 0");
 		assert!(T::MaxReportsPerRound::get() > 0, "MaxReportsPerRound must be > 0");
-		assert!(T::MaxReportedNodesPerRound::get() > 0, "MaxReportedNodesPerRound must be > 0");
+		assert!(T::MaxValidators::get() > 0, "MaxValidators must be > 0");
+		assert!(
+			T::MaxReportedNodesPerRound::get() >= T::MaxValidators::get(),
+			"MaxReportedNodesPerRound must be at least MaxValidators (a share of one each)"
+		);
 		let least = T::WeightInfo::on_initialize_base()
-			.saturating_add(T::WeightInfo::tally_reports(T::MaxReportedNodesPerRound::get()))
-			.saturating_add(T::WeightInfo::prune_expired_item())
+			.saturating_add(T::WeightInfo::tally_reports(
+				T::MaxValidators::get(),
+				T::MaxReportedNodesPerRound::get(),
+			))
+			.saturating_add(Self::prune_item_weight())
 			.saturating_add(T::WeightInfo::prune_expired_block());
 		assert!(
 			T::HookWeightBudget::get().all_gte(least),
@@ -68,7 +87,9 @@ impl<T: Config> GenesisConfig<T> {
 		FeeChargingEnabled::<T>::put(self.fee_charging_enabled);
 		// Pruning starts at the genesis block, so state queued before the first `on_initialize`
 		// (by genesis or by calls in the first block) is pruned too.
-		NextExpiryToPrune::<T>::put(frame_system::Pallet::<T>::block_number());
+		let now = frame_system::Pallet::<T>::block_number();
+		NextExpiryToPrune::<T>::put(now);
+		DeregistrationRound::<T>::put(RoundInfo { index: 0, ends_at: Pallet::<T>::round_end(now) });
 		DeregistrationEnabled::<T>::put(self.deregistration_enabled);
 		for (node_type, fee) in &self.initial_fees {
 			assert!(
@@ -91,8 +112,8 @@ impl<T: Config> GenesisConfig<T> {
 		};
 		WhitelistedValidators::<T>::put(whitelist);
 		for (owner, node_type, node_id) in &self.nodes {
-			let Some(peer) = Ed25519PeerId::parse(node_id) else {
-				panic!("genesis node id {node_id:?} is not an Ed25519 PeerId");
+			let Ok(peer) = Ed25519PeerId::parse(node_id) else {
+				panic!("genesis node id {node_id:?} is not an acceptable Ed25519 PeerId");
 			};
 			let node_id = peer.to_node_id();
 			assert!(
@@ -105,5 +126,9 @@ impl<T: Config> GenesisConfig<T> {
 			);
 			Pallet::<T>::insert_node(node_id, *node_type, owner.clone(), &peer, Zero::zero());
 		}
+		assert!(
+			NodeCountByType::<T>::get(NodeType::Validator) <= T::MaxValidators::get(),
+			"genesis has more validator nodes than MaxValidators"
+		);
 	}
 }

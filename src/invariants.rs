@@ -1,7 +1,7 @@
 //! `try_state`: the relations between the storage items, checked after every test and by
 //! `try-runtime`.
 
-use crate::{pallet::*, peer_id::Ed25519PeerId, types::*};
+use crate::{pallet::*, peer_id::Ed25519PeerId, stored::Stored, types::*};
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::ensure;
 use frame_support::traits::Get;
@@ -13,6 +13,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_registry()?;
 		Self::check_expiry_queue()?;
 		Self::check_reports()?;
+		Self::check_offers()?;
 		Self::check_fees()?;
 		Ok(())
 	}
@@ -25,7 +26,7 @@ impl<T: Config> Pallet<T> {
 			nodes = nodes.saturating_add(1);
 			ensure!(info.node_id == node_id, "record's node_id differs from its key");
 			let peer =
-				Ed25519PeerId::from_base58(&node_id).ok_or("registry key is not a PeerId")?;
+				Ed25519PeerId::from_base58(&node_id).map_err(|_| "registry key is not a PeerId")?;
 			ensure!(peer.to_node_id() == node_id, "registry key is not canonical base58");
 			ensure!(
 				OwnerToNode::<T>::get(&info.owner)
@@ -70,6 +71,8 @@ impl<T: Config> Pallet<T> {
 	/// stops mattering, and nothing is queued before the prune cursor.
 	fn check_expiry_queue() -> Result<(), TryRuntimeError> {
 		let cursor = NextExpiryToPrune::<T>::get();
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(cursor.is_none_or(|c| c <= now), "the prune cursor is in the future");
 		let mut challenges: BTreeMap<sp_core::H256, ()> = BTreeMap::new();
 		let mut node_cooldowns = alloc::vec::Vec::new();
 		let mut owner_cooldowns = alloc::vec::Vec::new();
@@ -84,6 +87,7 @@ impl<T: Config> Pallet<T> {
 				}
 				Expiring::NodeCooldown(node_id) => node_cooldowns.push(node_id),
 				Expiring::OwnerCooldown(owner) => owner_cooldowns.push(owner),
+				Expiring::ReportState(_) | Expiring::OwnershipOffer(_) => {}
 			}
 		}
 		for hash in UsedChallenges::<T>::iter_keys() {
@@ -98,35 +102,109 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Report state belongs to registered validators; votes are within bounds.
+	/// Report state: every stored list decodes within its bound, belongs to no future round or
+	/// window, and is queued for removal; the round's list names each node once.
 	fn check_reports() -> Result<(), TryRuntimeError> {
-		let is_validator = |who: &T::AccountId| {
-			OwnerToNode::<T>::get(who)
-				.and_then(|ids| ids.into_iter().next())
-				.and_then(ColdkeyNodeRegistrationV2::<T>::get)
-				.is_some_and(|info| info.node_type == NodeType::Validator)
-		};
-		for who in TemporaryDeregistrationReports::<T>::iter_keys() {
-			ensure!(is_validator(&who), "reports kept for an account without a validator node");
+		let now = frame_system::Pallet::<T>::block_number();
+		let round = Self::current_round();
+		let mut queued: alloc::vec::Vec<T::AccountId> = alloc::vec::Vec::new();
+		for (_, item) in ExpiryQueue::<T>::iter_keys() {
+			if let Expiring::ReportState(owner) = item {
+				queued.push(owner);
+			}
 		}
-		for (who, window) in ReportSubmissionCount::<T>::iter() {
-			ensure!(is_validator(&who), "report count kept for an account without a validator");
+		for owner in TemporaryDeregistrationReports::<T>::iter_keys() {
+			let Stored::Present(ballot) = Self::ballot(&owner) else {
+				return Err("a ballot no longer fits MaxReportsPerRound".into());
+			};
+			ensure!(ballot.round <= round, "a ballot of a future round");
+			ensure!(
+				ballot.added as usize <= ballot.node_ids.len(),
+				"ballot claims more than it holds"
+			);
+			ensure!(queued.contains(&owner), "a ballot never queued for removal");
+		}
+		for (owner, window) in ReportSubmissionCount::<T>::iter() {
+			ensure!(window.started_at <= now, "a rate-limit window that starts in the future");
 			ensure!(
 				window.count <= T::MaxDeregRequestsPerPeriod::get(),
 				"report count above MaxDeregRequestsPerPeriod"
 			);
+			ensure!(queued.contains(&owner), "a report count never queued for removal");
 		}
-		if let Some(reports) = ReportedNodes::<T>::get() {
-			ensure!(reports.round <= Self::current_round(), "votes recorded for a future round");
-			for entry in reports.nodes.iter() {
-				ensure!(entry.votes > 0, "reported node without votes");
+		ensure!(
+			ReportSubmissionCount::<T>::iter_keys().count()
+				== ReportSubmissionCount::<T>::iter().count(),
+			"a report count does not decode"
+		);
+		match Self::round_reports() {
+			Stored::Absent => {}
+			Stored::Undecodable => {
+				return Err(
+					"the round's reported nodes no longer fit MaxReportedNodesPerRound".into()
+				)
+			}
+			Stored::Present(reports) => {
+				ensure!(
+					reports.round == round,
+					"votes recorded for another round than the open one"
+				);
+				let mut ids: alloc::vec::Vec<&NodeId> =
+					reports.nodes.iter().map(|entry| &entry.node_id).collect();
+				ids.sort();
+				ids.dedup();
+				ensure!(
+					ids.len() == reports.nodes.len(),
+					"a node listed twice in the round's votes"
+				);
+				for entry in reports.nodes.iter() {
+					ensure!(entry.votes > 0, "reported node without votes");
+				}
 			}
 		}
-		let mut whitelist = WhitelistedValidators::<T>::get().into_inner();
+		ensure!(
+			DepartedReporters::<T>::get().round <= round,
+			"departed reporters of a future round"
+		);
+		ensure!(
+			Self::validator_places_taken() <= T::MaxValidators::get(),
+			"more validators than MaxValidators"
+		);
+		let mut whitelist = match Self::whitelist() {
+			Stored::Present(list) => list.into_inner(),
+			Stored::Absent => alloc::vec::Vec::new(),
+			Stored::Undecodable => {
+				return Err("the whitelist no longer fits MaxWhitelistedValidators".into())
+			}
+		};
 		let len = whitelist.len();
 		whitelist.sort();
 		whitelist.dedup();
 		ensure!(whitelist.len() == len, "whitelist has duplicates");
+		Ok(())
+	}
+
+	/// Every ownership offer is of a registered node by its owner, to another account, and is
+	/// queued for removal at or after its expiry.
+	fn check_offers() -> Result<(), TryRuntimeError> {
+		let mut queued = alloc::vec::Vec::new();
+		for (at, item) in ExpiryQueue::<T>::iter_keys() {
+			if let Expiring::OwnershipOffer(node_id) = item {
+				queued.push((node_id, at));
+			}
+		}
+		for (node_id, offer) in NodeOwnershipOffers::<T>::iter() {
+			ensure!(
+				ColdkeyNodeRegistrationV2::<T>::get(&node_id)
+					.is_some_and(|info| info.owner == offer.owner),
+				"an offer of a node its offerer does not own"
+			);
+			ensure!(offer.new_owner != offer.owner, "an offer to the owner itself");
+			ensure!(
+				queued.iter().any(|(id, at)| *id == node_id && *at >= offer.expires_at),
+				"an offer never queued for removal after its expiry"
+			);
+		}
 		Ok(())
 	}
 

@@ -98,6 +98,7 @@ mod hooks;
 mod invariants;
 pub mod peer_id;
 mod registration;
+mod stored;
 pub mod traits;
 pub mod types;
 pub mod weights;
@@ -183,9 +184,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
-		/// Blocks a removed node, and its owner, wait before registering again.
+		/// Blocks a removed node, and its owner, wait before registering again; an owner that
+		/// handed its node over waits as long. At least `ConsensusPeriod` (`integrity_test`), so
+		/// an owner cannot unregister and return within one round.
 		#[pallet::constant]
 		type NodeCooldownPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Blocks an ownership offer (`swap_node_owner`) stays open for the new owner to accept.
+		#[pallet::constant]
+		type OwnershipOfferLifetime: Get<BlockNumberFor<Self>>;
 
 		/// Report calls a validator may make per `ReportCounterClearInterval`.
 		#[pallet::constant]
@@ -199,8 +206,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type ConsensusThreshold: Get<u32>;
 
-		/// The share of the registered validators whose votes remove a node (rounded up). The
-		/// votes needed are the larger of this and `ConsensusThreshold`.
+		/// The share of the validators that may vote (registered, staked, not banned, whitelisted
+		/// when the whitelist is in use) whose votes remove a node (rounded up). The votes needed
+		/// are the larger of this and `ConsensusThreshold`.
 		#[pallet::constant]
 		type ConsensusShare: Get<Perbill>;
 
@@ -212,7 +220,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type BlocksPerDay: Get<BlockNumberFor<Self>>;
 
-		/// The least active stake a validator owner must have in `Staking`.
+		/// The least active stake a validator owner must have in `Staking`: to register, to
+		/// report, and for its votes to count when its round is tallied.
 		#[pallet::constant]
 		type MinerStakeThreshold: Get<BalanceOf<Self>>;
 
@@ -240,9 +249,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxReportsPerRound: Get<u32>;
 
-		/// The most distinct nodes that can be reported in one round.
+		/// The most distinct nodes that can be reported in one round. Each validator may be the
+		/// first to report `MaxReportedNodesPerRound / MaxValidators` of them (at least one,
+		/// `integrity_test`), so no validator can fill the list for the others.
 		#[pallet::constant]
 		type MaxReportedNodesPerRound: Get<u32>;
+
+		/// The most validator nodes in the registry. A validator that claimed part of the
+		/// open round's list and left keeps its place until the round ends.
+		#[pallet::constant]
+		type MaxValidators: Get<u32>;
 
 		/// The most weight `on_initialize` may use. It must cover the round tally at its largest
 		/// (checked by `integrity_test`); what is left goes to clearing expired state.
@@ -329,8 +345,9 @@ pub mod pallet {
 
 	/// Validator owner → the nodes it reported in its latest round.
 	///
-	/// Replaced when the validator reports in a later round; removed when its node leaves the
-	/// registry (moved along on an owner swap).
+	/// Replaced when the owner reports in a later round; kept while the round is open even if
+	/// the owner's node leaves the registry or changes hands (one vote per owner, node and
+	/// round), and removed by `on_initialize` once the round is over.
 	#[pallet::storage]
 	pub type TemporaryDeregistrationReports<T: Config> = StorageMap<
 		_,
@@ -342,10 +359,16 @@ pub mod pallet {
 
 	/// Validator owner → report calls in its latest rate-limit window.
 	///
-	/// Same lifetime as `TemporaryDeregistrationReports`.
+	/// Kept until the window is over, whatever happens to the owner's node, and then removed
+	/// by `on_initialize`.
 	#[pallet::storage]
-	pub type ReportSubmissionCount<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, SubmissionWindow, OptionQuery>;
+	pub type ReportSubmissionCount<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		SubmissionWindow<BlockNumberFor<T>>,
+		OptionQuery,
+	>;
 
 	/// Whether validators may report nodes and consensus removes them.
 	#[pallet::storage]
@@ -356,6 +379,25 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ReportedNodes<T: Config> =
 		StorageValue<_, RoundReports<T::MaxReportedNodesPerRound>, OptionQuery>;
+
+	/// The open deregistration round: its index and last block. Written at genesis and by the
+	/// `on_initialize` that tallies a round and opens the next.
+	#[pallet::storage]
+	pub type DeregistrationRound<T: Config> =
+		StorageValue<_, RoundInfo<BlockNumberFor<T>>, ValueQuery>;
+
+	/// How many reporters that claimed part of the open round's list no longer own a validator
+	/// node; they keep their place under `MaxValidators` until the round ends.
+	#[pallet::storage]
+	pub type DepartedReporters<T: Config> = StorageValue<_, DepartedCount, ValueQuery>;
+
+	/// Node id → the pending offer of the node to a new owner (at most one per node).
+	///
+	/// Written by `swap_node_owner`; removed when accepted, cancelled, replaced by a new offer,
+	/// when the node leaves the registry, and by `on_initialize` once expired.
+	#[pallet::storage]
+	pub type NodeOwnershipOffers<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeId, OwnershipOfferOf<T>, OptionQuery>;
 
 	/// Index of the registry by node type: (node type, node id) → ().
 	#[pallet::storage]
@@ -422,6 +464,19 @@ pub mod pallet {
 		WhitelistUpdated { count: u32 },
 		/// Deregistration by validators was switched.
 		DeregistrationStatusChanged { enabled: bool },
+		/// A node's owner offered it to `new_owner`, who may accept until `expires_at`.
+		NodeOwnershipOffered {
+			node_id: NodeId,
+			owner: T::AccountId,
+			new_owner: T::AccountId,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A node's owner withdrew its offer.
+		NodeOwnershipOfferCancelled {
+			node_id: NodeId,
+			owner: T::AccountId,
+			new_owner: T::AccountId,
+		},
 	}
 
 	/// Errors of the pallet.
@@ -512,6 +567,29 @@ pub mod pallet {
 		TooManyReportedNodes,
 		/// The whitelist names an account twice.
 		DuplicateValidator,
+		// New errors are appended, so that the indices of the earlier ones never change.
+		/// The node id is the PeerId of an Ed25519 key of small order, for which a constant
+		/// signature (`R` = identity, `S` = 0) verifies over any challenge: it proves nothing.
+		SmallOrderNodeKey,
+		/// No ownership offer of this node is pending.
+		NoOwnershipOffer,
+		/// The pending ownership offer of this node is for another account.
+		NotTheOfferedOwner,
+		/// The ownership offer expired.
+		OwnershipOfferExpired,
+		/// Validators voted against the node in the open round: it cannot change hands until
+		/// the round is tallied.
+		NodeUnderReport,
+		/// `MaxValidators` validator nodes are registered (counting validators that claimed part
+		/// of the open round's list and left since).
+		TooManyValidators,
+		/// The reporter was already the first to report its share of the round's list
+		/// (`MaxReportedNodesPerRound / MaxValidators` nodes); it may still vote for nodes
+		/// others reported.
+		ReportShareExhausted,
+		/// A stored list no longer fits its bound (an upgrade lowered the bound): refused until
+		/// the force origin replaces the list or its round ends.
+		StoredListOverBound,
 	}
 
 	/// Genesis state of the registry.
@@ -728,8 +806,8 @@ pub mod pallet {
 		/// `ForceOrigin`.
 		///
 		/// ## Details
-		/// Removal starts the node's and its owner's cooldown. Emits `NodeStatusUpdated` or
-		/// `NodeUnregistered`.
+		/// Removal starts the node's and its owner's cooldown and withdraws a pending ownership
+		/// offer. Emits `NodeStatusUpdated` or `NodeUnregistered`.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::force_unregister_coldkey_node(peer_id::base58_form(
 			node_id
@@ -753,7 +831,9 @@ pub mod pallet {
 		/// Signed, by the node's owner.
 		///
 		/// ## Details
-		/// Removal starts the node's and the owner's cooldown. Emits `NodeStatusUpdated` or
+		/// Removal starts the node's and the owner's cooldown and withdraws a pending ownership
+		/// offer; the owner's votes of the open round stay cast (and count for nothing unless it
+		/// owns a validator node when they are tallied). Emits `NodeStatusUpdated` or
 		/// `NodeUnregistered`.
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::unregister_main_node(peer_id::base58_form(node_id)))]
@@ -767,15 +847,18 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Hand the caller's node to `new_owner`.
+		/// Offer the caller's node to `new_owner`, who takes it with `accept_node_ownership`.
 		///
 		/// ## Dispatch Origin
 		/// Signed, by the node's owner.
 		///
 		/// ## Details
-		/// `new_owner` must differ, not be banned, be eligible, own no node and not be cooling
-		/// down; for a validator node it must hold `MinerStakeThreshold` active stake. The
-		/// node's pending reports move with it. Emits `NodeOwnerSwapped`.
+		/// Nothing changes hands yet: the offer stays open for `OwnershipOfferLifetime` blocks,
+		/// replaces an earlier offer of the node, and can be withdrawn with
+		/// `cancel_node_ownership_offer`. `new_owner` must differ and, as now, be able to take
+		/// the node (not banned, eligible, owning no node, not cooling down, and for a validator
+		/// node holding `MinerStakeThreshold` active stake); no validator may have voted against
+		/// the node in the open round. Emits `NodeOwnershipOffered`.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::swap_node_owner(peer_id::base58_form(node_id)))]
 		pub fn swap_node_owner(
@@ -784,7 +867,7 @@ pub mod pallet {
 			new_owner: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_swap_owner(who, &node_id, new_owner)
+			Self::do_offer_ownership(who, &node_id, new_owner)
 		}
 
 		/// Vote to remove nodes in the current round.
@@ -794,9 +877,11 @@ pub mod pallet {
 		///
 		/// ## Details
 		/// Deregistration must be enabled; the validator owner must have a registered validator
-		/// node, not be banned, be on the whitelist when it is in use and be within its
-		/// `MaxDeregRequestsPerPeriod` calls per window. Each node must be registered and not yet
-		/// reported by this validator in this round. Votes are tallied when the round ends.
+		/// node, not be banned, be on the whitelist when it is in use, hold `MinerStakeThreshold`
+		/// active stake and be within its `MaxDeregRequestsPerPeriod` calls per window. Each node
+		/// must be registered and not yet reported by this owner in this round; an owner may be
+		/// the first to report at most its share of the round's list. Votes are tallied when the
+		/// round ends, and count only if their owner may still vote then.
 		/// Emits `DeregistrationReported` per node.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::submit_deregistration_report(node_ids.len() as u32))]
@@ -873,6 +958,42 @@ pub mod pallet {
 			Self::deposit_event(Event::DeregistrationStatusChanged { enabled });
 			Ok(())
 		}
+
+		/// Take a node offered to the caller with `swap_node_owner`.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by the account the node was offered to.
+		///
+		/// ## Details
+		/// The offer must be open (not past its `expires_at`), the caller able to take the node
+		/// now (as for the offer), and no validator may have voted against the node in the open
+		/// round. The old owner's cooldown starts, as after a removal, so handing a node to
+		/// another account is no way around `NodeCooldownPeriod`. Emits `NodeOwnerSwapped`.
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::accept_node_ownership(peer_id::base58_form(node_id)))]
+		pub fn accept_node_ownership(origin: OriginFor<T>, node_id: NodeIdParam) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_ownership(who, &node_id)
+		}
+
+		/// Withdraw the pending offer of the caller's node.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by the owner that made the offer.
+		///
+		/// ## Details
+		/// Emits `NodeOwnershipOfferCancelled`.
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::cancel_node_ownership_offer(peer_id::base58_form(
+			node_id
+		)))]
+		pub fn cancel_node_ownership_offer(
+			origin: OriginFor<T>,
+			node_id: NodeIdParam,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_ownership_offer(who, &node_id)
+		}
 	}
 
 	#[pallet::view_functions]
@@ -929,7 +1050,7 @@ pub mod pallet {
 		pub fn canonical_node_id(node_id: &[u8]) -> Result<NodeId, Error<T>> {
 			peer_id::Ed25519PeerId::parse_canonical(node_id)
 				.map(|(_, node_id)| node_id)
-				.ok_or(Error::<T>::InvalidNodeId)
+				.map_err(Error::<T>::from)
 		}
 	}
 

@@ -7,7 +7,7 @@
 use crate::{
 	challenge::{self, ChallengeContext, ChallengeError},
 	pallet::*,
-	peer_id::Ed25519PeerId,
+	peer_id::{Ed25519PeerId, PeerIdError},
 	types::*,
 	CreditsError, CreditsPayment, NodeEligibility, OnNodeUnregistered,
 };
@@ -57,6 +57,15 @@ impl<T: Config> From<ChallengeError> for Error<T> {
 	}
 }
 
+impl<T: Config> From<PeerIdError> for Error<T> {
+	fn from(error: PeerIdError) -> Self {
+		match error {
+			PeerIdError::Malformed => Error::<T>::InvalidNodeId,
+			PeerIdError::SmallOrderKey => Error::<T>::SmallOrderNodeKey,
+		}
+	}
+}
+
 impl<T: Config> Pallet<T> {
 	/// `register_node_with_coldkey` after the consent check: every check, then the writes.
 	pub(crate) fn do_register(request: RegistrationRequest<T>) -> DispatchResult {
@@ -76,12 +85,12 @@ impl<T: Config> Pallet<T> {
 
 		// Identity: `node_id_hex` is an Ed25519 PeerId carrying `main_public_key`, and `node_id`
 		// names the same PeerId.
-		let peer = Ed25519PeerId::from_raw(&node_id_hex).ok_or(Error::<T>::InvalidNodeId)?;
+		let peer = Ed25519PeerId::from_raw(&node_id_hex).map_err(Error::<T>::from)?;
 		let public_key: [u8; 32] =
 			main_public_key.as_slice().try_into().map_err(|_| Error::<T>::PublicKeyMismatch)?;
 		ensure!(peer.public_key() == &public_key, Error::<T>::PublicKeyMismatch);
 		let (claimed, node_id) =
-			Ed25519PeerId::parse_canonical(&node_id).ok_or(Error::<T>::InvalidNodeId)?;
+			Ed25519PeerId::parse_canonical(&node_id).map_err(Error::<T>::from)?;
 		ensure!(claimed == peer, Error::<T>::NodeIdMismatch);
 
 		// The challenge: strictly decoded, bound to this chain, owner, node and time, unused.
@@ -114,6 +123,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!DisabledNodeTypes::<T>::get(node_type), Error::<T>::NodeTypeDisabled);
 		Self::ensure_may_own(&owner, node_type, now)?;
 		Self::ensure_node_free(&node_id, now)?;
+		Self::ensure_validator_slot(node_type)?;
 
 		// Fee, charged last among the checks: nothing is written before it succeeds.
 		if FeeChargingEnabled::<T>::get() {
@@ -132,16 +142,28 @@ impl<T: Config> Pallet<T> {
 		node_type: NodeType,
 		node_id: &[u8],
 	) -> DispatchResult {
-		let (peer, node_id) =
-			Ed25519PeerId::parse_canonical(node_id).ok_or(Error::<T>::InvalidNodeId)?;
+		let (peer, node_id) = Ed25519PeerId::parse_canonical(node_id).map_err(Error::<T>::from)?;
 		ensure!(!BannedAccounts::<T>::get(&owner), Error::<T>::AccountBanned);
 		ensure!(!OwnerToNode::<T>::contains_key(&owner), Error::<T>::OwnerAlreadyRegistered);
 		ensure!(
 			!ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),
 			Error::<T>::NodeAlreadyRegistered
 		);
+		Self::ensure_validator_slot(node_type)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		Self::insert_node(node_id, node_type, owner, &peer, now);
+		Ok(())
+	}
+
+	/// Checks that a new validator node fits under `MaxValidators` (nothing to check for other
+	/// types).
+	fn ensure_validator_slot(node_type: NodeType) -> DispatchResult {
+		if node_type == NodeType::Validator {
+			ensure!(
+				Self::validator_places_taken() < T::MaxValidators::get(),
+				Error::<T>::TooManyValidators
+			);
+		}
 		Ok(())
 	}
 
@@ -259,47 +281,109 @@ impl<T: Config> Pallet<T> {
 		Libp2pMainIdentity::<T>::remove(&node_id);
 		NodesByType::<T>::remove(node_type, &node_id);
 		NodeCountByType::<T>::mutate(node_type, |count| *count = count.saturating_sub(1));
-		TemporaryDeregistrationReports::<T>::remove(&owner);
-		ReportSubmissionCount::<T>::remove(&owner);
+		NodeOwnershipOffers::<T>::remove(&node_id);
+		// The owner's report state stays until its round and window are over (one vote per
+		// owner, node and round, whatever the owner does with its node).
+		if node_type == NodeType::Validator && Self::claims_round_share(&owner) {
+			Self::count_departed_reporter();
+		}
 
 		let cooldown_end = now.saturating_add(T::NodeCooldownPeriod::get());
 		NodeLastDeregisteredAt::<T>::insert(&node_id, now);
 		Self::schedule_expiry(cooldown_end, Expiring::NodeCooldown(node_id.clone()));
-		OwnerLastDeregisteredAt::<T>::insert(&owner, now);
-		Self::schedule_expiry(cooldown_end, Expiring::OwnerCooldown(owner.clone()));
+		Self::start_owner_cooldown(&owner, now);
 
 		T::OnNodeUnregistered::on_node_unregistered(&node_id, &owner, node_type);
 		Self::deposit_event(Event::NodeUnregistered { node_id, owner, reason });
 	}
 
-	/// `swap_node_owner` after the origin check.
-	pub(crate) fn do_swap_owner(
+	/// Starts `owner`'s cooldown at `now`.
+	fn start_owner_cooldown(owner: &T::AccountId, now: BlockNumberFor<T>) {
+		OwnerLastDeregisteredAt::<T>::insert(owner, now);
+		Self::schedule_expiry(
+			now.saturating_add(T::NodeCooldownPeriod::get()),
+			Expiring::OwnerCooldown(owner.clone()),
+		);
+	}
+
+	/// `swap_node_owner` after the origin check: records an offer of the node to `new_owner`.
+	pub(crate) fn do_offer_ownership(
 		who: T::AccountId,
 		node_id: &[u8],
 		new_owner: T::AccountId,
 	) -> DispatchResult {
 		let node_id = Self::canonical_node_id(node_id)?;
-		let mut info =
-			ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+		let info = ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
 		ensure!(info.owner == who, Error::<T>::NotNodeOwner);
 		ensure!(new_owner != who, Error::<T>::SameOwner);
+		ensure!(!Self::is_under_report(&node_id), Error::<T>::NodeUnderReport);
 		let now = frame_system::Pallet::<T>::block_number();
 		Self::ensure_may_own(&new_owner, info.node_type, now)?;
 
-		OwnerToNode::<T>::remove(&who);
-		OwnerToNode::<T>::insert(
-			&new_owner,
-			OwnerNodes::truncate_from(alloc::vec![node_id.clone()]),
+		let expires_at = now.saturating_add(T::OwnershipOfferLifetime::get());
+		NodeOwnershipOffers::<T>::insert(
+			&node_id,
+			OwnershipOffer { owner: who.clone(), new_owner: new_owner.clone(), expires_at },
 		);
-		if let Some(reports) = TemporaryDeregistrationReports::<T>::take(&who) {
-			TemporaryDeregistrationReports::<T>::insert(&new_owner, reports);
+		Self::schedule_expiry(expires_at, Expiring::OwnershipOffer(node_id.clone()));
+		Self::deposit_event(Event::NodeOwnershipOffered {
+			node_id,
+			owner: who,
+			new_owner,
+			expires_at,
+		});
+		Ok(())
+	}
+
+	/// `accept_node_ownership` after the origin check: the node changes hands.
+	pub(crate) fn do_accept_ownership(who: T::AccountId, node_id: &[u8]) -> DispatchResult {
+		let node_id = Self::canonical_node_id(node_id)?;
+		let offer = NodeOwnershipOffers::<T>::get(&node_id).ok_or(Error::<T>::NoOwnershipOffer)?;
+		ensure!(offer.new_owner == who, Error::<T>::NotTheOfferedOwner);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now <= offer.expires_at, Error::<T>::OwnershipOfferExpired);
+		// Offers go with the node and with every change of owner, so the offerer still owns it.
+		let mut info = ColdkeyNodeRegistrationV2::<T>::get(&node_id)
+			.filter(|info| info.owner == offer.owner)
+			.ok_or(Error::<T>::NoOwnershipOffer)?;
+		ensure!(!Self::is_under_report(&node_id), Error::<T>::NodeUnderReport);
+		Self::ensure_may_own(&who, info.node_type, now)?;
+		let old_owner = info.owner.clone();
+		let claims_share =
+			info.node_type == NodeType::Validator && Self::claims_round_share(&old_owner);
+		if claims_share {
+			// The old owner keeps its share of the round's list; the new one may claim its own.
+			ensure!(
+				Self::validator_places_taken() < T::MaxValidators::get(),
+				Error::<T>::TooManyValidators
+			);
 		}
-		if let Some(window) = ReportSubmissionCount::<T>::take(&who) {
-			ReportSubmissionCount::<T>::insert(&new_owner, window);
+
+		NodeOwnershipOffers::<T>::remove(&node_id);
+		if claims_share {
+			Self::count_departed_reporter();
 		}
-		info.owner = new_owner.clone();
+		OwnerToNode::<T>::remove(&old_owner);
+		OwnerToNode::<T>::insert(&who, OwnerNodes::truncate_from(alloc::vec![node_id.clone()]));
+		info.owner = who.clone();
 		ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
-		Self::deposit_event(Event::NodeOwnerSwapped { node_id, old_owner: who, new_owner });
+		// Handing a node over is leaving it: the old owner waits before registering another.
+		Self::start_owner_cooldown(&old_owner, now);
+		Self::deposit_event(Event::NodeOwnerSwapped { node_id, old_owner, new_owner: who });
+		Ok(())
+	}
+
+	/// `cancel_node_ownership_offer` after the origin check.
+	pub(crate) fn do_cancel_ownership_offer(who: T::AccountId, node_id: &[u8]) -> DispatchResult {
+		let node_id = Self::canonical_node_id(node_id)?;
+		let offer = NodeOwnershipOffers::<T>::get(&node_id).ok_or(Error::<T>::NoOwnershipOffer)?;
+		ensure!(offer.owner == who, Error::<T>::NotNodeOwner);
+		NodeOwnershipOffers::<T>::remove(&node_id);
+		Self::deposit_event(Event::NodeOwnershipOfferCancelled {
+			node_id,
+			owner: who,
+			new_owner: offer.new_owner,
+		});
 		Ok(())
 	}
 }

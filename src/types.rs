@@ -5,7 +5,9 @@
 
 use crate::Config;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::fungible::Inspect, BoundedVec};
+use frame_support::{
+	traits::fungible::Inspect, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_core::{ConstU32, H256};
@@ -194,15 +196,31 @@ pub struct ChallengeFields<BlockNumber> {
 
 /// A reporter's deregistration reports in one consensus round
 /// (`TemporaryDeregistrationReports`).
+///
+/// Kept until the round is over even when the reporter's node leaves the registry, so an owner
+/// votes at most once per node and round whatever it does with its node.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxReports))]
 pub struct ReporterRound<MaxReports: frame_support::traits::Get<u32>> {
-	/// The consensus round these reports belong to; reports of an older round count as none.
+	/// The consensus round these reports belong to (its index, see [`RoundInfo`]); reports of an
+	/// older round count as none. The first field, so its round can be read even when the list
+	/// no longer fits its bound.
 	pub round: u32,
 	/// The nodes reported in that round, each once.
 	pub node_ids: BoundedVec<NodeId, MaxReports>,
+	/// How many of them this reporter was the first to report: its share of the round's list
+	/// of reported nodes (`ReportedNodes`).
+	pub added: u32,
 }
 
 /// A reporter's submissions in one rate-limit window (`ReportSubmissionCount`).
@@ -219,13 +237,78 @@ pub struct ReporterRound<MaxReports: frame_support::traits::Get<u32>> {
 	Debug,
 	Default,
 )]
-pub struct SubmissionWindow {
-	/// The window index (block number divided by the report-counter clear interval); counts of
-	/// an older window count as zero.
-	pub window: u32,
+pub struct SubmissionWindow<BlockNumber> {
+	/// The first block of the window (a multiple of the window length when it began). The
+	/// window is over once `ReportCounterClearInterval` blocks have passed since, with the
+	/// interval in force then.
+	pub started_at: BlockNumber,
 	/// Report calls accepted from this reporter in that window.
 	pub count: u32,
 }
+
+/// The open deregistration round (`DeregistrationRound`).
+///
+/// Its end is fixed when it opens, so a runtime upgrade that changes `ConsensusPeriod` changes
+/// the length of later rounds only.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct RoundInfo<BlockNumber> {
+	/// The round's index: one more than the round before.
+	pub index: u32,
+	/// The round's last block; its votes are tallied in the next block's `on_initialize`.
+	pub ends_at: BlockNumber,
+}
+
+/// Reporters that claimed part of the open round's list of reported nodes and no longer own
+/// a validator node (`DepartedReporters`): their share stays taken until the round ends.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub struct DepartedCount {
+	/// The round (index) the count belongs to; a count of an older round counts as zero.
+	pub round: u32,
+	/// How many such reporters.
+	pub count: u32,
+}
+
+/// A pending hand-over of a node to a new owner (`NodeOwnershipOffers`): the node changes owner
+/// only when `new_owner` accepts.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct OwnershipOffer<AccountId, BlockNumber> {
+	/// The node's owner when it made the offer.
+	pub owner: AccountId,
+	/// The account the node is offered to.
+	pub new_owner: AccountId,
+	/// The last block in which the offer can be accepted.
+	pub expires_at: BlockNumber,
+}
+
+/// An ownership offer for the runtime's account and block number types.
+pub type OwnershipOfferOf<T> =
+	OwnershipOffer<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
 /// A node reported in the current consensus round, with its vote count.
 #[derive(
@@ -240,7 +323,15 @@ pub struct NodeVotes {
 
 /// The nodes reported in one consensus round (`ReportedNodes`).
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
 )]
 #[scale_info(skip_type_params(MaxNodes))]
 pub struct RoundReports<MaxNodes: frame_support::traits::Get<u32>> {
@@ -261,6 +352,11 @@ pub enum Expiring<AccountId> {
 	NodeCooldown(NodeId),
 	/// An owner's cooldown anchor (`OwnerLastDeregisteredAt`), once the cooldown is over.
 	OwnerCooldown(AccountId),
+	/// A reporter's state (`TemporaryDeregistrationReports`, `ReportSubmissionCount`), once its
+	/// round and its rate-limit window are over.
+	ReportState(AccountId),
+	/// A node's pending ownership offer (`NodeOwnershipOffers`), once it expired.
+	OwnershipOffer(NodeId),
 }
 
 /// Why a node left the registry (or was degraded).

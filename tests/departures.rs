@@ -12,7 +12,7 @@ use frame_support::{
 };
 use pallet_registration::{
 	Call, ColdkeyNodeRegistrationV2, CurrentNodeTypeFee, Error, Event, Libp2pMainIdentity,
-	NodeType, OwnerToNode, Status, UsedChallenges,
+	NodeType, OwnerLastDeregisteredAt, OwnerToNode, Status, UsedChallenges,
 };
 
 #[test]
@@ -204,6 +204,8 @@ fn d8_the_rate_limit_is_exact() {
 	new_test_ext(|| {
 		validators_and_target(3);
 		let keys = gpu_miners(21..=24);
+		assert_ok!(report(2, &[&keys[0], &keys[1]]));
+		assert_ok!(report(3, &[&keys[2], &keys[3]]));
 		for key in &keys[..MAX_REPORT_CALLS as usize] {
 			assert_ok!(report(1, &[key]));
 		}
@@ -233,11 +235,11 @@ fn d8_every_report_emits_an_event() {
 #[test]
 fn d8_the_threshold_can_be_a_share_of_registered_validators() {
 	new_test_ext(|| {
-		for v in 1..=7u8 {
+		for v in 1..=5u8 {
 			register_validator(&account(v), &NodeKey::new(v));
 		}
-		// ceil(50% of 7) = 4 votes, above the fixed minimum of 2.
-		assert_eq!(Registration::required_votes(), 4);
+		// ceil(50% of 5) = 3 votes, above the fixed minimum of 2.
+		assert_eq!(Registration::required_votes(), 3);
 	});
 }
 
@@ -302,8 +304,10 @@ fn d10_every_call_is_weighed_and_user_calls_pay_fees() {
 				false,
 			),
 			(Call::set_deregistration_enabled { enabled: true }, false),
+			(Call::accept_node_ownership { node_id: node() }, true),
+			(Call::cancel_node_ownership_offer { node_id: node() }, true),
 		];
-		assert_eq!(calls.len(), 13, "all calls of the contract");
+		assert_eq!(calls.len(), 15, "all calls of the contract, and those added since");
 		for (call, user) in calls {
 			let info = call.get_dispatch_info();
 			assert!(info.call_weight.ref_time() > 0, "{call:?} has no weight");
@@ -369,11 +373,7 @@ fn d13_registry_owner_index_and_identities_agree_after_every_path() {
 		assert_ok!(force_register(&account(2), NodeType::GpuMiner, keys[1].raw()));
 		register(&account(3), &keys[2], NodeType::ComputeMiner);
 		assert_ok!(Registration::do_try_state());
-		assert_ok!(Registration::swap_node_owner(
-			RuntimeOrigin::signed(account(3)),
-			node_param(keys[2].raw()),
-			account(4)
-		));
+		assert_ok!(hand_over(&account(3), &keys[2], &account(4)));
 		assert_ok!(Registration::force_unregister_coldkey_node(
 			RuntimeOrigin::root(),
 			node_param(keys[1].raw())
@@ -413,12 +413,8 @@ fn story_of_a_node_from_registration_to_return() {
 		}
 		run_to_block(CONSENSUS_PERIOD);
 		assert_eq!(Registration::node_by_id(node.raw()).map(|i| i.status), Some(Status::Degraded));
-		// Alice hands it to Bob.
-		assert_ok!(Registration::swap_node_owner(
-			RuntimeOrigin::signed(alice.clone()),
-			node_param(node.raw()),
-			bob.clone()
-		));
+		// Alice offers it to Bob, who accepts.
+		assert_ok!(hand_over(&alice, &node, &bob));
 		assert_eq!(
 			Registration::node_of_owner(bob.clone()).map(|i| i.node_id),
 			Some(node_id(&node))
@@ -440,5 +436,217 @@ fn story_of_a_node_from_registration_to_return() {
 		register(&bob, &node, NodeType::StorageMiner);
 		assert_eq!(Balances::free_balance(&bob), before - 2 * INITIAL_FEE);
 		assert_eq!(Registration::node_of_owner(bob).map(|i| i.status), Some(Status::Online));
+	});
+}
+
+// Departures found by the second review (D14–D20): defects the reference shares with the first
+// version of this pallet.
+
+#[test]
+fn d14_a_swap_needs_the_new_owners_consent() {
+	new_test_ext(|| {
+		let (attacker, victim) = (account(1), account(2));
+		register(&attacker, &NodeKey::new(1), NodeType::GpuMiner);
+		// Pushing a node onto the victim only offers it.
+		assert_ok!(Registration::swap_node_owner(
+			RuntimeOrigin::signed(attacker.clone()),
+			node_param(NodeKey::new(1).raw()),
+			victim.clone()
+		));
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&NodeKey::new(1))).map(|i| i.owner),
+			Some(attacker)
+		);
+		assert!(!OwnerToNode::<Test>::contains_key(&victim));
+		// The victim registers its own node as if nothing had happened.
+		register(&victim, &NodeKey::new(2), NodeType::GpuMiner);
+		assert_eq!(
+			OwnerToNode::<Test>::get(&victim).map(|ids| ids.into_inner()),
+			Some(vec![node_id(&NodeKey::new(2))])
+		);
+	});
+}
+
+#[test]
+fn d15_a_swap_starts_the_old_owners_cooldown() {
+	new_test_ext(|| {
+		let (owner, throwaway) = (account(1), account(2));
+		register(&owner, &NodeKey::new(1), NodeType::GpuMiner);
+		assert_ok!(hand_over(&owner, &NodeKey::new(1), &throwaway));
+		// Handing the node to a throwaway account is no hop to a fresh node id.
+		assert_noop!(
+			Registering::new(&owner, &NodeKey::new(3), NodeType::GpuMiner).submit(),
+			Error::<Test>::NodeCooldownPeriodNotExpired
+		);
+		run_to_block(1 + COOLDOWN);
+		register(&owner, &NodeKey::new(3), NodeType::GpuMiner);
+	});
+}
+
+#[test]
+fn d15_a_node_with_votes_against_it_cannot_change_hands() {
+	new_test_ext(|| {
+		let target = validators_and_target(3);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
+		// Swapping just before the tally would escape the removal's cooldown.
+		assert_noop!(
+			Registration::swap_node_owner(
+				RuntimeOrigin::signed(account(20)),
+				node_param(target.raw()),
+				account(21)
+			),
+			Error::<Test>::NodeUnderReport
+		);
+		run_to_block(CONSENSUS_PERIOD);
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
+		assert!(OwnerLastDeregisteredAt::<Test>::contains_key(account(20)));
+	});
+}
+
+#[test]
+fn d16_stake_is_checked_when_reporting_and_when_tallying() {
+	new_test_ext(|| {
+		let target = validators_and_target(3);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
+		// Validator 2 unbonds everything before the round ends: its vote no longer counts, nor
+		// does it count among those who may vote (2 of 3 could; 2 are needed; 1 counts).
+		assert_ok!(Staking::unbond(RuntimeOrigin::signed(account(2)), STAKE_THRESHOLD));
+		registration_events();
+		run_to_block(CONSENSUS_PERIOD);
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
+		assert_eq!(
+			registration_events(),
+			vec![Event::DeregistrationConsensusFailed {
+				node_id: node_id(&target),
+				votes: 1,
+				required: 2
+			}]
+		);
+		// And without stake it cannot report at all.
+		assert_noop!(report(2, &[&target]), Error::<Test>::InsufficientStake);
+	});
+}
+
+#[test]
+fn d17_one_validator_cannot_crowd_the_others_out_of_a_round() {
+	new_test_ext(|| {
+		for v in 1..=MAX_VALIDATORS as u8 {
+			register_validator(&account(v), &NodeKey::new(v));
+		}
+		let innocent = gpu_miners(21..=21 + MAX_REPORTED_NODES as u8);
+		// The attacker may be the first to report its share of the round's list only.
+		let share = Registration::report_share() as usize;
+		for chunk in innocent[..share].chunks(2) {
+			assert_ok!(report(1, &chunk.iter().collect::<Vec<_>>()));
+		}
+		assert_noop!(report(1, &[&innocent[share]]), Error::<Test>::ReportShareExhausted);
+		// Every other validator can still report its own share of fresh nodes.
+		for v in 2..=MAX_VALIDATORS as u8 {
+			let start = share * usize::from(v - 1);
+			let mine: Vec<&NodeKey> = innocent[start..start + share].iter().collect();
+			assert_ok!(report(v, &mine));
+		}
+	});
+}
+
+#[test]
+fn d18_the_threshold_is_a_share_of_those_who_may_vote() {
+	new_test_ext(|| {
+		let target = validators_and_target(5);
+		// Only validators 1 and 2 may vote: a share of all five (3) would make removal
+		// impossible; the share of the two who may vote is 1, so the fixed minimum of 2 applies.
+		assert_ok!(Registration::set_whitelisted_validators(
+			RuntimeOrigin::root(),
+			vec![account(1), account(2)].try_into().unwrap()
+		));
+		assert_eq!(Registration::required_votes(), 2);
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(report(2, &[&target]));
+		run_to_block(CONSENSUS_PERIOD);
+		assert!(!ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
+	});
+}
+
+#[test]
+fn d19_one_owner_one_vote_per_round_whatever_it_does_with_its_node() {
+	new_test_ext(|| {
+		let target = validators_and_target(3);
+		// Even with a cooldown shorter than a round (which `integrity_test` now refuses), an
+		// owner that unregisters and returns cannot vote twice or reset its rate limit.
+		CooldownParam::set(1);
+		assert_ok!(report(1, &[&target]));
+		let validator = NodeKey::new(1);
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(1)),
+			node_param(validator.raw())
+		));
+		run_to_block(3);
+		register(&account(1), &validator, NodeType::Validator);
+		assert_noop!(report(1, &[&target]), Error::<Test>::AlreadyReported);
+		let others = gpu_miners(21..=22);
+		assert_ok!(report(1, &[&others[0]]));
+		assert_ok!(report(2, &[&others[1]]));
+		assert_ok!(report(1, &[&others[1]]));
+		assert_noop!(report(1, &[&target]), Error::<Test>::TooManyRequests);
+		run_to_block(CONSENSUS_PERIOD);
+		// One vote: the target stays.
+		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
+		CooldownParam::set(COOLDOWN);
+	});
+}
+
+#[test]
+#[should_panic(expected = "NodeCooldownPeriod must be at least ConsensusPeriod")]
+fn d19_integrity_test_refuses_a_cooldown_shorter_than_a_round() {
+	new_test_ext(|| {
+		CooldownParam::set(CONSENSUS_PERIOD - 1);
+		Registration::integrity_test();
+	});
+}
+
+#[test]
+fn d20_small_order_keys_cannot_be_registered_with_a_constant_signature() {
+	new_test_ext(|| {
+		let owner = account(1);
+		// The identity point (y = 1): R = identity, S = 0 verifies over any message.
+		let mut key = [0u8; 32];
+		key[0] = 1;
+		let peer = pallet_registration::peer_id::Ed25519PeerId::from_public_key(key);
+		let mut forged = [0u8; 64];
+		forged[0] = 1;
+		let bytes = pallet_registration::RegisterChallenge {
+			domain: pallet_registration::REGISTER_DOMAIN,
+			genesis_hash: Registration::genesis_hash(),
+			account: owner.clone(),
+			node_id_hash: sp_core::H256(sp_io::hashing::blake2_256(&peer.to_raw())),
+			ipfs_peer_id_hash: sp_core::H256(sp_io::hashing::blake2_256(b"")),
+			block_number: 1,
+			nonce: [9; 32],
+			expires_at: 11,
+		}
+		.encode();
+		// The forgery verifies: such a key proves nothing.
+		assert!(pallet_registration::challenge::verify_signature(&key, &forged, &bytes));
+		let forgery = Registering {
+			signer: owner.clone(),
+			node_type: NodeType::GpuMiner,
+			node_id: peer.to_node_id().to_vec(),
+			pay_in_credits: false,
+			owner: owner.clone(),
+			public_key: key.to_vec(),
+			signature: forged.to_vec(),
+			challenge: bytes,
+			node_id_hex: peer.to_raw().to_vec(),
+		};
+		assert_noop!(forgery.submit(), Error::<Test>::SmallOrderNodeKey);
+		let mut raw = forgery.clone();
+		raw.node_id = peer.to_raw().to_vec();
+		assert_noop!(raw.submit(), Error::<Test>::SmallOrderNodeKey);
+		assert_noop!(
+			force_register(&owner, NodeType::GpuMiner, peer.to_node_id().to_vec()),
+			Error::<Test>::SmallOrderNodeKey
+		);
 	});
 }

@@ -112,8 +112,11 @@ fn submit_deregistration_report_fails_node_not_whitelisted() {
 #[test]
 fn submit_deregistration_report_fails_too_many_requests_exactly_at_the_limit() {
 	new_test_ext(|| {
-		validators_and_target(1);
+		validators_and_target(3);
 		let targets = gpu_miners(21..=24);
+		// Validators 2 and 3 list the nodes, so validator 1's share does not limit it first.
+		assert_ok!(report(2, &[&targets[0], &targets[1]]));
+		assert_ok!(report(3, &[&targets[2], &targets[3]]));
 		for key in targets.iter().take(MAX_REPORT_CALLS as usize) {
 			assert_ok!(report(1, &[key]));
 		}
@@ -155,9 +158,12 @@ fn submit_deregistration_report_fails_already_reported() {
 #[test]
 fn submit_deregistration_report_fails_too_many_reports_in_round() {
 	new_test_ext(|| {
-		validators_and_target(1);
+		validators_and_target(3);
 		let keys = gpu_miners(21..=27);
-		// MaxReportsPerRound = 6 across calls: 4 + 2 fill it, a 7th does not fit.
+		// Validators 2 and 3 are the first to report four nodes; validator 1 adds its share of
+		// two and votes for the other four: MaxReportsPerRound = 6 across calls, a 7th is refused.
+		assert_ok!(report(2, &[&keys[0], &keys[1]]));
+		assert_ok!(report(3, &[&keys[2], &keys[3]]));
 		assert_ok!(report(1, &[&keys[0], &keys[1], &keys[2], &keys[3]]));
 		assert_ok!(report(1, &[&keys[4], &keys[5]]));
 		assert_noop!(report(1, &[&keys[6]]), Error::<Test>::TooManyReportsInRound);
@@ -165,16 +171,40 @@ fn submit_deregistration_report_fails_too_many_reports_in_round() {
 }
 
 #[test]
-fn submit_deregistration_report_fails_too_many_reported_nodes() {
+fn submit_deregistration_report_fails_report_share_exhausted() {
 	new_test_ext(|| {
-		validators_and_target(3);
-		let keys = gpu_miners(21..=29);
-		// MaxReportedNodesPerRound = 8 distinct nodes per round.
-		assert_ok!(report(1, &[&keys[0], &keys[1], &keys[2], &keys[3]]));
-		assert_ok!(report(2, &[&keys[4], &keys[5], &keys[6], &keys[7]]));
-		assert_noop!(report(3, &[&keys[8]]), Error::<Test>::TooManyReportedNodes);
-		// More votes for listed nodes still count.
-		assert_ok!(report(3, &[&keys[0]]));
+		validators_and_target(2);
+		let keys = gpu_miners(21..=24);
+		assert_eq!(Registration::report_share(), MAX_REPORTED_NODES / MAX_VALIDATORS);
+		assert_ok!(report(1, &[&keys[0], &keys[1]]));
+		assert_noop!(report(1, &[&keys[2]]), Error::<Test>::ReportShareExhausted);
+		// Voting for nodes others were the first to report is not limited by the share.
+		assert_ok!(report(2, &[&keys[3]]));
+		assert_ok!(report(1, &[&keys[3]]));
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_insufficient_stake() {
+	new_test_ext(|| {
+		let target = validators_and_target(1);
+		assert_ok!(Staking::unbond(RuntimeOrigin::signed(account(1)), 1));
+		assert_noop!(report(1, &[&target]), Error::<Test>::InsufficientStake);
+	});
+}
+
+#[test]
+fn submit_deregistration_report_fails_too_many_reported_nodes_after_a_lowered_bound() {
+	new_test_ext(|| {
+		validators_and_target(2);
+		let keys = gpu_miners(21..=23);
+		assert_ok!(report(1, &[&keys[0], &keys[1]]));
+		// An upgrade lowers the list's bound to what it holds: the list still decodes, and a
+		// node no one reported yet no longer fits.
+		MaxReportedNodesParam::set(2);
+		assert_noop!(report(2, &[&keys[2]]), Error::<Test>::TooManyReportedNodes);
+		assert_ok!(report(2, &[&keys[0]]));
+		MaxReportedNodesParam::set(MAX_REPORTED_NODES);
 	});
 }
 
@@ -295,7 +325,7 @@ fn consensus_skips_a_node_that_left_during_the_round() {
 }
 
 #[test]
-fn a_removed_validator_loses_its_report_state() {
+fn a_removed_validator_keeps_its_report_state_until_its_round_and_window_end() {
 	new_test_ext(|| {
 		let target = validators_and_target(2);
 		assert_ok!(report(1, &[&target]));
@@ -303,7 +333,46 @@ fn a_removed_validator_loses_its_report_state() {
 			RuntimeOrigin::signed(account(1)),
 			node_param(NodeKey::new(1).raw())
 		));
+		assert!(TemporaryDeregistrationReports::<Test>::contains_key(account(1)));
+		assert!(ReportSubmissionCount::<Test>::contains_key(account(1)));
+		// The ballot goes when its round is over, the count when its window is.
+		run_to_block(CONSENSUS_PERIOD + 1);
 		assert!(!TemporaryDeregistrationReports::<Test>::contains_key(account(1)));
+		assert!(ReportSubmissionCount::<Test>::contains_key(account(1)));
+		run_to_block(REPORT_WINDOW + 1);
 		assert!(!ReportSubmissionCount::<Test>::contains_key(account(1)));
+	});
+}
+
+#[test]
+fn a_validator_that_claimed_a_share_and_left_keeps_its_place_until_the_round_ends() {
+	new_test_ext(|| {
+		let target = validators_and_target(MAX_VALIDATORS as u8);
+		// Validator 1 is the first to report a node: it holds part of the round's list.
+		assert_ok!(report(1, &[&target]));
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(1)),
+			node_param(NodeKey::new(1).raw())
+		));
+		// Its place stays taken, so a newcomer cannot claim a share the list has no room for.
+		bond(&account(30), STAKE_THRESHOLD);
+		assert_noop!(
+			Registering::new(&account(30), &NodeKey::new(30), NodeType::Validator).submit(),
+			Error::<Test>::TooManyValidators
+		);
+		assert_noop!(
+			force_register(&account(30), NodeType::Validator, NodeKey::new(30).raw()),
+			Error::<Test>::TooManyValidators
+		);
+		// Validator 2 only voted for a listed node: it holds no share, so its leaving frees a place.
+		assert_ok!(report(2, &[&target]));
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(2)),
+			node_param(NodeKey::new(2).raw())
+		));
+		register(&account(30), &NodeKey::new(30), NodeType::Validator);
+		// Once the round is over, validator 1's place is free again.
+		run_to_block(CONSENSUS_PERIOD);
+		register_validator(&account(31), &NodeKey::new(31));
 	});
 }

@@ -169,7 +169,7 @@ fn malformed_peer_ids_are_refused_in_either_parameter() {
 			let mut as_id = Registering::new(&owner, &key, NodeType::GpuMiner);
 			as_id.node_id = pallet_registration::peer_id::Ed25519PeerId::parse(&bad)
 				.map(|p| p.to_node_id().to_vec())
-				.unwrap_or_else(|| bad.clone());
+				.unwrap_or_else(|_| bad.clone());
 			assert_noop!(as_id.submit(), Error::<Test>::InvalidNodeId);
 		}
 		// Base58 text that is not a PeerId: bad digits, wrong length, padding.
@@ -202,4 +202,80 @@ fn oversize_lists_are_refused_when_decoding_the_call() {
 		r.node_id_hex = vec![0; 65];
 		assert!(RuntimeCall::decode(&mut &raw_call(&r)[..]).is_err());
 	});
+}
+
+/// Every encoding of every point of the Ed25519 torsion subgroup, derived with curve25519-dalek:
+/// the eight points (checked to form a group of order 8), each with either sign bit, and the
+/// non-canonical encodings `y + p` of those whose `y` is below 19 (`y + p` fits in 255 bits).
+fn small_order_encodings() -> Vec<[u8; 32]> {
+	use curve25519_dalek::{edwards::CompressedEdwardsY, EdwardsPoint, Scalar};
+	let identity = EdwardsPoint::default();
+	// A point's torsion component: the point minus its prime-order part [8⁻¹ mod ℓ]·[8]P.
+	let eight_inverse = Scalar::from(8u64).invert();
+	let generator = (2u8..=255)
+		.filter_map(|y| {
+			let mut bytes = [0u8; 32];
+			bytes[0] = y;
+			CompressedEdwardsY(bytes).decompress()
+		})
+		.map(|point| point - point.mul_by_cofactor() * eight_inverse)
+		.find(|torsion| torsion + torsion + torsion + torsion != identity)
+		.expect("some point has a torsion component of order 8");
+	let points: Vec<EdwardsPoint> = (0..8)
+		.scan(identity, |next, _| {
+			let point = *next;
+			*next = point + generator;
+			Some(point)
+		})
+		.collect();
+	for a in &points {
+		assert!(a.is_small_order());
+		for b in &points {
+			assert!(points.contains(&(a + b)), "the eight points form a group");
+		}
+	}
+	let mut encodings = Vec::new();
+	for point in points {
+		let mut y = point.compress().0;
+		y[31] &= 0x7f;
+		let mut variants = vec![y];
+		if y[0] < 19 && y[1..].iter().all(|b| *b == 0) {
+			// y + p, with p = 2²⁵⁵ − 19 = ed ff … ff 7f (little-endian).
+			let mut shifted = [0xff; 32];
+			shifted[0] = 0xed + y[0];
+			shifted[31] = 0x7f;
+			variants.push(shifted);
+		}
+		for variant in variants {
+			for sign in [0u8, 0x80] {
+				let mut encoding = variant;
+				encoding[31] |= sign;
+				encodings.push(encoding);
+			}
+		}
+	}
+	encodings.sort();
+	encodings.dedup();
+	encodings
+}
+
+#[test]
+fn small_order_keys_are_refused_in_both_forms_and_the_list_is_complete() {
+	use pallet_registration::peer_id::{is_small_order, Ed25519PeerId, PeerIdError, SMALL_ORDER_Y};
+	let encodings = small_order_encodings();
+	assert_eq!(encodings.len(), 14);
+	for encoding in &encodings {
+		assert!(is_small_order(encoding), "{encoding:02x?} is refused");
+		let id = Ed25519PeerId::from_public_key(*encoding);
+		assert_eq!(Ed25519PeerId::parse(&id.to_raw()), Err(PeerIdError::SmallOrderKey));
+		assert_eq!(Ed25519PeerId::parse(&id.to_node_id()), Err(PeerIdError::SmallOrderKey));
+	}
+	// No false positives: every listed y, with either sign, is one of the derived encodings.
+	for y in SMALL_ORDER_Y {
+		assert!(encodings.contains(&y));
+	}
+	// Ordinary keys pass.
+	for n in 1..=50u8 {
+		assert!(!is_small_order(&NodeKey::new(n).public()));
+	}
 }

@@ -1,4 +1,5 @@
-//! Force registration, unregistration (owner and forced), degrading and owner swap.
+//! Force registration, unregistration (owner and forced), degrading and owner swap (offer,
+//! acceptance, cancellation).
 
 mod common;
 
@@ -6,8 +7,8 @@ use common::mock::*;
 use frame_support::{assert_noop, assert_ok};
 use pallet_registration::{
 	ColdkeyNodeRegistrationV2, Error, Event, Libp2pMainIdentity, NodeCountByType,
-	NodeLastDeregisteredAt, NodeType, OwnerLastDeregisteredAt, OwnerToNode, ReportSubmissionCount,
-	Status, TemporaryDeregistrationReports, UnregisterReason,
+	NodeLastDeregisteredAt, NodeOwnershipOffers, NodeType, OwnerLastDeregisteredAt, OwnerToNode,
+	ReportSubmissionCount, Status, TemporaryDeregistrationReports, UnregisterReason,
 };
 use sp_runtime::DispatchError;
 
@@ -314,32 +315,61 @@ fn set_node_status_to_degraded_fails_bad_origin_and_not_found() {
 	});
 }
 
+/// `swap_node_owner` of `key` by `who` to `to`.
+fn offer(who: u8, key: &NodeKey, to: u8) -> sp_runtime::DispatchResult {
+	Registration::swap_node_owner(
+		RuntimeOrigin::signed(account(who)),
+		node_param(key.raw()),
+		account(to),
+	)
+}
+
+/// `accept_node_ownership` of `key` by `who`.
+fn accept(who: u8, key: &NodeKey) -> sp_runtime::DispatchResult {
+	Registration::accept_node_ownership(
+		RuntimeOrigin::signed(account(who)),
+		node_param(key.base58()),
+	)
+}
+
 #[test]
-fn swap_node_owner_works_and_moves_report_state() {
+fn swap_node_owner_offers_and_accept_node_ownership_hands_over() {
 	new_test_ext(|| {
 		let key = NodeKey::new(1);
 		register_validator(&account(1), &key);
 		register(&account(3), &NodeKey::new(3), NodeType::GpuMiner);
-		assert_ok!(Registration::submit_deregistration_report(
-			RuntimeOrigin::signed(account(1)),
-			vec![node_param(NodeKey::new(3).raw())].try_into().unwrap()
-		));
+		assert_ok!(report(1, &[&NodeKey::new(3)]));
 		bond(&account(2), STAKE_THRESHOLD);
 		registration_events();
-		assert_ok!(Registration::swap_node_owner(
-			RuntimeOrigin::signed(account(1)),
-			node_param(key.raw()),
-			account(2)
-		));
+		assert_ok!(offer(1, &key, 2));
+		assert_eq!(
+			registration_events(),
+			vec![Event::NodeOwnershipOffered {
+				node_id: node_id(&key),
+				owner: account(1),
+				new_owner: account(2),
+				expires_at: 1 + OFFER_LIFETIME
+			}]
+		);
+		// Nothing changed hands yet.
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&key)).map(|i| i.owner),
+			Some(account(1))
+		);
+		assert!(OwnerToNode::<Test>::contains_key(account(1)));
+		run_to_block(5);
+		assert_ok!(accept(2, &key));
 		assert_eq!(
 			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&key)).map(|i| i.owner),
 			Some(account(2))
 		);
 		assert!(!OwnerToNode::<Test>::contains_key(account(1)));
 		assert!(OwnerToNode::<Test>::contains_key(account(2)));
-		assert!(TemporaryDeregistrationReports::<Test>::contains_key(account(2)));
-		assert!(ReportSubmissionCount::<Test>::contains_key(account(2)));
-		assert!(!TemporaryDeregistrationReports::<Test>::contains_key(account(1)));
+		assert!(!NodeOwnershipOffers::<Test>::contains_key(node_id(&key)));
+		// The old owner's votes stay its own; the new owner starts with none.
+		assert!(TemporaryDeregistrationReports::<Test>::contains_key(account(1)));
+		assert!(ReportSubmissionCount::<Test>::contains_key(account(1)));
+		assert!(!TemporaryDeregistrationReports::<Test>::contains_key(account(2)));
 		assert_eq!(
 			registration_events(),
 			vec![Event::NodeOwnerSwapped {
@@ -348,8 +378,153 @@ fn swap_node_owner_works_and_moves_report_state() {
 				new_owner: account(2)
 			}]
 		);
-		// The old owner is free to register another node at once: a swap is no removal.
-		register(&account(1), &NodeKey::new(4), NodeType::StorageS3);
+		// Handing a node over starts the old owner's cooldown, as a removal does.
+		assert_eq!(OwnerLastDeregisteredAt::<Test>::get(account(1)), Some(5));
+		assert_noop!(
+			Registering::new(&account(1), &NodeKey::new(4), NodeType::StorageS3).submit(),
+			Error::<Test>::NodeCooldownPeriodNotExpired
+		);
+	});
+}
+
+#[test]
+fn swap_node_owner_replaces_an_earlier_offer() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::GpuMiner);
+		assert_ok!(offer(1, &key, 2));
+		assert_ok!(offer(1, &key, 3));
+		assert_noop!(accept(2, &key), Error::<Test>::NotTheOfferedOwner);
+		assert_ok!(accept(3, &key));
+	});
+}
+
+#[test]
+fn accept_node_ownership_fails_for_each_reason() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		assert_noop!(accept(2, &key), Error::<Test>::NoOwnershipOffer);
+		register_validator(&account(1), &key);
+		assert_noop!(accept(2, &key), Error::<Test>::NoOwnershipOffer);
+		bond(&account(2), STAKE_THRESHOLD);
+		assert_ok!(offer(1, &key, 2));
+		assert_noop!(accept(3, &key), Error::<Test>::NotTheOfferedOwner);
+		assert_noop!(
+			Registration::accept_node_ownership(
+				RuntimeOrigin::signed(account(2)),
+				node_param(b"x".to_vec())
+			),
+			Error::<Test>::InvalidNodeId
+		);
+		// What the new owner must satisfy is checked again on acceptance.
+		assert_ok!(Staking::unbond(RuntimeOrigin::signed(account(2)), STAKE_THRESHOLD));
+		assert_noop!(accept(2, &key), Error::<Test>::InsufficientStake);
+		bond(&account(5), STAKE_THRESHOLD);
+		assert_ok!(offer(1, &key, 5));
+		register(&account(5), &NodeKey::new(5), NodeType::GpuMiner);
+		assert_noop!(accept(5, &key), Error::<Test>::OwnerAlreadyRegistered);
+		assert_ok!(Registration::set_account_ban_status(RuntimeOrigin::root(), account(5), true));
+		assert_noop!(accept(5, &key), Error::<Test>::AccountBanned);
+		// Validators voting against the node hold it where it is until the tally.
+		bond(&account(6), STAKE_THRESHOLD);
+		assert_ok!(offer(1, &key, 6));
+		register_validator(&account(7), &NodeKey::new(7));
+		assert_ok!(report(7, &[&key]));
+		assert_noop!(accept(6, &key), Error::<Test>::NodeUnderReport);
+		run_to_block(CONSENSUS_PERIOD);
+		assert_ok!(offer(1, &key, 6));
+		// Past its last block (before the hook of the next block prunes it) it is expired.
+		System::set_block_number(CONSENSUS_PERIOD + OFFER_LIFETIME + 1);
+		assert_noop!(accept(6, &key), Error::<Test>::OwnershipOfferExpired);
+	});
+}
+
+#[test]
+fn accept_node_ownership_fails_too_many_validators() {
+	new_test_ext(|| {
+		// Validator 1 is the first to report a node in this round, so it claims part of the
+		// round's list: handing its node over must leave room for the new owner's own share.
+		let key = NodeKey::new(1);
+		register_validator(&account(1), &key);
+		register(&account(20), &NodeKey::new(20), NodeType::GpuMiner);
+		assert_ok!(report(1, &[&NodeKey::new(20)]));
+		for v in 2..=MAX_VALIDATORS as u8 {
+			register_validator(&account(v), &NodeKey::new(v));
+		}
+		bond(&account(30), STAKE_THRESHOLD);
+		assert_ok!(offer(1, &key, 30));
+		assert_noop!(accept(30, &key), Error::<Test>::TooManyValidators);
+		// Once the round is over the share is void and the node may change hands.
+		run_to_block(CONSENSUS_PERIOD);
+		assert_ok!(offer(1, &key, 30));
+		assert_ok!(accept(30, &key));
+	});
+}
+
+#[test]
+fn cancel_node_ownership_offer_works() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::GpuMiner);
+		assert_ok!(offer(1, &key, 2));
+		registration_events();
+		assert_ok!(Registration::cancel_node_ownership_offer(
+			RuntimeOrigin::signed(account(1)),
+			node_param(key.raw())
+		));
+		assert_eq!(
+			registration_events(),
+			vec![Event::NodeOwnershipOfferCancelled {
+				node_id: node_id(&key),
+				owner: account(1),
+				new_owner: account(2)
+			}]
+		);
+		assert_noop!(accept(2, &key), Error::<Test>::NoOwnershipOffer);
+	});
+}
+
+#[test]
+fn cancel_node_ownership_offer_fails_no_offer_and_not_node_owner() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::GpuMiner);
+		let cancel = |who: u8| {
+			Registration::cancel_node_ownership_offer(
+				RuntimeOrigin::signed(account(who)),
+				node_param(key.raw()),
+			)
+		};
+		assert_noop!(cancel(1), Error::<Test>::NoOwnershipOffer);
+		assert_ok!(offer(1, &key, 2));
+		assert_noop!(cancel(2), Error::<Test>::NotNodeOwner);
+		assert_noop!(
+			Registration::cancel_node_ownership_offer(
+				RuntimeOrigin::signed(account(1)),
+				node_param(b"x".to_vec())
+			),
+			Error::<Test>::InvalidNodeId
+		);
+	});
+}
+
+#[test]
+fn an_offer_leaves_with_its_node_and_is_pruned_after_expiry() {
+	new_test_ext(|| {
+		let (first, second) = (NodeKey::new(1), NodeKey::new(2));
+		register(&account(1), &first, NodeType::GpuMiner);
+		register(&account(2), &second, NodeType::GpuMiner);
+		assert_ok!(offer(1, &first, 3));
+		assert_ok!(offer(2, &second, 4));
+		assert_ok!(Registration::unregister_main_node(
+			RuntimeOrigin::signed(account(1)),
+			node_param(first.raw())
+		));
+		assert!(!NodeOwnershipOffers::<Test>::contains_key(node_id(&first)));
+		run_to_block(1 + OFFER_LIFETIME);
+		assert!(NodeOwnershipOffers::<Test>::contains_key(node_id(&second)));
+		run_to_block(2 + OFFER_LIFETIME);
+		assert!(!NodeOwnershipOffers::<Test>::contains_key(node_id(&second)));
 	});
 }
 
@@ -391,5 +566,9 @@ fn swap_node_owner_fails_for_each_reason() {
 			),
 			Error::<Test>::InvalidNodeId
 		);
+		// No hand-over of a node validators are voting against in the open round.
+		register_validator(&account(7), &NodeKey::new(7));
+		assert_ok!(report(7, &[&key]));
+		assert_noop!(swap(1, 3), Error::<Test>::NodeUnderReport);
 	});
 }

@@ -1,7 +1,8 @@
 //! A property test of the call state machine (`tests/common/state_machine.rs`): random sequences
 //! of every call — registrations (valid, corrupted, over-long, replayed), forced registrations,
-//! unregistrations, forced removals, degradations, owner swaps, deregistration reports, bans,
-//! disabled types, whitelists and the governance switches — interleaved with block advances
+//! unregistrations, forced removals, degradations, owner swaps (offer, acceptance, cancellation),
+//! deregistration reports, stake bonded and unbonded, bans, disabled types, whitelists and the
+//! governance switches — interleaved with block advances
 //! across consensus rounds and challenge expiries, checked against a plain model of the registry
 //! after every step. A call the model refuses must fail and leave the storage root unchanged; one
 //! it accepts must succeed; the registry must equal the model; `try_state` must hold.
@@ -45,7 +46,12 @@ fn op() -> impl Strategy<Value = Op> {
 		1 => key.clone().prop_map(|key| Op::Degrade { key }),
 		1 => (owner.clone(), key.clone(), owner.clone())
 			.prop_map(|(signer, key, new_owner)| Op::Swap { signer, key, new_owner }),
+		2 => (owner.clone(), key.clone()).prop_map(|(who, key)| Op::Accept { who, key }),
+		1 => (owner.clone(), key.clone())
+			.prop_map(|(signer, key)| Op::CancelOffer { signer, key }),
 		4 => (1..=STAKED, key).prop_map(|(reporter, key)| Op::Report { reporter, key }),
+		1 => owner.clone().prop_map(|owner| Op::Unbond { owner }),
+		1 => owner.clone().prop_map(|owner| Op::BondMore { owner }),
 		1 => (owner, prop::bool::weighted(0.3)).prop_map(|(owner, banned)| Op::Ban { owner, banned }),
 		1 => (node_type(), prop::bool::weighted(0.3))
 			.prop_map(|(node_type, disabled)| Op::Disable { node_type, disabled }),
@@ -100,6 +106,43 @@ fn consensus_replay_and_return_agree_with_the_model() {
 	.expect("the pallet agrees with the model");
 	let expected =
 		[true, true, true, true, false, true, true, false, true, false, false, true, true, false];
+	assert_eq!(outcomes, expected);
+}
+
+/// A fixed sequence through the rules of the second review: an offer is not a hand-over and
+/// cannot be taken while the node is under report; a validator without stake cannot report, and
+/// the vote of one that unbonds after reporting does not count at the tally; accepting starts
+/// the old owner's cooldown.
+#[test]
+fn swap_stake_and_report_state_agree_with_the_model() {
+	use Op::*;
+	let register = |owner, key, node_type| Register {
+		owner,
+		key,
+		node_type,
+		lifetime: MAX_LIFETIME,
+		corrupt: false,
+		raw: false,
+	};
+	let outcomes = run(vec![
+		register(1, 1, NodeType::Validator),
+		register(2, 2, NodeType::Validator),
+		register(4, 4, NodeType::GpuMiner),
+		Swap { signer: 4, key: 4, new_owner: 5 },
+		Report { reporter: 1, key: 4 },
+		Accept { who: 5, key: 4 },
+		Unbond { owner: 2 },
+		Report { reporter: 2, key: 4 },
+		BondMore { owner: 2 },
+		Report { reporter: 2, key: 4 },
+		Unbond { owner: 2 },
+		Advance { blocks: CONSENSUS_PERIOD },
+		Accept { who: 5, key: 4 },
+		register(4, 3, NodeType::GpuMiner),
+	])
+	.expect("the pallet agrees with the model");
+	let expected =
+		[true, true, true, true, true, false, true, false, true, true, true, true, true, false];
 	assert_eq!(outcomes, expected);
 }
 

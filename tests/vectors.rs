@@ -9,7 +9,7 @@ use frame_support::assert_ok;
 use hex_literal::hex;
 use pallet_registration::{
 	challenge::{challenge_hash, decode_challenge, verify_signature},
-	peer_id::Ed25519PeerId,
+	peer_id::{Ed25519PeerId, PeerIdError},
 	ColdkeyNodeRegistrationV2, NodeType, RegisterChallenge, REGISTER_DOMAIN,
 };
 use sp_core::H256;
@@ -54,7 +54,7 @@ fn vector_identities() {
 	let peer = Ed25519PeerId::from_public_key(NODE_PUBLIC);
 	assert_eq!(peer.to_raw(), NODE_ID_HEX);
 	assert_eq!(peer.to_node_id().as_slice(), PEER_ID_BASE58.as_bytes());
-	assert_eq!(Ed25519PeerId::parse(PEER_ID_BASE58.as_bytes()), Some(peer));
+	assert_eq!(Ed25519PeerId::parse(PEER_ID_BASE58.as_bytes()), Ok(peer));
 	assert_eq!(sp_io::hashing::blake2_256(&NODE_ID_HEX), NODE_ID_HASH);
 	assert_eq!(sp_io::hashing::blake2_256(b""), EMPTY_HASH);
 	let pair = <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(&NODE_SEED);
@@ -125,8 +125,8 @@ fn peer_ids_agree_with_libp2p_identity() {
 		let ours = Ed25519PeerId::from_public_key(public);
 		assert_eq!(ours.to_raw().to_vec(), peer_id.to_bytes());
 		assert_eq!(ours.to_node_id().to_vec(), peer_id.to_base58().into_bytes());
-		assert_eq!(Ed25519PeerId::parse(&peer_id.to_bytes()), Some(ours));
-		assert_eq!(Ed25519PeerId::parse(peer_id.to_base58().as_bytes()), Some(ours));
+		assert_eq!(Ed25519PeerId::parse(&peer_id.to_bytes()), Ok(ours));
+		assert_eq!(Ed25519PeerId::parse(peer_id.to_base58().as_bytes()), Ok(ours));
 		// libp2p reads our bytes back as the same PeerId.
 		let back = libp2p_identity::PeerId::from_bytes(&ours.to_raw()).expect("valid PeerId");
 		assert_eq!(back, peer_id);
@@ -144,11 +144,14 @@ fn non_ed25519_peer_ids_are_refused() {
 		[libp2p_identity::Keypair::generate_secp256k1(), libp2p_identity::Keypair::generate_ecdsa()]
 	{
 		let peer_id = keypair.public().to_peer_id();
-		assert_eq!(Ed25519PeerId::parse(&peer_id.to_bytes()), None);
-		assert_eq!(Ed25519PeerId::parse(peer_id.to_base58().as_bytes()), None);
+		assert_eq!(Ed25519PeerId::parse(&peer_id.to_bytes()), Err(PeerIdError::Malformed));
+		assert_eq!(
+			Ed25519PeerId::parse(peer_id.to_base58().as_bytes()),
+			Err(PeerIdError::Malformed)
+		);
 	}
 	let random = libp2p_identity::PeerId::random();
-	assert_eq!(Ed25519PeerId::parse(&random.to_bytes()), None);
+	assert_eq!(Ed25519PeerId::parse(&random.to_bytes()), Err(PeerIdError::Malformed));
 }
 
 #[test]

@@ -271,16 +271,22 @@ describe('deregistration by validators', () => {
 });
 
 describe('lifecycle', () => {
-  it('swaps the owner', async () => {
+  it('swaps the owner in two steps: an offer, then its acceptance', async () => {
     const owner = await funded();
     const key = nodeKey();
     assert.equal((await register(owner, key, 'ComputeMiner')).error, null);
     const heir = await funded();
-    const result = await send(api, api.tx.registration.swapNodeOwner(key.base58Hex, heir.address), owner);
+    let result = await send(api, api.tx.registration.swapNodeOwner(key.base58Hex, heir.address), owner);
+    assert.equal(result.error, null);
+    assert.ok(findEvent(result.events, 'registration.NodeOwnershipOffered'));
+    assert.equal((await nodeOf(key)).unwrap().owner.toString(), owner.address, 'nothing changed hands yet');
+    result = await send(api, api.tx.registration.acceptNodeOwnership(key.rawHex), heir);
     assert.equal(result.error, null);
     assert.ok(findEvent(result.events, 'registration.NodeOwnerSwapped'));
     assert.equal((await nodeOf(key)).unwrap().owner.toString(), heir.address);
     assert.ok((await api.query.registration.ownerToNode(owner.address)).isNone);
+    // The old owner cools down as after a removal.
+    assert.equal((await register(owner, nodeKey(), 'ComputeMiner')).error, 'registration.NodeCooldownPeriodNotExpired');
   });
 
   it('unregisters, then refuses the node until the cooldown is over', async () => {

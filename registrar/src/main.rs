@@ -397,7 +397,7 @@ async fn status(args: StatusArgs) -> Result<ExitCode, String> {
 		}
 		(None, Some(peer)) => {
 			pallet_registration::peer_id::Ed25519PeerId::from_base58(peer.as_bytes())
-				.ok_or("--peer-id is not the base58 PeerId of an Ed25519 key")?;
+				.map_err(|_| "--peer-id is not the base58 PeerId of an acceptable Ed25519 key")?;
 			peer.clone()
 		}
 		(None, None) => return Err("give --node-key-file or --peer-id".into()),

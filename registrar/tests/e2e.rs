@@ -590,9 +590,9 @@ async fn a_node_swapped_to_another_owner_rearms_into_a_conflict() {
 	let run = RunningRegistrar::spawn(&chain, &key_path, &bob, &state_dir, "compute-miner", &[]);
 	run.wait_ready(Duration::from_secs(90)).await;
 
-	// The owner hands the node to //Two (outside the registrar).
+	// The owner offers the node to //Two, who accepts it (outside the registrar).
 	let client = chain.client().await;
-	let swap = subxt::dynamic::tx(
+	let offer = subxt::dynamic::tx(
 		"Registration",
 		"swap_node_owner",
 		vec![
@@ -600,17 +600,24 @@ async fn a_node_swapped_to_another_owner_rearms_into_a_conflict() {
 			subxt::dynamic::Value::from_bytes(owner("//Two").account_id()),
 		],
 	);
-	client
-		.api()
-		.tx()
-		.await
-		.unwrap()
-		.sign_and_submit_then_watch_default(&swap, owner("//Bob").signer())
-		.await
-		.unwrap()
-		.wait_for_finalized_success()
-		.await
-		.unwrap();
+	let accept = subxt::dynamic::tx(
+		"Registration",
+		"accept_node_ownership",
+		vec![subxt::dynamic::Value::from_bytes(key.peer_id_base58())],
+	);
+	for (call, signer) in [(&offer, "//Bob"), (&accept, "//Two")] {
+		client
+			.api()
+			.tx()
+			.await
+			.unwrap()
+			.sign_and_submit_then_watch_default(call, owner(signer).signer())
+			.await
+			.unwrap()
+			.wait_for_finalized_success()
+			.await
+			.unwrap();
+	}
 
 	wait_until(Duration::from_secs(30), "a re-arm for the swap, then a conflict", || async {
 		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();

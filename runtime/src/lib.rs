@@ -28,7 +28,7 @@ use frame_support::{
 	traits::{ConstU128, ConstU32, ConstU64, ConstU8, InstanceFilter},
 	weights::{
 		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
+		ConstantMultiplier, Weight,
 	},
 	PalletId,
 };
@@ -88,6 +88,10 @@ pub type Executive = frame_executive::Executive<
 
 /// One unit of the currency.
 pub const UNIT: Balance = 1_000_000_000_000_000_000;
+/// Transaction fee per picosecond of weight: 5·10⁻¹² UNIT, so a millisecond costs 0.005 UNIT.
+pub const FEE_PER_PICOSECOND: Balance = 5_000_000;
+/// Transaction fee per byte of an extrinsic: 10⁻⁶ UNIT.
+pub const FEE_PER_BYTE: Balance = UNIT / 1_000_000;
 /// Milliseconds per block.
 pub const MILLISECS_PER_BLOCK: u64 = 6_000;
 /// Blocks per minute.
@@ -217,10 +221,10 @@ impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
-	/// One picosecond of weight costs a millionth of a unit's millionth: a 70 µs registration
-	/// costs about 10^-4 UNIT.
-	type WeightToFee = IdentityFee<Balance>;
-	type LengthToFee = IdentityFee<Balance>;
+	/// Priced so that spam costs something: a registration (about 2 ms of weight with its
+	/// database accesses, and about 540 bytes) pays about 0.01 UNIT (see the test below).
+	type WeightToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_PICOSECOND>>;
+	type LengthToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_BYTE>>;
 	type FeeMultiplierUpdate = ();
 	type WeightInfo = ();
 }
@@ -360,6 +364,10 @@ pub mod registration {
 	pub const INITIAL_FEE: Balance = UNIT;
 	/// Longest challenge lifetime: 10 minutes.
 	pub const MAX_CHALLENGE_LIFETIME: BlockNumber = 10 * MINUTES;
+	/// An ownership offer stays open for an hour.
+	pub const OFFER_LIFETIME: BlockNumber = HOURS;
+	/// Most validator nodes: 32, so each may be the first to report 2 of a round's 64 nodes.
+	pub const MAX_VALIDATORS: u32 = 32;
 }
 
 impl pallet_registration::Config for Runtime {
@@ -375,6 +383,7 @@ impl pallet_registration::Config for Runtime {
 		pallet_registration::UniformInitialFee<ConstU128<{ registration::INITIAL_FEE }>>;
 	type PalletId = RegistrationPalletId;
 	type NodeCooldownPeriod = ConstU64<{ registration::COOLDOWN }>;
+	type OwnershipOfferLifetime = ConstU64<{ registration::OFFER_LIFETIME }>;
 	type MaxDeregRequestsPerPeriod = ConstU32<10>;
 	type ReportCounterClearInterval = ConstU64<{ HOURS }>;
 	type ConsensusThreshold = ConstU32<2>;
@@ -389,6 +398,7 @@ impl pallet_registration::Config for Runtime {
 	type MaxNodesPerReport = ConstU32<16>;
 	type MaxReportsPerRound = ConstU32<64>;
 	type MaxReportedNodesPerRound = ConstU32<64>;
+	type MaxValidators = ConstU32<{ registration::MAX_VALIDATORS }>;
 	type HookWeightBudget = RegistrationHookBudget;
 	type WeightInfo = pallet_registration::weights::SubstrateWeight<Runtime>;
 }
@@ -556,6 +566,47 @@ mod tests {
 	fn constants_pass_the_pallets_integrity_tests() {
 		sp_io::TestExternalities::default().execute_with(|| {
 			<Registration as Hooks<BlockNumber>>::integrity_test();
+		});
+	}
+
+	/// A registration as the SDK sends it (base58 node id, 200-byte challenge), signed: the
+	/// transaction fee it pays, printed, within 0.005..=0.02 UNIT.
+	#[test]
+	fn a_registration_pays_about_a_hundredth_of_a_unit() {
+		use frame_support::dispatch::GetDispatchInfo;
+		use frame_support::BoundedVec;
+		use pallet_registration::{Libp2pKeyType, NodeType};
+		let account = AccountId::new([1; 32]);
+		let call =
+			RuntimeCall::Registration(pallet_registration::Call::register_node_with_coldkey {
+				node_type: NodeType::StorageMiner,
+				node_id: BoundedVec::truncate_from(vec![b'1'; 52]),
+				pay_in_credits: false,
+				owner: account.clone(),
+				main_key_type: Libp2pKeyType::Ed25519,
+				main_public_key: BoundedVec::truncate_from(vec![0; 32]),
+				main_sig: BoundedVec::truncate_from(vec![0; 64]),
+				challenge_bytes: BoundedVec::truncate_from(vec![0; 200]),
+				node_id_hex: BoundedVec::truncate_from(vec![0; 38]),
+			});
+		let extension: TxExtension = (
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(sp_runtime::generic::Era::mortal(64, 0)),
+			frame_system::CheckNonce::from(0),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		);
+		let signature = MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([0; 64]));
+		let extrinsic =
+			UncheckedExtrinsic::new_signed(call.clone(), account.into(), signature, extension);
+		let length = extrinsic.encode().len() as u32;
+		sp_io::TestExternalities::default().execute_with(|| {
+			let fee = TransactionPayment::compute_fee(length, &call.get_dispatch_info(), 0);
+			println!("registration: {length} bytes, fee {fee} ({} UNIT)", fee as f64 / UNIT as f64);
+			assert!((UNIT / 200..=UNIT / 50).contains(&fee), "fee {fee} is not about 0.01 UNIT");
 		});
 	}
 

@@ -48,7 +48,7 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
 	type Balance = Balance;
-	type ExistentialDeposit = ConstU128<1>;
+	type ExistentialDeposit = ExistentialDeposit;
 	type AccountStore = System;
 }
 
@@ -74,6 +74,16 @@ impl pallet_staking::Config for Test {
 pub const STAKE_THRESHOLD: Balance = 1_000;
 /// Cooldown after a removal.
 pub const COOLDOWN: u64 = 20;
+/// Blocks an ownership offer stays open.
+pub const OFFER_LIFETIME: u64 = 10;
+/// Most validator nodes.
+pub const MAX_VALIDATORS: u32 = 6;
+/// Most validators on the whitelist.
+pub const MAX_WHITELISTED: u32 = 8;
+/// Most nodes one validator reports in a round.
+pub const MAX_REPORTS_PER_ROUND: u32 = 6;
+/// Most distinct nodes reported in a round: a share of 2 per validator.
+pub const MAX_REPORTED_NODES: u32 = 12;
 /// Length of a deregistration round.
 pub const CONSENSUS_PERIOD: u64 = 10;
 /// Length of the report rate-limit window.
@@ -100,6 +110,18 @@ parameter_types! {
 	pub const ConsensusShare: Perbill = Perbill::from_percent(50);
 	/// Test-adjustable consensus period (to show `integrity_test` refuses zero).
 	pub static ConsensusPeriodParam: u64 = CONSENSUS_PERIOD;
+	/// Test-adjustable existential deposit of the currency.
+	pub static ExistentialDeposit: Balance = 1;
+	/// Test-adjustable cooldown (an upgrade may change it).
+	pub static CooldownParam: u64 = COOLDOWN;
+	/// Test-adjustable rate-limit window.
+	pub static ReportWindowParam: u64 = REPORT_WINDOW;
+	/// Test-adjustable whitelist bound.
+	pub static MaxWhitelistedParam: u32 = MAX_WHITELISTED;
+	/// Test-adjustable ballot bound.
+	pub static MaxReportsPerRoundParam: u32 = MAX_REPORTS_PER_ROUND;
+	/// Test-adjustable bound of the round's list.
+	pub static MaxReportedNodesParam: u32 = MAX_REPORTED_NODES;
 	/// Test-adjustable hook budget.
 	pub static HookBudget: Weight = Weight::from_parts(2_000_000_000_000, 10 * 1024 * 1024);
 	/// Accounts the eligibility check refuses.
@@ -191,9 +213,10 @@ impl registration::Config for Test {
 	type Credits = MockCredits;
 	type InitialNodeTypeFee = MockInitialFee;
 	type PalletId = RegistrationPalletId;
-	type NodeCooldownPeriod = frame_support::traits::ConstU64<COOLDOWN>;
+	type NodeCooldownPeriod = CooldownParam;
+	type OwnershipOfferLifetime = frame_support::traits::ConstU64<OFFER_LIFETIME>;
 	type MaxDeregRequestsPerPeriod = ConstU32<MAX_REPORT_CALLS>;
-	type ReportCounterClearInterval = frame_support::traits::ConstU64<REPORT_WINDOW>;
+	type ReportCounterClearInterval = ReportWindowParam;
 	type ConsensusThreshold = ConstU32<2>;
 	type ConsensusShare = ConsensusShare;
 	type ConsensusPeriod = ConsensusPeriodParam;
@@ -202,10 +225,11 @@ impl registration::Config for Test {
 	type MinNodeTypeFee = ConstU128<MIN_FEE>;
 	type MaxNodeTypeFee = ConstU128<MAX_FEE>;
 	type MaxChallengeLifetime = frame_support::traits::ConstU64<MAX_LIFETIME>;
-	type MaxWhitelistedValidators = ConstU32<8>;
+	type MaxWhitelistedValidators = MaxWhitelistedParam;
 	type MaxNodesPerReport = ConstU32<4>;
-	type MaxReportsPerRound = ConstU32<6>;
-	type MaxReportedNodesPerRound = ConstU32<8>;
+	type MaxReportsPerRound = MaxReportsPerRoundParam;
+	type MaxReportedNodesPerRound = MaxReportedNodesParam;
+	type MaxValidators = ConstU32<MAX_VALIDATORS>;
 	type HookWeightBudget = HookBudget;
 	type WeightInfo = ();
 }
@@ -401,6 +425,16 @@ pub fn force_register(owner: &AccountId, node_type: NodeType, node_id: Vec<u8>) 
 	)
 }
 
+/// Offers the node of `key` from `from` to `to`, and `to` accepts it.
+pub fn hand_over(from: &AccountId, key: &NodeKey, to: &AccountId) -> DispatchResult {
+	Registration::swap_node_owner(
+		RuntimeOrigin::signed(from.clone()),
+		node_param(key.raw()),
+		to.clone(),
+	)?;
+	Registration::accept_node_ownership(RuntimeOrigin::signed(to.clone()), node_param(key.raw()))
+}
+
 /// Validator `who` reports the nodes of `keys` (raw form).
 pub fn report(who: u8, keys: &[&NodeKey]) -> DispatchResult {
 	let node_ids: Vec<NodeIdParam> = keys.iter().map(|key| node_param(key.raw())).collect();
@@ -500,6 +534,12 @@ impl ExtBuilder {
 			System::set_block_number(1);
 			HookBudget::set(Weight::from_parts(2_000_000_000_000, 10 * 1024 * 1024));
 			ConsensusPeriodParam::set(CONSENSUS_PERIOD);
+			ExistentialDeposit::set(1);
+			CooldownParam::set(COOLDOWN);
+			ReportWindowParam::set(REPORT_WINDOW);
+			MaxWhitelistedParam::set(MAX_WHITELISTED);
+			MaxReportsPerRoundParam::set(MAX_REPORTS_PER_ROUND);
+			MaxReportedNodesParam::set(MAX_REPORTED_NODES);
 			Ineligible::set(Vec::new());
 			ReporterProxies::set(Vec::new());
 			Credits::set(None);

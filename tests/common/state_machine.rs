@@ -7,6 +7,12 @@
 //! step stays cheap); a call predicted to succeed must succeed. After every step the registry
 //! must equal the model and `try_state` must hold. Block advances run `on_initialize`, so
 //! deregistration rounds are tallied and expired state pruned as on a chain.
+//!
+//! The model knows the rules of the second review: an owner swap is an offer the new owner
+//! accepts (and which starts the old owner's cooldown, refused while the node has votes against
+//! it), stake is checked when reporting and when tallying (owners unbond and bond again), each
+//! validator may be the first to report only its share of a round's list, and an owner's votes
+//! and rate-limit window stay with it whatever happens to its node.
 
 #![allow(dead_code)]
 
@@ -39,10 +45,18 @@ pub enum Op {
 	ForceUnregister { key: u8 },
 	/// `set_node_status_to_degraded`.
 	Degrade { key: u8 },
-	/// `swap_node_owner` signed by `signer`.
+	/// `swap_node_owner` signed by `signer`: offers the node to `new_owner`.
 	Swap { signer: u8, key: u8, new_owner: u8 },
+	/// `accept_node_ownership` signed by `who`.
+	Accept { who: u8, key: u8 },
+	/// `cancel_node_ownership_offer` signed by `signer`.
+	CancelOffer { signer: u8, key: u8 },
 	/// `submit_deregistration_report` of one node, signed by `reporter`.
 	Report { reporter: u8, key: u8 },
+	/// pallet-staking: `owner` unbonds all of its active stake (nothing when it has none).
+	Unbond { owner: u8 },
+	/// pallet-staking: `owner` bonds `STAKE_THRESHOLD` more (a first bond if it has none).
+	BondMore { owner: u8 },
 	/// `set_account_ban_status`.
 	Ban { owner: u8, banned: bool },
 	/// `set_node_type_disabled`.
@@ -59,6 +73,15 @@ pub enum Op {
 	Advance { blocks: u64 },
 }
 
+/// An owner's votes in one round.
+#[derive(Clone, Default)]
+struct Ballot {
+	round: u64,
+	keys: BTreeSet<u8>,
+	/// How many of them it was the first to report (its share of the round's list).
+	added: u32,
+}
+
 /// What the harness expects the chain to hold.
 struct Model {
 	/// key → (owner, type, status).
@@ -66,18 +89,27 @@ struct Model {
 	owner_node: BTreeMap<u8, u8>,
 	node_free_at: BTreeMap<u8, u64>,
 	owner_free_at: BTreeMap<u8, u64>,
+	/// Active stake per owner.
+	active: BTreeMap<u8, Balance>,
 	banned: BTreeSet<u8>,
 	disabled: BTreeSet<NodeType>,
 	whitelist: BTreeSet<u8>,
 	deregistration_enabled: bool,
-	/// Votes of the open round, in the order nodes were first reported, and the round.
-	votes: Vec<(u8, u32)>,
-	votes_round: Option<u64>,
-	/// reporter → (round, nodes it reported in that round).
-	reported_by: BTreeMap<u8, (u64, BTreeSet<u8>)>,
-	/// reporter → (rate-limit window, report calls in it).
+	/// Nodes reported in the open round, in the order they were first reported, and the round.
+	listed: Vec<u8>,
+	listed_round: Option<u64>,
+	/// owner → its ballot of its latest round (kept whatever it does with its node).
+	ballots: BTreeMap<u8, Ballot>,
+	/// owner → (rate-limit window, report calls in it) (kept likewise).
 	submissions: BTreeMap<u8, (u64, u32)>,
+	/// Reporters that claimed a share of the open round's list and left their validator node.
+	departed: (u64, u32),
+	/// key → (offering owner, new owner, last block it can be accepted).
+	offers: BTreeMap<u8, (u8, u8, u64)>,
 }
+
+/// Each validator may be the first to report this many nodes of a round.
+const SHARE: u32 = MAX_REPORTED_NODES / MAX_VALIDATORS;
 
 impl Model {
 	fn new() -> Self {
@@ -86,26 +118,69 @@ impl Model {
 			owner_node: BTreeMap::new(),
 			node_free_at: BTreeMap::new(),
 			owner_free_at: BTreeMap::new(),
+			active: (1..=STAKED).map(|owner| (owner, STAKE_THRESHOLD)).collect(),
 			banned: BTreeSet::new(),
 			disabled: BTreeSet::new(),
 			whitelist: BTreeSet::new(),
 			deregistration_enabled: true,
-			votes: Vec::new(),
-			votes_round: None,
-			reported_by: BTreeMap::new(),
+			listed: Vec::new(),
+			listed_round: None,
+			ballots: BTreeMap::new(),
 			submissions: BTreeMap::new(),
+			departed: (0, 0),
+			offers: BTreeMap::new(),
 		}
+	}
+
+	fn staked(&self, owner: u8) -> bool {
+		self.active.get(&owner).is_some_and(|stake| *stake >= STAKE_THRESHOLD)
 	}
 
 	fn may_own(&self, owner: u8, node_type: NodeType, now: u64) -> bool {
 		!self.banned.contains(&owner)
 			&& !self.owner_node.contains_key(&owner)
 			&& self.owner_free_at.get(&owner).is_none_or(|at| now >= *at)
-			&& (node_type != NodeType::Validator || owner <= STAKED)
+			&& (node_type != NodeType::Validator || self.staked(owner))
 	}
 
 	fn node_free(&self, key: u8, now: u64) -> bool {
 		!self.nodes.contains_key(&key) && self.node_free_at.get(&key).is_none_or(|at| now >= *at)
+	}
+
+	fn validators(&self) -> u32 {
+		self.nodes.values().filter(|(_, t, _)| *t == NodeType::Validator).count() as u32
+	}
+
+	/// Validators plus departed share-holders of the open round: what `MaxValidators` bounds.
+	fn validator_places(&self, now: u64) -> u32 {
+		let departed = if self.departed.0 == now / CONSENSUS_PERIOD { self.departed.1 } else { 0 };
+		self.validators() + departed
+	}
+
+	fn validator_slot(&self, node_type: NodeType, now: u64) -> bool {
+		node_type != NodeType::Validator || self.validator_places(now) < MAX_VALIDATORS
+	}
+
+	fn claims_share(&self, owner: u8, now: u64) -> bool {
+		self.ballots.get(&owner).is_some_and(|b| b.round == now / CONSENSUS_PERIOD && b.added > 0)
+	}
+
+	fn under_report(&self, key: u8, now: u64) -> bool {
+		self.listed_round == Some(now / CONSENSUS_PERIOD) && self.listed.contains(&key)
+	}
+
+	fn owns_validator(&self, owner: u8) -> bool {
+		self.owner_node
+			.get(&owner)
+			.and_then(|own| self.nodes.get(own))
+			.is_some_and(|(_, node_type, _)| *node_type == NodeType::Validator)
+	}
+
+	/// May `owner` vote now (it owns a validator node)?
+	fn may_vote(&self, owner: u8) -> bool {
+		!self.banned.contains(&owner)
+			&& (self.whitelist.is_empty() || self.whitelist.contains(&owner))
+			&& self.staked(owner)
 	}
 
 	/// Whether `op` should succeed at block `now`.
@@ -117,12 +192,14 @@ impl Model {
 					&& !self.disabled.contains(&node_type)
 					&& self.may_own(owner, node_type, now)
 					&& self.node_free(key, now)
+					&& self.validator_slot(node_type, now)
 			}
 			Op::Replay => false,
-			Op::ForceRegister { owner, key, .. } => {
+			Op::ForceRegister { owner, key, node_type } => {
 				!self.banned.contains(&owner)
 					&& !self.owner_node.contains_key(&owner)
 					&& !self.nodes.contains_key(&key)
+					&& self.validator_slot(node_type, now)
 			}
 			Op::Unregister { signer, key } => {
 				self.nodes.get(&key).is_some_and(|(owner, ..)| *owner == signer)
@@ -136,15 +213,30 @@ impl Model {
 				self.nodes.get(&key).is_some_and(|(owner, node_type, _)| {
 					*owner == signer
 						&& new_owner != signer
+						&& !self.under_report(key, now)
 						&& self.may_own(new_owner, *node_type, now)
 				})
 			}
+			Op::Accept { who, key } => {
+				let Some((from, to, expires_at)) = self.offers.get(&key).copied() else {
+					return false;
+				};
+				let Some((owner, node_type, _)) = self.nodes.get(&key).copied() else {
+					return false;
+				};
+				to == who
+					&& now <= expires_at
+					&& owner == from
+					&& !self.under_report(key, now)
+					&& self.may_own(who, node_type, now)
+					&& (node_type != NodeType::Validator
+						|| !self.claims_share(from, now)
+						|| self.validator_places(now) < MAX_VALIDATORS)
+			}
+			Op::CancelOffer { signer, key } => {
+				self.offers.get(&key).is_some_and(|(from, ..)| *from == signer)
+			}
 			Op::Report { reporter, key } => {
-				let is_validator = self
-					.owner_node
-					.get(&reporter)
-					.and_then(|own| self.nodes.get(own))
-					.is_some_and(|(_, node_type, _)| *node_type == NodeType::Validator);
 				let window = now / REPORT_WINDOW;
 				let calls = self
 					.submissions
@@ -152,17 +244,20 @@ impl Model {
 					.filter(|(w, _)| *w == window)
 					.map_or(0, |(_, count)| *count);
 				let round = now / CONSENSUS_PERIOD;
-				let already = self
-					.reported_by
-					.get(&reporter)
-					.is_some_and(|(r, keys)| *r == round && keys.contains(&key));
+				let ballot = self.ballots.get(&reporter).filter(|b| b.round == round);
+				let already = ballot.is_some_and(|b| b.keys.contains(&key));
+				let listed = self.under_report(key, now);
+				let room = listed || ballot.map_or(0, |b| b.added) < SHARE;
 				self.deregistration_enabled
 					&& !self.banned.contains(&reporter)
-					&& is_validator && (self.whitelist.is_empty() || self.whitelist.contains(&reporter))
+					&& self.owns_validator(reporter)
+					&& (self.whitelist.is_empty() || self.whitelist.contains(&reporter))
+					&& self.staked(reporter)
 					&& calls < MAX_REPORT_CALLS
 					&& self.nodes.contains_key(&key)
-					&& !already
+					&& !already && room
 			}
+			Op::Unbond { .. } | Op::BondMore { .. } => true,
 			Op::Ban { .. }
 			| Op::Disable { .. }
 			| Op::Whitelist { .. }
@@ -188,17 +283,21 @@ impl Model {
 				}
 			}
 			Op::Swap { signer, key, new_owner } => {
-				if let Some(entry) = self.nodes.get_mut(&key) {
-					entry.0 = new_owner;
+				self.offers.insert(key, (signer, new_owner, now + OFFER_LIFETIME));
+			}
+			Op::Accept { who, key } => {
+				let Some((from, ..)) = self.offers.remove(&key) else { return };
+				let Some((_, node_type, status)) = self.nodes.get(&key).copied() else { return };
+				if node_type == NodeType::Validator && self.claims_share(from, now) {
+					self.count_departed(now);
 				}
-				self.owner_node.remove(&signer);
-				self.owner_node.insert(new_owner, key);
-				if let Some(reported) = self.reported_by.remove(&signer) {
-					self.reported_by.insert(new_owner, reported);
-				}
-				if let Some(calls) = self.submissions.remove(&signer) {
-					self.submissions.insert(new_owner, calls);
-				}
+				self.nodes.insert(key, (who, node_type, status));
+				self.owner_node.remove(&from);
+				self.owner_node.insert(who, key);
+				self.owner_free_at.insert(from, now + COOLDOWN);
+			}
+			Op::CancelOffer { key, .. } => {
+				self.offers.remove(&key);
 			}
 			Op::Report { reporter, key } => {
 				let round = now / CONSENSUS_PERIOD;
@@ -208,20 +307,24 @@ impl Model {
 					*calls = (window, 0);
 				}
 				calls.1 += 1;
-				let reported = self.reported_by.entry(reporter).or_insert((round, BTreeSet::new()));
-				if reported.0 != round {
-					*reported = (round, BTreeSet::new());
+				if self.listed_round != Some(round) {
+					self.listed.clear();
+					self.listed_round = Some(round);
 				}
-				reported.1.insert(key);
-				if self.votes_round != Some(round) {
-					self.votes.clear();
-					self.votes_round = Some(round);
+				let ballot = self.ballots.entry(reporter).or_default();
+				if ballot.round != round {
+					*ballot = Ballot { round, ..Ballot::default() };
 				}
-				match self.votes.iter_mut().find(|(k, _)| *k == key) {
-					Some(entry) => entry.1 += 1,
-					None => self.votes.push((key, 1)),
+				ballot.keys.insert(key);
+				if !self.listed.contains(&key) {
+					ballot.added += 1;
+					self.listed.push(key);
 				}
 			}
+			Op::Unbond { owner } => {
+				self.active.remove(&owner);
+			}
+			Op::BondMore { owner } => *self.active.entry(owner).or_default() += STAKE_THRESHOLD,
 			Op::Ban { owner, banned } => {
 				if banned {
 					self.banned.insert(owner);
@@ -242,40 +345,61 @@ impl Model {
 		}
 	}
 
+	fn count_departed(&mut self, now: u64) {
+		let round = now / CONSENSUS_PERIOD;
+		if self.departed.0 != round {
+			self.departed = (round, 0);
+		}
+		self.departed.1 += 1;
+	}
+
 	/// What an unregistration does: an online storage miner is degraded, any other node
-	/// removed, starting both cooldowns and dropping its owner's report state.
+	/// removed, starting both cooldowns and withdrawing its offer; the owner's votes stay.
 	fn unregister(&mut self, key: u8, now: u64) {
 		let Some((owner, node_type, status)) = self.nodes.get(&key).copied() else { return };
 		if node_type == NodeType::StorageMiner && status == Status::Online {
 			self.nodes.insert(key, (owner, node_type, Status::Degraded));
 		} else {
+			if node_type == NodeType::Validator && self.claims_share(owner, now) {
+				self.count_departed(now);
+			}
 			self.nodes.remove(&key);
 			self.owner_node.remove(&owner);
 			self.node_free_at.insert(key, now + COOLDOWN);
 			self.owner_free_at.insert(owner, now + COOLDOWN);
-			self.reported_by.remove(&owner);
-			self.submissions.remove(&owner);
+			self.offers.remove(&key);
 		}
 	}
 
 	/// `on_initialize` of block `now`: the first block of a round tallies the votes of the
-	/// round before and clears them.
+	/// round before and clears them. A vote counts if its owner owns a validator node and may
+	/// vote then; the threshold is a share of those who may.
 	fn on_initialize(&mut self, now: u64) {
 		if now / CONSENSUS_PERIOD == (now - 1) / CONSENSUS_PERIOD {
 			return;
 		}
-		if self.votes_round.take().is_none() {
-			return;
-		}
-		let votes = std::mem::take(&mut self.votes);
+		let Some(round) = self.listed_round.take() else { return };
+		let listed = std::mem::take(&mut self.listed);
 		if !self.deregistration_enabled {
 			return;
 		}
-		let validators = self.nodes.values().filter(|(_, t, _)| *t == NodeType::Validator).count();
-		let share = (validators as u32).div_ceil(2);
-		let required = 2u32.max(share);
-		for (key, count) in votes {
-			if count >= required {
+		let voters: Vec<u8> = self
+			.owner_node
+			.keys()
+			.copied()
+			.filter(|owner| self.owns_validator(*owner) && self.may_vote(*owner))
+			.collect();
+		let required = 2u32.max((voters.len() as u32).div_ceil(2));
+		for key in listed {
+			let votes = voters
+				.iter()
+				.filter(|owner| {
+					self.ballots
+						.get(owner)
+						.is_some_and(|b| b.round == round && b.keys.contains(&key))
+				})
+				.count() as u32;
+			if votes >= required {
 				self.unregister(key, now);
 			}
 		}
@@ -360,7 +484,32 @@ impl Harness {
 				node_param(self.key(key).raw()),
 				account(new_owner),
 			),
+			Op::Accept { who, key } => {
+				Registration::accept_node_ownership(signed(who), node_param(self.key(key).base58()))
+			}
+			Op::CancelOffer { signer, key } => Registration::cancel_node_ownership_offer(
+				signed(signer),
+				node_param(self.key(key).raw()),
+			),
 			Op::Report { reporter, key } => report(reporter, &[self.key(key)]),
+			Op::Unbond { owner } => {
+				// All of its active stake; nothing to do (and no call) when it has none.
+				let active = pallet_staking::Ledger::<Test>::get(account(owner))
+					.map_or(0, |ledger| ledger.active);
+				if active > 0 {
+					pallet_staking::Pallet::<Test>::unbond(signed(owner), active)
+						.map_err(|e| e.error)?;
+				}
+				Ok(())
+			}
+			Op::BondMore { owner } => {
+				if pallet_staking::Ledger::<Test>::contains_key(account(owner)) {
+					pallet_staking::Pallet::<Test>::bond_extra(signed(owner), STAKE_THRESHOLD)
+				} else {
+					bond(&account(owner), STAKE_THRESHOLD);
+					Ok(())
+				}
+			}
 			Op::Ban { owner, banned } => {
 				Registration::set_account_ban_status(root(), account(owner), banned)
 			}
@@ -487,6 +636,13 @@ impl Op {
 			21 => Op::SetFee {
 				node_type: node_type(a),
 				fee: MIN_FEE + Balance::from(b) * (MAX_FEE - MIN_FEE) / 255,
+			},
+			// 22 stays a block advance, so inputs kept in `fuzz/regressions/` mean what they did.
+			23 => match d % 4 {
+				0 | 1 => Op::Accept { who: owner(a), key: key(b) },
+				2 => Op::CancelOffer { signer: owner(a), key: key(b) },
+				_ if c % 2 == 0 => Op::Unbond { owner: owner(a) },
+				_ => Op::BondMore { owner: owner(a) },
 			},
 			_ => Op::Advance { blocks: u64::from(a % 25) + 1 },
 		}

@@ -7,7 +7,10 @@
 //!    as many used challenges outstanding, in an ordinary block and in one where every periodic
 //!    job fires, and the ratio of the largest to the smallest (target ≤ 1.1);
 //! 3. how many registrations fit one block of the dev runtime by the generated weights, by
-//!    ref_time and by proof size (target ≥ 1,000).
+//!    ref_time and by proof size (target ≥ 1,000);
+//! 4. the time of pruning k expiry entries of one block (k = 1 … 1,000) against the weight the
+//!    hook charges for them: time ÷ weight must stay flat (pruning is linear and so is its
+//!    weight).
 //!
 //! It runs on the shared mock runtime (tests/common/mock.rs) in native code; `--csv DIR` also
 //! writes the hook measurements for `benchmarks/plot.py`; `--throughput-only` stops after the
@@ -114,20 +117,45 @@ fn fill(n: u32, now: u64) -> Result<(), DispatchError> {
 	Ok(())
 }
 
-/// Puts a full round of votes (all reaching consensus) and `expired` expired challenges in place.
+/// Puts a full round in place (the list of reported nodes at its bound, every validator place
+/// taken by a staked validator whose ballot names them) ending just before `now`, and `expired`
+/// expired challenges.
 fn every_job_due(now: u64, expired: u32) {
 	let max = <Test as pallet_registration::Config>::MaxReportedNodesPerRound::get();
+	let validators = <Test as pallet_registration::Config>::MaxValidators::get();
 	let nodes: Vec<NodeVotes> = (0..max)
 		.map(|i| NodeVotes {
 			node_id: Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&i.to_le_bytes()))
 				.to_node_id(),
-			votes: u32::MAX,
+			votes: validators,
 		})
 		.collect();
+	let round = pallet_registration::DeregistrationRound::<Test>::get().index;
+	let ballot: Vec<_> = nodes
+		.iter()
+		.take(MAX_REPORTS_PER_ROUND as usize)
+		.map(|entry| entry.node_id.clone())
+		.collect();
+	for v in 0..validators {
+		let owner = owner_of(1_000_000 + v);
+		Balances::set_balance(&owner, FUNDS);
+		bond(&owner, STAKE_THRESHOLD);
+		let peer = Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&(v, "v").encode()));
+		force_register(&owner, NodeType::Validator, peer.to_raw().to_vec()).expect("a place");
+		pallet_registration::TemporaryDeregistrationReports::<Test>::insert(
+			&owner,
+			pallet_registration::ReporterRound {
+				round,
+				node_ids: ballot.clone().try_into().expect("within bound"),
+				added: 0,
+			},
+		);
+	}
 	ReportedNodes::<Test>::put(RoundReports {
-		round: (now / CONSENSUS_PERIOD - 1) as u32,
+		round,
 		nodes: nodes.try_into().expect("within bound"),
 	});
+	pallet_registration::DeregistrationRound::<Test>::mutate(|r| r.ends_at = now - 1);
 	for i in 0..expired {
 		let hash = H256(sp_io::hashing::blake2_256(&(i, "expired").encode()));
 		UsedChallenges::<Test>::insert(hash, now - 1);
@@ -175,8 +203,8 @@ fn hook_cost(n: u32) -> HookCost {
 	ext.execute_with(|| {
 		// A budget that holds the base, a full tally and 64 pruned items.
 		let budget = <() as WeightInfo>::on_initialize_base()
-			+ <() as WeightInfo>::tally_reports(8)
-			+ <() as WeightInfo>::prune_expired_item() * 64
+			+ <() as WeightInfo>::tally_reports(MAX_VALIDATORS, MAX_REPORTED_NODES)
+			+ <() as WeightInfo>::prune_expired_items(64)
 			+ <() as WeightInfo>::prune_expired_block();
 		HookBudget::set(budget);
 		pallet_registration::NextExpiryToPrune::<Test>::put(ordinary_block);
@@ -186,6 +214,31 @@ fn hook_cost(n: u32) -> HookCost {
 		every_job_due(busy_block, 200);
 		let (busy, busy_weight) = time_hook(busy_block);
 		HookCost { nodes: n, ordinary, ordinary_weight, busy, busy_weight }
+	})
+}
+
+/// Time and weight of the hook of a block that prunes `k` entries queued for the block before
+/// it (used challenges, in state committed to the trie), with nothing else to do.
+fn prune_cost(k: u32) -> (Duration, Weight) {
+	let mut ext = ExtBuilder::default().build();
+	let (at, now) = (10 * CONSENSUS_PERIOD + 4, 10 * CONSENSUS_PERIOD + 5);
+	ext.execute_with(|| {
+		System::set_block_number(at);
+		for i in 0..k {
+			let hash = H256(sp_io::hashing::blake2_256(&(i, "crowded").encode()));
+			UsedChallenges::<Test>::insert(hash, at);
+			ExpiryQueue::<Test>::insert(at, Expiring::Challenge(hash), ());
+		}
+		pallet_registration::NextExpiryToPrune::<Test>::put(at);
+		// The open round ends after `now`, so the hook only prunes.
+		pallet_registration::DeregistrationRound::<Test>::mutate(|r| r.ends_at = now + 1);
+	});
+	ext.commit_all().expect("state commits");
+	ext.execute_with(|| {
+		HookBudget::set(Weight::from_parts(u64::MAX / 2, u64::MAX / 2));
+		let (time, weight) = time_hook(now);
+		assert!(pallet_registration::ExpiryQueue::<Test>::iter_prefix(at).next().is_some());
+		(time, weight)
 	})
 }
 
@@ -293,4 +346,26 @@ fn main() {
 		by_ref_time >= 1_000
 	);
 	println!("by proof size          : {by_proof:>6}   (target >= 1,000: {})", by_proof >= 1_000);
+
+	println!("\n# 4. Pruning k entries of one block: time against charged weight");
+	println!(
+		"{:>6} | {:>12} {:>16} | {:>16} {:>10}",
+		"k", "time", "weight (ref)", "ps per weight", "vs k = 1"
+	);
+	let mut first = None;
+	let mut ratios = Vec::new();
+	for k in [1u32, 10, 100, 1_000] {
+		let (time, weight) = prune_cost(k);
+		let per_weight = time.as_secs_f64() * 1e12 / weight.ref_time() as f64;
+		let relative = per_weight / *first.get_or_insert(per_weight);
+		ratios.push(relative);
+		println!(
+			"{k:>6} | {:>10.2}µs {:>16} | {per_weight:>16.4} {relative:>10.3}",
+			time.as_secs_f64() * 1e6,
+			weight.ref_time()
+		);
+	}
+	let spread = ratios.iter().cloned().fold(f64::MIN, f64::max)
+		/ ratios.iter().cloned().fold(f64::MAX, f64::min);
+	println!("largest / smallest     : {spread:.3}   (flat: time grows as the weight does)");
 }
