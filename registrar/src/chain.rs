@@ -5,6 +5,7 @@
 
 use crate::{
 	challenge::{BlockNumberWidth, RegistrationCall},
+	endpoint::EndpointRedactor,
 	keys::OwnerKey,
 	outcome::{classify_pallet_error, classify_pool_rejection, OutcomeClass},
 };
@@ -17,7 +18,7 @@ use serde::Serialize;
 use sp_core::crypto::{AccountId32, Ss58Codec};
 use std::sync::Arc;
 use subxt::{
-	backend::LegacyBackend,
+	backend::{BlockRef, LegacyBackend},
 	config::DefaultExtrinsicParamsBuilder,
 	dynamic::Value,
 	error::{DispatchError, TransactionEventsError},
@@ -72,9 +73,9 @@ pub enum ChainError {
 	/// The websocket could not be opened or the client not set up.
 	#[error("cannot connect to {endpoint}: {reason}")]
 	Connect {
-		/// The endpoint.
+		/// The endpoint, as it may be shown (no user-info, path or query).
 		endpoint: String,
-		/// Why.
+		/// Why (scrubbed of the endpoint's secrets).
 		reason: String,
 	},
 	/// An RPC or transport error.
@@ -118,6 +119,21 @@ impl ChainError {
 		match self {
 			ChainError::Dispatch(f) if f.pallet.as_deref() == Some(PALLET) => Some(&f.error),
 			_ => None,
+		}
+	}
+
+	/// This error with `redactor`'s secrets removed from its text.
+	pub fn scrubbed(self, redactor: &EndpointRedactor) -> Self {
+		match self {
+			ChainError::Connect { endpoint, reason } => ChainError::Connect {
+				endpoint: redactor.scrub(&endpoint),
+				reason: redactor.scrub(&reason),
+			},
+			ChainError::Rpc(text) => ChainError::Rpc(redactor.scrub(&text)),
+			ChainError::Pool(text) => ChainError::Pool(redactor.scrub(&text)),
+			ChainError::Metadata(text) => ChainError::Metadata(redactor.scrub(&text)),
+			ChainError::Decode(text) => ChainError::Decode(redactor.scrub(&text)),
+			other @ (ChainError::Timeout(_) | ChainError::Dispatch(_)) => other,
 		}
 	}
 }
@@ -318,18 +334,28 @@ impl RegistryEvent {
 }
 
 /// A connection to a chain.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ChainClient {
 	api: OnlineClient<ChainConfig>,
 	rpc: subxt::rpcs::RpcClient,
-	endpoint: String,
+	redactor: EndpointRedactor,
+}
+
+impl std::fmt::Debug for ChainClient {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("ChainClient").field("endpoint", &self.redactor.shown()).finish()
+	}
 }
 
 impl ChainClient {
-	/// Connects to the JSON-RPC websocket at `endpoint` (`ws://` or `wss://`).
+	/// Connects to the JSON-RPC websocket at `endpoint` (`ws://` or `wss://`). Errors (and
+	/// everything this client reports) show the endpoint without its user-info, path or query.
 	pub async fn connect(endpoint: &str) -> Result<Self, ChainError> {
-		let connect_err =
-			|reason: String| ChainError::Connect { endpoint: endpoint.to_owned(), reason };
+		let redactor = EndpointRedactor::new(endpoint);
+		let connect_err = |reason: String| ChainError::Connect {
+			endpoint: redactor.shown().to_owned(),
+			reason: redactor.scrub(&reason),
+		};
 		let rpc_client = subxt::rpcs::RpcClient::from_insecure_url(endpoint)
 			.await
 			.map_err(|e| connect_err(e.to_string()))?;
@@ -337,12 +363,16 @@ impl ChainClient {
 		let api = OnlineClient::from_backend_with_config(ChainConfig::new(), Arc::new(backend))
 			.await
 			.map_err(|e| connect_err(e.to_string()))?;
-		Ok(Self { api, rpc: rpc_client, endpoint: endpoint.to_owned() })
+		Ok(Self { api, rpc: rpc_client, redactor })
 	}
 
-	/// The endpoint this client talks to.
+	/// The endpoint this client talks to, as it may be shown (no user-info, path or query).
 	pub fn endpoint(&self) -> &str {
-		&self.endpoint
+		self.redactor.shown()
+	}
+
+	fn scrub(&self, error: ChainError) -> ChainError {
+		error.scrubbed(&self.redactor)
 	}
 
 	/// The subxt client, for callers that need more than this wrapper offers.
@@ -352,6 +382,10 @@ impl ChainClient {
 
 	/// Reads what a challenge needs, at the current finalized block.
 	pub async fn context(&self) -> Result<ChainContext, ChainError> {
+		self.context_inner().await.map_err(|e| self.scrub(e))
+	}
+
+	async fn context_inner(&self) -> Result<ChainContext, ChainError> {
 		let at = self.api.at_current_block().await.map_err(rpc)?;
 		let metadata = at.metadata();
 		let pallet = metadata
@@ -392,6 +426,15 @@ impl ChainClient {
 	/// Reads the pallet's policy for registering `node_id` of `node_type` for `owner`, at the
 	/// current finalized block: what would refuse it for certain before a fee is spent.
 	pub async fn policy(
+		&self,
+		node_id: &[u8],
+		owner: &AccountId32,
+		node_type: NodeType,
+	) -> Result<Policy, ChainError> {
+		self.policy_inner(node_id, owner, node_type).await.map_err(|e| self.scrub(e))
+	}
+
+	async fn policy_inner(
 		&self,
 		node_id: &[u8],
 		owner: &AccountId32,
@@ -457,8 +500,11 @@ impl ChainClient {
 
 	/// Reads the node's record and the owner's node at the current finalized block.
 	pub async fn view(&self, node_id: &[u8], owner: &AccountId32) -> Result<ChainView, ChainError> {
-		let at = self.api.at_current_block().await.map_err(rpc)?;
-		self.view_at(&at, node_id, owner).await
+		let view = async {
+			let at = self.api.at_current_block().await.map_err(rpc)?;
+			self.view_at(&at, node_id, owner).await
+		};
+		view.await.map_err(|e| self.scrub(e))
 	}
 
 	/// Reads the node's record and the owner's node at the finalized block `block_hash`.
@@ -468,12 +514,11 @@ impl ChainClient {
 		node_id: &[u8],
 		owner: &AccountId32,
 	) -> Result<ChainView, ChainError> {
-		let at = self
-			.api
-			.at_block(subxt::backend::BlockRef::from_hash(block_hash))
-			.await
-			.map_err(rpc)?;
-		self.view_at(&at, node_id, owner).await
+		let view = async {
+			let at = self.api.at_block(BlockRef::from_hash(block_hash)).await.map_err(rpc)?;
+			self.view_at(&at, node_id, owner).await
+		};
+		view.await.map_err(|e| self.scrub(e))
 	}
 
 	async fn view_at(
@@ -577,6 +622,15 @@ impl ChainClient {
 		signer: &OwnerKey,
 		mortality: u64,
 	) -> Result<Included, ChainError> {
+		self.submit_inner(payload, signer, mortality).await.map_err(|e| self.scrub(e))
+	}
+
+	async fn submit_inner<Call: subxt::transactions::Payload>(
+		&self,
+		payload: &Call,
+		signer: &OwnerKey,
+		mortality: u64,
+	) -> Result<Included, ChainError> {
 		let at = self.api.at_current_block().await.map_err(rpc)?;
 		// The pool's next nonce counts transactions not yet finalized (the finalized block's
 		// nonce would make them stale); without the RPC, subxt reads it at the finalized block.
@@ -650,14 +704,15 @@ impl ChainClient {
 	/// Subscribes to finalized blocks; [`BlockWatcher::next`] yields each block's registry
 	/// events.
 	pub async fn watch(&self) -> Result<BlockWatcher, ChainError> {
-		let blocks = self.api.stream_blocks().await.map_err(rpc)?;
-		Ok(BlockWatcher { blocks })
+		let blocks = self.api.stream_blocks().await.map_err(|e| self.scrub(rpc(e)))?;
+		Ok(BlockWatcher { blocks, redactor: self.redactor.clone() })
 	}
 }
 
 /// The registry events of finalized blocks, as they come.
 pub struct BlockWatcher {
 	blocks: subxt::client::Blocks<ChainConfig>,
+	redactor: EndpointRedactor,
 }
 
 impl std::fmt::Debug for BlockWatcher {
@@ -671,9 +726,9 @@ impl BlockWatcher {
 	pub async fn next(&mut self) -> Option<Result<(u64, Vec<RegistryEvent>), ChainError>> {
 		let block = match self.blocks.next().await? {
 			Ok(block) => block,
-			Err(e) => return Some(Err(rpc(e))),
+			Err(e) => return Some(Err(rpc(e).scrubbed(&self.redactor))),
 		};
-		Some(Self::events_of(block).await)
+		Some(Self::events_of(block).await.map_err(|e| e.scrubbed(&self.redactor)))
 	}
 
 	async fn events_of(
@@ -825,6 +880,26 @@ mod tests {
 		let cooling =
 			Policy { node_cooldown_until: Some(5), owner_cooldown_until: Some(12), ..free };
 		assert!(cooling.refusal().unwrap().contains("until block 12"));
+	}
+
+	#[test]
+	fn errors_lose_the_endpoint_secrets() {
+		let url = "wss://user:hunter22@rpc.example.com/v3/0123456789abcdef?apikey=topsecret";
+		let redactor = EndpointRedactor::new(url);
+		let errors = [
+			ChainError::Connect { endpoint: url.into(), reason: format!("bad {url}") },
+			ChainError::Rpc(format!("{url} closed")),
+			ChainError::Pool(format!("at {url}")),
+			ChainError::Metadata(format!("from {url}")),
+			ChainError::Decode(format!("from {url}")),
+		];
+		for error in errors {
+			let text = error.scrubbed(&redactor).to_string();
+			for secret in ["hunter22", "0123456789abcdef", "topsecret"] {
+				assert!(!text.contains(secret), "{text}");
+			}
+			assert!(text.contains("rpc.example.com"), "{text}");
+		}
 	}
 
 	#[test]

@@ -12,6 +12,7 @@ use pallet_registration::NodeType;
 use registrar::{
 	chain::ChainClient,
 	challenge::{BlockNumberWidth, ChallengeInputs, RegistrationCall, DEV_PALLET_INDEX},
+	endpoint::redact_endpoint,
 	keys::{parse_account, NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource},
 	outcome::OutcomeClass,
 	register::{register_once, RegistrationConfig},
@@ -153,8 +154,14 @@ impl OwnerAccountArgs {
 
 #[derive(Args, Debug)]
 struct ChainArgs {
-	/// The chain's JSON-RPC websocket.
-	#[arg(long, env = "REGISTRAR_ENDPOINT", default_value = "ws://127.0.0.1:9944")]
+	/// The chain's JSON-RPC websocket (it may hold a credential: never shown, not even in
+	/// `--help`).
+	#[arg(
+		long,
+		env = "REGISTRAR_ENDPOINT",
+		hide_env_values = true,
+		default_value = "ws://127.0.0.1:9944"
+	)]
 	endpoint: String,
 }
 
@@ -196,7 +203,12 @@ struct SignArgs {
 	#[arg(long)]
 	pay_in_credits: bool,
 	/// Read the genesis hash, block and pallet index from this endpoint.
-	#[arg(long, env = "REGISTRAR_ENDPOINT", conflicts_with_all = ["genesis_hash", "block_number"])]
+	#[arg(
+		long,
+		env = "REGISTRAR_ENDPOINT",
+		hide_env_values = true,
+		conflicts_with_all = ["genesis_hash", "block_number"]
+	)]
 	endpoint: Option<String>,
 	/// Offline: the chain's System::BlockHash(0) (0x hex).
 	#[arg(long, requires = "block_number")]
@@ -378,7 +390,7 @@ async fn register(args: RegisterArgs) -> Result<ExitCode, String> {
 	);
 	let client = tokio::time::timeout(config.rpc_timeout, ChainClient::connect(&config.endpoint))
 		.await
-		.map_err(|_| format!("timed out connecting to {}", config.endpoint))?
+		.map_err(|_| format!("timed out connecting to {}", redact_endpoint(&config.endpoint)))?
 		.map_err(|e| e.to_string())?;
 	let outcome = register_once(&client, &config).await;
 	print_json(&serde_json::to_value(&outcome).map_err(|e| e.to_string())?)?;

@@ -12,6 +12,7 @@ use crate::{
 	backoff::{Backoff, LogLimiter},
 	chain::{ChainClient, ChainError, ChainView, RegistryEvent},
 	challenge::{BlockNumberWidth, ChallengeError, ChallengeInputs, RegistrationCall},
+	endpoint::redact_endpoint,
 	keys::{NodeKey, OwnerKey},
 	outcome::OutcomeClass,
 	state::{unix_now, PersistedState, Phase, StateError, StateLock, STATE_VERSION},
@@ -54,9 +55,10 @@ pub enum RegistrarError {
 }
 
 /// Everything the registrar needs: what to register, where, and how to behave.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RegistrationConfig {
-	/// The chain's JSON-RPC websocket (`ws://` or `wss://`).
+	/// The chain's JSON-RPC websocket (`ws://` or `wss://`); it may carry credentials, so it is
+	/// only ever shown redacted ([`redact_endpoint`]).
 	pub endpoint: String,
 	/// The node's libp2p key.
 	pub node_key: NodeKey,
@@ -129,6 +131,31 @@ impl RegistrationConfig {
 
 	fn node_id(&self) -> Vec<u8> {
 		self.node_key.peer_id_base58().into_bytes()
+	}
+}
+
+impl std::fmt::Debug for RegistrationConfig {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("RegistrationConfig")
+			.field("endpoint", &redact_endpoint(&self.endpoint))
+			.field("node_key", &self.node_key)
+			.field("owner", &self.owner)
+			.field("node_type", &self.node_type)
+			.field("pay_in_credits", &self.pay_in_credits)
+			.field("state_dir", &self.state_dir)
+			.field("http_addr", &self.http_addr)
+			.field("register_interval", &self.register_interval)
+			.field("max_retry", &self.max_retry)
+			.field("check_interval", &self.check_interval)
+			.field("challenge_lifetime", &self.challenge_lifetime)
+			.field("mortality", &self.mortality)
+			.field("rpc_timeout", &self.rpc_timeout)
+			.field("submit_timeout", &self.submit_timeout)
+			.field("conflict_log_period", &self.conflict_log_period)
+			.field("unregister_on_shutdown", &self.unregister_on_shutdown)
+			.field("recover_degraded", &self.recover_degraded)
+			.field("block_number_width", &self.block_number_width)
+			.finish()
 	}
 }
 
@@ -456,10 +483,11 @@ pub async fn run_registration_loop_until(
 	persisted.node_id = node_id.clone();
 	persisted.owner = owner.clone();
 
+	let endpoint = redact_endpoint(&config.endpoint);
 	let shared = Shared::new(Status {
 		node_id: node_id.clone(),
 		owner: owner.clone(),
-		endpoint: config.endpoint.clone(),
+		endpoint: endpoint.clone(),
 		..Status::default()
 	});
 	let (stop_tx, stop_rx) = watch::channel(false);
@@ -478,7 +506,7 @@ pub async fn run_registration_loop_until(
 		shutdown.await;
 		let _ = stop_tx.send(true);
 	});
-	tracing::info!(node = %node_id, owner = %owner, endpoint = %config.endpoint, "registrar started");
+	tracing::info!(node = %node_id, owner = %owner, %endpoint, "registrar started");
 
 	let mut worker = Worker {
 		config: &config,
@@ -548,7 +576,7 @@ impl Worker<'_> {
 			.await
 		{
 			Ok(client) => {
-				tracing::info!(endpoint = %self.config.endpoint, "connected");
+				tracing::info!(endpoint = %client.endpoint(), "connected");
 				self.client = Some(client.clone());
 				Ok(client)
 			}
@@ -870,6 +898,20 @@ mod tests {
 	use super::*;
 
 	fn assert_send<T: Send>(_: &T) {}
+
+	#[test]
+	fn the_configuration_debug_hides_the_endpoint_secrets() {
+		let config = RegistrationConfig::new(
+			"wss://user:hunter22@rpc.example.com/v3/0123456789abcdef",
+			NodeKey::from_seed(&[1; 32]),
+			OwnerKey::from_suri(&crate::secret::SecretText::new("//Alice".into())).unwrap(),
+			NodeType::StorageMiner,
+			"/nonexistent",
+		);
+		let debug = format!("{config:?}");
+		assert!(debug.contains("wss://<redacted>@rpc.example.com/<redacted>"), "{debug}");
+		assert!(!debug.contains("hunter22") && !debug.contains("0123456789abcdef"), "{debug}");
+	}
 
 	#[test]
 	fn the_loop_can_be_spawned_on_a_multi_threaded_runtime() {

@@ -16,7 +16,7 @@ pub struct Status {
 	pub node_id: String,
 	/// The owner (SS58).
 	pub owner: String,
-	/// The chain endpoint.
+	/// The chain endpoint, without user-info, path or query.
 	pub endpoint: String,
 	/// Where the loop is.
 	pub phase: Phase,

@@ -653,3 +653,75 @@ async fn the_loop_reconnects_and_registers_again_when_the_chain_comes_back() {
 	assert!(log.contains("lost the chain while parked"), "{log}");
 	drop(chain);
 }
+
+/// No chain needed: the endpoint's credentials, path and query never show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_endpoint_credentials_never_show_in_status_logs_errors_or_state() {
+	let dir = tempfile::tempdir().unwrap();
+	let (_, key_path) = node_key_file(dir.path());
+	let bob = secret_file(dir.path(), "bob", "//Bob");
+	let port = free_port();
+	let endpoint =
+		format!("ws://operator:hunter22@127.0.0.1:{port}/v3/0123456789abcdef?apikey=topsecret");
+	let secrets = ["operator", "hunter22", "0123456789abcdef", "apikey", "topsecret"];
+	let shown = format!("ws://<redacted>@127.0.0.1:{port}/<redacted>?<redacted>");
+
+	// One shot: the connection error names the endpoint without its secrets.
+	let output = registrar()
+		.arg("register")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.arg("--owner-secret-file")
+		.arg(&bob)
+		.args(["--endpoint", &endpoint, "--node-type", "compute-miner", "--rpc-timeout-secs", "5"])
+		.output()
+		.await
+		.unwrap();
+	assert!(!output.status.success());
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
+	for secret in secrets {
+		assert!(!stderr.contains(secret), "{secret} in {stderr}");
+	}
+
+	// The service: /status, the log and the state file.
+	let state_dir = dir.path().join("state");
+	let http: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+	let log_path = dir.path().join("run.log");
+	let mut child = registrar()
+		.arg("run")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.arg("--owner-secret-file")
+		.arg(&bob)
+		.args(["--endpoint", &endpoint, "--node-type", "compute-miner"])
+		.arg("--state-dir")
+		.arg(&state_dir)
+		.args(["--http-addr", &http.to_string(), "--rpc-timeout-secs", "5"])
+		.stdout(Stdio::null())
+		.stderr(std::fs::File::create(&log_path).unwrap())
+		.spawn()
+		.unwrap();
+	wait_until(Duration::from_secs(30), "a failed connection attempt", || async {
+		match http_get(http, "/status").await {
+			Some((200, body)) => body.contains("fast_retry"),
+			_ => false,
+		}
+	})
+	.await;
+	let (_, status) = http_get(http, "/status").await.unwrap();
+	let status_value: serde_json::Value = serde_json::from_str(&status).unwrap();
+	assert_eq!(status_value["endpoint"], shown, "{status}");
+	assert!(status_value["last_error"].as_str().unwrap().contains(&shown), "{status}");
+	let state = std::fs::read_to_string(state_dir.join("state.json")).unwrap();
+	let pid = child.id().unwrap().to_string();
+	assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+	tokio::time::timeout(Duration::from_secs(20), child.wait()).await.unwrap().unwrap();
+	let log = std::fs::read_to_string(&log_path).unwrap();
+	assert!(log.contains(&shown), "{log}");
+	for secret in secrets {
+		assert!(!status.contains(secret), "{secret} in /status: {status}");
+		assert!(!state.contains(secret), "{secret} in state.json: {state}");
+		assert!(!log.contains(secret), "{secret} in the log: {log}");
+	}
+}
