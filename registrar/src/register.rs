@@ -5,11 +5,12 @@
 //! this owner; otherwise it registers with a fresh challenge. Once registered it parks, and
 //! re-arms when the node is unregistered, degraded or swapped away (seen in finalized blocks'
 //! events, and by a periodic storage check as a backstop). Failures back off exponentially with
-//! jitter; conflicts and slow retries wait a full interval, and conflict warnings are
-//! rate-limited.
+//! jitter; conflicts wait a full interval, slow retries a full interval doubling while they
+//! last (up to a cap of hours), and conflict warnings are rate-limited. Refusals that the same
+//! configuration would meet again (fatal) stop the attempts.
 
 use crate::{
-	backoff::{Backoff, LogLimiter},
+	backoff::{Backoff, LogLimiter, DEFAULT_SLOW_RETRY_CAP},
 	chain::{ChainClient, ChainError, ChainView, RegistryEvent},
 	challenge::{BlockNumberWidth, ChallengeError, ChallengeInputs, RegistrationCall},
 	endpoint::redact_endpoint,
@@ -74,6 +75,8 @@ pub struct RegistrationConfig {
 	pub http_addr: Option<SocketAddr>,
 	/// The full interval conflicts and slow retries wait (the reference's 120 s).
 	pub register_interval: Duration,
+	/// The longest wait after slow retries in a row (each doubles the wait, from the interval).
+	pub max_slow_retry_interval: Duration,
 	/// The longest burst of fast retries before waiting a full interval (`-1`: unbounded).
 	pub max_retry: i64,
 	/// How often the parked loop re-reads the registry (a backstop for missed events).
@@ -116,6 +119,7 @@ impl RegistrationConfig {
 			state_dir: state_dir.into(),
 			http_addr: None,
 			register_interval: Duration::from_secs(120),
+			max_slow_retry_interval: DEFAULT_SLOW_RETRY_CAP,
 			max_retry: -1,
 			check_interval: Duration::from_secs(60),
 			challenge_lifetime: 32,
@@ -145,6 +149,7 @@ impl std::fmt::Debug for RegistrationConfig {
 			.field("state_dir", &self.state_dir)
 			.field("http_addr", &self.http_addr)
 			.field("register_interval", &self.register_interval)
+			.field("max_slow_retry_interval", &self.max_slow_retry_interval)
 			.field("max_retry", &self.max_retry)
 			.field("check_interval", &self.check_interval)
 			.field("challenge_lifetime", &self.challenge_lifetime)
@@ -277,10 +282,11 @@ async fn with_timeout<T>(
 	tokio::time::timeout(limit, future).await.unwrap_or(Err(ChainError::Timeout(limit.as_secs())))
 }
 
-/// One attempt: read the chain; if the node is not registered to this owner (and neither it nor
-/// the owner is taken, nor would the pallet refuse for a ban, a disabled type or a cooldown
-/// that lasts past the next block), build a fresh challenge, submit, wait for finalization, and confirm by
-/// the pallet's event plus a storage read-back at the finalized block.
+/// One attempt: read the chain (finalized); if the node is not registered to this owner (and
+/// neither it nor the owner is taken, nor would the pallet refuse for a ban, a disabled type, a
+/// cooldown that lasts past the next block, a validator's stake, the owner's balance against
+/// the current fee, or credits), build a fresh challenge, submit, wait for finalization, and
+/// confirm by the pallet's event plus a storage read-back at the finalized block.
 pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) -> AttemptOutcome {
 	let owner = config.owner.account_id();
 	let node_id = config.node_id();
@@ -291,15 +297,17 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 	if let Some(outcome) = judge_view(config, &view) {
 		return outcome;
 	}
-	let policy =
-		with_timeout(config.rpc_timeout, client.policy(&node_id, &owner, config.node_type)).await;
-	match policy {
-		Ok(policy) => {
-			if let Some(reason) = policy.refusal() {
-				return AttemptOutcome::failed(OutcomeClass::SlowRetry, reason, Some(view));
-			}
-		}
+	let policy = with_timeout(
+		config.rpc_timeout,
+		client.policy(&node_id, &owner, config.node_type, config.pay_in_credits),
+	)
+	.await;
+	let policy = match policy {
+		Ok(policy) => policy,
 		Err(e) => return AttemptOutcome::chain_error(&e, false, Some(view)),
+	};
+	if let Some(refusal) = policy.refusal() {
+		return AttemptOutcome::failed(refusal.class, refusal.reason, Some(view));
 	}
 	let context = match with_timeout(config.rpc_timeout, client.context()).await {
 		Ok(context) => context,
@@ -310,7 +318,7 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 			let detail = format!(
 				"configured block number width {configured:?} but the chain uses {detected:?}"
 			);
-			return AttemptOutcome::failed(OutcomeClass::SlowRetry, detail, Some(view));
+			return AttemptOutcome::failed(OutcomeClass::Fatal, detail, Some(view));
 		}
 		(Some(width), _) | (None, Some(width)) => width,
 		(None, None) => BlockNumberWidth::U64,
@@ -326,22 +334,51 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 		width,
 	) {
 		Ok(call) => call,
-		Err(e) => {
-			return AttemptOutcome::failed(OutcomeClass::SlowRetry, e.to_string(), Some(view))
-		}
+		Err(e) => return AttemptOutcome::failed(OutcomeClass::Fatal, e.to_string(), Some(view)),
 	};
+	let mortality = config.mortality.clamp(4, lifetime.max(4));
+	let prepared = with_timeout(
+		config.rpc_timeout,
+		client.prepare_registration(&call, &config.owner, mortality, &context),
+	)
+	.await;
+	let prepared = match prepared {
+		Ok(prepared) => prepared,
+		Err(e) => return AttemptOutcome::chain_error(&e, false, Some(view)),
+	};
+	// The owner pays the transaction fee before the registration fee: both must fit.
+	let transaction_fee =
+		match with_timeout(config.rpc_timeout, client.transaction_fee(&prepared)).await {
+			Ok(fee) => fee,
+			Err(error) => {
+				tracing::debug!(%error, "cannot estimate the transaction fee; counting none");
+				0
+			}
+		};
+	tracing::debug!(transaction_fee, fee = ?policy.fee, spendable = ?policy.spendable, "funds");
+	if let Some(refusal) = policy.funds_refusal(transaction_fee) {
+		return AttemptOutcome::failed(refusal.class, refusal.reason, Some(view));
+	}
 	tracing::info!(
 		block = inputs.block_number,
 		expires_at = inputs.expires_at,
 		node_type = ?config.node_type,
 		"submitting register_node_with_coldkey"
 	);
-	let mortality = config.mortality.clamp(4, lifetime.max(4));
-	let submitted = with_timeout(
-		config.submit_timeout,
-		client.submit_registration(&call, &config.owner, mortality),
-	)
-	.await;
+	let submitted = with_timeout(config.submit_timeout, client.submit_prepared(prepared)).await;
+	registration_outcome(client, config, submitted, view).await
+}
+
+/// The outcome of a submitted registration: confirmed by the event and a read-back at the
+/// finalized block of inclusion, or classified by its error.
+async fn registration_outcome(
+	client: &ChainClient,
+	config: &RegistrationConfig,
+	submitted: Result<crate::chain::Included, ChainError>,
+	view: ChainView,
+) -> AttemptOutcome {
+	let owner = config.owner.account_id();
+	let node_id = config.node_id();
 	match submitted {
 		Ok(included) => {
 			let event = included.events.iter().any(|e| {
@@ -514,7 +551,8 @@ pub async fn run_registration_loop_until(
 		stop: stop_rx,
 		persisted,
 		client: None,
-		backoff: Backoff::new(config.register_interval, config.max_retry),
+		backoff: Backoff::new(config.register_interval, config.max_retry)
+			.with_slow_retry_cap(config.max_slow_retry_interval),
 		warnings: LogLimiter::new(config.conflict_log_period),
 	};
 	worker.run().await;
@@ -643,11 +681,20 @@ impl Worker<'_> {
 				}
 				continue;
 			}
+			if outcome.class == OutcomeClass::Fatal {
+				self.fail(&outcome).await;
+				return;
+			}
 			if outcome.degraded && self.config.recover_degraded {
 				self.recover_degraded().await;
 			}
-			self.log_failure(&outcome);
-			let delay = self.backoff.next_delay_random(outcome.class);
+			// A degraded node is registered: it is watched at the interval, not backed off.
+			let delay = if outcome.degraded {
+				self.backoff.full_interval()
+			} else {
+				self.backoff.next_delay_random(outcome.class)
+			};
+			self.log_failure(&outcome, delay);
 			let phase = match outcome.class {
 				OutcomeClass::Conflict => Phase::Conflict,
 				_ if outcome.degraded => Phase::Degraded,
@@ -666,6 +713,25 @@ impl Worker<'_> {
 				return;
 			}
 		}
+	}
+
+	/// A refusal this configuration meets every time: no more attempts (each could cost a
+	/// fee); stays in the `failed` phase (not ready, `/status` says why) until stopped.
+	async fn fail(&mut self, outcome: &AttemptOutcome) {
+		tracing::error!(
+			detail = %outcome.detail,
+			pallet_error = ?outcome.pallet_error,
+			"fatal: this configuration is refused every time; not retrying \
+			 (fix the configuration and restart the registrar)"
+		);
+		self.shared.update(|s| {
+			s.phase = Phase::Failed;
+			s.next_attempt_in_secs = None;
+			s.retry_burst = 0;
+		});
+		self.persisted.phase = Phase::Failed;
+		self.save();
+		stopped(&mut self.stop).await;
 	}
 
 	fn record(&mut self, outcome: &AttemptOutcome) {
@@ -708,13 +774,13 @@ impl Worker<'_> {
 		self.persisted.confirmed_hash = None;
 	}
 
-	fn log_failure(&mut self, outcome: &AttemptOutcome) {
+	fn log_failure(&mut self, outcome: &AttemptOutcome, delay: Duration) {
 		match outcome.class {
 			OutcomeClass::Conflict => {
 				if self.warnings.allow(Instant::now()) {
 					tracing::warn!(
 						detail = %outcome.detail,
-						retry_in_secs = self.config.register_interval.as_secs(),
+						retry_in_secs = delay.as_secs(),
 						"conflict: the node or the owner is registered to someone else"
 					);
 				} else {
@@ -739,8 +805,9 @@ impl Worker<'_> {
 				if self.warnings.allow(Instant::now()) {
 					tracing::warn!(
 						detail = %outcome.detail,
-						retry_in_secs = self.config.register_interval.as_secs(),
-						"registration refused; retrying after the interval"
+						retry_in_secs = delay.as_secs(),
+						slow_retries = self.backoff.slow_streak(),
+						"registration refused; retrying after the interval (doubling while refused)"
 					);
 				} else {
 					self.shared.count_suppressed_warning();
@@ -749,10 +816,11 @@ impl Worker<'_> {
 			}
 			OutcomeClass::FastRetry => tracing::warn!(
 				detail = %outcome.detail,
-				burst = self.backoff.burst() + 1,
+				burst = self.backoff.burst(),
+				retry_in_secs = delay.as_secs(),
 				"registration attempt failed; retrying soon"
 			),
-			OutcomeClass::Registered => {}
+			OutcomeClass::Registered | OutcomeClass::Fatal => {}
 		}
 	}
 

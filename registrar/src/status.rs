@@ -159,6 +159,7 @@ impl Shared {
 			Phase::Conflict,
 			Phase::Degraded,
 			Phase::Backoff,
+			Phase::Failed,
 			Phase::Stopped,
 		];
 		let phase_samples: Vec<_> = phases
@@ -288,6 +289,14 @@ mod tests {
 		assert!(text.contains("registrar_rearms_total{reason=\"unregistered\"} 1\n"));
 		assert!(text.contains("registrar_phase{phase=\"starting\"} 1\n"));
 		assert!(text.contains("registrar_last_finalized_block 12\n"));
+		assert!(text.contains("registrar_phase{phase=\"failed\"} 0\n"), "{text}");
+		assert!(text.contains("registrar_attempts_total{outcome=\"fatal\"} 0\n"), "{text}");
+		shared.count_attempt(OutcomeClass::Fatal);
+		shared.update(|s| s.phase = Phase::Failed);
+		let text = shared.render_metrics();
+		assert!(text.contains("registrar_phase{phase=\"failed\"} 1\n"), "{text}");
+		assert!(text.contains("registrar_attempts_total{outcome=\"fatal\"} 1\n"), "{text}");
+		assert!(!shared.ready());
 		assert!(text.contains("# TYPE registrar_registered gauge\n"));
 		for line in text.lines().filter(|l| !l.starts_with('#')) {
 			let value = line.rsplit(' ').next().unwrap();
