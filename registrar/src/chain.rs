@@ -303,16 +303,41 @@ impl Policy {
 pub struct ChainContext {
 	/// `System::BlockHash(0)` (what the pallet checks the challenge's genesis hash against).
 	pub genesis_hash: [u8; 32],
-	/// The finalized block number.
+	/// The best block's number: the challenge's `block_number` (the transaction executes after
+	/// it, so the challenge is never from the future, and its lifetime does not shrink by the
+	/// finality lag).
 	pub block_number: u64,
-	/// The finalized block's hash: the transaction is built (nonce, mortality) at this block.
+	/// The best block's hash: the transaction is built (nonce, mortality) at this block.
 	pub block_hash: H256,
+	/// The finalized block's number, as read just before the best block.
+	pub finalized_block_number: u64,
 	/// The pallet's `MaxChallengeLifetime`.
 	pub max_challenge_lifetime: u64,
 	/// The pallet's index in the runtime.
 	pub pallet_index: u8,
 	/// The width of the chain's block numbers, from `System::Number`'s type.
 	pub block_number_width: Option<BlockNumberWidth>,
+}
+
+impl ChainContext {
+	/// Blocks the best block is ahead of the finalized one.
+	pub fn finality_lag(&self) -> u64 {
+		self.block_number.saturating_sub(self.finalized_block_number)
+	}
+
+	/// Why a registration with a challenge of `lifetime` blocks should wait, if it should:
+	/// finality lags more than half the lifetime behind the best block, so the challenge could
+	/// expire (or its block be abandoned) before the transaction is finalized.
+	pub fn hold(&self, lifetime: u64) -> Option<String> {
+		let lag = self.finality_lag();
+		(lag > lifetime / 2).then(|| {
+			format!(
+				"finality lags {lag} blocks behind the best block {} (finalized {}), more than \
+				 half the challenge lifetime of {lifetime} blocks; holding the submission",
+				self.block_number, self.finalized_block_number
+			)
+		})
+	}
 }
 
 /// A registration transaction that made it into a finalized block.
@@ -473,13 +498,20 @@ impl ChainClient {
 		&self.api
 	}
 
-	/// Reads what a challenge needs, at the current finalized block.
+	/// Reads what a challenge needs, at the best block, and the finalized block's number.
 	pub async fn context(&self) -> Result<ChainContext, ChainError> {
 		self.context_inner().await.map_err(|e| self.scrub(e))
 	}
 
 	async fn context_inner(&self) -> Result<ChainContext, ChainError> {
-		let at = self.api.at_current_block().await.map_err(rpc)?;
+		let finalized = self.api.at_current_block().await.map_err(rpc)?.block_number();
+		let best_hash = self
+			.rpc
+			.request::<Option<H256>>("chain_getBlockHash", subxt::rpcs::rpc_params![])
+			.await
+			.map_err(rpc)?
+			.ok_or_else(|| ChainError::Rpc("the node has no best block".into()))?;
+		let at = self.api.at_block(BlockRef::from_hash(best_hash)).await.map_err(rpc)?;
 		let metadata = at.metadata();
 		let pallet = metadata
 			.pallet_by_name(PALLET)
@@ -510,7 +542,8 @@ impl ChainClient {
 		Ok(ChainContext {
 			genesis_hash,
 			block_number: at.block_number(),
-			block_hash: at.block_hash(),
+			block_hash: best_hash,
+			finalized_block_number: finalized,
 			max_challenge_lifetime,
 			pallet_index,
 			block_number_width,
@@ -826,8 +859,8 @@ impl ChainClient {
 			.unwrap_or_default()
 	}
 
-	/// Signs `call` as `owner`, submits it mortal for `mortality` blocks, waits for a finalized
-	/// block and returns the transaction's events; a failed dispatch is
+	/// Signs `call` as `owner`, submits it mortal for `mortality` blocks from the best block,
+	/// waits for a finalized block and returns the transaction's events; a failed dispatch is
 	/// [`ChainError::Dispatch`] with the error's name.
 	pub async fn submit_registration(
 		&self,
@@ -840,8 +873,8 @@ impl ChainClient {
 		self.submit_prepared(prepared).await
 	}
 
-	/// Signs `call` as `owner`, mortal for `mortality` blocks from `context`'s block, without
-	/// submitting it.
+	/// Signs `call` as `owner`, mortal for `mortality` blocks from `context`'s best block,
+	/// without submitting it.
 	pub async fn prepare_registration(
 		&self,
 		call: &RegistrationCall,
@@ -1244,6 +1277,26 @@ mod tests {
 		assert!(refusal.reason.contains("CreditsNotSupported"), "{}", refusal.reason);
 		// Nothing is charged, so nothing is paid in credits.
 		assert_eq!(Policy { fee_charging: false, ..credits }.refusal(), None);
+	}
+
+	#[test]
+	fn submissions_hold_while_finality_lags_more_than_half_the_lifetime() {
+		let context = ChainContext {
+			genesis_hash: [7; 32],
+			block_number: 100,
+			block_hash: H256([1; 32]),
+			finalized_block_number: 84,
+			max_challenge_lifetime: 600,
+			pallet_index: 7,
+			block_number_width: Some(BlockNumberWidth::U64),
+		};
+		assert_eq!(context.finality_lag(), 16);
+		assert_eq!(context.hold(32), None);
+		let lagging = ChainContext { finalized_block_number: 83, ..context };
+		let reason = lagging.hold(32).unwrap();
+		assert!(reason.contains("finality lags 17 blocks"), "{reason}");
+		// A finalized block read after a newer best block is no lag.
+		assert_eq!(ChainContext { finalized_block_number: 101, ..context }.finality_lag(), 0);
 	}
 
 	#[test]

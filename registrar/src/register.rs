@@ -11,7 +11,7 @@
 
 use crate::{
 	backoff::{Backoff, LogLimiter, DEFAULT_SLOW_RETRY_CAP},
-	chain::{ChainClient, ChainError, ChainView, RegistryEvent},
+	chain::{ChainClient, ChainContext, ChainError, ChainView, RegistryEvent},
 	challenge::{BlockNumberWidth, ChallengeError, ChallengeInputs, RegistrationCall},
 	endpoint::redact_endpoint,
 	keys::{NodeKey, OwnerKey},
@@ -185,6 +185,8 @@ pub struct AttemptOutcome {
 	pub degraded: bool,
 	/// The pallet error's name, when the dispatch failed in the pallet.
 	pub pallet_error: Option<String>,
+	/// Blocks the best block was ahead of the finalized one, when read.
+	pub finality_lag: Option<u64>,
 	/// The connection should be re-established before the next attempt.
 	#[serde(skip)]
 	pub reconnect: bool,
@@ -202,6 +204,7 @@ impl AttemptOutcome {
 			confirmed_hash: None,
 			degraded: false,
 			pallet_error: None,
+			finality_lag: None,
 			reconnect: false,
 		}
 	}
@@ -231,6 +234,7 @@ impl AttemptOutcome {
 			view: Some(view),
 			degraded: false,
 			pallet_error: None,
+			finality_lag: None,
 			reconnect: false,
 		}
 	}
@@ -282,11 +286,23 @@ async fn with_timeout<T>(
 	tokio::time::timeout(limit, future).await.unwrap_or(Err(ChainError::Timeout(limit.as_secs())))
 }
 
+/// The challenge's inputs for an attempt now: built from the best block (the transaction
+/// executes after it), with `lifetime` blocks capped by the chain's `MaxChallengeLifetime`; or
+/// why the submission is held (finality lags more than half the lifetime).
+pub fn plan_challenge(context: &ChainContext, lifetime: u64) -> Result<ChallengeInputs, String> {
+	let lifetime = lifetime.clamp(1, context.max_challenge_lifetime.max(1));
+	if let Some(reason) = context.hold(lifetime) {
+		return Err(reason);
+	}
+	Ok(ChallengeInputs::fresh(context.genesis_hash, context.block_number, lifetime))
+}
+
 /// One attempt: read the chain (finalized); if the node is not registered to this owner (and
 /// neither it nor the owner is taken, nor would the pallet refuse for a ban, a disabled type, a
 /// cooldown that lasts past the next block, a validator's stake, the owner's balance against
-/// the current fee, or credits), build a fresh challenge, submit, wait for finalization, and
-/// confirm by the pallet's event plus a storage read-back at the finalized block.
+/// the current fee, or credits), build a fresh challenge from the best block (held while
+/// finality lags more than half its lifetime), submit, wait for finalization, and confirm by
+/// the pallet's event plus a storage read-back at the finalized block.
 pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) -> AttemptOutcome {
 	let owner = config.owner.account_id();
 	let node_id = config.node_id();
@@ -313,6 +329,7 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 		Ok(context) => context,
 		Err(e) => return AttemptOutcome::chain_error(&e, false, Some(view)),
 	};
+	let lag = Some(context.finality_lag());
 	let width = match (config.block_number_width, context.block_number_width) {
 		(Some(configured), Some(detected)) if configured != detected => {
 			let detail = format!(
@@ -323,8 +340,16 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 		(Some(width), _) | (None, Some(width)) => width,
 		(None, None) => BlockNumberWidth::U64,
 	};
-	let lifetime = config.challenge_lifetime.clamp(1, context.max_challenge_lifetime.max(1));
-	let inputs = ChallengeInputs::fresh(context.genesis_hash, context.block_number, lifetime);
+	let inputs = match plan_challenge(&context, config.challenge_lifetime) {
+		Ok(inputs) => inputs,
+		Err(reason) => {
+			return AttemptOutcome {
+				finality_lag: lag,
+				..AttemptOutcome::failed(OutcomeClass::FastRetry, reason, Some(view))
+			}
+		}
+	};
+	let lifetime = inputs.expires_at.saturating_sub(inputs.block_number);
 	let call = match RegistrationCall::new(
 		&config.node_key,
 		&owner,
@@ -361,12 +386,14 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 	}
 	tracing::info!(
 		block = inputs.block_number,
+		finalized = context.finalized_block_number,
 		expires_at = inputs.expires_at,
 		node_type = ?config.node_type,
 		"submitting register_node_with_coldkey"
 	);
 	let submitted = with_timeout(config.submit_timeout, client.submit_prepared(prepared)).await;
-	registration_outcome(client, config, submitted, view).await
+	let outcome = registration_outcome(client, config, submitted, view).await;
+	AttemptOutcome { finality_lag: lag, ..outcome }
 }
 
 /// The outcome of a submitted registration: confirmed by the event and a read-back at the
@@ -738,6 +765,9 @@ impl Worker<'_> {
 		let registered = outcome.class == OutcomeClass::Registered;
 		let view_block = outcome.view.as_ref().map(|v| v.block_number);
 		self.shared.update(|s| {
+			if outcome.finality_lag.is_some() {
+				s.finality_lag_blocks = outcome.finality_lag;
+			}
 			s.last_outcome = Some(outcome.class);
 			s.last_error = if registered { None } else { Some(outcome.detail.clone()) };
 			if let Some(block) = view_block {
@@ -966,6 +996,40 @@ mod tests {
 	use super::*;
 
 	fn assert_send<T: Send>(_: &T) {}
+
+	fn context(best: u64, finalized: u64) -> ChainContext {
+		ChainContext {
+			genesis_hash: [9; 32],
+			block_number: best,
+			block_hash: subxt::config::substrate::H256([2; 32]),
+			finalized_block_number: finalized,
+			max_challenge_lifetime: 20,
+			pallet_index: 7,
+			block_number_width: Some(BlockNumberWidth::U64),
+		}
+	}
+
+	#[test]
+	fn the_challenge_is_built_from_the_best_block() {
+		// Finality 8 blocks behind: a challenge of the finalized block would have 8 blocks
+		// fewer to live; this one starts at the best block.
+		let inputs = plan_challenge(&context(100, 92), 16).unwrap();
+		assert_eq!(inputs.block_number, 100);
+		assert_eq!(inputs.expires_at, 116);
+		assert_eq!(inputs.genesis_hash, [9; 32]);
+		// The lifetime is capped by the chain's MaxChallengeLifetime.
+		let capped = plan_challenge(&context(100, 100), 64).unwrap();
+		assert_eq!(capped.expires_at, 120);
+	}
+
+	#[test]
+	fn the_submission_is_held_while_finality_lags_more_than_half_the_lifetime() {
+		let held = plan_challenge(&context(100, 91), 16).unwrap_err();
+		assert!(held.contains("finality lags 9 blocks"), "{held}");
+		// Half of the capped lifetime (20), not of the configured one.
+		assert!(plan_challenge(&context(100, 90), 64).is_ok());
+		assert!(plan_challenge(&context(100, 89), 64).is_err());
+	}
 
 	#[test]
 	fn the_configuration_debug_hides_the_endpoint_secrets() {

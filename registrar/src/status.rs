@@ -28,6 +28,8 @@ pub struct Status {
 	pub confirmed_block: Option<u64>,
 	/// The newest finalized block seen.
 	pub last_finalized_block: Option<u64>,
+	/// Blocks the best block was ahead of the finalized one at the last attempt.
+	pub finality_lag_blocks: Option<u64>,
 	/// Class of the last attempt's outcome.
 	pub last_outcome: Option<OutcomeClass>,
 	/// The last error (never contains secrets).
@@ -236,6 +238,14 @@ impl Shared {
 				&plain(block),
 			);
 		}
+		if let Some(lag) = status.finality_lag_blocks {
+			metric(
+				"registrar_finality_lag_blocks",
+				"gauge",
+				"Blocks the best block was ahead of the finalized one at the last attempt.",
+				&plain(lag),
+			);
+		}
 		if let Some(block) = status.confirmed_block {
 			metric(
 				"registrar_confirmed_block",
@@ -291,11 +301,16 @@ mod tests {
 		assert!(text.contains("registrar_last_finalized_block 12\n"));
 		assert!(text.contains("registrar_phase{phase=\"failed\"} 0\n"), "{text}");
 		assert!(text.contains("registrar_attempts_total{outcome=\"fatal\"} 0\n"), "{text}");
+		assert!(!text.contains("registrar_finality_lag_blocks"), "{text}");
 		shared.count_attempt(OutcomeClass::Fatal);
-		shared.update(|s| s.phase = Phase::Failed);
+		shared.update(|s| {
+			s.phase = Phase::Failed;
+			s.finality_lag_blocks = Some(3);
+		});
 		let text = shared.render_metrics();
 		assert!(text.contains("registrar_phase{phase=\"failed\"} 1\n"), "{text}");
 		assert!(text.contains("registrar_attempts_total{outcome=\"fatal\"} 1\n"), "{text}");
+		assert!(text.contains("registrar_finality_lag_blocks 3\n"), "{text}");
 		assert!(!shared.ready());
 		assert!(text.contains("# TYPE registrar_registered gauge\n"));
 		for line in text.lines().filter(|l| !l.starts_with('#')) {
