@@ -511,10 +511,10 @@ async fn a_node_or_owner_taken_by_someone_else_is_a_rate_limited_conflict() {
 		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
 		metrics.contains("registrar_attempts_total{outcome=\"conflict\"} ")
 			&& metric(&metrics, "registrar_attempts_total{outcome=\"conflict\"}") >= 3
+			&& try_status_json(run.http).await["phase"] == "conflict"
 	})
 	.await;
 	let status = status_json(run.http).await;
-	assert_eq!(status["phase"], "conflict");
 	assert_eq!(status["last_outcome"], "conflict");
 	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
 	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
@@ -620,13 +620,15 @@ async fn a_node_swapped_to_another_owner_rearms_into_a_conflict() {
 		.await
 		.unwrap();
 
+	// The attempt is counted a moment before the phase is set (and each new attempt passes
+	// through `registering`): wait for both.
 	wait_until(Duration::from_secs(30), "a re-arm for the swap, then a conflict", || async {
 		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
 		metric(&metrics, "registrar_rearms_total{reason=\"swapped\"}") == 1
 			&& metric(&metrics, "registrar_attempts_total{outcome=\"conflict\"}") >= 1
+			&& try_status_json(run.http).await["phase"] == "conflict"
 	})
 	.await;
-	assert_eq!(status_json(run.http).await["phase"], "conflict");
 	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
 	let log = run.terminate().await;
 	assert!(log.contains("NodeOwnerSwapped"), "{log}");
