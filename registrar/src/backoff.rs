@@ -1,5 +1,6 @@
 //! Waiting between attempts: exponential backoff with jitter for fast retries, a full interval
-//! for conflicts and slow retries, and a limit on how often a repeated warning is logged.
+//! for conflicts, a full interval doubling up to a cap for slow retries in a row, and a limit on
+//! how often a repeated warning is logged.
 
 use crate::outcome::OutcomeClass;
 use std::time::{Duration, Instant};
@@ -12,30 +13,56 @@ pub const JITTER_MIN: f64 = 0.8;
 /// Largest jitter factor.
 pub const JITTER_MAX: f64 = 1.2;
 
+/// The default cap of the slow-retry wait: 4 hours.
+pub const DEFAULT_SLOW_RETRY_CAP: Duration = Duration::from_secs(4 * 3600);
+
 /// Decides how long to wait after each failed attempt.
 #[derive(Clone, Debug)]
 pub struct Backoff {
 	interval: Duration,
 	max_retry: i64,
+	slow_cap: Duration,
 	/// Fast retries in the current burst.
 	burst: u32,
+	/// Slow retries since the last success.
+	slow_streak: u32,
 }
 
 impl Backoff {
 	/// A backoff whose full interval is `interval` and whose bursts of fast retries are at most
-	/// `max_retry` long (`-1`: unbounded).
+	/// `max_retry` long (`-1`: unbounded); slow retries in a row wait up to
+	/// [`DEFAULT_SLOW_RETRY_CAP`].
 	pub fn new(interval: Duration, max_retry: i64) -> Self {
-		Self { interval, max_retry, burst: 0 }
+		Self { interval, max_retry, slow_cap: DEFAULT_SLOW_RETRY_CAP, burst: 0, slow_streak: 0 }
+	}
+
+	/// The same with slow retries capped at `cap` (at least the interval: a cap equal to the
+	/// interval keeps every slow retry at the interval).
+	pub fn with_slow_retry_cap(mut self, cap: Duration) -> Self {
+		self.slow_cap = cap;
+		self
 	}
 
 	/// Forgets the failures so far (after a success).
 	pub fn reset(&mut self) {
 		self.burst = 0;
+		self.slow_streak = 0;
 	}
 
 	/// Fast retries in the current burst.
 	pub fn burst(&self) -> u32 {
 		self.burst
+	}
+
+	/// Slow retries since the last success.
+	pub fn slow_streak(&self) -> u32 {
+		self.slow_streak
+	}
+
+	/// The full interval, unchanged by failures (ends a burst of fast retries).
+	pub fn full_interval(&mut self) -> Duration {
+		self.burst = 0;
+		self.interval
 	}
 
 	/// The wait after an attempt of class `class`, with `jitter` in `0.0..=1.0` mapped onto
@@ -46,16 +73,21 @@ impl Backoff {
 				self.reset();
 				Duration::ZERO
 			}
-			OutcomeClass::Conflict | OutcomeClass::SlowRetry => {
-				self.reset();
-				self.interval
+			OutcomeClass::Conflict | OutcomeClass::Fatal => self.full_interval(),
+			OutcomeClass::SlowRetry => {
+				// The interval, doubled for every slow retry since the last success, within the
+				// cap: a refusal that lasts (stake, balance, cooldown...) is retried a few times a
+				// day instead of every interval.
+				self.burst = 0;
+				let factor = 2u32.saturating_pow(self.slow_streak.min(31));
+				self.slow_streak = self.slow_streak.saturating_add(1);
+				self.interval.saturating_mul(factor).min(self.slow_cap.max(self.interval))
 			}
 			OutcomeClass::FastRetry => {
 				let bounded = self.max_retry >= 0;
 				if bounded && i64::from(self.burst) >= self.max_retry {
 					// The burst is spent: fall back to the interval, then start a new burst.
-					self.reset();
-					return self.interval;
+					return self.full_interval();
 				}
 				let step = FAST_RETRY_STEPS
 					.get(self.burst as usize)
@@ -136,6 +168,36 @@ mod tests {
 		assert_eq!(backoff.next_delay(OutcomeClass::FastRetry, 0.5), Duration::from_secs(2));
 		assert_eq!(backoff.next_delay(OutcomeClass::Registered, 0.5), Duration::ZERO);
 		assert_eq!(backoff.burst(), 0);
+	}
+
+	#[test]
+	fn slow_retries_in_a_row_double_up_to_the_cap_and_reset_on_success() {
+		let interval = Duration::from_secs(120);
+		let cap = Duration::from_secs(4 * 3600);
+		let mut backoff = Backoff::new(interval, -1);
+		let secs: Vec<u64> =
+			(0..10).map(|_| backoff.next_delay(OutcomeClass::SlowRetry, 0.5).as_secs()).collect();
+		assert_eq!(secs, vec![120, 240, 480, 960, 1920, 3840, 7680, 14400, 14400, 14400]);
+		assert_eq!(backoff.slow_streak(), 10);
+		// Fast retries and conflicts in between do not restart the growth.
+		backoff.next_delay(OutcomeClass::FastRetry, 0.5);
+		assert_eq!(backoff.next_delay(OutcomeClass::Conflict, 0.5), interval);
+		assert_eq!(backoff.next_delay(OutcomeClass::SlowRetry, 0.5), cap);
+		// A success does.
+		assert_eq!(backoff.next_delay(OutcomeClass::Registered, 0.5), Duration::ZERO);
+		assert_eq!(backoff.next_delay(OutcomeClass::SlowRetry, 0.5), interval);
+		backoff.reset();
+		assert_eq!(backoff.next_delay(OutcomeClass::SlowRetry, 0.5), interval);
+		// Far past the cap nothing overflows.
+		let mut long = Backoff::new(interval, -1).with_slow_retry_cap(Duration::MAX);
+		for _ in 0..100 {
+			assert!(long.next_delay(OutcomeClass::SlowRetry, 0.5) >= interval);
+		}
+		// A cap at the interval keeps every slow retry at the interval.
+		let mut flat = Backoff::new(interval, -1).with_slow_retry_cap(interval);
+		for _ in 0..5 {
+			assert_eq!(flat.next_delay(OutcomeClass::SlowRetry, 0.5), interval);
+		}
 	}
 
 	#[test]

@@ -5,10 +5,11 @@
 
 use crate::{
 	challenge::{BlockNumberWidth, RegistrationCall},
+	endpoint::EndpointRedactor,
 	keys::OwnerKey,
 	outcome::{classify_pallet_error, classify_pool_rejection, OutcomeClass},
 };
-use codec::Decode;
+use codec::{Decode, Encode};
 use pallet_registration::{
 	ColdkeyNodeInfoLite, NodeId, NodeType, OwnerNodes, Status, UnregisterReason,
 };
@@ -17,11 +18,13 @@ use serde::Serialize;
 use sp_core::crypto::{AccountId32, Ss58Codec};
 use std::sync::Arc;
 use subxt::{
-	backend::LegacyBackend,
-	config::DefaultExtrinsicParamsBuilder,
-	dynamic::Value,
+	backend::{BlockRef, LegacyBackend},
+	client::{OnlineClientAtBlock, OnlineClientAtBlockImpl},
+	config::{substrate::H256, DefaultExtrinsicParamsBuilder},
+	dynamic::{At as _, Value},
 	error::{DispatchError, TransactionEventsError},
-	transactions::TransactionStatus,
+	ext::scale_decode::DecodeAsType,
+	transactions::{SubmittableTransaction, TransactionStatus},
 	OnlineClient, SubstrateConfig,
 };
 
@@ -72,9 +75,9 @@ pub enum ChainError {
 	/// The websocket could not be opened or the client not set up.
 	#[error("cannot connect to {endpoint}: {reason}")]
 	Connect {
-		/// The endpoint.
+		/// The endpoint, as it may be shown (no user-info, path or query).
 		endpoint: String,
-		/// Why.
+		/// Why (scrubbed of the endpoint's secrets).
 		reason: String,
 	},
 	/// An RPC or transport error.
@@ -118,6 +121,21 @@ impl ChainError {
 		match self {
 			ChainError::Dispatch(f) if f.pallet.as_deref() == Some(PALLET) => Some(&f.error),
 			_ => None,
+		}
+	}
+
+	/// This error with `redactor`'s secrets removed from its text.
+	pub fn scrubbed(self, redactor: &EndpointRedactor) -> Self {
+		match self {
+			ChainError::Connect { endpoint, reason } => ChainError::Connect {
+				endpoint: redactor.scrub(&endpoint),
+				reason: redactor.scrub(&reason),
+			},
+			ChainError::Rpc(text) => ChainError::Rpc(redactor.scrub(&text)),
+			ChainError::Pool(text) => ChainError::Pool(redactor.scrub(&text)),
+			ChainError::Metadata(text) => ChainError::Metadata(redactor.scrub(&text)),
+			ChainError::Decode(text) => ChainError::Decode(redactor.scrub(&text)),
+			other @ (ChainError::Timeout(_) | ChainError::Dispatch(_)) => other,
 		}
 	}
 }
@@ -181,24 +199,101 @@ pub struct Policy {
 	pub node_cooldown_until: Option<u64>,
 	/// The first block the owner may register again after its node's removal, if any.
 	pub owner_cooldown_until: Option<u64>,
+	/// The registration fee is charged (`FeeChargingEnabled`).
+	pub fee_charging: bool,
+	/// The node type's current fee (the `current_fee` view function), when the chain tells.
+	pub fee: Option<u128>,
+	/// What the owner can pay while keeping its account alive (`System::Account`: free balance
+	/// less what is frozen beyond the reserved balance, and at least the existential deposit),
+	/// when the chain tells.
+	pub spendable: Option<u128>,
+	/// The fee is to be paid in credits.
+	pub pay_in_credits: bool,
+	/// A validator's active stake and the pallet's threshold, when the chain tells (`None` for
+	/// other node types).
+	pub stake: Option<Stake>,
+}
+
+/// A validator owner's stake against the pallet's `MinerStakeThreshold`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Stake {
+	/// The owner's active stake (`Staking::Ledger(Staking::Bonded(owner)).active`; 0 unbonded).
+	pub active: u128,
+	/// The pallet's `MinerStakeThreshold`.
+	pub threshold: u128,
+}
+
+/// Why the pallet would certainly refuse a registration, found before paying for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+	/// [`OutcomeClass::SlowRetry`] for what may clear by itself (ban, disabled type, cooldown,
+	/// stake, balance), [`OutcomeClass::Fatal`] for what the configuration causes.
+	pub class: OutcomeClass,
+	/// What the chain says (for logs and `/status`).
+	pub reason: String,
+}
+
+impl Refusal {
+	fn slow(reason: String) -> Option<Self> {
+		Some(Self { class: OutcomeClass::SlowRetry, reason })
+	}
 }
 
 impl Policy {
-	/// Why a registration executed in the next block would certainly fail, if it would.
-	pub fn refusal(&self) -> Option<String> {
+	/// Why a registration executed in the next block would certainly fail, if it would, with a
+	/// transaction fee of nothing (see [`Self::funds_refusal`]).
+	pub fn refusal(&self) -> Option<Refusal> {
 		let next = self.block_number.saturating_add(1);
+		if self.fee_charging && self.pay_in_credits {
+			// The pallet offers no way to ask whether the runtime takes credits (the dev
+			// runtime does not: `CreditsNotSupported`), so this configuration is refused
+			// before any fee is spent.
+			return Some(Refusal {
+				class: OutcomeClass::Fatal,
+				reason:
+					"the fee is charged and --pay-in-credits is set, but the chain offers no way \
+				         to check credits before paying (the dev runtime refuses them with \
+				         CreditsNotSupported); register without --pay-in-credits"
+						.into(),
+			});
+		}
 		if self.banned {
-			return Some("the owner is banned".into());
+			return Refusal::slow("the owner is banned".into());
 		}
 		if self.type_disabled {
-			return Some("the node type is disabled".into());
+			return Refusal::slow("the node type is disabled".into());
 		}
-		let until = self.node_cooldown_until.into_iter().chain(self.owner_cooldown_until).max()?;
-		(next < until).then(|| {
-			format!(
+		let cooldown = self.node_cooldown_until.into_iter().chain(self.owner_cooldown_until).max();
+		if let Some(until) = cooldown.filter(|until| next < *until) {
+			return Refusal::slow(format!(
 				"cooling down after a removal until block {until} (finalized block is {})",
 				self.block_number
-			)
+			));
+		}
+		if let Some(stake) = self.stake.filter(|s| s.active < s.threshold) {
+			return Refusal::slow(format!(
+				"insufficient stake: the owner's active stake is {} but a validator needs {} \
+				 (Staking bond of the owner's account)",
+				stake.active, stake.threshold
+			));
+		}
+		self.funds_refusal(0)
+	}
+
+	/// Why the fee could certainly not be paid by an owner that also pays `transaction_fee` for
+	/// the transaction, if it could not.
+	pub fn funds_refusal(&self, transaction_fee: u128) -> Option<Refusal> {
+		if !self.fee_charging || self.pay_in_credits {
+			return None;
+		}
+		let (Some(fee), Some(spendable)) = (self.fee, self.spendable) else { return None };
+		let needed = fee.saturating_add(transaction_fee);
+		(spendable < needed).then(|| Refusal {
+			class: OutcomeClass::SlowRetry,
+			reason: format!(
+				"insufficient balance for the fee: the owner can spend {spendable} but the \
+				 registration fee is {fee} and the transaction fee {transaction_fee}"
+			),
 		})
 	}
 }
@@ -208,14 +303,41 @@ impl Policy {
 pub struct ChainContext {
 	/// `System::BlockHash(0)` (what the pallet checks the challenge's genesis hash against).
 	pub genesis_hash: [u8; 32],
-	/// The finalized block number.
+	/// The best block's number: the challenge's `block_number` (the transaction executes after
+	/// it, so the challenge is never from the future, and its lifetime does not shrink by the
+	/// finality lag).
 	pub block_number: u64,
+	/// The best block's hash: the transaction is built (nonce, mortality) at this block.
+	pub block_hash: H256,
+	/// The finalized block's number, as read just before the best block.
+	pub finalized_block_number: u64,
 	/// The pallet's `MaxChallengeLifetime`.
 	pub max_challenge_lifetime: u64,
 	/// The pallet's index in the runtime.
 	pub pallet_index: u8,
 	/// The width of the chain's block numbers, from `System::Number`'s type.
 	pub block_number_width: Option<BlockNumberWidth>,
+}
+
+impl ChainContext {
+	/// Blocks the best block is ahead of the finalized one.
+	pub fn finality_lag(&self) -> u64 {
+		self.block_number.saturating_sub(self.finalized_block_number)
+	}
+
+	/// Why a registration with a challenge of `lifetime` blocks should wait, if it should:
+	/// finality lags more than half the lifetime behind the best block, so the challenge could
+	/// expire (or its block be abandoned) before the transaction is finalized.
+	pub fn hold(&self, lifetime: u64) -> Option<String> {
+		let lag = self.finality_lag();
+		(lag > lifetime / 2).then(|| {
+			format!(
+				"finality lags {lag} blocks behind the best block {} (finalized {}), more than \
+				 half the challenge lifetime of {lifetime} blocks; holding the submission",
+				self.block_number, self.finalized_block_number
+			)
+		})
+	}
 }
 
 /// A registration transaction that made it into a finalized block.
@@ -318,18 +440,40 @@ impl RegistryEvent {
 }
 
 /// A connection to a chain.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ChainClient {
 	api: OnlineClient<ChainConfig>,
 	rpc: subxt::rpcs::RpcClient,
-	endpoint: String,
+	redactor: EndpointRedactor,
+}
+
+impl std::fmt::Debug for ChainClient {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("ChainClient").field("endpoint", &self.redactor.shown()).finish()
+	}
+}
+
+/// A signed registration transaction, not submitted yet.
+pub struct PreparedRegistration {
+	at: OnlineClientAtBlock<ChainConfig>,
+	transaction: SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>,
+}
+
+impl std::fmt::Debug for PreparedRegistration {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("PreparedRegistration").field("at", &self.at.block_number()).finish()
+	}
 }
 
 impl ChainClient {
-	/// Connects to the JSON-RPC websocket at `endpoint` (`ws://` or `wss://`).
+	/// Connects to the JSON-RPC websocket at `endpoint` (`ws://` or `wss://`). Errors (and
+	/// everything this client reports) show the endpoint without its user-info, path or query.
 	pub async fn connect(endpoint: &str) -> Result<Self, ChainError> {
-		let connect_err =
-			|reason: String| ChainError::Connect { endpoint: endpoint.to_owned(), reason };
+		let redactor = EndpointRedactor::new(endpoint);
+		let connect_err = |reason: String| ChainError::Connect {
+			endpoint: redactor.shown().to_owned(),
+			reason: redactor.scrub(&reason),
+		};
 		let rpc_client = subxt::rpcs::RpcClient::from_insecure_url(endpoint)
 			.await
 			.map_err(|e| connect_err(e.to_string()))?;
@@ -337,12 +481,16 @@ impl ChainClient {
 		let api = OnlineClient::from_backend_with_config(ChainConfig::new(), Arc::new(backend))
 			.await
 			.map_err(|e| connect_err(e.to_string()))?;
-		Ok(Self { api, rpc: rpc_client, endpoint: endpoint.to_owned() })
+		Ok(Self { api, rpc: rpc_client, redactor })
 	}
 
-	/// The endpoint this client talks to.
+	/// The endpoint this client talks to, as it may be shown (no user-info, path or query).
 	pub fn endpoint(&self) -> &str {
-		&self.endpoint
+		self.redactor.shown()
+	}
+
+	fn scrub(&self, error: ChainError) -> ChainError {
+		error.scrubbed(&self.redactor)
 	}
 
 	/// The subxt client, for callers that need more than this wrapper offers.
@@ -350,9 +498,20 @@ impl ChainClient {
 		&self.api
 	}
 
-	/// Reads what a challenge needs, at the current finalized block.
+	/// Reads what a challenge needs, at the best block, and the finalized block's number.
 	pub async fn context(&self) -> Result<ChainContext, ChainError> {
-		let at = self.api.at_current_block().await.map_err(rpc)?;
+		self.context_inner().await.map_err(|e| self.scrub(e))
+	}
+
+	async fn context_inner(&self) -> Result<ChainContext, ChainError> {
+		let finalized = self.api.at_current_block().await.map_err(rpc)?.block_number();
+		let best_hash = self
+			.rpc
+			.request::<Option<H256>>("chain_getBlockHash", subxt::rpcs::rpc_params![])
+			.await
+			.map_err(rpc)?
+			.ok_or_else(|| ChainError::Rpc("the node has no best block".into()))?;
+		let at = self.api.at_block(BlockRef::from_hash(best_hash)).await.map_err(rpc)?;
 		let metadata = at.metadata();
 		let pallet = metadata
 			.pallet_by_name(PALLET)
@@ -383,19 +542,35 @@ impl ChainClient {
 		Ok(ChainContext {
 			genesis_hash,
 			block_number: at.block_number(),
+			block_hash: best_hash,
+			finalized_block_number: finalized,
 			max_challenge_lifetime,
 			pallet_index,
 			block_number_width,
 		})
 	}
 
-	/// Reads the pallet's policy for registering `node_id` of `node_type` for `owner`, at the
-	/// current finalized block: what would refuse it for certain before a fee is spent.
+	/// Reads the pallet's policy for registering `node_id` of `node_type` for `owner` (paying
+	/// in credits or not), at the current finalized block: what would refuse it for certain
+	/// before a fee is spent.
 	pub async fn policy(
 		&self,
 		node_id: &[u8],
 		owner: &AccountId32,
 		node_type: NodeType,
+		pay_in_credits: bool,
+	) -> Result<Policy, ChainError> {
+		self.policy_inner(node_id, owner, node_type, pay_in_credits)
+			.await
+			.map_err(|e| self.scrub(e))
+	}
+
+	async fn policy_inner(
+		&self,
+		node_id: &[u8],
+		owner: &AccountId32,
+		node_type: NodeType,
+		pay_in_credits: bool,
 	) -> Result<Policy, ChainError> {
 		let at = self.api.at_current_block().await.map_err(rpc)?;
 		let width = self.width_at(&at);
@@ -446,19 +621,175 @@ impl ChainClient {
 			.map_err(rpc)?
 			.map(|v| decode_block_number(v.bytes(), width))
 			.transpose()?;
+		let fee_charging = storage
+			.try_fetch(subxt::dynamic::storage::<(), Value>(PALLET, "FeeChargingEnabled"), ())
+			.await
+			.map_err(rpc)?
+			.map(|v| bool::decode(&mut v.bytes()))
+			.transpose()
+			.map_err(|e| ChainError::Decode(format!("FeeChargingEnabled: {e}")))?
+			.unwrap_or(false);
+		let (fee, spendable) = if fee_charging && !pay_in_credits {
+			(self.current_fee(&at, node_type).await, Some(self.spendable(&at, owner).await?))
+		} else {
+			(None, None)
+		};
+		let stake = match node_type {
+			NodeType::Validator => self.stake(&at, owner).await?,
+			_ => None,
+		};
 		Ok(Policy {
 			block_number: at.block_number(),
 			banned,
 			type_disabled,
 			node_cooldown_until: node_anchor.map(|at| at.saturating_add(cooldown)),
 			owner_cooldown_until: owner_anchor.map(|at| at.saturating_add(cooldown)),
+			fee_charging,
+			fee,
+			spendable,
+			pay_in_credits,
+			stake,
 		})
+	}
+
+	/// The `current_fee(node_type)` view function; `None` when the runtime does not answer it
+	/// (then the chain alone decides whether the fee can be paid).
+	async fn current_fee(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		node_type: NodeType,
+	) -> Option<u128> {
+		match self.current_fee_inner(at, node_type).await {
+			Ok(fee) => Some(fee),
+			Err(error) => {
+				let error = self.redactor.scrub(&error);
+				tracing::debug!(%error, "cannot read the current fee; not checking the balance");
+				None
+			}
+		}
+	}
+
+	/// The runtime API is `execute_view_function(id, input: Vec<u8>) -> Result<Vec<u8>, _>`;
+	/// the call is made here rather than through subxt's view function client, whose encoding
+	/// (input and output without the `Vec`/`Result` wrappers) this runtime rejects.
+	async fn current_fee_inner(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		node_type: NodeType,
+	) -> Result<u128, String> {
+		let metadata = at.metadata();
+		let function = metadata
+			.pallet_by_name(PALLET)
+			.and_then(|pallet| pallet.view_function_by_name("current_fee"))
+			.ok_or("no view function current_fee")?;
+		let mut params = function.query_id().to_vec();
+		node_type.encode().encode_to(&mut params);
+		let response = at
+			.runtime_apis()
+			.call_raw("RuntimeViewFunction_execute_view_function", Some(&params))
+			.await
+			.map_err(|e| e.to_string())?;
+		let output = <Result<Vec<u8>, ()>>::decode(&mut response.as_slice())
+			.map_err(|e| format!("view function response: {e}"))
+			.and_then(|result| result.map_err(|()| "the view function failed".to_owned()))?;
+		u128::decode_as_type(&mut output.as_slice(), function.output_ty(), metadata.types())
+			.map_err(|e| format!("current_fee output: {e}"))
+	}
+
+	/// What `owner` can spend and stay alive: `free - max(frozen - reserved, ED)`, as
+	/// pallet-balances computes a transfer that keeps the account alive.
+	async fn spendable(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		owner: &AccountId32,
+	) -> Result<u128, ChainError> {
+		let account = at
+			.storage()
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>("System", "Account"),
+				(*<AccountId32 as AsRef<[u8; 32]>>::as_ref(owner),),
+			)
+			.await
+			.map_err(rpc)?;
+		let Some(account) = account else { return Ok(0) };
+		let value =
+			account.decode().map_err(|e| ChainError::Decode(format!("System::Account: {e}")))?;
+		let data = value.at("data");
+		let field = |name: &str| data.and_then(|d| d.at(name)).and_then(|v| v.as_u128());
+		let free = field("free")
+			.ok_or_else(|| ChainError::Decode("System::Account has no data.free".into()))?;
+		let untouchable =
+			field("frozen").unwrap_or(0).saturating_sub(field("reserved").unwrap_or(0)).max(
+				at.constants()
+					.entry(subxt::dynamic::constant::<u128>("Balances", "ExistentialDeposit"))
+					.unwrap_or(0),
+			);
+		Ok(free.saturating_sub(untouchable))
+	}
+
+	/// A validator owner's active stake (pallet-staking: `Bonded` stash → controller, `Ledger`
+	/// controller → `active`) and `MinerStakeThreshold`; `None` when the runtime has neither.
+	async fn stake(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		owner: &AccountId32,
+	) -> Result<Option<Stake>, ChainError> {
+		let Ok(threshold) =
+			at.constants().entry(subxt::dynamic::constant::<u128>(PALLET, "MinerStakeThreshold"))
+		else {
+			return Ok(None);
+		};
+		let metadata = at.metadata();
+		let has = |entry: &str| {
+			metadata
+				.pallet_by_name("Staking")
+				.and_then(|p| p.storage())
+				.and_then(|s| s.entry_by_name(entry))
+				.is_some()
+		};
+		if !has("Bonded") || !has("Ledger") {
+			return Ok(None);
+		}
+		let storage = at.storage();
+		let controller = storage
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>("Staking", "Bonded"),
+				(*<AccountId32 as AsRef<[u8; 32]>>::as_ref(owner),),
+			)
+			.await
+			.map_err(rpc)?
+			.map(|v| <[u8; 32]>::decode(&mut v.bytes()))
+			.transpose()
+			.map_err(|e| ChainError::Decode(format!("Staking::Bonded: {e}")))?;
+		let Some(controller) = controller else {
+			return Ok(Some(Stake { active: 0, threshold }));
+		};
+		let ledger = storage
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>("Staking", "Ledger"),
+				(controller,),
+			)
+			.await
+			.map_err(rpc)?;
+		let active = match ledger {
+			Some(ledger) => ledger
+				.decode()
+				.map_err(|e| ChainError::Decode(format!("Staking::Ledger: {e}")))?
+				.at("active")
+				.and_then(|v| v.as_u128())
+				.ok_or_else(|| ChainError::Decode("Staking::Ledger has no active".into()))?,
+			None => 0,
+		};
+		Ok(Some(Stake { active, threshold }))
 	}
 
 	/// Reads the node's record and the owner's node at the current finalized block.
 	pub async fn view(&self, node_id: &[u8], owner: &AccountId32) -> Result<ChainView, ChainError> {
-		let at = self.api.at_current_block().await.map_err(rpc)?;
-		self.view_at(&at, node_id, owner).await
+		let view = async {
+			let at = self.api.at_current_block().await.map_err(rpc)?;
+			self.view_at(&at, node_id, owner).await
+		};
+		view.await.map_err(|e| self.scrub(e))
 	}
 
 	/// Reads the node's record and the owner's node at the finalized block `block_hash`.
@@ -468,12 +799,11 @@ impl ChainClient {
 		node_id: &[u8],
 		owner: &AccountId32,
 	) -> Result<ChainView, ChainError> {
-		let at = self
-			.api
-			.at_block(subxt::backend::BlockRef::from_hash(block_hash))
-			.await
-			.map_err(rpc)?;
-		self.view_at(&at, node_id, owner).await
+		let view = async {
+			let at = self.api.at_block(BlockRef::from_hash(block_hash)).await.map_err(rpc)?;
+			self.view_at(&at, node_id, owner).await
+		};
+		view.await.map_err(|e| self.scrub(e))
 	}
 
 	async fn view_at(
@@ -529,8 +859,8 @@ impl ChainClient {
 			.unwrap_or_default()
 	}
 
-	/// Signs `call` as `owner`, submits it mortal for `mortality` blocks, waits for a finalized
-	/// block and returns the transaction's events; a failed dispatch is
+	/// Signs `call` as `owner`, submits it mortal for `mortality` blocks from the best block,
+	/// waits for a finalized block and returns the transaction's events; a failed dispatch is
 	/// [`ChainError::Dispatch`] with the error's name.
 	pub async fn submit_registration(
 		&self,
@@ -538,8 +868,47 @@ impl ChainClient {
 		owner: &OwnerKey,
 		mortality: u64,
 	) -> Result<Included, ChainError> {
-		let payload = subxt::dynamic::tx(PALLET, "register_node_with_coldkey", call_values(call));
-		self.submit(&payload, owner, mortality).await
+		let context = self.context().await?;
+		let prepared = self.prepare_registration(call, owner, mortality, &context).await?;
+		self.submit_prepared(prepared).await
+	}
+
+	/// Signs `call` as `owner`, mortal for `mortality` blocks from `context`'s best block,
+	/// without submitting it.
+	pub async fn prepare_registration(
+		&self,
+		call: &RegistrationCall,
+		owner: &OwnerKey,
+		mortality: u64,
+		context: &ChainContext,
+	) -> Result<PreparedRegistration, ChainError> {
+		let prepared = async {
+			let at =
+				self.api.at_block(BlockRef::from_hash(context.block_hash)).await.map_err(rpc)?;
+			let payload =
+				subxt::dynamic::tx(PALLET, "register_node_with_coldkey", call_values(call));
+			let transaction = self.sign(&at, &payload, owner, mortality).await?;
+			Ok(PreparedRegistration { at, transaction })
+		};
+		prepared.await.map_err(|e| self.scrub(e))
+	}
+
+	/// What the prepared transaction is estimated to cost in transaction fees (without the
+	/// registration fee).
+	pub async fn transaction_fee(
+		&self,
+		prepared: &PreparedRegistration,
+	) -> Result<u128, ChainError> {
+		prepared.transaction.partial_fee_estimate().await.map_err(|e| self.scrub(rpc(e)))
+	}
+
+	/// Submits a prepared registration and waits for a finalized block, as
+	/// [`Self::submit_registration`].
+	pub async fn submit_prepared(
+		&self,
+		prepared: PreparedRegistration,
+	) -> Result<Included, ChainError> {
+		self.watch_submitted(&prepared.at, &prepared.transaction).await.map_err(|e| self.scrub(e))
 	}
 
 	/// Submits the owner's `unregister_main_node(node_id)` and waits for finalization.
@@ -571,15 +940,32 @@ impl ChainClient {
 		self.submit(&payload, sudo, 64).await
 	}
 
+	/// Signs and submits at the finalized block, and waits for finalization.
 	async fn submit<Call: subxt::transactions::Payload>(
 		&self,
 		payload: &Call,
 		signer: &OwnerKey,
 		mortality: u64,
 	) -> Result<Included, ChainError> {
-		let at = self.api.at_current_block().await.map_err(rpc)?;
+		let submitted = async {
+			let at = self.api.at_current_block().await.map_err(rpc)?;
+			let transaction = self.sign(&at, payload, signer, mortality).await?;
+			self.watch_submitted(&at, &transaction).await
+		};
+		submitted.await.map_err(|e| self.scrub(e))
+	}
+
+	/// Signs `payload` at block `at` (mortality from there).
+	async fn sign<Call: subxt::transactions::Payload>(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		payload: &Call,
+		signer: &OwnerKey,
+		mortality: u64,
+	) -> Result<SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>, ChainError>
+	{
 		// The pool's next nonce counts transactions not yet finalized (the finalized block's
-		// nonce would make them stale); without the RPC, subxt reads it at the finalized block.
+		// nonce would make them stale); without the RPC, subxt reads it at the given block.
 		let mut params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new().mortal(mortality);
 		let next_index = self
 			.rpc
@@ -589,11 +975,19 @@ impl ChainClient {
 			params = params.nonce(nonce);
 		}
 		let params = params.build();
-		let mut transactions = at.transactions();
-		let mut progress = transactions
-			.sign_and_submit_then_watch(payload, signer.signer(), params)
+		at.transactions()
+			.create_signed(payload, signer.signer(), params)
 			.await
-			.map_err(submit_error)?;
+			.map_err(submit_error)
+	}
+
+	/// Submits `transaction` and waits for its finalized block's events.
+	async fn watch_submitted(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		transaction: &SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>,
+	) -> Result<Included, ChainError> {
+		let mut progress = transaction.submit_and_watch().await.map_err(submit_error)?;
 		let in_block = loop {
 			match progress.next().await {
 				Some(Ok(TransactionStatus::InFinalizedBlock(in_block))) => break in_block,
@@ -650,14 +1044,15 @@ impl ChainClient {
 	/// Subscribes to finalized blocks; [`BlockWatcher::next`] yields each block's registry
 	/// events.
 	pub async fn watch(&self) -> Result<BlockWatcher, ChainError> {
-		let blocks = self.api.stream_blocks().await.map_err(rpc)?;
-		Ok(BlockWatcher { blocks })
+		let blocks = self.api.stream_blocks().await.map_err(|e| self.scrub(rpc(e)))?;
+		Ok(BlockWatcher { blocks, redactor: self.redactor.clone() })
 	}
 }
 
 /// The registry events of finalized blocks, as they come.
 pub struct BlockWatcher {
 	blocks: subxt::client::Blocks<ChainConfig>,
+	redactor: EndpointRedactor,
 }
 
 impl std::fmt::Debug for BlockWatcher {
@@ -671,9 +1066,9 @@ impl BlockWatcher {
 	pub async fn next(&mut self) -> Option<Result<(u64, Vec<RegistryEvent>), ChainError>> {
 		let block = match self.blocks.next().await? {
 			Ok(block) => block,
-			Err(e) => return Some(Err(rpc(e))),
+			Err(e) => return Some(Err(rpc(e).scrubbed(&self.redactor))),
 		};
-		Some(Self::events_of(block).await)
+		Some(Self::events_of(block).await.map_err(|e| e.scrubbed(&self.redactor)))
 	}
 
 	async fn events_of(
@@ -808,23 +1203,120 @@ mod tests {
 		assert!(decode_record(&narrow.encode(), BlockNumberWidth::U64).is_err());
 	}
 
-	#[test]
-	fn policy_refuses_only_what_the_pallet_would() {
-		let free = Policy {
+	fn free_policy() -> Policy {
+		Policy {
 			block_number: 10,
 			banned: false,
 			type_disabled: false,
 			node_cooldown_until: None,
 			owner_cooldown_until: None,
-		};
+			fee_charging: true,
+			fee: Some(1_000),
+			spendable: Some(1_000_000),
+			pay_in_credits: false,
+			stake: None,
+		}
+	}
+
+	fn reason(policy: Policy) -> String {
+		policy.refusal().map(|r| r.reason).unwrap_or_default()
+	}
+
+	#[test]
+	fn policy_refuses_only_what_the_pallet_would() {
+		let free = free_policy();
 		assert_eq!(free.refusal(), None);
-		assert!(Policy { banned: true, ..free }.refusal().unwrap().contains("banned"));
-		assert!(Policy { type_disabled: true, ..free }.refusal().unwrap().contains("disabled"));
+		assert!(reason(Policy { banned: true, ..free }).contains("banned"));
+		assert!(reason(Policy { type_disabled: true, ..free }).contains("disabled"));
 		// The transaction executes in block 11 at the earliest.
 		assert_eq!(Policy { node_cooldown_until: Some(11), ..free }.refusal(), None);
 		let cooling =
 			Policy { node_cooldown_until: Some(5), owner_cooldown_until: Some(12), ..free };
-		assert!(cooling.refusal().unwrap().contains("until block 12"));
+		assert!(reason(cooling).contains("until block 12"));
+		for policy in [Policy { banned: true, ..free }, cooling] {
+			assert_eq!(policy.refusal().unwrap().class, OutcomeClass::SlowRetry);
+		}
+	}
+
+	#[test]
+	fn policy_refuses_a_validator_without_the_stake() {
+		let free = free_policy();
+		let short = Policy { stake: Some(Stake { active: 999, threshold: 1_000 }), ..free };
+		let refusal = short.refusal().unwrap();
+		assert_eq!(refusal.class, OutcomeClass::SlowRetry);
+		assert!(refusal.reason.contains("insufficient stake"), "{}", refusal.reason);
+		assert!(refusal.reason.contains("999") && refusal.reason.contains("1000"));
+		let enough = Policy { stake: Some(Stake { active: 1_000, threshold: 1_000 }), ..free };
+		assert_eq!(enough.refusal(), None);
+	}
+
+	#[test]
+	fn policy_refuses_a_fee_the_owner_cannot_pay() {
+		let free = free_policy();
+		// What the owner can spend must cover the fee plus the transaction fee.
+		let poor = Policy { spendable: Some(999), ..free };
+		let refusal = poor.refusal().unwrap();
+		assert_eq!(refusal.class, OutcomeClass::SlowRetry);
+		assert!(refusal.reason.contains("insufficient balance"), "{}", refusal.reason);
+		let exact = Policy { spendable: Some(1_000), ..free };
+		assert_eq!(exact.refusal(), None);
+		assert!(exact.funds_refusal(1).is_some());
+		assert_eq!(Policy { spendable: Some(1_001), ..free }.funds_refusal(1), None);
+		// Without fee charging, or when the chain does not tell, there is nothing to check.
+		assert_eq!(Policy { fee_charging: false, ..poor }.funds_refusal(10), None);
+		assert_eq!(Policy { fee: None, ..poor }.funds_refusal(10), None);
+		assert_eq!(Policy { spendable: None, ..poor }.funds_refusal(10), None);
+	}
+
+	#[test]
+	fn credits_while_the_fee_is_charged_are_refused_for_good() {
+		let free = free_policy();
+		let credits = Policy { pay_in_credits: true, fee: None, spendable: None, ..free };
+		let refusal = credits.refusal().unwrap();
+		assert_eq!(refusal.class, OutcomeClass::Fatal);
+		assert!(refusal.reason.contains("CreditsNotSupported"), "{}", refusal.reason);
+		// Nothing is charged, so nothing is paid in credits.
+		assert_eq!(Policy { fee_charging: false, ..credits }.refusal(), None);
+	}
+
+	#[test]
+	fn submissions_hold_while_finality_lags_more_than_half_the_lifetime() {
+		let context = ChainContext {
+			genesis_hash: [7; 32],
+			block_number: 100,
+			block_hash: H256([1; 32]),
+			finalized_block_number: 84,
+			max_challenge_lifetime: 600,
+			pallet_index: 7,
+			block_number_width: Some(BlockNumberWidth::U64),
+		};
+		assert_eq!(context.finality_lag(), 16);
+		assert_eq!(context.hold(32), None);
+		let lagging = ChainContext { finalized_block_number: 83, ..context };
+		let reason = lagging.hold(32).unwrap();
+		assert!(reason.contains("finality lags 17 blocks"), "{reason}");
+		// A finalized block read after a newer best block is no lag.
+		assert_eq!(ChainContext { finalized_block_number: 101, ..context }.finality_lag(), 0);
+	}
+
+	#[test]
+	fn errors_lose_the_endpoint_secrets() {
+		let url = "wss://user:hunter22@rpc.example.com/v3/0123456789abcdef?apikey=topsecret";
+		let redactor = EndpointRedactor::new(url);
+		let errors = [
+			ChainError::Connect { endpoint: url.into(), reason: format!("bad {url}") },
+			ChainError::Rpc(format!("{url} closed")),
+			ChainError::Pool(format!("at {url}")),
+			ChainError::Metadata(format!("from {url}")),
+			ChainError::Decode(format!("from {url}")),
+		];
+		for error in errors {
+			let text = error.scrubbed(&redactor).to_string();
+			for secret in ["hunter22", "0123456789abcdef", "topsecret"] {
+				assert!(!text.contains(secret), "{text}");
+			}
+			assert!(text.contains("rpc.example.com"), "{text}");
+		}
 	}
 
 	#[test]

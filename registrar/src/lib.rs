@@ -11,7 +11,8 @@
 //!   submission with mortality, finality, pallet errors by name, registry events.
 //! - [`register`]: one attempt ([`register::register_once`]) and the loop
 //!   ([`run_registration_loop`]) that registers, parks, re-arms and backs off.
-//! - [`outcome`], [`backoff`]: the four outcome classes and the waits between attempts.
+//! - [`outcome`], [`backoff`]: the outcome classes and the waits between attempts.
+//! - [`endpoint`]: the chain endpoint as it may be shown (no credentials, path or query).
 //! - [`state`]: the state directory's OS lock and state file.
 //! - [`status`], [`http`]: `/livez`, `/readyz`, `/status` and `/metrics`.
 //!
@@ -40,6 +41,7 @@
 pub mod backoff;
 pub mod chain;
 pub mod challenge;
+pub mod endpoint;
 pub mod http;
 pub mod keys;
 pub mod outcome;

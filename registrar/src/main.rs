@@ -12,6 +12,7 @@ use pallet_registration::NodeType;
 use registrar::{
 	chain::ChainClient,
 	challenge::{BlockNumberWidth, ChallengeInputs, RegistrationCall, DEV_PALLET_INDEX},
+	endpoint::redact_endpoint,
 	keys::{parse_account, NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource},
 	outcome::OutcomeClass,
 	register::{register_once, RegistrationConfig},
@@ -26,6 +27,9 @@ const EXIT_CONFLICT: u8 = 3;
 const EXIT_FAST_RETRY: u8 = 4;
 /// Exit code of `register` when the chain refused (retry after a while).
 const EXIT_SLOW_RETRY: u8 = 5;
+/// Exit code of `register` when the chain refuses this configuration every time (do not retry
+/// as it is: fix the configuration).
+const EXIT_FATAL: u8 = 6;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -153,8 +157,14 @@ impl OwnerAccountArgs {
 
 #[derive(Args, Debug)]
 struct ChainArgs {
-	/// The chain's JSON-RPC websocket.
-	#[arg(long, env = "REGISTRAR_ENDPOINT", default_value = "ws://127.0.0.1:9944")]
+	/// The chain's JSON-RPC websocket (it may hold a credential: never shown, not even in
+	/// `--help`).
+	#[arg(
+		long,
+		env = "REGISTRAR_ENDPOINT",
+		hide_env_values = true,
+		default_value = "ws://127.0.0.1:9944"
+	)]
 	endpoint: String,
 }
 
@@ -196,7 +206,12 @@ struct SignArgs {
 	#[arg(long)]
 	pay_in_credits: bool,
 	/// Read the genesis hash, block and pallet index from this endpoint.
-	#[arg(long, env = "REGISTRAR_ENDPOINT", conflicts_with_all = ["genesis_hash", "block_number"])]
+	#[arg(
+		long,
+		env = "REGISTRAR_ENDPOINT",
+		hide_env_values = true,
+		conflicts_with_all = ["genesis_hash", "block_number"]
+	)]
 	endpoint: Option<String>,
 	/// Offline: the chain's System::BlockHash(0) (0x hex).
 	#[arg(long, requires = "block_number")]
@@ -272,6 +287,10 @@ struct RunArgs {
 	/// The full interval conflicts and slow retries wait, in seconds.
 	#[arg(long, default_value_t = 120)]
 	register_interval_secs: u64,
+	/// The longest wait after slow retries in a row, in seconds (each doubles the wait from
+	/// the interval; a value at or below the interval keeps it flat).
+	#[arg(long, default_value_t = 14_400)]
+	max_slow_retry_secs: u64,
 	/// The longest burst of fast retries before waiting a full interval (-1: unbounded).
 	#[arg(long, default_value_t = -1, allow_negative_numbers = true)]
 	max_retry: i64,
@@ -378,7 +397,7 @@ async fn register(args: RegisterArgs) -> Result<ExitCode, String> {
 	);
 	let client = tokio::time::timeout(config.rpc_timeout, ChainClient::connect(&config.endpoint))
 		.await
-		.map_err(|_| format!("timed out connecting to {}", config.endpoint))?
+		.map_err(|_| format!("timed out connecting to {}", redact_endpoint(&config.endpoint)))?
 		.map_err(|e| e.to_string())?;
 	let outcome = register_once(&client, &config).await;
 	print_json(&serde_json::to_value(&outcome).map_err(|e| e.to_string())?)?;
@@ -387,6 +406,7 @@ async fn register(args: RegisterArgs) -> Result<ExitCode, String> {
 		OutcomeClass::Conflict => ExitCode::from(EXIT_CONFLICT),
 		OutcomeClass::FastRetry => ExitCode::from(EXIT_FAST_RETRY),
 		OutcomeClass::SlowRetry => ExitCode::from(EXIT_SLOW_RETRY),
+		OutcomeClass::Fatal => ExitCode::from(EXIT_FATAL),
 	})
 }
 
@@ -440,6 +460,7 @@ async fn run(args: RunArgs) -> Result<ExitCode, String> {
 	);
 	config.http_addr = (!args.no_http).then_some(args.http_addr);
 	config.register_interval = Duration::from_secs(args.register_interval_secs);
+	config.max_slow_retry_interval = Duration::from_secs(args.max_slow_retry_secs);
 	config.max_retry = args.max_retry;
 	config.check_interval = Duration::from_secs(args.check_interval_secs.max(1));
 	config.conflict_log_period = Duration::from_secs(args.conflict_log_secs);

@@ -1,4 +1,5 @@
-//! What an attempt to register came to, in the reference's four classes.
+//! What an attempt to register came to: the reference's four classes, plus refusals that will
+//! recur as long as the configuration stays as it is.
 
 use serde::Serialize;
 
@@ -14,9 +15,13 @@ pub enum OutcomeClass {
 	/// A transient failure (network, RPC, timeout, a stale nonce, an expired or reused
 	/// challenge): retry soon with exponential backoff and a fresh challenge.
 	FastRetry,
-	/// A failure that waiting a while may fix (banned, disabled node type, cooldown, stake, fee,
-	/// an invalid transaction...): wait a full interval.
+	/// A refusal that waiting may clear (banned, disabled node type, cooldown, stake, balance,
+	/// eligibility, an invalid transaction...): wait a full interval, doubling while it lasts.
 	SlowRetry,
+	/// A refusal that recurs for as long as the configuration stays as it is (a proof the
+	/// pallet rejects for what it is, a wrong block number width, credits the chain does not
+	/// take): stop trying; `register` exits non-zero, `run` stays up in the `failed` phase.
+	Fatal,
 }
 
 impl OutcomeClass {
@@ -27,27 +32,52 @@ impl OutcomeClass {
 			OutcomeClass::Conflict => "conflict",
 			OutcomeClass::FastRetry => "fast_retry",
 			OutcomeClass::SlowRetry => "slow_retry",
+			OutcomeClass::Fatal => "fatal",
 		}
 	}
 
 	/// Every class, in label order.
-	pub const ALL: [OutcomeClass; 4] = [
+	pub const ALL: [OutcomeClass; 5] = [
 		OutcomeClass::Registered,
 		OutcomeClass::Conflict,
 		OutcomeClass::FastRetry,
 		OutcomeClass::SlowRetry,
+		OutcomeClass::Fatal,
 	];
 }
+
+/// Errors of `register_node_with_coldkey` that the same node key, owner and options produce
+/// again on every attempt: the proof is rejected for what it is (built and signed the same way
+/// each time), or the chain does not take credits. Retrying them only pays fees.
+pub const DETERMINISTIC_PALLET_ERRORS: [&str; 14] = [
+	"PublicKeyMismatch",
+	"GenesisMismatch",
+	"InvalidChallengeDomain",
+	"InvalidChallenge",
+	"ChallengeMismatch",
+	"ChallengeLifetimeTooLong",
+	"InvalidAccountId",
+	"SignerNotOwner",
+	"InvalidNodeId",
+	"NodeIdMismatch",
+	"InvalidSignature",
+	"InvalidSignatureLength",
+	"SmallOrderNodeKey",
+	"CreditsNotSupported",
+];
 
 /// The class of a `Registration` pallet error, by its name.
 ///
 /// `NodeAlreadyRegistered` and `OwnerAlreadyRegistered` are conflicts (the caller checks first
 /// that the node is not registered to this very owner); errors of a challenge that went stale
-/// are fast retries with a fresh challenge; everything else is a slow retry.
+/// are fast retries with a fresh challenge; [`DETERMINISTIC_PALLET_ERRORS`] are fatal;
+/// everything else (stake, balance, credits, eligibility, `TooManyValidators`, cooldown, ban,
+/// and names this registrar does not know) is a slow retry.
 pub fn classify_pallet_error(name: &str) -> OutcomeClass {
 	match name {
 		"NodeAlreadyRegistered" | "OwnerAlreadyRegistered" => OutcomeClass::Conflict,
 		"ChallengeExpired" | "ChallengeReused" | "ChallengeFromFuture" => OutcomeClass::FastRetry,
+		_ if DETERMINISTIC_PALLET_ERRORS.contains(&name) => OutcomeClass::Fatal,
 		_ => OutcomeClass::SlowRetry,
 	}
 }
@@ -91,13 +121,30 @@ mod tests {
 			"NodeCooldownPeriodNotExpired",
 			"InsufficientStake",
 			"InsufficientBalanceForFee",
-			"CreditsNotSupported",
+			"InsufficientCreditsForFee",
 			"NotEligible",
-			"InvalidSignature",
-			"GenesisMismatch",
+			"TooManyValidators",
 			"SomethingNew",
 		] {
 			assert_eq!(classify_pallet_error(slow), OutcomeClass::SlowRetry, "{slow}");
+		}
+	}
+
+	#[test]
+	fn refusals_of_the_proof_itself_and_of_credits_are_fatal() {
+		for fatal in [
+			"PublicKeyMismatch",
+			"GenesisMismatch",
+			"InvalidChallengeDomain",
+			"InvalidChallenge",
+			"ChallengeMismatch",
+			"InvalidSignature",
+			"InvalidNodeId",
+			"NodeIdMismatch",
+			"SmallOrderNodeKey",
+			"CreditsNotSupported",
+		] {
+			assert_eq!(classify_pallet_error(fatal), OutcomeClass::Fatal, "{fatal}");
 		}
 	}
 
@@ -125,6 +172,6 @@ mod tests {
 	fn labels_are_distinct() {
 		let labels: std::collections::HashSet<_> =
 			OutcomeClass::ALL.iter().map(|c| c.label()).collect();
-		assert_eq!(labels.len(), 4);
+		assert_eq!(labels.len(), OutcomeClass::ALL.len());
 	}
 }

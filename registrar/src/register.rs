@@ -5,13 +5,15 @@
 //! this owner; otherwise it registers with a fresh challenge. Once registered it parks, and
 //! re-arms when the node is unregistered, degraded or swapped away (seen in finalized blocks'
 //! events, and by a periodic storage check as a backstop). Failures back off exponentially with
-//! jitter; conflicts and slow retries wait a full interval, and conflict warnings are
-//! rate-limited.
+//! jitter; conflicts wait a full interval, slow retries a full interval doubling while they
+//! last (up to a cap of hours), and conflict warnings are rate-limited. Refusals that the same
+//! configuration would meet again (fatal) stop the attempts.
 
 use crate::{
-	backoff::{Backoff, LogLimiter},
-	chain::{ChainClient, ChainError, ChainView, RegistryEvent},
+	backoff::{Backoff, LogLimiter, DEFAULT_SLOW_RETRY_CAP},
+	chain::{ChainClient, ChainContext, ChainError, ChainView, RegistryEvent},
 	challenge::{BlockNumberWidth, ChallengeError, ChallengeInputs, RegistrationCall},
+	endpoint::redact_endpoint,
 	keys::{NodeKey, OwnerKey},
 	outcome::OutcomeClass,
 	state::{unix_now, PersistedState, Phase, StateError, StateLock, STATE_VERSION},
@@ -54,9 +56,10 @@ pub enum RegistrarError {
 }
 
 /// Everything the registrar needs: what to register, where, and how to behave.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RegistrationConfig {
-	/// The chain's JSON-RPC websocket (`ws://` or `wss://`).
+	/// The chain's JSON-RPC websocket (`ws://` or `wss://`); it may carry credentials, so it is
+	/// only ever shown redacted ([`redact_endpoint`]).
 	pub endpoint: String,
 	/// The node's libp2p key.
 	pub node_key: NodeKey,
@@ -72,6 +75,8 @@ pub struct RegistrationConfig {
 	pub http_addr: Option<SocketAddr>,
 	/// The full interval conflicts and slow retries wait (the reference's 120 s).
 	pub register_interval: Duration,
+	/// The longest wait after slow retries in a row (each doubles the wait, from the interval).
+	pub max_slow_retry_interval: Duration,
 	/// The longest burst of fast retries before waiting a full interval (`-1`: unbounded).
 	pub max_retry: i64,
 	/// How often the parked loop re-reads the registry (a backstop for missed events).
@@ -114,6 +119,7 @@ impl RegistrationConfig {
 			state_dir: state_dir.into(),
 			http_addr: None,
 			register_interval: Duration::from_secs(120),
+			max_slow_retry_interval: DEFAULT_SLOW_RETRY_CAP,
 			max_retry: -1,
 			check_interval: Duration::from_secs(60),
 			challenge_lifetime: 32,
@@ -129,6 +135,32 @@ impl RegistrationConfig {
 
 	fn node_id(&self) -> Vec<u8> {
 		self.node_key.peer_id_base58().into_bytes()
+	}
+}
+
+impl std::fmt::Debug for RegistrationConfig {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("RegistrationConfig")
+			.field("endpoint", &redact_endpoint(&self.endpoint))
+			.field("node_key", &self.node_key)
+			.field("owner", &self.owner)
+			.field("node_type", &self.node_type)
+			.field("pay_in_credits", &self.pay_in_credits)
+			.field("state_dir", &self.state_dir)
+			.field("http_addr", &self.http_addr)
+			.field("register_interval", &self.register_interval)
+			.field("max_slow_retry_interval", &self.max_slow_retry_interval)
+			.field("max_retry", &self.max_retry)
+			.field("check_interval", &self.check_interval)
+			.field("challenge_lifetime", &self.challenge_lifetime)
+			.field("mortality", &self.mortality)
+			.field("rpc_timeout", &self.rpc_timeout)
+			.field("submit_timeout", &self.submit_timeout)
+			.field("conflict_log_period", &self.conflict_log_period)
+			.field("unregister_on_shutdown", &self.unregister_on_shutdown)
+			.field("recover_degraded", &self.recover_degraded)
+			.field("block_number_width", &self.block_number_width)
+			.finish()
 	}
 }
 
@@ -153,6 +185,8 @@ pub struct AttemptOutcome {
 	pub degraded: bool,
 	/// The pallet error's name, when the dispatch failed in the pallet.
 	pub pallet_error: Option<String>,
+	/// Blocks the best block was ahead of the finalized one, when read.
+	pub finality_lag: Option<u64>,
 	/// The connection should be re-established before the next attempt.
 	#[serde(skip)]
 	pub reconnect: bool,
@@ -170,6 +204,7 @@ impl AttemptOutcome {
 			confirmed_hash: None,
 			degraded: false,
 			pallet_error: None,
+			finality_lag: None,
 			reconnect: false,
 		}
 	}
@@ -199,6 +234,7 @@ impl AttemptOutcome {
 			view: Some(view),
 			degraded: false,
 			pallet_error: None,
+			finality_lag: None,
 			reconnect: false,
 		}
 	}
@@ -250,9 +286,22 @@ async fn with_timeout<T>(
 	tokio::time::timeout(limit, future).await.unwrap_or(Err(ChainError::Timeout(limit.as_secs())))
 }
 
-/// One attempt: read the chain; if the node is not registered to this owner (and neither it nor
-/// the owner is taken, nor would the pallet refuse for a ban, a disabled type or a cooldown
-/// that lasts past the next block), build a fresh challenge, submit, wait for finalization, and confirm by
+/// The challenge's inputs for an attempt now: built from the best block (the transaction
+/// executes after it), with `lifetime` blocks capped by the chain's `MaxChallengeLifetime`; or
+/// why the submission is held (finality lags more than half the lifetime).
+pub fn plan_challenge(context: &ChainContext, lifetime: u64) -> Result<ChallengeInputs, String> {
+	let lifetime = lifetime.clamp(1, context.max_challenge_lifetime.max(1));
+	if let Some(reason) = context.hold(lifetime) {
+		return Err(reason);
+	}
+	Ok(ChallengeInputs::fresh(context.genesis_hash, context.block_number, lifetime))
+}
+
+/// One attempt: read the chain (finalized); if the node is not registered to this owner (and
+/// neither it nor the owner is taken, nor would the pallet refuse for a ban, a disabled type, a
+/// cooldown that lasts past the next block, a validator's stake, the owner's balance against
+/// the current fee, or credits), build a fresh challenge from the best block (held while
+/// finality lags more than half its lifetime), submit, wait for finalization, and confirm by
 /// the pallet's event plus a storage read-back at the finalized block.
 pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) -> AttemptOutcome {
 	let owner = config.owner.account_id();
@@ -264,32 +313,43 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 	if let Some(outcome) = judge_view(config, &view) {
 		return outcome;
 	}
-	let policy =
-		with_timeout(config.rpc_timeout, client.policy(&node_id, &owner, config.node_type)).await;
-	match policy {
-		Ok(policy) => {
-			if let Some(reason) = policy.refusal() {
-				return AttemptOutcome::failed(OutcomeClass::SlowRetry, reason, Some(view));
-			}
-		}
+	let policy = with_timeout(
+		config.rpc_timeout,
+		client.policy(&node_id, &owner, config.node_type, config.pay_in_credits),
+	)
+	.await;
+	let policy = match policy {
+		Ok(policy) => policy,
 		Err(e) => return AttemptOutcome::chain_error(&e, false, Some(view)),
+	};
+	if let Some(refusal) = policy.refusal() {
+		return AttemptOutcome::failed(refusal.class, refusal.reason, Some(view));
 	}
 	let context = match with_timeout(config.rpc_timeout, client.context()).await {
 		Ok(context) => context,
 		Err(e) => return AttemptOutcome::chain_error(&e, false, Some(view)),
 	};
+	let lag = Some(context.finality_lag());
 	let width = match (config.block_number_width, context.block_number_width) {
 		(Some(configured), Some(detected)) if configured != detected => {
 			let detail = format!(
 				"configured block number width {configured:?} but the chain uses {detected:?}"
 			);
-			return AttemptOutcome::failed(OutcomeClass::SlowRetry, detail, Some(view));
+			return AttemptOutcome::failed(OutcomeClass::Fatal, detail, Some(view));
 		}
 		(Some(width), _) | (None, Some(width)) => width,
 		(None, None) => BlockNumberWidth::U64,
 	};
-	let lifetime = config.challenge_lifetime.clamp(1, context.max_challenge_lifetime.max(1));
-	let inputs = ChallengeInputs::fresh(context.genesis_hash, context.block_number, lifetime);
+	let inputs = match plan_challenge(&context, config.challenge_lifetime) {
+		Ok(inputs) => inputs,
+		Err(reason) => {
+			return AttemptOutcome {
+				finality_lag: lag,
+				..AttemptOutcome::failed(OutcomeClass::FastRetry, reason, Some(view))
+			}
+		}
+	};
+	let lifetime = inputs.expires_at.saturating_sub(inputs.block_number);
 	let call = match RegistrationCall::new(
 		&config.node_key,
 		&owner,
@@ -299,22 +359,53 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 		width,
 	) {
 		Ok(call) => call,
-		Err(e) => {
-			return AttemptOutcome::failed(OutcomeClass::SlowRetry, e.to_string(), Some(view))
-		}
+		Err(e) => return AttemptOutcome::failed(OutcomeClass::Fatal, e.to_string(), Some(view)),
 	};
+	let mortality = config.mortality.clamp(4, lifetime.max(4));
+	let prepared = with_timeout(
+		config.rpc_timeout,
+		client.prepare_registration(&call, &config.owner, mortality, &context),
+	)
+	.await;
+	let prepared = match prepared {
+		Ok(prepared) => prepared,
+		Err(e) => return AttemptOutcome::chain_error(&e, false, Some(view)),
+	};
+	// The owner pays the transaction fee before the registration fee: both must fit.
+	let transaction_fee =
+		match with_timeout(config.rpc_timeout, client.transaction_fee(&prepared)).await {
+			Ok(fee) => fee,
+			Err(error) => {
+				tracing::debug!(%error, "cannot estimate the transaction fee; counting none");
+				0
+			}
+		};
+	tracing::debug!(transaction_fee, fee = ?policy.fee, spendable = ?policy.spendable, "funds");
+	if let Some(refusal) = policy.funds_refusal(transaction_fee) {
+		return AttemptOutcome::failed(refusal.class, refusal.reason, Some(view));
+	}
 	tracing::info!(
 		block = inputs.block_number,
+		finalized = context.finalized_block_number,
 		expires_at = inputs.expires_at,
 		node_type = ?config.node_type,
 		"submitting register_node_with_coldkey"
 	);
-	let mortality = config.mortality.clamp(4, lifetime.max(4));
-	let submitted = with_timeout(
-		config.submit_timeout,
-		client.submit_registration(&call, &config.owner, mortality),
-	)
-	.await;
+	let submitted = with_timeout(config.submit_timeout, client.submit_prepared(prepared)).await;
+	let outcome = registration_outcome(client, config, submitted, view).await;
+	AttemptOutcome { finality_lag: lag, ..outcome }
+}
+
+/// The outcome of a submitted registration: confirmed by the event and a read-back at the
+/// finalized block of inclusion, or classified by its error.
+async fn registration_outcome(
+	client: &ChainClient,
+	config: &RegistrationConfig,
+	submitted: Result<crate::chain::Included, ChainError>,
+	view: ChainView,
+) -> AttemptOutcome {
+	let owner = config.owner.account_id();
+	let node_id = config.node_id();
 	match submitted {
 		Ok(included) => {
 			let event = included.events.iter().any(|e| {
@@ -456,10 +547,11 @@ pub async fn run_registration_loop_until(
 	persisted.node_id = node_id.clone();
 	persisted.owner = owner.clone();
 
+	let endpoint = redact_endpoint(&config.endpoint);
 	let shared = Shared::new(Status {
 		node_id: node_id.clone(),
 		owner: owner.clone(),
-		endpoint: config.endpoint.clone(),
+		endpoint: endpoint.clone(),
 		..Status::default()
 	});
 	let (stop_tx, stop_rx) = watch::channel(false);
@@ -478,7 +570,7 @@ pub async fn run_registration_loop_until(
 		shutdown.await;
 		let _ = stop_tx.send(true);
 	});
-	tracing::info!(node = %node_id, owner = %owner, endpoint = %config.endpoint, "registrar started");
+	tracing::info!(node = %node_id, owner = %owner, %endpoint, "registrar started");
 
 	let mut worker = Worker {
 		config: &config,
@@ -486,7 +578,8 @@ pub async fn run_registration_loop_until(
 		stop: stop_rx,
 		persisted,
 		client: None,
-		backoff: Backoff::new(config.register_interval, config.max_retry),
+		backoff: Backoff::new(config.register_interval, config.max_retry)
+			.with_slow_retry_cap(config.max_slow_retry_interval),
 		warnings: LogLimiter::new(config.conflict_log_period),
 	};
 	worker.run().await;
@@ -548,7 +641,7 @@ impl Worker<'_> {
 			.await
 		{
 			Ok(client) => {
-				tracing::info!(endpoint = %self.config.endpoint, "connected");
+				tracing::info!(endpoint = %client.endpoint(), "connected");
 				self.client = Some(client.clone());
 				Ok(client)
 			}
@@ -615,11 +708,20 @@ impl Worker<'_> {
 				}
 				continue;
 			}
+			if outcome.class == OutcomeClass::Fatal {
+				self.fail(&outcome).await;
+				return;
+			}
 			if outcome.degraded && self.config.recover_degraded {
 				self.recover_degraded().await;
 			}
-			self.log_failure(&outcome);
-			let delay = self.backoff.next_delay_random(outcome.class);
+			// A degraded node is registered: it is watched at the interval, not backed off.
+			let delay = if outcome.degraded {
+				self.backoff.full_interval()
+			} else {
+				self.backoff.next_delay_random(outcome.class)
+			};
+			self.log_failure(&outcome, delay);
 			let phase = match outcome.class {
 				OutcomeClass::Conflict => Phase::Conflict,
 				_ if outcome.degraded => Phase::Degraded,
@@ -640,10 +742,32 @@ impl Worker<'_> {
 		}
 	}
 
+	/// A refusal this configuration meets every time: no more attempts (each could cost a
+	/// fee); stays in the `failed` phase (not ready, `/status` says why) until stopped.
+	async fn fail(&mut self, outcome: &AttemptOutcome) {
+		tracing::error!(
+			detail = %outcome.detail,
+			pallet_error = ?outcome.pallet_error,
+			"fatal: this configuration is refused every time; not retrying \
+			 (fix the configuration and restart the registrar)"
+		);
+		self.shared.update(|s| {
+			s.phase = Phase::Failed;
+			s.next_attempt_in_secs = None;
+			s.retry_burst = 0;
+		});
+		self.persisted.phase = Phase::Failed;
+		self.save();
+		stopped(&mut self.stop).await;
+	}
+
 	fn record(&mut self, outcome: &AttemptOutcome) {
 		let registered = outcome.class == OutcomeClass::Registered;
 		let view_block = outcome.view.as_ref().map(|v| v.block_number);
 		self.shared.update(|s| {
+			if outcome.finality_lag.is_some() {
+				s.finality_lag_blocks = outcome.finality_lag;
+			}
 			s.last_outcome = Some(outcome.class);
 			s.last_error = if registered { None } else { Some(outcome.detail.clone()) };
 			if let Some(block) = view_block {
@@ -680,13 +804,13 @@ impl Worker<'_> {
 		self.persisted.confirmed_hash = None;
 	}
 
-	fn log_failure(&mut self, outcome: &AttemptOutcome) {
+	fn log_failure(&mut self, outcome: &AttemptOutcome, delay: Duration) {
 		match outcome.class {
 			OutcomeClass::Conflict => {
 				if self.warnings.allow(Instant::now()) {
 					tracing::warn!(
 						detail = %outcome.detail,
-						retry_in_secs = self.config.register_interval.as_secs(),
+						retry_in_secs = delay.as_secs(),
 						"conflict: the node or the owner is registered to someone else"
 					);
 				} else {
@@ -711,8 +835,9 @@ impl Worker<'_> {
 				if self.warnings.allow(Instant::now()) {
 					tracing::warn!(
 						detail = %outcome.detail,
-						retry_in_secs = self.config.register_interval.as_secs(),
-						"registration refused; retrying after the interval"
+						retry_in_secs = delay.as_secs(),
+						slow_retries = self.backoff.slow_streak(),
+						"registration refused; retrying after the interval (doubling while refused)"
 					);
 				} else {
 					self.shared.count_suppressed_warning();
@@ -721,10 +846,11 @@ impl Worker<'_> {
 			}
 			OutcomeClass::FastRetry => tracing::warn!(
 				detail = %outcome.detail,
-				burst = self.backoff.burst() + 1,
+				burst = self.backoff.burst(),
+				retry_in_secs = delay.as_secs(),
 				"registration attempt failed; retrying soon"
 			),
-			OutcomeClass::Registered => {}
+			OutcomeClass::Registered | OutcomeClass::Fatal => {}
 		}
 	}
 
@@ -870,6 +996,54 @@ mod tests {
 	use super::*;
 
 	fn assert_send<T: Send>(_: &T) {}
+
+	fn context(best: u64, finalized: u64) -> ChainContext {
+		ChainContext {
+			genesis_hash: [9; 32],
+			block_number: best,
+			block_hash: subxt::config::substrate::H256([2; 32]),
+			finalized_block_number: finalized,
+			max_challenge_lifetime: 20,
+			pallet_index: 7,
+			block_number_width: Some(BlockNumberWidth::U64),
+		}
+	}
+
+	#[test]
+	fn the_challenge_is_built_from_the_best_block() {
+		// Finality 8 blocks behind: a challenge of the finalized block would have 8 blocks
+		// fewer to live; this one starts at the best block.
+		let inputs = plan_challenge(&context(100, 92), 16).unwrap();
+		assert_eq!(inputs.block_number, 100);
+		assert_eq!(inputs.expires_at, 116);
+		assert_eq!(inputs.genesis_hash, [9; 32]);
+		// The lifetime is capped by the chain's MaxChallengeLifetime.
+		let capped = plan_challenge(&context(100, 100), 64).unwrap();
+		assert_eq!(capped.expires_at, 120);
+	}
+
+	#[test]
+	fn the_submission_is_held_while_finality_lags_more_than_half_the_lifetime() {
+		let held = plan_challenge(&context(100, 91), 16).unwrap_err();
+		assert!(held.contains("finality lags 9 blocks"), "{held}");
+		// Half of the capped lifetime (20), not of the configured one.
+		assert!(plan_challenge(&context(100, 90), 64).is_ok());
+		assert!(plan_challenge(&context(100, 89), 64).is_err());
+	}
+
+	#[test]
+	fn the_configuration_debug_hides_the_endpoint_secrets() {
+		let config = RegistrationConfig::new(
+			"wss://user:hunter22@rpc.example.com/v3/0123456789abcdef",
+			NodeKey::from_seed(&[1; 32]),
+			OwnerKey::from_suri(&crate::secret::SecretText::new("//Alice".into())).unwrap(),
+			NodeType::StorageMiner,
+			"/nonexistent",
+		);
+		let debug = format!("{config:?}");
+		assert!(debug.contains("wss://<redacted>@rpc.example.com/<redacted>"), "{debug}");
+		assert!(!debug.contains("hunter22") && !debug.contains("0123456789abcdef"), "{debug}");
+	}
 
 	#[test]
 	fn the_loop_can_be_spawned_on_a_multi_threaded_runtime() {

@@ -188,6 +188,9 @@ pub enum Phase {
 	Degraded,
 	/// Waiting before the next attempt.
 	Backoff,
+	/// Refused for good with this configuration (a fatal outcome): no more attempts until
+	/// restarted.
+	Failed,
 	/// Shutting down.
 	Stopped,
 }

@@ -16,7 +16,7 @@ pub struct Status {
 	pub node_id: String,
 	/// The owner (SS58).
 	pub owner: String,
-	/// The chain endpoint.
+	/// The chain endpoint, without user-info, path or query.
 	pub endpoint: String,
 	/// Where the loop is.
 	pub phase: Phase,
@@ -28,6 +28,8 @@ pub struct Status {
 	pub confirmed_block: Option<u64>,
 	/// The newest finalized block seen.
 	pub last_finalized_block: Option<u64>,
+	/// Blocks the best block was ahead of the finalized one at the last attempt.
+	pub finality_lag_blocks: Option<u64>,
 	/// Class of the last attempt's outcome.
 	pub last_outcome: Option<OutcomeClass>,
 	/// The last error (never contains secrets).
@@ -159,6 +161,7 @@ impl Shared {
 			Phase::Conflict,
 			Phase::Degraded,
 			Phase::Backoff,
+			Phase::Failed,
 			Phase::Stopped,
 		];
 		let phase_samples: Vec<_> = phases
@@ -235,6 +238,14 @@ impl Shared {
 				&plain(block),
 			);
 		}
+		if let Some(lag) = status.finality_lag_blocks {
+			metric(
+				"registrar_finality_lag_blocks",
+				"gauge",
+				"Blocks the best block was ahead of the finalized one at the last attempt.",
+				&plain(lag),
+			);
+		}
 		if let Some(block) = status.confirmed_block {
 			metric(
 				"registrar_confirmed_block",
@@ -288,6 +299,19 @@ mod tests {
 		assert!(text.contains("registrar_rearms_total{reason=\"unregistered\"} 1\n"));
 		assert!(text.contains("registrar_phase{phase=\"starting\"} 1\n"));
 		assert!(text.contains("registrar_last_finalized_block 12\n"));
+		assert!(text.contains("registrar_phase{phase=\"failed\"} 0\n"), "{text}");
+		assert!(text.contains("registrar_attempts_total{outcome=\"fatal\"} 0\n"), "{text}");
+		assert!(!text.contains("registrar_finality_lag_blocks"), "{text}");
+		shared.count_attempt(OutcomeClass::Fatal);
+		shared.update(|s| {
+			s.phase = Phase::Failed;
+			s.finality_lag_blocks = Some(3);
+		});
+		let text = shared.render_metrics();
+		assert!(text.contains("registrar_phase{phase=\"failed\"} 1\n"), "{text}");
+		assert!(text.contains("registrar_attempts_total{outcome=\"fatal\"} 1\n"), "{text}");
+		assert!(text.contains("registrar_finality_lag_blocks 3\n"), "{text}");
+		assert!(!shared.ready());
 		assert!(text.contains("# TYPE registrar_registered gauge\n"));
 		for line in text.lines().filter(|l| !l.starts_with('#')) {
 			let value = line.rsplit(' ').next().unwrap();

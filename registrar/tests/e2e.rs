@@ -175,6 +175,14 @@ async fn status_json(addr: SocketAddr) -> serde_json::Value {
 	serde_json::from_str(&body).unwrap()
 }
 
+/// `/status` as JSON, or `Null` while the server is not up yet.
+async fn try_status_json(addr: SocketAddr) -> serde_json::Value {
+	match http_get(addr, "/status").await {
+		Some((200, body)) => serde_json::from_str(&body).unwrap_or_default(),
+		_ => serde_json::Value::Null,
+	}
+}
+
 /// Polls until `check` holds, for at most `limit`.
 async fn wait_until<F, Fut>(limit: Duration, what: &str, mut check: F)
 where
@@ -503,10 +511,10 @@ async fn a_node_or_owner_taken_by_someone_else_is_a_rate_limited_conflict() {
 		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
 		metrics.contains("registrar_attempts_total{outcome=\"conflict\"} ")
 			&& metric(&metrics, "registrar_attempts_total{outcome=\"conflict\"}") >= 3
+			&& try_status_json(run.http).await["phase"] == "conflict"
 	})
 	.await;
 	let status = status_json(run.http).await;
-	assert_eq!(status["phase"], "conflict");
 	assert_eq!(status["last_outcome"], "conflict");
 	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
 	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
@@ -619,13 +627,15 @@ async fn a_node_swapped_to_another_owner_rearms_into_a_conflict() {
 			.unwrap();
 	}
 
+	// The attempt is counted a moment before the phase is set (and each new attempt passes
+	// through `registering`): wait for both.
 	wait_until(Duration::from_secs(30), "a re-arm for the swap, then a conflict", || async {
 		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
 		metric(&metrics, "registrar_rearms_total{reason=\"swapped\"}") == 1
 			&& metric(&metrics, "registrar_attempts_total{outcome=\"conflict\"}") >= 1
+			&& try_status_json(run.http).await["phase"] == "conflict"
 	})
 	.await;
-	assert_eq!(status_json(run.http).await["phase"], "conflict");
 	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
 	let log = run.terminate().await;
 	assert!(log.contains("NodeOwnerSwapped"), "{log}");
@@ -659,4 +669,248 @@ async fn the_loop_reconnects_and_registers_again_when_the_chain_comes_back() {
 	eprintln!("---- registrar run log ----\n{log}---- end ----");
 	assert!(log.contains("lost the chain while parked"), "{log}");
 	drop(chain);
+}
+
+/// The dev runtime's unit of currency.
+const UNIT: u128 = 1_000_000_000_000_000_000;
+
+/// Submits `call` signed by `signer` and waits for its successful finalization.
+async fn submit_as(
+	client: &ChainClient,
+	call: &subxt::transactions::DynamicPayload<Vec<subxt::dynamic::Value>>,
+	signer: &OwnerKey,
+) {
+	client
+		.api()
+		.tx()
+		.await
+		.unwrap()
+		.sign_and_submit_then_watch_default(call, signer.signer())
+		.await
+		.unwrap()
+		.wait_for_finalized_success()
+		.await
+		.unwrap();
+}
+
+/// `registrar register` once; the exit code and the printed outcome.
+async fn register_cli(
+	chain: &Chain,
+	key_path: &Path,
+	secret: &Path,
+	node_type: &str,
+	extra: &[&str],
+) -> (Option<i32>, serde_json::Value) {
+	let output = registrar()
+		.arg("register")
+		.arg("--node-key-file")
+		.arg(key_path)
+		.arg("--owner-secret-file")
+		.arg(secret)
+		.args(["--endpoint", &chain.endpoint, "--node-type", node_type])
+		.args(extra)
+		.output()
+		.await
+		.unwrap();
+	let outcome = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+		panic!("no outcome printed: {}", String::from_utf8_lossy(&output.stderr))
+	});
+	(output.status.code(), outcome)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validator_without_stake_is_refused_before_paying_and_registers_once_bonded() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let dave = secret_file(dir.path(), "dave", "//Dave");
+
+	// //Dave has bonded nothing: the pallet would refuse (InsufficientStake) after the fee for
+	// the transaction is paid; the registrar refuses first and submits nothing.
+	let (code, outcome) = register_cli(&chain, &key_path, &dave, "validator", &[]).await;
+	assert_eq!(code, Some(5), "{outcome}");
+	assert_eq!(outcome["class"], "slow_retry");
+	assert_eq!(outcome["submitted"], false, "{outcome}");
+	assert!(outcome["detail"].as_str().unwrap().contains("insufficient stake"), "{outcome}");
+
+	// The loop waits longer after each refusal in a row: 2, 4, 8... seconds.
+	let state_dir = dir.path().join("state");
+	let run = RunningRegistrar::spawn(&chain, &key_path, &dave, &state_dir, "validator", &[]);
+	wait_until(Duration::from_secs(40), "the slow-retry wait to double twice", || async {
+		try_status_json(run.http).await["next_attempt_in_secs"].as_u64().unwrap_or(0) >= 8
+	})
+	.await;
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert_eq!(metric(&metrics, "registrar_submissions_total"), 0, "{metrics}");
+	assert!(metric(&metrics, "registrar_attempts_total{outcome=\"slow_retry\"}") >= 3);
+	run.terminate().await;
+
+	// Bonded above MinerStakeThreshold (1,000 units), the same owner registers the validator.
+	let client = chain.client().await;
+	let bond = subxt::dynamic::tx(
+		"Staking",
+		"bond",
+		vec![
+			subxt::dynamic::Value::u128(2_000 * UNIT),
+			subxt::dynamic::Value::unnamed_variant("Staked", []),
+		],
+	);
+	submit_as(&client, &bond, &owner("//Dave")).await;
+	let (code, outcome) = register_cli(&chain, &key_path, &dave, "validator", &[]).await;
+	assert_eq!(code, Some(0), "{outcome}");
+	assert_eq!(outcome["class"], "registered");
+	assert_eq!(outcome["view"]["node"]["node_id"], key.peer_id_base58());
+	assert_eq!(outcome["view"]["node"]["node_type"], "Validator");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_owner_short_of_the_fee_is_refused_before_paying() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (_, key_path) = node_key_file(dir.path());
+	// A new account with half the registration fee (the dev runtime's fee is one unit).
+	let uri = format!("//Alice//poor{}", rand::random::<u32>());
+	let poor = owner(&uri);
+	let secret = secret_file(dir.path(), "poor", &uri);
+	let client = chain.client().await;
+	let transfer = subxt::dynamic::tx(
+		"Balances",
+		"transfer_keep_alive",
+		vec![
+			subxt::dynamic::Value::unnamed_variant(
+				"Id",
+				[subxt::dynamic::Value::from_bytes(poor.account_id())],
+			),
+			subxt::dynamic::Value::u128(UNIT / 2),
+		],
+	);
+	submit_as(&client, &transfer, &owner("//Alice")).await;
+
+	let (code, outcome) = register_cli(&chain, &key_path, &secret, "storage-miner", &[]).await;
+	assert_eq!(code, Some(5), "{outcome}");
+	assert_eq!(outcome["class"], "slow_retry");
+	assert_eq!(outcome["submitted"], false, "{outcome}");
+	assert!(outcome["detail"].as_str().unwrap().contains("insufficient balance"), "{outcome}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credits_are_refused_for_good_without_a_transaction() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (_, key_path) = node_key_file(dir.path());
+	let bob = secret_file(dir.path(), "bob", "//Bob");
+
+	// The dev runtime takes no credits (CreditsNotSupported) and cannot be asked beforehand:
+	// a fatal refusal (exit code 6), nothing submitted.
+	let (code, outcome) =
+		register_cli(&chain, &key_path, &bob, "compute-miner", &["--pay-in-credits"]).await;
+	assert_eq!(code, Some(6), "{outcome}");
+	assert_eq!(outcome["class"], "fatal");
+	assert_eq!(outcome["submitted"], false, "{outcome}");
+
+	// The loop stops trying and says so: not ready, phase `failed`, one attempt only.
+	let state_dir = dir.path().join("state");
+	let run = RunningRegistrar::spawn(
+		&chain,
+		&key_path,
+		&bob,
+		&state_dir,
+		"compute-miner",
+		&["--pay-in-credits"],
+	);
+	wait_until(Duration::from_secs(30), "the failed phase", || async {
+		try_status_json(run.http).await["phase"] == "failed"
+	})
+	.await;
+	tokio::time::sleep(Duration::from_secs(5)).await;
+	assert_eq!(http_get(run.http, "/readyz").await, Some((503, "not ready: failed\n".into())));
+	assert!(matches!(http_get(run.http, "/livez").await, Some((200, _))));
+	let status = status_json(run.http).await;
+	assert_eq!(status["last_outcome"], "fatal");
+	assert!(status["last_error"].as_str().unwrap().contains("credits"), "{status}");
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert_eq!(metric(&metrics, "registrar_attempts_total{outcome=\"fatal\"}"), 1, "{metrics}");
+	assert_eq!(metric(&metrics, "registrar_submissions_total"), 0, "{metrics}");
+	assert_eq!(metric(&metrics, "registrar_phase{phase=\"failed\"}"), 1, "{metrics}");
+	let state: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(state_dir.join("state.json")).unwrap())
+			.unwrap();
+	assert_eq!(state["phase"], "failed");
+	let log = run.terminate().await;
+	assert_eq!(log.matches("fatal: this configuration is refused every time").count(), 1, "{log}");
+}
+
+/// No chain needed: the endpoint's credentials, path and query never show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_endpoint_credentials_never_show_in_status_logs_errors_or_state() {
+	let dir = tempfile::tempdir().unwrap();
+	let (_, key_path) = node_key_file(dir.path());
+	let bob = secret_file(dir.path(), "bob", "//Bob");
+	let port = free_port();
+	let endpoint =
+		format!("ws://operator:hunter22@127.0.0.1:{port}/v3/0123456789abcdef?apikey=topsecret");
+	let secrets = ["operator", "hunter22", "0123456789abcdef", "apikey", "topsecret"];
+	let shown = format!("ws://<redacted>@127.0.0.1:{port}/<redacted>?<redacted>");
+
+	// One shot: the connection error names the endpoint without its secrets.
+	let output = registrar()
+		.arg("register")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.arg("--owner-secret-file")
+		.arg(&bob)
+		.args(["--endpoint", &endpoint, "--node-type", "compute-miner", "--rpc-timeout-secs", "5"])
+		.output()
+		.await
+		.unwrap();
+	assert!(!output.status.success());
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
+	for secret in secrets {
+		assert!(!stderr.contains(secret), "{secret} in {stderr}");
+	}
+
+	// The service: /status, the log and the state file.
+	let state_dir = dir.path().join("state");
+	let http: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+	let log_path = dir.path().join("run.log");
+	let mut child = registrar()
+		.arg("run")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.arg("--owner-secret-file")
+		.arg(&bob)
+		.args(["--endpoint", &endpoint, "--node-type", "compute-miner"])
+		.arg("--state-dir")
+		.arg(&state_dir)
+		.args(["--http-addr", &http.to_string(), "--rpc-timeout-secs", "5"])
+		.stdout(Stdio::null())
+		.stderr(std::fs::File::create(&log_path).unwrap())
+		.spawn()
+		.unwrap();
+	wait_until(Duration::from_secs(30), "a failed connection attempt", || async {
+		match http_get(http, "/status").await {
+			Some((200, body)) => body.contains("fast_retry"),
+			_ => false,
+		}
+	})
+	.await;
+	let (_, status) = http_get(http, "/status").await.unwrap();
+	let status_value: serde_json::Value = serde_json::from_str(&status).unwrap();
+	assert_eq!(status_value["endpoint"], shown, "{status}");
+	assert!(status_value["last_error"].as_str().unwrap().contains(&shown), "{status}");
+	let state = std::fs::read_to_string(state_dir.join("state.json")).unwrap();
+	let pid = child.id().unwrap().to_string();
+	assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+	tokio::time::timeout(Duration::from_secs(20), child.wait()).await.unwrap().unwrap();
+	let log = std::fs::read_to_string(&log_path).unwrap();
+	assert!(log.contains(&shown), "{log}");
+	for secret in secrets {
+		assert!(!status.contains(secret), "{secret} in /status: {status}");
+		assert!(!state.contains(secret), "{secret} in state.json: {state}");
+		assert!(!log.contains(secret), "{secret} in the log: {log}");
+	}
 }
