@@ -11,13 +11,15 @@
 //!   strictly (exact encoding, domain, genesis hash, owner, node, block window), refuses replays,
 //!   verifies the signature, applies policy (bans, disabled node types, eligibility, one node per
 //!   owner, cooldowns, validator stake) and charges the node type's fee when fee charging is on.
-//! - **Lifecycle**: owners unregister ([`Pallet::unregister_main_node`]) or hand their node to
-//!   another account ([`Pallet::swap_node_owner`]). Storage miners are degraded first and removed
-//!   on the next unregistration. A removed node and its owner wait out a cooldown before
-//!   registering again.
-//! - **Deregistration by validators** ([`Pallet::submit_deregistration_report`]): registered
-//!   validators vote against nodes; at the end of every consensus period, `on_initialize` removes
-//!   the nodes whose votes reach the threshold.
+//! - **Lifecycle**: owners unregister ([`Pallet::unregister_main_node`]) or offer their node to
+//!   another account ([`Pallet::swap_node_owner`]), which takes it only by accepting
+//!   ([`Pallet::accept_node_ownership`]). Storage miners are degraded first and removed on the
+//!   next unregistration. A removed node and its owner, and an owner that handed its node over,
+//!   wait out a cooldown before registering again.
+//! - **Deregistration by validators** ([`Pallet::submit_deregistration_report`]): staked,
+//!   registered validators vote against nodes, each the first to report at most its share of a
+//!   round's list; after each round `on_initialize` removes the nodes whose votes, from
+//!   validators that may still vote, reach the threshold.
 //! - **Governance**: configurable origins force-register and force-unregister nodes, degrade
 //!   storage miners, set fees, disable node types, ban accounts, keep a validator whitelist and
 //!   switch fee charging and deregistration on and off.
@@ -64,9 +66,12 @@
 //! - Every piece of state that ends at a known block (used challenge hashes, cooldown anchors) is
 //!   put in an expiry queue keyed by block; `on_initialize` drains it in bounded, metered batches
 //!   that resume in the next block, so its cost does not depend on the size of the registry.
-//! - Deregistration votes of a round live in one bounded list, tallied and cleared in one step at
-//!   the round's end; per-reporter state is tagged with its round or window and so needs no
-//!   periodic clearing.
+//! - Deregistration votes of a round live in one bounded list and in each owner's ballot; the
+//!   tally walks at most `MaxValidators` validators and `MaxReportedNodesPerRound` nodes in one
+//!   step after the round's last block. Per-reporter state is tagged with its round or window
+//!   and queued for removal when both are over.
+//! - Stored lists whose bounds are runtime constants are read strictly (`stored`): one an upgrade
+//!   made too long for its bound fails closed instead of reading as empty.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
@@ -982,6 +987,7 @@ pub mod pallet {
 		/// Signed, by the owner that made the offer.
 		///
 		/// ## Details
+		/// The offer must still be open: past its `expires_at` it is gone, pruned or not.
 		/// Emits `NodeOwnershipOfferCancelled`.
 		#[pallet::call_index(17)]
 		#[pallet::weight(T::WeightInfo::cancel_node_ownership_offer(peer_id::base58_form(

@@ -376,7 +376,11 @@ impl<T: Config> Pallet<T> {
 	/// `cancel_node_ownership_offer` after the origin check.
 	pub(crate) fn do_cancel_ownership_offer(who: T::AccountId, node_id: &[u8]) -> DispatchResult {
 		let node_id = Self::canonical_node_id(node_id)?;
-		let offer = NodeOwnershipOffers::<T>::get(&node_id).ok_or(Error::<T>::NoOwnershipOffer)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		// An expired offer is gone, whether or not `on_initialize` has pruned it yet.
+		let offer = NodeOwnershipOffers::<T>::get(&node_id)
+			.filter(|offer| now <= offer.expires_at)
+			.ok_or(Error::<T>::NoOwnershipOffer)?;
 		ensure!(offer.owner == who, Error::<T>::NotNodeOwner);
 		NodeOwnershipOffers::<T>::remove(&node_id);
 		Self::deposit_event(Event::NodeOwnershipOfferCancelled {

@@ -233,9 +233,10 @@ impl Model {
 						|| !self.claims_share(from, now)
 						|| self.validator_places(now) < MAX_VALIDATORS)
 			}
-			Op::CancelOffer { signer, key } => {
-				self.offers.get(&key).is_some_and(|(from, ..)| *from == signer)
-			}
+			Op::CancelOffer { signer, key } => self
+				.offers
+				.get(&key)
+				.is_some_and(|(from, _, expires_at)| *from == signer && now <= *expires_at),
 			Op::Report { reporter, key } => {
 				let window = now / REPORT_WINDOW;
 				let calls = self
