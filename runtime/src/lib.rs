@@ -221,8 +221,8 @@ impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
-	/// Priced so that spam costs something: a registration (about 2 ms of weight with its
-	/// database accesses, and about 540 bytes) pays about 0.01 UNIT (see the test below).
+	/// Priced so that spam costs something: a registration (about 2.3 ms of weight with its
+	/// database accesses, and 535 bytes) pays about 0.01 UNIT (see the test below).
 	type WeightToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_PICOSECOND>>;
 	type LengthToFee = ConstantMultiplier<Balance, ConstU128<FEE_PER_BYTE>>;
 	type FeeMultiplierUpdate = ();
