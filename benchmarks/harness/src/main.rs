@@ -17,9 +17,9 @@
 //! first table (for profiling).
 //! Run: `benchmarks/run-harness.sh` (a release build).
 
-// The harness uses a part of the shared mock.
+// The harness uses a part of the shared mock (which allows dead code itself).
 #[path = "../../../tests/common/mock.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod mock;
 
 use codec::{Decode, Encode};
