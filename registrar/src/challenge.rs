@@ -21,14 +21,12 @@ pub const REGISTER_CALL_INDEX: u8 = 1;
 pub const DEV_PALLET_INDEX: u8 = 7;
 
 /// How the chain encodes block numbers: the challenge's `block_number` and `expires_at` use it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
 pub enum BlockNumberWidth {
 	/// `u32` block numbers (192-byte challenges).
-	#[value(name = "32")]
 	U32,
 	/// `u64` block numbers (200-byte challenges), as in the reference chain and the dev runtime.
 	#[default]
-	#[value(name = "64")]
 	U64,
 }
 

@@ -50,7 +50,7 @@ pub enum KeyError {
 }
 
 /// The formats a node key file can have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeKeyFormat {
 	/// Detect the format from the content (the default).
