@@ -314,14 +314,9 @@ pub struct StatusArgs {
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
+	// What `register` takes: the node, the owner, the chain and the registration's options.
 	#[command(flatten)]
-	node_key: NodeKeyArgs,
-	#[command(flatten)]
-	owner: OwnerSecretArgs,
-	#[command(flatten)]
-	chain: ChainArgs,
-	#[command(flatten)]
-	registration: RegistrationArgs,
+	attempt: RegisterArgs,
 	/// The state directory (lock file and state file); one registrar per directory.
 	#[arg(long, env = "REGISTRAR_STATE_DIR")]
 	state_dir: PathBuf,
@@ -421,9 +416,14 @@ impl SignArgs {
 impl RegisterArgs {
 	/// The configuration of the one attempt (no state directory).
 	pub fn config(&self) -> Result<RegistrationConfig, String> {
+		self.config_in(PathBuf::new())
+	}
+
+	/// The configuration of a registration with its state in `state_dir`.
+	fn config_in(&self, state_dir: PathBuf) -> Result<RegistrationConfig, String> {
 		let node_key = self.node_key.load()?;
 		let owner = self.owner.load()?;
-		Ok(self.registration.config(node_key, owner, &self.chain.endpoint, PathBuf::new()))
+		Ok(self.registration.config(node_key, owner, &self.chain.endpoint, state_dir))
 	}
 }
 
@@ -454,10 +454,7 @@ impl StatusArgs {
 impl RunArgs {
 	/// The service's configuration.
 	pub fn config(&self) -> Result<RegistrationConfig, String> {
-		let node_key = self.node_key.load()?;
-		let owner = self.owner.load()?;
-		let mut config =
-			self.registration.config(node_key, owner, &self.chain.endpoint, self.state_dir.clone());
+		let mut config = self.attempt.config_in(self.state_dir.clone())?;
 		config.http_addr = (!self.no_http).then_some(self.http_addr);
 		config.register_interval = Duration::from_secs(self.register_interval_secs);
 		config.max_slow_retry_interval = Duration::from_secs(self.max_slow_retry_secs);

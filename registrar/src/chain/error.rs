@@ -1,6 +1,6 @@
 //! What can go wrong talking to the chain: [`ChainError`], and a failed dispatch by name
 //! ([`DispatchFailure`]). How each error is classified for the loop lives with the outcome
-//! types ([`crate::outcome`]).
+//! types (the `outcome` module, a layer above).
 
 use crate::endpoint::EndpointRedactor;
 use serde::Serialize;

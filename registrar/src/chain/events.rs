@@ -229,11 +229,8 @@ impl BlockWatcher {
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::chain::test_node_id as node_id;
 	use codec::Encode;
-
-	fn node_id() -> NodeId {
-		NodeId::truncate_from(b"12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV".to_vec())
-	}
 
 	#[test]
 	fn fields_are_found_by_name_not_position() {

@@ -1,7 +1,7 @@
 //! What the registrar reads from the chain, as plain values: the node's record and the owner's
 //! node ([`ChainView`]), what the pallet would check before accepting a registration
 //! ([`Policy`]), what a challenge is built from ([`ChainContext`]), and an included transaction
-//! ([`Included`]). Deciding what they mean is [`crate::judge`]'s job.
+//! ([`Included`]). Deciding what they mean is the judge's job (a layer above).
 
 use super::events::RegistryEvent;
 use crate::challenge::BlockNumberWidth;

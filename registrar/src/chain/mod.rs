@@ -125,3 +125,11 @@ pub fn detect_width(metadata: &subxt::Metadata) -> Option<BlockNumberWidth> {
 			_ => None,
 		})
 }
+
+/// The node id of the contract's test key (RFC 8032 key 1), for the chain modules' tests.
+#[cfg(test)]
+pub(crate) fn test_node_id() -> pallet_registration::NodeId {
+	pallet_registration::NodeId::truncate_from(
+		b"12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV".to_vec(),
+	)
+}

@@ -37,10 +37,10 @@ impl ChainClient {
 
 	/// Reads what a challenge needs, at the best block, and the finalized block's number.
 	pub async fn context(&self) -> Result<ChainContext, ChainError> {
-		self.context_inner().await.map_err(|e| self.scrub(e))
+		self.read_context().await.map_err(|e| self.scrub(e))
 	}
 
-	async fn context_inner(&self) -> Result<ChainContext, ChainError> {
+	async fn read_context(&self) -> Result<ChainContext, ChainError> {
 		let finalized = self.api.at_current_block().await.map_err(rpc)?.block_number();
 		let best_hash = self
 			.rpc
@@ -102,29 +102,30 @@ impl ChainClient {
 		node_type: NodeType,
 		pay_in_credits: bool,
 	) -> Result<Policy, ChainError> {
-		self.policy_inner(node_id, owner, node_type, pay_in_credits)
+		let at = self.api.at_current_block().await.map_err(|e| self.scrub(rpc(e)))?;
+		self.read_policy(&at, node_id, owner, node_type, pay_in_credits)
 			.await
 			.map_err(|e| self.scrub(e))
 	}
 
-	async fn policy_inner(
+	async fn read_policy(
 		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
 		node_id: &[u8],
 		owner: &AccountId32,
 		node_type: NodeType,
 		pay_in_credits: bool,
 	) -> Result<Policy, ChainError> {
-		let at = self.api.at_current_block().await.map_err(rpc)?;
 		let cooldown = at
 			.constants()
 			.entry(subxt::dynamic::constant::<u64>(PALLET, "NodeCooldownPeriod"))
 			.map_err(|e| ChainError::Metadata(e.to_string()))?;
 		let owner_key = account_key(owner).0;
-		let banned = self.flag(&at, "BannedAccounts", owner_key).await?;
+		let banned = self.flag(at, "BannedAccounts", owner_key).await?;
 		let type_key = Value::unnamed_variant(format!("{node_type:?}"), []);
-		let type_disabled = self.flag(&at, "DisabledNodeTypes", type_key).await?;
-		let node_anchor = self.block_entry(&at, "NodeLastDeregisteredAt", node_id.to_vec()).await?;
-		let owner_anchor = self.block_entry(&at, "OwnerLastDeregisteredAt", owner_key).await?;
+		let type_disabled = self.flag(at, "DisabledNodeTypes", type_key).await?;
+		let node_anchor = self.block_entry(at, "NodeLastDeregisteredAt", node_id.to_vec()).await?;
+		let owner_anchor = self.block_entry(at, "OwnerLastDeregisteredAt", owner_key).await?;
 		let fee_charging = storage_bool(
 			at.storage()
 				.try_fetch(subxt::dynamic::storage::<(), Value>(PALLET, "FeeChargingEnabled"), ())
@@ -133,12 +134,12 @@ impl ChainClient {
 			"FeeChargingEnabled",
 		)?;
 		let (fee, spendable) = if fee_charging && !pay_in_credits {
-			(self.current_fee(&at, node_type).await, Some(self.spendable(&at, owner).await?))
+			(self.current_fee(at, node_type).await, Some(self.spendable(at, owner).await?))
 		} else {
 			(None, None)
 		};
 		let stake = match node_type {
-			NodeType::Validator => self.stake(&at, owner).await?,
+			NodeType::Validator => self.stake(at, owner).await?,
 			_ => None,
 		};
 		Ok(Policy {
@@ -397,11 +398,8 @@ fn decode_record(
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::chain::test_node_id as node_id;
 	use pallet_registration::Status;
-
-	fn node_id() -> NodeId {
-		NodeId::truncate_from(b"12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV".to_vec())
-	}
 
 	#[test]
 	fn records_decode_in_both_widths() {

@@ -144,19 +144,25 @@ impl std::fmt::Debug for RegistrationConfig {
 	}
 }
 
+/// A configuration for `endpoint` with a fixed node key and //Alice, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_config(endpoint: &str) -> RegistrationConfig {
+	RegistrationConfig::new(
+		endpoint,
+		NodeKey::from_seed(&[1; 32]),
+		OwnerKey::from_suri(&crate::secret::SecretText::new("//Alice".into())).unwrap(),
+		NodeType::StorageMiner,
+		"/nonexistent",
+	)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
 
 	#[test]
 	fn the_configuration_debug_hides_the_endpoint_secrets() {
-		let config = RegistrationConfig::new(
-			"wss://user:hunter22@rpc.example.com/v3/0123456789abcdef",
-			NodeKey::from_seed(&[1; 32]),
-			OwnerKey::from_suri(&crate::secret::SecretText::new("//Alice".into())).unwrap(),
-			NodeType::StorageMiner,
-			"/nonexistent",
-		);
+		let config = test_config("wss://user:hunter22@rpc.example.com/v3/0123456789abcdef");
 		let debug = format!("{config:?}");
 		assert!(debug.contains("wss://<redacted>@rpc.example.com/<redacted>"), "{debug}");
 		assert!(!debug.contains("hunter22") && !debug.contains("0123456789abcdef"), "{debug}");

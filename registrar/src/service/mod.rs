@@ -130,20 +130,12 @@ fn resume(config: &RegistrationConfig, node_id: &str, owner: &str) -> PersistedS
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::keys::{NodeKey, OwnerKey};
-	use pallet_registration::NodeType;
 
 	fn assert_send<T: Send>(_: &T) {}
 
 	#[test]
 	fn the_loop_can_be_spawned_on_a_multi_threaded_runtime() {
-		let config = RegistrationConfig::new(
-			"ws://127.0.0.1:1",
-			NodeKey::from_seed(&[1; 32]),
-			OwnerKey::from_suri(&crate::secret::SecretText::new("//Alice".into())).unwrap(),
-			NodeType::StorageMiner,
-			"/nonexistent",
-		);
+		let config = config::test_config("ws://127.0.0.1:1");
 		let future = run_registration_loop(config);
 		assert_send(&future);
 	}
