@@ -21,14 +21,12 @@ pub const REGISTER_CALL_INDEX: u8 = 1;
 pub const DEV_PALLET_INDEX: u8 = 7;
 
 /// How the chain encodes block numbers: the challenge's `block_number` and `expires_at` use it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
 pub enum BlockNumberWidth {
 	/// `u32` block numbers (192-byte challenges).
-	#[value(name = "32")]
 	U32,
 	/// `u64` block numbers (200-byte challenges), as in the reference chain and the dev runtime.
 	#[default]
-	#[value(name = "64")]
 	U64,
 }
 
@@ -234,35 +232,47 @@ mod tests {
 	use codec::Decode;
 	use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 
-	// The vectors of the pallet's contract: RFC 8032 key 1 for //Alice, genesis 0x45..45,
-	// block 100, nonce 0x42..42, expiry 110.
-	const SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-	const ALICE: &str = "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
-	const U64_BYTES: &str = "484950504955533a3a52454749535445523a3a76310000004545454545454545454545454545454545454545454545454545454545454545d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc630e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8640000000000000042424242424242424242424242424242424242424242424242424242424242426e00000000000000";
-	const U64_SIG: &str = "b81c1cfbe2fd3a65514195f6153471f21a902888f7d378386e7190f8efb79651781e6bca5f12de410caa1bd07a0502b9f3ab79b9626be41e1e906020df203b0a";
-	const U32_BYTES: &str = "484950504955533a3a52454749535445523a3a76310000004545454545454545454545454545454545454545454545454545454545454545d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc630e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a86400000042424242424242424242424242424242424242424242424242424242424242426e000000";
-	const U32_SIG: &str = "beb448e582695678965b7422123f9bf9383ede76deac3d9a8fe83b7a1c8a69ecce6aeb8b0820c74c51cc518f5899d6b65c39a31818e91b3f779518a5d03f9007";
+	/// The contract's vectors: the repository's one copy (`spec/vectors.json`), also read by
+	/// the pallet's tests and the JS end-to-end tests.
+	fn vectors() -> serde_json::Value {
+		serde_json::from_str(include_str!("../../spec/vectors.json")).unwrap()
+	}
+
+	fn text(name: &str) -> String {
+		vectors()[name].as_str().unwrap().to_owned()
+	}
+
+	fn bytes32(name: &str) -> [u8; 32] {
+		hex::decode(text(name)).unwrap().try_into().unwrap()
+	}
 
 	fn vector_inputs() -> ChallengeInputs {
+		let v = vectors();
 		ChallengeInputs {
-			genesis_hash: [0x45; 32],
-			block_number: 100,
-			expires_at: 110,
-			nonce: [0x42; 32],
+			genesis_hash: bytes32("genesis_hash"),
+			block_number: v["block_number"].as_u64().unwrap(),
+			expires_at: v["expires_at"].as_u64().unwrap(),
+			nonce: bytes32("nonce"),
 		}
 	}
 
 	fn alice() -> AccountId32 {
-		AccountId32::new(hex::decode(ALICE).unwrap().try_into().unwrap())
+		AccountId32::new(bytes32("owner_account"))
 	}
 
 	#[test]
 	fn matches_the_contract_vectors_for_both_widths() {
-		let key = NodeKey::from_hex(SEED).unwrap();
-		for (width, bytes, sig) in [
-			(BlockNumberWidth::U64, U64_BYTES, U64_SIG),
-			(BlockNumberWidth::U32, U32_BYTES, U32_SIG),
-		] {
+		let key = NodeKey::from_hex(&text("node_seed")).unwrap();
+		let cases = vectors()["cases"].as_array().unwrap().clone();
+		assert_eq!(cases.len(), 2);
+		for case in cases {
+			let width = match case["block_number_type"].as_str().unwrap() {
+				"u64" => BlockNumberWidth::U64,
+				"u32" => BlockNumberWidth::U32,
+				other => panic!("unknown block number type {other}"),
+			};
+			let bytes = case["challenge_bytes"].as_str().unwrap();
+			let sig = case["signature"].as_str().unwrap();
 			let call = RegistrationCall::new(
 				&key,
 				&alice(),
@@ -273,7 +283,10 @@ mod tests {
 			)
 			.unwrap();
 			assert_eq!(hex::encode(&call.challenge_bytes), bytes, "{width:?}");
+			assert_eq!(call.challenge_bytes.len() as u64, case["length"].as_u64().unwrap());
 			assert_eq!(hex::encode(call.main_sig), sig, "{width:?}");
+			assert_eq!(hex::encode(call.node_id_hex), text("node_id_hex"));
+			assert_eq!(call.node_id, text("peer_id_base58").into_bytes());
 		}
 	}
 
@@ -305,7 +318,7 @@ mod tests {
 
 	#[test]
 	fn call_data_is_pallet_call_then_the_nine_arguments() {
-		let key = NodeKey::from_hex(SEED).unwrap();
+		let key = NodeKey::from_hex(&text("node_seed")).unwrap();
 		let call = RegistrationCall::new(
 			&key,
 			&alice(),
@@ -329,7 +342,7 @@ mod tests {
 		assert_eq!(Vec::<u8>::decode(&mut input).unwrap(), call.node_id_hex.to_vec());
 		assert!(input.is_empty());
 		let json = call.to_json(7);
-		assert_eq!(json["args"]["owner"], "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
+		assert_eq!(json["args"]["owner"], text("owner_ss58"));
 		assert_eq!(json["args"]["nodeType"], "StorageMiner");
 		assert_eq!(json["challenge"]["length"], 200);
 	}

@@ -7,7 +7,7 @@
 //! [`HttpLimits::header_timeout`], serves one request per connection, and drops a connection
 //! still open after [`HttpLimits::connection_timeout`].
 
-use crate::{register::stopped, status::Shared};
+use crate::{shutdown::stopped, status::Shared};
 use http_body_util::Full;
 use hyper::{
 	body::{Bytes, Incoming},

@@ -50,7 +50,7 @@ pub enum KeyError {
 }
 
 /// The formats a node key file can have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeKeyFormat {
 	/// Detect the format from the content (the default).
@@ -410,23 +410,39 @@ pub fn parse_account(text: &str) -> Result<AccountId32, KeyError> {
 mod tests {
 	use super::*;
 
-	/// RFC 8032 test 1 (the pallet's challenge vectors use it as the node key).
-	const SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-	const PUBLIC: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
-	const PEER: &str = "12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV";
+	/// A field of the contract's vectors (`spec/vectors.json`, the repository's one copy): RFC
+	/// 8032 test 1 is their node key.
+	fn vector(name: &str) -> String {
+		let vectors: serde_json::Value =
+			serde_json::from_str(include_str!("../../spec/vectors.json")).unwrap();
+		vectors[name].as_str().unwrap().to_owned()
+	}
+
+	fn seed_hex() -> String {
+		vector("node_seed")
+	}
+
+	fn public_hex() -> String {
+		vector("node_public_key")
+	}
+
+	fn peer() -> String {
+		vector("peer_id_base58")
+	}
 
 	fn seed() -> [u8; 32] {
-		hex::decode(SEED).unwrap().try_into().unwrap()
+		hex::decode(seed_hex()).unwrap().try_into().unwrap()
 	}
 
 	#[test]
 	fn hex_seed_of_32_and_64_bytes() {
-		let key = NodeKey::from_hex(SEED).unwrap();
-		assert_eq!(hex::encode(key.public_key()), PUBLIC);
-		assert_eq!(key.peer_id_base58(), PEER);
-		let with_public = format!("0x{SEED}{PUBLIC}\n");
+		let (seed_text, public_text, peer_text) = (seed_hex(), public_hex(), peer());
+		let key = NodeKey::from_hex(&seed_text).unwrap();
+		assert_eq!(hex::encode(key.public_key()), public_text);
+		assert_eq!(key.peer_id_base58(), peer_text);
+		let with_public = format!("0x{seed_text}{public_text}\n");
 		assert_eq!(NodeKey::from_hex(&with_public).unwrap().public_key(), key.public_key());
-		let wrong_public = format!("{SEED}{}", "00".repeat(32));
+		let wrong_public = format!("{seed_text}{}", "00".repeat(32));
 		assert!(NodeKey::from_hex(&wrong_public).is_err());
 		assert!(NodeKey::from_hex("abcd").is_err());
 		assert!(NodeKey::from_hex(&"zz".repeat(32)).is_err());
@@ -434,17 +450,21 @@ mod tests {
 
 	#[test]
 	fn substrate_file_hex_or_raw() {
-		let hex_file = format!("{SEED}\n");
+		let (seed_text, peer_text) = (seed_hex(), peer());
+		let hex_file = format!("{seed_text}\n");
 		let key = NodeKey::from_substrate_file(hex_file.as_bytes()).unwrap();
-		assert_eq!(key.peer_id_base58(), PEER);
+		assert_eq!(key.peer_id_base58(), peer_text);
 		let raw = NodeKey::from_substrate_file(&seed()).unwrap();
-		assert_eq!(raw.peer_id_base58(), PEER);
+		assert_eq!(raw.peer_id_base58(), peer_text);
 		assert!(NodeKey::from_substrate_file(&[1u8; 31]).is_err());
 		// Auto-detection reads both.
-		assert_eq!(NodeKey::parse(&seed(), NodeKeyFormat::Auto).unwrap().peer_id_base58(), PEER);
+		assert_eq!(
+			NodeKey::parse(&seed(), NodeKeyFormat::Auto).unwrap().peer_id_base58(),
+			peer_text
+		);
 		assert_eq!(
 			NodeKey::parse(hex_file.as_bytes(), NodeKeyFormat::Auto).unwrap().peer_id_base58(),
-			PEER
+			peer_text
 		);
 	}
 
@@ -462,11 +482,12 @@ mod tests {
 
 	#[test]
 	fn errors_and_debug_never_show_the_secret() {
-		let key = NodeKey::from_hex(SEED).unwrap();
-		assert_eq!(format!("{key:?}"), format!("NodeKey({PEER})"));
-		let bad = format!("{}{}", &SEED[..60], "zzzz");
+		let (seed_text, peer_text) = (seed_hex(), peer());
+		let key = NodeKey::from_hex(&seed_text).unwrap();
+		assert_eq!(format!("{key:?}"), format!("NodeKey({peer_text})"));
+		let bad = format!("{}{}", &seed_text[..60], "zzzz");
 		let err = NodeKey::from_hex(&bad).unwrap_err().to_string();
-		assert!(!err.contains(&SEED[..16]), "{err}");
+		assert!(!err.contains(&seed_text[..16]), "{err}");
 		let owner = OwnerKey::from_suri(&SecretText::new("//Alice".into())).unwrap();
 		assert_eq!(
 			format!("{owner:?}"),

@@ -1,6 +1,9 @@
-//! What an attempt to register came to: the reference's four classes, plus refusals that will
-//! recur as long as the configuration stays as it is.
+//! What an attempt to register came to, and why the parked loop re-armed: the outcome classes
+//! (the reference's four, plus refusals that recur as long as the configuration stays as it
+//! is), the re-arm reasons, one attempt's [`AttemptOutcome`], and the classification of pallet
+//! errors, pool rejections and chain errors into classes.
 
+use crate::chain::{ChainError, ChainView, PALLET};
 use serde::Serialize;
 
 /// The class of an attempt's outcome; it decides what the loop does next.
@@ -44,6 +47,163 @@ impl OutcomeClass {
 		OutcomeClass::SlowRetry,
 		OutcomeClass::Fatal,
 	];
+}
+
+/// Why the parked loop re-armed (the `reason` label of `registrar_rearms_total`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RearmReason {
+	/// The node left the registry (`NodeUnregistered`, `DeregistrationConsensusReached`).
+	Unregistered,
+	/// The node was degraded (`NodeStatusUpdated(Degraded)`, or seen by a storage check).
+	Degraded,
+	/// The node was swapped to another owner (`NodeOwnerSwapped`, or seen by a storage check).
+	Swapped,
+	/// A storage check found the node gone from the registry.
+	StorageCheck,
+}
+
+impl RearmReason {
+	/// The label used in logs and metrics.
+	pub fn label(self) -> &'static str {
+		match self {
+			RearmReason::Unregistered => "unregistered",
+			RearmReason::Degraded => "degraded",
+			RearmReason::Swapped => "swapped",
+			RearmReason::StorageCheck => "storage_check",
+		}
+	}
+
+	/// Every reason, in label order (each is exported, at 0 until it happens).
+	pub const ALL: [RearmReason; 4] = [
+		RearmReason::Unregistered,
+		RearmReason::Degraded,
+		RearmReason::Swapped,
+		RearmReason::StorageCheck,
+	];
+}
+
+/// What one attempt came to.
+#[derive(Clone, Debug, Serialize)]
+pub struct AttemptOutcome {
+	/// Its class.
+	pub class: OutcomeClass,
+	/// Whether a transaction was submitted.
+	pub submitted: bool,
+	/// A one-line description (never contains secrets).
+	pub detail: String,
+	/// What the chain said, as of the newest finalized block read.
+	pub view: Option<ChainView>,
+	/// The registry's `registered_at` when registered.
+	pub registered_at: Option<u64>,
+	/// The finalized block that confirmed the registration.
+	pub confirmed_block: Option<u64>,
+	/// Its hash.
+	pub confirmed_hash: Option<String>,
+	/// The node is registered to this owner but degraded.
+	pub degraded: bool,
+	/// The pallet error's name, when the dispatch failed in the pallet.
+	pub pallet_error: Option<String>,
+	/// Blocks the best block was ahead of the finalized one, when read.
+	pub finality_lag: Option<u64>,
+	/// The connection should be re-established before the next attempt.
+	#[serde(skip)]
+	pub reconnect: bool,
+}
+
+impl AttemptOutcome {
+	/// An attempt of class `class` that registered nothing.
+	pub fn failed(class: OutcomeClass, detail: String, view: Option<ChainView>) -> Self {
+		Self {
+			class,
+			submitted: false,
+			detail,
+			view,
+			registered_at: None,
+			confirmed_block: None,
+			confirmed_hash: None,
+			degraded: false,
+			pallet_error: None,
+			finality_lag: None,
+			reconnect: false,
+		}
+	}
+
+	/// An attempt that ended in `error` (after submitting or not).
+	pub fn chain_error(error: &ChainError, submitted: bool, view: Option<ChainView>) -> Self {
+		Self {
+			submitted,
+			pallet_error: pallet_error(error).map(str::to_owned),
+			reconnect: needs_reconnect(error),
+			..Self::failed(class_of(error), error.to_string(), view)
+		}
+	}
+
+	/// The node registered to this owner as of `view`'s finalized block.
+	pub fn registered(view: ChainView, submitted: bool, detail: String) -> Self {
+		let registered_at = view.node.as_ref().map(|n| n.registered_at);
+		Self {
+			class: OutcomeClass::Registered,
+			submitted,
+			detail,
+			registered_at,
+			confirmed_block: Some(view.block_number),
+			confirmed_hash: Some(view.block_hash.clone()),
+			view: Some(view),
+			degraded: false,
+			pallet_error: None,
+			finality_lag: None,
+			reconnect: false,
+		}
+	}
+}
+
+/// The outcome class of a chain error.
+pub fn class_of(error: &ChainError) -> OutcomeClass {
+	match error {
+		ChainError::Connect { .. } | ChainError::Rpc(_) | ChainError::Timeout(_) => {
+			OutcomeClass::FastRetry
+		}
+		ChainError::Decode(_) => OutcomeClass::FastRetry,
+		ChainError::Pool(message) => classify_pool_rejection(message),
+		ChainError::Dispatch(failure) if failure.pallet.as_deref() == Some(PALLET) => {
+			classify_pallet_error(&failure.error)
+		}
+		ChainError::Dispatch(_) | ChainError::Metadata(_) => OutcomeClass::SlowRetry,
+	}
+}
+
+/// The pallet error's name when `error` is a `Registration` dispatch error.
+pub fn pallet_error(error: &ChainError) -> Option<&str> {
+	match error {
+		ChainError::Dispatch(f) if f.pallet.as_deref() == Some(PALLET) => Some(&f.error),
+		_ => None,
+	}
+}
+
+/// Whether the connection should be re-established after `error`.
+pub fn needs_reconnect(error: &ChainError) -> bool {
+	matches!(error, ChainError::Connect { .. } | ChainError::Rpc(_) | ChainError::Timeout(_))
+}
+
+/// The `Registration` error names this registrar classifies by name (checked against the dev
+/// runtime's metadata by the end-to-end tests): the conflicts, the stale challenges, the
+/// deterministic refusals and the slow retries the README names.
+pub fn known_pallet_errors() -> Vec<&'static str> {
+	let mut names = vec![
+		"NodeAlreadyRegistered",
+		"OwnerAlreadyRegistered",
+		"ChallengeExpired",
+		"ChallengeReused",
+		"ChallengeFromFuture",
+		"InsufficientStake",
+		"InsufficientBalanceForFee",
+		"InsufficientCreditsForFee",
+		"NotEligible",
+		"TooManyValidators",
+	];
+	names.extend(DETERMINISTIC_PALLET_ERRORS);
+	names
 }
 
 /// Errors of `register_node_with_coldkey` that the same node key, owner and options produce
@@ -173,5 +333,44 @@ mod tests {
 		let labels: std::collections::HashSet<_> =
 			OutcomeClass::ALL.iter().map(|c| c.label()).collect();
 		assert_eq!(labels.len(), OutcomeClass::ALL.len());
+		let reasons: std::collections::HashSet<_> =
+			RearmReason::ALL.iter().map(|r| r.label()).collect();
+		assert_eq!(reasons.len(), RearmReason::ALL.len());
+		for reason in RearmReason::ALL {
+			// The label is the serialized name (one spelling in metrics and JSON).
+			assert_eq!(serde_json::to_value(reason).unwrap(), reason.label());
+		}
+	}
+
+	#[test]
+	fn errors_fall_in_classes() {
+		use crate::chain::DispatchFailure;
+		let dispatch = |pallet: &str, error: &str| {
+			ChainError::Dispatch(DispatchFailure {
+				pallet: Some(pallet.into()),
+				error: error.into(),
+			})
+		};
+		assert_eq!(class_of(&dispatch(PALLET, "NodeAlreadyRegistered")), OutcomeClass::Conflict);
+		assert_eq!(class_of(&dispatch(PALLET, "ChallengeExpired")), OutcomeClass::FastRetry);
+		assert_eq!(class_of(&dispatch(PALLET, "AccountBanned")), OutcomeClass::SlowRetry);
+		assert_eq!(class_of(&dispatch("Balances", "InsufficientBalance")), OutcomeClass::SlowRetry);
+		assert_eq!(pallet_error(&dispatch(PALLET, "ChallengeExpired")), Some("ChallengeExpired"));
+		assert_eq!(class_of(&ChainError::Rpc("closed".into())), OutcomeClass::FastRetry);
+		assert_eq!(class_of(&ChainError::Timeout(5)), OutcomeClass::FastRetry);
+		assert_eq!(
+			class_of(&ChainError::Pool("Invalid Transaction: Transaction is stale".into())),
+			OutcomeClass::FastRetry
+		);
+		assert_eq!(
+			class_of(&ChainError::Pool("Invalid Transaction: Inability to pay some fees".into())),
+			OutcomeClass::SlowRetry
+		);
+		assert_eq!(
+			dispatch(PALLET, "NodeAlreadyRegistered").to_string(),
+			"dispatch failed: Registration.NodeAlreadyRegistered"
+		);
+		assert!(needs_reconnect(&ChainError::Timeout(5)));
+		assert!(!needs_reconnect(&dispatch(PALLET, "ChallengeExpired")));
 	}
 }

@@ -1,7 +1,10 @@
 //! What the registrar knows now, shared between the loop and the HTTP endpoints, and its
 //! Prometheus metrics.
 
-use crate::{outcome::OutcomeClass, state::Phase};
+use crate::{
+	outcome::{OutcomeClass, RearmReason},
+	state::Phase,
+};
 use serde::Serialize;
 use std::{
 	collections::BTreeMap,
@@ -48,7 +51,7 @@ pub struct Counters {
 	/// Transactions submitted.
 	pub submissions: u64,
 	/// Re-arms by reason.
-	pub rearms: BTreeMap<&'static str, u64>,
+	pub rearms: BTreeMap<RearmReason, u64>,
 	/// Periodic storage checks made while parked.
 	pub storage_checks: u64,
 	/// Conflict, refusal and degraded warnings suppressed by the rate limit.
@@ -107,7 +110,7 @@ impl Shared {
 	}
 
 	/// Counts a re-arm for `reason`.
-	pub fn count_rearm(&self, reason: &'static str) {
+	pub fn count_rearm(&self, reason: RearmReason) {
 		self.write(|inner| *inner.counters.rearms.entry(reason).or_default() += 1)
 	}
 
@@ -202,9 +205,12 @@ impl Shared {
 			"Registration transactions submitted.",
 			&plain(counters.submissions),
 		);
-		let rearms: Vec<_> = crate::register::REARM_REASONS
+		let rearms: Vec<_> = RearmReason::ALL
 			.iter()
-			.map(|r| (format!("{{reason=\"{r}\"}}"), counters.rearms.get(r).copied().unwrap_or(0)))
+			.map(|r| {
+				let label = r.label();
+				(format!("{{reason=\"{label}\"}}"), counters.rearms.get(r).copied().unwrap_or(0))
+			})
 			.collect();
 		metric(
 			"registrar_rearms_total",
@@ -291,7 +297,7 @@ mod tests {
 		shared.count_attempt(OutcomeClass::FastRetry);
 		shared.count_attempt(OutcomeClass::FastRetry);
 		shared.count_attempt(OutcomeClass::Registered);
-		shared.count_rearm("unregistered");
+		shared.count_rearm(RearmReason::Unregistered);
 		shared.update(|s| s.last_finalized_block = Some(12));
 		let text = shared.render_metrics();
 		assert!(text.contains("registrar_attempts_total{outcome=\"fast_retry\"} 2\n"), "{text}");

@@ -1,5 +1,7 @@
 //! End-to-end tests of the registrar against the dev chain: the dev runtime's raw chain spec run
-//! by chopsticks (`--build-block-mode Instant`), one chain per test on a free port.
+//! by chopsticks, started through the same launcher as the JS tests and `scripts/chain.sh`
+//! (`node e2e/chain.mjs --port P`), one chain per test on a free port, so the tests run in
+//! parallel.
 //!
 //! Needs `target/registration-dev-spec.json` (or `REGISTRATION_SPEC`) from
 //! `scripts/build-chain-spec.sh` and `e2e/node_modules` from `scripts/setup-node-deps.sh`;
@@ -7,12 +9,13 @@
 //! unless `REGISTRAR_E2E_REQUIRED=1` (CI) makes that a failure.
 
 use registrar::{
-	chain::ChainClient,
+	chain::{ChainClient, RegistryEvent},
 	challenge::BlockNumberWidth,
 	keys::{NodeKey, OwnerKey},
 	outcome::OutcomeClass,
-	register::{register_once, RegistrationConfig},
+	register_once,
 	secret::SecretText,
+	RegistrationConfig,
 };
 use std::{
 	net::{SocketAddr, TcpListener},
@@ -70,11 +73,11 @@ fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// A chopsticks process serving the dev chain; killed on drop.
+/// The dev chain, run by the repository's launcher (`node e2e/chain.mjs`); stopped on drop.
 struct Chain {
 	endpoint: String,
-	_child: Child,
-	_log: tempfile::NamedTempFile,
+	child: std::process::Child,
+	log: tempfile::NamedTempFile,
 }
 
 impl Chain {
@@ -82,44 +85,78 @@ impl Chain {
 		Self::start_on(free_port()).await
 	}
 
-	/// A fresh dev chain on `port`.
+	/// A fresh dev chain on `port`: the launcher prints `ready: <endpoint>` once it answers.
 	async fn start_on(port: u16) -> Chain {
 		let log = tempfile::NamedTempFile::new().unwrap();
-		let child = Command::new("node")
-			.arg(chopsticks_cli())
-			.arg("--genesis")
-			.arg(spec_path())
-			.args(["--host", "127.0.0.1", "--port", &port.to_string()])
-			.args(["--build-block-mode", "Instant"])
+		let child = std::process::Command::new("node")
+			.arg(repo_root().join("e2e/chain.mjs"))
+			.args(["--port", &port.to_string()])
+			.env("REGISTRATION_SPEC", spec_path())
 			.env("LOG_LEVEL", "warn")
 			.stdin(Stdio::null())
 			.stdout(log.reopen().unwrap())
 			.stderr(log.reopen().unwrap())
-			.kill_on_drop(true)
 			.spawn()
-			.expect("node runs chopsticks");
+			.expect("node runs e2e/chain.mjs");
 		let endpoint = format!("ws://127.0.0.1:{port}");
+		let mut chain = Chain { endpoint, child, log };
 		let deadline = Instant::now() + Duration::from_secs(180);
+		let ready = format!("ready: {}", chain.endpoint);
 		loop {
-			if let Ok(Ok(client)) =
-				tokio::time::timeout(Duration::from_secs(5), ChainClient::connect(&endpoint)).await
-			{
-				if client.context().await.is_ok() {
-					break;
-				}
+			let output = std::fs::read_to_string(chain.log.path()).unwrap_or_default();
+			if output.lines().any(|line| line.starts_with(&ready)) {
+				break;
 			}
+			let exited = chain.child.try_wait().unwrap();
 			assert!(
-				Instant::now() < deadline,
-				"chopsticks did not answer on {endpoint}: {}",
-				std::fs::read_to_string(log.path()).unwrap_or_default()
+				exited.is_none() && Instant::now() < deadline,
+				"the launcher did not get the chain up on {} ({exited:?}): {output}",
+				chain.endpoint
 			);
-			tokio::time::sleep(Duration::from_millis(500)).await;
+			tokio::time::sleep(Duration::from_millis(200)).await;
 		}
-		Chain { endpoint, _child: child, _log: log }
+		chain
 	}
 
 	async fn client(&self) -> ChainClient {
 		ChainClient::connect(&self.endpoint).await.unwrap()
+	}
+
+	/// Root's `force_unregister_coldkey_node(node_id)` through `Sudo.sudo`, signed by the sudo
+	/// key; the registry events of the transaction (the inner call must succeed).
+	async fn sudo_force_unregister(&self, node_id: &[u8], sudo: &OwnerKey) -> Vec<RegistryEvent> {
+		let client = self.client().await;
+		let inner = subxt::dynamic::tx(
+			"Registration",
+			"force_unregister_coldkey_node",
+			subxt::ext::scale_value::Composite::unnamed([subxt::dynamic::Value::from_bytes(
+				node_id,
+			)]),
+		)
+		.into_value();
+		let payload = subxt::dynamic::tx("Sudo", "sudo", vec![inner]);
+		let events = client
+			.api()
+			.tx()
+			.await
+			.unwrap()
+			.sign_and_submit_then_watch_default(&payload, sudo.signer())
+			.await
+			.unwrap()
+			.wait_for_finalized_success()
+			.await
+			.unwrap();
+		let metadata = client.api().at_current_block().await.unwrap().metadata();
+		let mut registry = Vec::new();
+		for event in events.iter() {
+			let event = event.unwrap();
+			if event.pallet_name() == "Sudo" && event.event_name() == "Sudid" {
+				// `Sudid { sudo_result: Result<(), DispatchError> }`: 0 = Ok.
+				assert_eq!(event.field_bytes().first(), Some(&0), "the sudo call failed");
+			}
+			registry.extend(RegistryEvent::of(&event, &metadata).unwrap());
+		}
+		registry
 	}
 
 	/// Builds `count` empty blocks (chopsticks' `dev_newBlock`).
@@ -132,6 +169,24 @@ impl Chain {
 			)
 			.await
 			.unwrap();
+	}
+}
+
+impl Drop for Chain {
+	/// SIGTERM to the launcher, which stops chopsticks and exits (SIGKILL would orphan
+	/// chopsticks, still holding the port); SIGKILL only if it does not within 10 s.
+	fn drop(&mut self) {
+		let pid = self.child.id().to_string();
+		let _ = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+		let deadline = Instant::now() + Duration::from_secs(10);
+		while Instant::now() < deadline {
+			if let Ok(Some(_)) = self.child.try_wait() {
+				return;
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+		let _ = self.child.kill();
+		let _ = self.child.wait();
 	}
 }
 
@@ -358,13 +413,11 @@ async fn loop_registers_parks_and_rearms_after_force_unregister() {
 	// Root removes the node: the registrar re-arms and, once the cooldown is over, registers
 	// it again.
 	let client = chain.client().await;
-	let included = client
-		.sudo_force_unregister(key.peer_id_base58().as_bytes(), &owner("//Alice"))
-		.await
-		.unwrap();
-	assert!(included.events.iter().any(|e| matches!(
+	let events =
+		chain.sudo_force_unregister(key.peer_id_base58().as_bytes(), &owner("//Alice")).await;
+	assert!(events.iter().any(|e| matches!(
 		e,
-		registrar::chain::RegistryEvent::Unregistered { node_id, .. } if *node_id == key.peer_id_base58().into_bytes()
+		RegistryEvent::Unregistered { node_id, .. } if *node_id == key.peer_id_base58().into_bytes()
 	)));
 	wait_until(Duration::from_secs(30), "the registrar to re-arm", || async {
 		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
@@ -543,13 +596,10 @@ async fn a_degraded_node_rearms_and_is_recovered_only_when_asked() {
 		RunningRegistrar::spawn(&chain, &key_path, &charlie, &state_dir, "storage-miner", &[]);
 	run.wait_ready(Duration::from_secs(90)).await;
 	// Force-unregistering an online storage miner degrades it.
-	let included = client.sudo_force_unregister(&node_id, &owner("//Alice")).await.unwrap();
-	assert!(included.events.iter().any(|e| matches!(
+	let events = chain.sudo_force_unregister(&node_id, &owner("//Alice")).await;
+	assert!(events.iter().any(|e| matches!(
 		e,
-		registrar::chain::RegistryEvent::StatusUpdated {
-			status: pallet_registration::Status::Degraded,
-			..
-		}
+		RegistryEvent::StatusUpdated { status: pallet_registration::Status::Degraded, .. }
 	)));
 	wait_until(Duration::from_secs(30), "the degraded phase", || async {
 		status_json(run.http).await["phase"] == "degraded"
@@ -913,4 +963,52 @@ async fn the_endpoint_credentials_never_show_in_status_logs_errors_or_state() {
 		assert!(!state.contains(secret), "{secret} in state.json: {state}");
 		assert!(!log.contains(secret), "{secret} in the log: {log}");
 	}
+}
+
+/// The dev runtime's real metadata has every event field, error name and view function the
+/// registrar relies on (by name: a renamed field or error fails here, not in production).
+///
+/// And why the registrar encodes view function calls itself: subxt 0.50's view function client
+/// sends the input without the `Vec<u8>` length prefix that the runtime API's `input: Vec<u8>`
+/// parameter needs, and the runtime traps decoding its own parameters. When that part fails,
+/// subxt was fixed and `chain::view_functions` can use it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dev_runtime_has_the_events_errors_and_view_functions_the_registrar_reads() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let client = chain.client().await;
+	let at = client.api().at_current_block().await.unwrap();
+	let metadata = at.metadata();
+	let pallet = metadata.pallet_by_name(registrar::chain::PALLET).expect("the pallet");
+	let events = pallet.event_variants().expect("the pallet's events");
+	for (name, fields) in registrar::chain::events::REQUIRED_EVENT_FIELDS {
+		let variant = events.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("{name}"));
+		let names: Vec<_> = variant.fields.iter().filter_map(|f| f.name.as_deref()).collect();
+		for field in fields {
+			assert!(names.contains(field), "event {name} has no field {field}: {names:?}");
+		}
+	}
+	let errors: Vec<_> =
+		pallet.error_variants().expect("the pallet's errors").iter().map(|v| &v.name).collect();
+	for name in registrar::outcome::known_pallet_errors() {
+		assert!(errors.iter().any(|e| *e == name), "no pallet error {name}");
+	}
+	for function in ["node_by_id", "node_of_owner", "current_fee", "challenge_fields"] {
+		assert!(pallet.view_function_by_name(function).is_some(), "no view function {function}");
+	}
+	assert_eq!(client.block_number_width(), Some(BlockNumberWidth::U64));
+
+	let call = subxt::dynamic::view_function_call::<_, subxt::dynamic::Value>(
+		"Registration",
+		"current_fee",
+		(subxt::dynamic::Value::unnamed_variant("StorageMiner", []),),
+	);
+	let error = at.view_functions().call(call).await.expect_err("subxt's encoding is refused");
+	assert!(error.to_string().contains("unreachable"), "{error}");
+	// The registrar's own encoding of view function calls is answered (`node_by_id`,
+	// `node_of_owner`, and `challenge_fields` in the context).
+	let key = NodeKey::from_seed(&rand::random());
+	let view = client.view(key.peer_id_base58().as_bytes(), &owner("//Alice").account_id()).await;
+	assert_eq!(view.unwrap().node, None);
+	client.context().await.unwrap();
 }

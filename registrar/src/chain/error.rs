@@ -1,0 +1,127 @@
+//! What can go wrong talking to the chain: [`ChainError`], and a failed dispatch by name
+//! ([`DispatchFailure`]). How each error is classified for the loop lives with the outcome
+//! types (the `outcome` module, a layer above).
+
+use crate::endpoint::EndpointRedactor;
+use serde::Serialize;
+use subxt::error::DispatchError;
+
+/// A failed dispatch, by name (`Registration.NodeAlreadyRegistered`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DispatchFailure {
+	/// The pallet of a module error.
+	pub pallet: Option<String>,
+	/// The error's name.
+	pub error: String,
+}
+
+impl std::fmt::Display for DispatchFailure {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match &self.pallet {
+			Some(pallet) => write!(f, "{pallet}.{}", self.error),
+			None => f.write_str(&self.error),
+		}
+	}
+}
+
+impl DispatchFailure {
+	/// The pallet and error names of subxt's dispatch error.
+	pub fn from_subxt(error: &DispatchError) -> Self {
+		match error {
+			DispatchError::Module(module) => match module.details() {
+				Ok(details) => Self {
+					pallet: Some(details.pallet.name().to_owned()),
+					error: details.variant.name.clone(),
+				},
+				Err(_) => Self { pallet: None, error: module.details_string() },
+			},
+			other => Self { pallet: None, error: format!("{other:?}") },
+		}
+	}
+}
+
+/// Errors talking to the chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	/// The websocket could not be opened or the client not set up.
+	#[error("cannot connect to {endpoint}: {reason}")]
+	Connect {
+		/// The endpoint, as it may be shown (no user-info, path or query).
+		endpoint: String,
+		/// Why (scrubbed of the endpoint's secrets).
+		reason: String,
+	},
+	/// An RPC or transport error.
+	#[error("RPC error: {0}")]
+	Rpc(String),
+	/// An operation took too long.
+	#[error("timed out after {0} s")]
+	Timeout(u64),
+	/// The transaction pool refused the transaction.
+	#[error("transaction refused: {0}")]
+	Pool(String),
+	/// The transaction was included but its dispatch failed.
+	#[error("dispatch failed: {0}")]
+	Dispatch(DispatchFailure),
+	/// The chain lacks something the registrar needs (pallet, call, storage, constant).
+	#[error("chain metadata: {0}")]
+	Metadata(String),
+	/// Chain data did not decode as the pallet's types.
+	#[error("cannot decode chain data: {0}")]
+	Decode(String),
+}
+
+impl ChainError {
+	/// This error with `redactor`'s secrets removed from its text.
+	pub fn scrubbed(self, redactor: &EndpointRedactor) -> Self {
+		match self {
+			ChainError::Connect { endpoint, reason } => ChainError::Connect {
+				endpoint: redactor.scrub(&endpoint),
+				reason: redactor.scrub(&reason),
+			},
+			ChainError::Rpc(text) => ChainError::Rpc(redactor.scrub(&text)),
+			ChainError::Pool(text) => ChainError::Pool(redactor.scrub(&text)),
+			ChainError::Metadata(text) => ChainError::Metadata(redactor.scrub(&text)),
+			ChainError::Decode(text) => ChainError::Decode(redactor.scrub(&text)),
+			other @ (ChainError::Timeout(_) | ChainError::Dispatch(_)) => other,
+		}
+	}
+}
+
+/// An RPC or transport error of any kind.
+pub(crate) fn rpc<E: std::fmt::Display>(error: E) -> ChainError {
+	ChainError::Rpc(error.to_string())
+}
+
+/// Runs `future` for at most `limit`; [`ChainError::Timeout`] after that.
+pub async fn within<T>(
+	limit: std::time::Duration,
+	future: impl std::future::Future<Output = Result<T, ChainError>>,
+) -> Result<T, ChainError> {
+	tokio::time::timeout(limit, future).await.unwrap_or(Err(ChainError::Timeout(limit.as_secs())))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn errors_lose_the_endpoint_secrets() {
+		let url = "wss://user:hunter22@rpc.example.com/v3/0123456789abcdef?apikey=topsecret";
+		let redactor = EndpointRedactor::new(url);
+		let errors = [
+			ChainError::Connect { endpoint: url.into(), reason: format!("bad {url}") },
+			ChainError::Rpc(format!("{url} closed")),
+			ChainError::Pool(format!("at {url}")),
+			ChainError::Metadata(format!("from {url}")),
+			ChainError::Decode(format!("from {url}")),
+		];
+		for error in errors {
+			let text = error.scrubbed(&redactor).to_string();
+			for secret in ["hunter22", "0123456789abcdef", "topsecret"] {
+				assert!(!text.contains(secret), "{text}");
+			}
+			assert!(text.contains("rpc.example.com"), "{text}");
+		}
+	}
+}

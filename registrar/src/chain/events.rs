@@ -1,0 +1,260 @@
+//! The pallet's events the registrar reacts to, decoded by field name: each field is found by
+//! its name in the chain's metadata and decoded with the pallet crate's own type, so a field
+//! added, removed or moved in the pallet's event is noticed (a missing field is an error)
+//! instead of shifting a positional decode. Also the subscription to finalized blocks'
+//! events ([`BlockWatcher`]).
+
+use super::{error::rpc, ChainConfig, ChainError, PALLET};
+use codec::Decode;
+use pallet_registration::{NodeId, Status, UnregisterReason};
+use sp_core::crypto::AccountId32;
+use subxt::{
+	ext::scale_decode::visitor::{decode_with_visitor, IgnoreVisitor},
+	Metadata,
+};
+
+/// The events and the fields of each that the registrar reads (checked against the dev
+/// runtime's metadata by the end-to-end tests).
+pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 5] = [
+	("MainNodeRegistered", &["node_id", "owner"]),
+	("NodeUnregistered", &["node_id", "owner", "reason"]),
+	("NodeStatusUpdated", &["node_id", "status"]),
+	("NodeOwnerSwapped", &["node_id", "old_owner", "new_owner"]),
+	("DeregistrationConsensusReached", &["node_id"]),
+];
+
+/// The pallet's events the registrar cares about, decoded with the pallet's types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryEvent {
+	/// `MainNodeRegistered`.
+	Registered {
+		/// The node.
+		node_id: Vec<u8>,
+		/// Its owner.
+		owner: AccountId32,
+	},
+	/// `NodeUnregistered`.
+	Unregistered {
+		/// The node.
+		node_id: Vec<u8>,
+		/// Its owner.
+		owner: AccountId32,
+		/// Why.
+		reason: UnregisterReason,
+	},
+	/// `NodeStatusUpdated`.
+	StatusUpdated {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The new status.
+		status: Status,
+	},
+	/// `NodeOwnerSwapped`.
+	OwnerSwapped {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The previous owner.
+		old_owner: AccountId32,
+		/// The new owner.
+		new_owner: AccountId32,
+	},
+	/// `DeregistrationConsensusReached`.
+	ConsensusReached {
+		/// The node.
+		node_id: Vec<u8>,
+	},
+}
+
+/// An event's fields by name, each as its SCALE bytes.
+#[derive(Debug, Default)]
+pub struct EventFields<'a> {
+	event: String,
+	fields: Vec<(String, &'a [u8])>,
+}
+
+impl<'a> EventFields<'a> {
+	/// `bytes` (the fields of the event `event_index` of `pallet`) split by the field names and
+	/// types of `metadata`.
+	pub fn split(
+		metadata: &Metadata,
+		pallet: &str,
+		event_index: u8,
+		bytes: &'a [u8],
+	) -> Result<Self, ChainError> {
+		let variant = metadata
+			.pallet_by_name(pallet)
+			.and_then(|p| p.event_variant_by_index(event_index))
+			.ok_or_else(|| {
+				ChainError::Metadata(format!("no event {event_index} in pallet {pallet}"))
+			})?;
+		let mut cursor = bytes;
+		let mut fields = Vec::with_capacity(variant.fields.len());
+		for field in &variant.fields {
+			let before = cursor;
+			decode_with_visitor(&mut cursor, field.ty.id, metadata.types(), IgnoreVisitor::new())
+				.map_err(|e| ChainError::Decode(format!("event {}: {e}", variant.name)))?;
+			let used = before.len() - cursor.len();
+			let name = field.name.clone().unwrap_or_default();
+			fields.push((name, &before[..used]));
+		}
+		Ok(Self { event: variant.name.clone(), fields })
+	}
+
+	/// Named fields of `event` given directly (tests, other sources).
+	pub fn from_parts(event: &str, fields: Vec<(String, &'a [u8])>) -> Self {
+		Self { event: event.to_owned(), fields }
+	}
+
+	/// The event's name.
+	pub fn event(&self) -> &str {
+		&self.event
+	}
+
+	/// The field `name`, decoded as `T`.
+	pub fn get<T: Decode>(&self, name: &str) -> Result<T, ChainError> {
+		let field = self.fields.iter().find(|(n, _)| n == name);
+		let Some((_, mut bytes)) = field.map(|(n, bytes)| (n, *bytes)) else {
+			let missing = format!("event {} has no field {name}", self.event);
+			return Err(ChainError::Metadata(missing));
+		};
+		T::decode(&mut bytes)
+			.map_err(|e| ChainError::Decode(format!("event {} field {name}: {e}", self.event)))
+	}
+}
+
+impl RegistryEvent {
+	/// The node the event is about (base58 text bytes).
+	pub fn node_id(&self) -> &[u8] {
+		match self {
+			RegistryEvent::Registered { node_id, .. }
+			| RegistryEvent::Unregistered { node_id, .. }
+			| RegistryEvent::StatusUpdated { node_id, .. }
+			| RegistryEvent::OwnerSwapped { node_id, .. }
+			| RegistryEvent::ConsensusReached { node_id } => node_id,
+		}
+	}
+
+	/// Decodes the pallet's event from its named fields (`None` for events not listed here).
+	pub fn from_fields(fields: &EventFields<'_>) -> Option<Result<Self, ChainError>> {
+		let node_id = || fields.get::<NodeId>("node_id").map(NodeId::into_inner);
+		let decoded = match fields.event() {
+			"MainNodeRegistered" => node_id().and_then(|node_id| {
+				Ok(RegistryEvent::Registered { node_id, owner: fields.get("owner")? })
+			}),
+			"NodeUnregistered" => node_id().and_then(|node_id| {
+				Ok(RegistryEvent::Unregistered {
+					node_id,
+					owner: fields.get("owner")?,
+					reason: fields.get("reason")?,
+				})
+			}),
+			"NodeStatusUpdated" => node_id().and_then(|node_id| {
+				Ok(RegistryEvent::StatusUpdated { node_id, status: fields.get("status")? })
+			}),
+			"NodeOwnerSwapped" => node_id().and_then(|node_id| {
+				Ok(RegistryEvent::OwnerSwapped {
+					node_id,
+					old_owner: fields.get("old_owner")?,
+					new_owner: fields.get("new_owner")?,
+				})
+			}),
+			"DeregistrationConsensusReached" => {
+				node_id().map(|node_id| RegistryEvent::ConsensusReached { node_id })
+			}
+			_ => return None,
+		};
+		Some(decoded)
+	}
+
+	/// The registry events among `events` (of one block or one transaction).
+	pub fn all_of(
+		events: &subxt::events::Events<ChainConfig>,
+		metadata: &Metadata,
+	) -> Result<Vec<Self>, ChainError> {
+		let mut out = Vec::new();
+		for event in events.iter() {
+			let event = event.map_err(rpc)?;
+			if let Some(decoded) = Self::of(&event, metadata)? {
+				out.push(decoded);
+			}
+		}
+		Ok(out)
+	}
+
+	/// `event` as a registry event, when it is one.
+	pub fn of(
+		event: &subxt::events::Event<'_, ChainConfig>,
+		metadata: &Metadata,
+	) -> Result<Option<Self>, ChainError> {
+		if event.pallet_name() != PALLET {
+			return Ok(None);
+		}
+		let fields =
+			EventFields::split(metadata, PALLET, event.event_index(), event.field_bytes())?;
+		Self::from_fields(&fields).transpose()
+	}
+}
+
+/// The registry events of finalized blocks, as they come.
+pub struct BlockWatcher {
+	pub(super) blocks: subxt::client::Blocks<ChainConfig>,
+	pub(super) redactor: crate::endpoint::EndpointRedactor,
+}
+
+impl std::fmt::Debug for BlockWatcher {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str("BlockWatcher")
+	}
+}
+
+impl BlockWatcher {
+	/// The next finalized block's number and registry events; `None` when the subscription ended.
+	pub async fn next(&mut self) -> Option<Result<(u64, Vec<RegistryEvent>), ChainError>> {
+		let block = match self.blocks.next().await? {
+			Ok(block) => block,
+			Err(e) => return Some(Err(rpc(e).scrubbed(&self.redactor))),
+		};
+		Some(Self::events_of(block).await.map_err(|e| e.scrubbed(&self.redactor)))
+	}
+
+	async fn events_of(
+		block: subxt::client::Block<ChainConfig>,
+	) -> Result<(u64, Vec<RegistryEvent>), ChainError> {
+		let at = block.at().await.map_err(rpc)?;
+		let events = at.events().fetch().await.map_err(rpc)?;
+		Ok((block.number(), RegistryEvent::all_of(&events, &at.metadata())?))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::chain::test_node_id as node_id;
+	use codec::Encode;
+
+	#[test]
+	fn fields_are_found_by_name_not_position() {
+		let owner = AccountId32::new([1; 32]);
+		let (id, who, reason) =
+			(node_id().encode(), owner.encode(), UnregisterReason::Forced.encode());
+		// The order of the fields does not matter; their names do.
+		let fields = EventFields::from_parts(
+			"NodeUnregistered",
+			vec![("reason".into(), &reason[..]), ("owner".into(), &who), ("node_id".into(), &id)],
+		);
+		let event = RegistryEvent::from_fields(&fields).unwrap().unwrap();
+		assert_eq!(
+			event,
+			RegistryEvent::Unregistered {
+				node_id: node_id().into_inner(),
+				owner,
+				reason: UnregisterReason::Forced
+			}
+		);
+		// A field the registrar needs that the event lacks is an error, not a shifted decode.
+		let short = EventFields::from_parts("NodeOwnerSwapped", vec![("node_id".into(), &id)]);
+		assert!(matches!(RegistryEvent::from_fields(&short), Some(Err(_))));
+		let other = EventFields::from_parts("FeeChargingStatusChanged", vec![]);
+		assert!(RegistryEvent::from_fields(&other).is_none());
+	}
+}

@@ -1,0 +1,129 @@
+//! What the registrar reads from the chain, as plain values: the node's record and the owner's
+//! node ([`ChainView`]), what the pallet would check before accepting a registration
+//! ([`Policy`]), what a challenge is built from ([`ChainContext`]), and an included transaction
+//! ([`Included`]). Deciding what they mean is the judge's job (a layer above).
+
+use super::events::RegistryEvent;
+use crate::challenge::BlockNumberWidth;
+use pallet_registration::{NodeType, Status};
+use serde::Serialize;
+use sp_core::crypto::{AccountId32, Ss58Codec};
+use subxt::config::substrate::H256;
+
+/// A registry record, as the chain has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeRecord {
+	/// The canonical node id (base58 PeerId text).
+	pub node_id: String,
+	/// The node type.
+	#[serde(serialize_with = "debug_name")]
+	pub node_type: NodeType,
+	/// Its status.
+	#[serde(serialize_with = "debug_name")]
+	pub status: Status,
+	/// The block it was registered in.
+	pub registered_at: u64,
+	/// The owner.
+	#[serde(serialize_with = "ss58")]
+	pub owner: AccountId32,
+}
+
+fn debug_name<T: std::fmt::Debug, S: serde::Serializer>(
+	value: &T,
+	s: S,
+) -> Result<S::Ok, S::Error> {
+	s.serialize_str(&format!("{value:?}"))
+}
+
+fn ss58<S: serde::Serializer>(value: &AccountId32, s: S) -> Result<S::Ok, S::Error> {
+	s.serialize_str(&value.to_ss58check())
+}
+
+/// What the chain says about a node and its owner, as of one finalized block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainView {
+	/// The finalized block read.
+	pub block_number: u64,
+	/// Its hash (`0x` hex).
+	pub block_hash: String,
+	/// The node's registry record, if any.
+	pub node: Option<NodeRecord>,
+	/// The node id the owner has registered, if any.
+	pub owner_node: Option<String>,
+}
+
+/// The pallet's policy for a registration, as of one finalized block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Policy {
+	/// The finalized block read.
+	pub block_number: u64,
+	/// The owner is banned (`BannedAccounts`).
+	pub banned: bool,
+	/// The node type is disabled (`DisabledNodeTypes`).
+	pub type_disabled: bool,
+	/// The first block the node may register again after its removal, if it was removed.
+	pub node_cooldown_until: Option<u64>,
+	/// The first block the owner may register again after its node's removal, if any.
+	pub owner_cooldown_until: Option<u64>,
+	/// The registration fee is charged (`FeeChargingEnabled`).
+	pub fee_charging: bool,
+	/// The node type's current fee (the `current_fee` view function), when the chain tells.
+	pub fee: Option<u128>,
+	/// What the owner can pay while keeping its account alive (`System::Account`: free balance
+	/// less what is frozen beyond the reserved balance, and at least the existential deposit),
+	/// when the chain tells.
+	pub spendable: Option<u128>,
+	/// The fee is to be paid in credits.
+	pub pay_in_credits: bool,
+	/// A validator's active stake and the pallet's threshold, when the chain tells (`None` for
+	/// other node types).
+	pub stake: Option<Stake>,
+}
+
+/// A validator owner's stake against the pallet's `MinerStakeThreshold`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Stake {
+	/// The owner's active stake (`Staking::Ledger(Staking::Bonded(owner)).active`; 0 unbonded).
+	pub active: u128,
+	/// The pallet's `MinerStakeThreshold`.
+	pub threshold: u128,
+}
+
+/// What a challenge is built from, read from the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainContext {
+	/// The genesis hash challenges must carry (the `challenge_fields` view function).
+	pub genesis_hash: [u8; 32],
+	/// The best block's number: the challenge's `block_number` (the transaction executes after
+	/// it, so the challenge is never from the future, and its lifetime does not shrink by the
+	/// finality lag).
+	pub block_number: u64,
+	/// The best block's hash: the transaction is built (nonce, mortality) at this block.
+	pub block_hash: H256,
+	/// The finalized block's number, as read just before the best block.
+	pub finalized_block_number: u64,
+	/// The pallet's `MaxChallengeLifetime`.
+	pub max_challenge_lifetime: u64,
+	/// The pallet's index in the runtime.
+	pub pallet_index: u8,
+	/// The width of the chain's block numbers, from `System::Number`'s type.
+	pub block_number_width: Option<BlockNumberWidth>,
+}
+
+impl ChainContext {
+	/// Blocks the best block is ahead of the finalized one.
+	pub fn finality_lag(&self) -> u64 {
+		self.block_number.saturating_sub(self.finalized_block_number)
+	}
+}
+
+/// A transaction that made it into a finalized block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Included {
+	/// The block number.
+	pub block_number: u64,
+	/// The block hash (`0x` hex).
+	pub block_hash: String,
+	/// The pallet's events of the transaction.
+	pub events: Vec<RegistryEvent>,
+}

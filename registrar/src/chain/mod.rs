@@ -1,0 +1,135 @@
+//! The chain client: Substrate JSON-RPC through subxt's dynamic API and legacy backend (the
+//! methods every node and chopsticks serve), so no generated code or metadata file is needed.
+//!
+//! This module is the transport (connecting, the endpoint's redaction, the block number width
+//! detected once per connection); its submodules hold one job each: [`error`] (what can go
+//! wrong), [`facts`] (what is read, as plain values), [`reads`] (the typed reads, through the
+//! pallet's view functions where it has them), [`view_functions`] (the runtime API call),
+//! [`events`] (events decoded by field name) and [`submit`] (signing, submission, finality).
+
+pub mod error;
+pub mod events;
+pub mod facts;
+pub mod reads;
+pub mod submit;
+pub mod view_functions;
+
+pub use error::{within, ChainError, DispatchFailure};
+pub use events::{BlockWatcher, RegistryEvent};
+pub use facts::{ChainContext, ChainView, Included, NodeRecord, Policy, Stake};
+pub use submit::PreparedRegistration;
+
+use crate::{challenge::BlockNumberWidth, endpoint::EndpointRedactor};
+use error::rpc;
+use scale_info::{TypeDef, TypeDefPrimitive};
+use std::{sync::Arc, time::Duration};
+use subxt::{backend::LegacyBackend, OnlineClient, SubstrateConfig};
+
+/// The subxt configuration: `SubstrateConfig` fits chains with 32-byte accounts,
+/// `MultiSignature`, BLAKE2 hashes and the default transaction extensions (the header's block
+/// number is compact, so any width up to 64 bits decodes).
+pub type ChainConfig = SubstrateConfig;
+
+/// The name of the pallet in the runtime.
+pub const PALLET: &str = "Registration";
+
+/// A connection to a chain.
+#[derive(Clone)]
+pub struct ChainClient {
+	api: OnlineClient<ChainConfig>,
+	rpc: subxt::rpcs::RpcClient,
+	redactor: EndpointRedactor,
+	/// The chain's block number width, from `System::Number`'s type at connection time.
+	width: Option<BlockNumberWidth>,
+}
+
+impl std::fmt::Debug for ChainClient {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("ChainClient").field("endpoint", &self.redactor.shown()).finish()
+	}
+}
+
+impl ChainClient {
+	/// Connects to the JSON-RPC websocket at `endpoint` (`ws://` or `wss://`). Errors (and
+	/// everything this client reports) show the endpoint without its user-info, path or query.
+	pub async fn connect(endpoint: &str) -> Result<Self, ChainError> {
+		let redactor = EndpointRedactor::new(endpoint);
+		let connect_err = |reason: String| ChainError::Connect {
+			endpoint: redactor.shown().to_owned(),
+			reason: redactor.scrub(&reason),
+		};
+		let rpc_client = subxt::rpcs::RpcClient::from_insecure_url(endpoint)
+			.await
+			.map_err(|e| connect_err(e.to_string()))?;
+		let backend = LegacyBackend::<ChainConfig>::builder().build(rpc_client.clone());
+		let api = OnlineClient::from_backend_with_config(ChainConfig::new(), Arc::new(backend))
+			.await
+			.map_err(|e| connect_err(e.to_string()))?;
+		let width = match api.at_current_block().await {
+			Ok(at) => detect_width(&at.metadata()),
+			Err(e) => return Err(connect_err(e.to_string())),
+		};
+		Ok(Self { api, rpc: rpc_client, redactor, width })
+	}
+
+	/// [`Self::connect`] that gives up after `limit` (the one connect timeout of the CLI and
+	/// the service).
+	pub async fn connect_within(endpoint: &str, limit: Duration) -> Result<Self, ChainError> {
+		match tokio::time::timeout(limit, Self::connect(endpoint)).await {
+			Ok(connected) => connected,
+			Err(_) => Err(ChainError::Connect {
+				endpoint: EndpointRedactor::new(endpoint).shown().to_owned(),
+				reason: format!("timed out after {} s", limit.as_secs()),
+			}),
+		}
+	}
+
+	/// The endpoint this client talks to, as it may be shown (no user-info, path or query).
+	pub fn endpoint(&self) -> &str {
+		self.redactor.shown()
+	}
+
+	/// The chain's block number width, detected once when connecting (`None`: neither `u32`
+	/// nor `u64`).
+	pub fn block_number_width(&self) -> Option<BlockNumberWidth> {
+		self.width
+	}
+
+	fn scrub(&self, error: ChainError) -> ChainError {
+		error.scrubbed(&self.redactor)
+	}
+
+	/// The subxt client, for callers that need more than this wrapper offers.
+	pub fn api(&self) -> &OnlineClient<ChainConfig> {
+		&self.api
+	}
+
+	/// Subscribes to finalized blocks; [`BlockWatcher::next`] yields each block's registry
+	/// events.
+	pub async fn watch(&self) -> Result<BlockWatcher, ChainError> {
+		let blocks = self.api.stream_blocks().await.map_err(|e| self.scrub(rpc(e)))?;
+		Ok(BlockWatcher { blocks, redactor: self.redactor.clone() })
+	}
+}
+
+/// The width of `System::Number`'s type in `metadata`.
+pub fn detect_width(metadata: &subxt::Metadata) -> Option<BlockNumberWidth> {
+	metadata
+		.pallet_by_name("System")
+		.and_then(|system| system.storage())
+		.and_then(|storage| storage.entry_by_name("Number"))
+		.and_then(|entry| metadata.types().resolve(entry.value_ty()))
+		.and_then(|ty| match ty.type_def {
+			TypeDef::Primitive(TypeDefPrimitive::U32) => Some(BlockNumberWidth::U32),
+			TypeDef::Primitive(TypeDefPrimitive::U64) => Some(BlockNumberWidth::U64),
+			_ => None,
+		})
+}
+
+/// The node id of the contract's test key (RFC 8032 key 1), for the chain modules' tests.
+#[cfg(test)]
+pub(crate) fn test_node_id() -> pallet_registration::NodeId {
+	pallet_registration::NodeId::truncate_from(
+		b"12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV".to_vec(),
+	)
+}

@@ -1,0 +1,200 @@
+//! Signing and submitting transactions: mortal from a given block, with the pool's next nonce,
+//! waited for until a finalized block, a failed dispatch reported by the error's name.
+
+use super::{
+	error::rpc, ChainClient, ChainConfig, ChainContext, ChainError, DispatchFailure, Included,
+	RegistryEvent, PALLET,
+};
+use crate::{challenge::RegistrationCall, keys::OwnerKey};
+use sp_core::crypto::AccountId32;
+use subxt::{
+	backend::BlockRef,
+	client::{OnlineClientAtBlock, OnlineClientAtBlockImpl},
+	config::DefaultExtrinsicParamsBuilder,
+	dynamic::Value,
+	error::TransactionEventsError,
+	transactions::{SubmittableTransaction, TransactionStatus},
+};
+
+type Transaction = SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>;
+
+/// A signed registration transaction, not submitted yet.
+pub struct PreparedRegistration {
+	at: OnlineClientAtBlock<ChainConfig>,
+	transaction: Transaction,
+}
+
+impl std::fmt::Debug for PreparedRegistration {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("PreparedRegistration").field("at", &self.at.block_number()).finish()
+	}
+}
+
+impl ChainClient {
+	/// Signs `call` as `owner`, submits it mortal for `mortality` blocks from the best block,
+	/// waits for a finalized block and returns the transaction's events; a failed dispatch is
+	/// [`ChainError::Dispatch`] with the error's name.
+	pub async fn submit_registration(
+		&self,
+		call: &RegistrationCall,
+		owner: &OwnerKey,
+		mortality: u64,
+	) -> Result<Included, ChainError> {
+		let context = self.context().await?;
+		let prepared = self.prepare_registration(call, owner, mortality, &context).await?;
+		self.submit_prepared(prepared).await
+	}
+
+	/// Signs `call` as `owner`, mortal for `mortality` blocks from `context`'s best block,
+	/// without submitting it.
+	pub async fn prepare_registration(
+		&self,
+		call: &RegistrationCall,
+		owner: &OwnerKey,
+		mortality: u64,
+		context: &ChainContext,
+	) -> Result<PreparedRegistration, ChainError> {
+		let prepared = async {
+			let at =
+				self.api.at_block(BlockRef::from_hash(context.block_hash)).await.map_err(rpc)?;
+			let payload =
+				subxt::dynamic::tx(PALLET, "register_node_with_coldkey", call_values(call));
+			let transaction = self.sign(&at, &payload, owner, mortality).await?;
+			Ok(PreparedRegistration { at, transaction })
+		};
+		prepared.await.map_err(|e| self.scrub(e))
+	}
+
+	/// What the prepared transaction is estimated to cost in transaction fees (without the
+	/// registration fee).
+	pub async fn transaction_fee(
+		&self,
+		prepared: &PreparedRegistration,
+	) -> Result<u128, ChainError> {
+		prepared.transaction.partial_fee_estimate().await.map_err(|e| self.scrub(rpc(e)))
+	}
+
+	/// Submits a prepared registration and waits for a finalized block, as
+	/// [`Self::submit_registration`].
+	pub async fn submit_prepared(
+		&self,
+		prepared: PreparedRegistration,
+	) -> Result<Included, ChainError> {
+		self.watch_submitted(&prepared.at, &prepared.transaction).await.map_err(|e| self.scrub(e))
+	}
+
+	/// Submits the owner's `unregister_main_node(node_id)` and waits for finalization.
+	pub async fn unregister(
+		&self,
+		node_id: &[u8],
+		owner: &OwnerKey,
+		mortality: u64,
+	) -> Result<Included, ChainError> {
+		let payload =
+			subxt::dynamic::tx(PALLET, "unregister_main_node", vec![Value::from_bytes(node_id)]);
+		let submitted = async {
+			let at = self.api.at_current_block().await.map_err(rpc)?;
+			let transaction = self.sign(&at, &payload, owner, mortality).await?;
+			self.watch_submitted(&at, &transaction).await
+		};
+		submitted.await.map_err(|e| self.scrub(e))
+	}
+
+	/// Signs `payload` at block `at` (mortality from there).
+	async fn sign<Call: subxt::transactions::Payload>(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		payload: &Call,
+		signer: &OwnerKey,
+		mortality: u64,
+	) -> Result<Transaction, ChainError> {
+		// The pool's next nonce counts transactions not yet finalized (the finalized block's
+		// nonce would make them stale); without the RPC, subxt reads it at the given block.
+		let mut params = DefaultExtrinsicParamsBuilder::<ChainConfig>::new().mortal(mortality);
+		let next_index = self
+			.rpc
+			.request::<u64>("system_accountNextIndex", subxt::rpcs::rpc_params![signer.ss58()])
+			.await;
+		if let Ok(nonce) = next_index {
+			params = params.nonce(nonce);
+		}
+		let params = params.build();
+		at.transactions()
+			.create_signed(payload, signer.signer(), params)
+			.await
+			.map_err(submit_error)
+	}
+
+	/// Submits `transaction` and waits for its finalized block's events.
+	async fn watch_submitted(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		transaction: &Transaction,
+	) -> Result<Included, ChainError> {
+		let mut progress = transaction.submit_and_watch().await.map_err(submit_error)?;
+		let in_block = loop {
+			match progress.next().await {
+				Some(Ok(TransactionStatus::InFinalizedBlock(in_block))) => break in_block,
+				Some(Ok(TransactionStatus::Invalid { message })) => {
+					return Err(ChainError::Pool(message))
+				}
+				Some(Ok(TransactionStatus::Dropped { message })) => {
+					return Err(ChainError::Rpc(format!("transaction dropped: {message}")))
+				}
+				Some(Ok(TransactionStatus::Error { message })) => {
+					return Err(ChainError::Rpc(format!("transaction error: {message}")))
+				}
+				Some(Ok(_)) => continue,
+				Some(Err(e)) => return Err(rpc(e)),
+				None => return Err(ChainError::Rpc("transaction status stream ended".into())),
+			}
+		};
+		let block_hash = in_block.block_hash();
+		let events = match in_block.wait_for_success().await {
+			Ok(events) => events,
+			Err(TransactionEventsError::ExtrinsicFailed(error)) => {
+				return Err(ChainError::Dispatch(DispatchFailure::from_subxt(&error)))
+			}
+			Err(e) => return Err(rpc(e)),
+		};
+		let metadata = at.metadata();
+		let mut decoded = Vec::new();
+		for event in events.iter() {
+			if let Some(event) = RegistryEvent::of(&event.map_err(rpc)?, &metadata)? {
+				decoded.push(event);
+			}
+		}
+		let block = self.api.at_block(block_hash).await.map_err(rpc)?;
+		Ok(Included {
+			block_number: block.block_number(),
+			block_hash: format!("{block_hash:?}"),
+			events: decoded,
+		})
+	}
+}
+
+/// The call's arguments as dynamic values, in the contract's order.
+fn call_values(call: &RegistrationCall) -> Vec<Value> {
+	vec![
+		Value::unnamed_variant(format!("{:?}", call.node_type), []),
+		Value::from_bytes(&call.node_id),
+		Value::bool(call.pay_in_credits),
+		Value::from_bytes(<AccountId32 as AsRef<[u8; 32]>>::as_ref(&call.owner)),
+		Value::unnamed_variant(format!("{:?}", call.main_key_type), []),
+		Value::from_bytes(call.main_public_key),
+		Value::from_bytes(call.main_sig),
+		Value::from_bytes(&call.challenge_bytes),
+		Value::from_bytes(call.node_id_hex),
+	]
+}
+
+fn submit_error(error: subxt::error::ExtrinsicError) -> ChainError {
+	let message = error.to_string();
+	// Pool rejections come back as RPC errors 1010 (invalid) to 1014 (priority).
+	let pool = ["Invalid Transaction", "1010", "1011", "1012", "1013", "1014"];
+	if pool.iter().any(|p| message.contains(p)) {
+		ChainError::Pool(message)
+	} else {
+		ChainError::Rpc(message)
+	}
+}

@@ -1,0 +1,751 @@
+//! The registrar's decisions, in one place and without a chain: from a snapshot of what was
+//! read ([`Facts`]), whether this node is registered to this owner and if not why
+//! ([`ownership`]), and what to do next ([`decide`]: park, conflict, degraded, refuse, hold,
+//! read more, prepare, submit). Once a transaction is in, whether it registered the node
+//! ([`confirmed`]); once parked, whether an event or a storage check re-arms the loop
+//! ([`rearm_on_event`], [`storage_check`]).
+//!
+//! Nothing here does I/O: the service reads what [`decide`] asks for and acts on its answer.
+
+use crate::{
+	chain::{ChainContext, ChainView, Policy, RegistryEvent},
+	challenge::BlockNumberWidth,
+	outcome::{OutcomeClass, RearmReason},
+};
+use pallet_registration::{NodeType, Status as NodeStatus};
+use sp_core::crypto::{AccountId32, Ss58Codec};
+
+/// What the registrar wants: register `node_id` for `owner`, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intent {
+	/// The node (base58 PeerId text).
+	pub node_id: String,
+	/// The owner account.
+	pub owner: AccountId32,
+	/// The node type to register.
+	pub node_type: NodeType,
+	/// Pay the fee in credits.
+	pub pay_in_credits: bool,
+	/// Blocks the challenge should stay valid (capped by the chain's `MaxChallengeLifetime`).
+	pub challenge_lifetime: u64,
+	/// Blocks the transaction should stay valid (capped by the challenge's lifetime).
+	pub mortality: u64,
+	/// The configured block number width; `None` takes the chain's.
+	pub block_number_width: Option<BlockNumberWidth>,
+}
+
+/// How the registry's records relate to this node and owner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ownership {
+	/// The node is registered to this owner and not degraded.
+	Registered {
+		/// The block it was registered in.
+		registered_at: u64,
+	},
+	/// The node is registered to this owner but degraded.
+	Degraded,
+	/// The node is registered to another owner.
+	OtherOwner(AccountId32),
+	/// The node is not registered, but the owner has another node.
+	OwnerHasOtherNode(String),
+	/// Neither the node nor the owner is in the registry.
+	Free,
+}
+
+impl Ownership {
+	/// Registered to this owner and not degraded (what `/readyz` and `status` call registered).
+	pub fn is_registered(&self) -> bool {
+		matches!(self, Ownership::Registered { .. })
+	}
+}
+
+/// Whether `view`'s node is registered to `owner`, and if not, why.
+pub fn ownership(view: &ChainView, owner: &AccountId32) -> Ownership {
+	match &view.node {
+		Some(record) if record.owner == *owner && record.status == NodeStatus::Degraded => {
+			Ownership::Degraded
+		}
+		Some(record) if record.owner == *owner => {
+			Ownership::Registered { registered_at: record.registered_at }
+		}
+		Some(record) => Ownership::OtherOwner(record.owner.clone()),
+		None => match &view.owner_node {
+			Some(other) => Ownership::OwnerHasOtherNode(other.clone()),
+			None => Ownership::Free,
+		},
+	}
+}
+
+/// Why the pallet would certainly refuse a registration, found before paying for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+	/// [`OutcomeClass::SlowRetry`] for what may clear by itself (ban, disabled type, cooldown,
+	/// stake, balance), [`OutcomeClass::Fatal`] for what the configuration causes.
+	pub class: OutcomeClass,
+	/// What the chain says (for logs and `/status`).
+	pub reason: String,
+}
+
+impl Refusal {
+	fn slow(reason: String) -> Self {
+		Self { class: OutcomeClass::SlowRetry, reason }
+	}
+}
+
+/// What the chain was read to say, as far as it has been read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+	/// The node's record and the owner's node (always read first).
+	pub view: ChainView,
+	/// The pallet's policy for this registration, once read.
+	pub policy: Option<Policy>,
+	/// What a challenge is built from, once read.
+	pub context: Option<ChainContext>,
+	/// The signed transaction's estimated fee, once prepared (0 when it cannot be estimated).
+	pub transaction_fee: Option<u128>,
+}
+
+impl Facts {
+	/// Facts with only the view read.
+	pub fn new(view: ChainView) -> Self {
+		Self { view, policy: None, context: None, transaction_fee: None }
+	}
+}
+
+/// A read [`decide`] needs before it can say more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fact {
+	/// [`Facts::policy`].
+	Policy,
+	/// [`Facts::context`].
+	Context,
+}
+
+/// How to build and sign the registration (the service adds the challenge's random nonce).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plan {
+	/// The challenge's genesis hash.
+	pub genesis_hash: [u8; 32],
+	/// The challenge's block: the best block.
+	pub block_number: u64,
+	/// The challenge's lifetime in blocks (after the chain's cap).
+	pub lifetime: u64,
+	/// The block number width to encode the challenge with.
+	pub width: BlockNumberWidth,
+	/// The transaction's mortality in blocks (4 at least, at most the lifetime).
+	pub mortality: u64,
+	/// Blocks the best block was ahead of the finalized one.
+	pub finality_lag: u64,
+}
+
+/// What to do next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+	/// Registered to this owner: nothing to submit; park.
+	Park {
+		/// Why.
+		detail: String,
+	},
+	/// The node or the owner is registered to someone else.
+	Conflict {
+		/// Who holds what.
+		detail: String,
+	},
+	/// Registered to this owner but degraded: watched at the interval (or recovered).
+	Degraded {
+		/// What the chain says.
+		detail: String,
+	},
+	/// The pallet would refuse (slow retry) or refuses this configuration every time (fatal).
+	Refuse(Refusal),
+	/// Finality lags too far behind the best block: hold the submission (fast retry).
+	Hold {
+		/// Why.
+		reason: String,
+		/// The lag, in blocks.
+		finality_lag: u64,
+	},
+	/// Read this, then ask again.
+	Read(Fact),
+	/// Build and sign the call along `plan`, estimate its transaction fee into
+	/// [`Facts::transaction_fee`], then ask again.
+	Prepare(Plan),
+	/// Submit the call prepared along this plan.
+	Submit(Plan),
+}
+
+/// The one decision: what to do next with what has been read so far. Ownership first (park,
+/// conflict, degraded), then the policy's refusals, then the challenge's plan (a width the
+/// chain does not use is fatal; finality lagging more than half the lifetime holds), then the
+/// owner's funds against the fee plus the transaction fee; only then submit.
+pub fn decide(intent: &Intent, facts: &Facts) -> Decision {
+	if let Some(decision) = by_ownership(intent, &facts.view) {
+		return decision;
+	}
+	let Some(policy) = &facts.policy else { return Decision::Read(Fact::Policy) };
+	if let Some(refusal) = refusal(policy) {
+		return Decision::Refuse(refusal);
+	}
+	let Some(context) = &facts.context else { return Decision::Read(Fact::Context) };
+	let plan = match plan(intent, context) {
+		Ok(plan) => plan,
+		Err(decision) => return decision,
+	};
+	let Some(transaction_fee) = facts.transaction_fee else { return Decision::Prepare(plan) };
+	match funds_refusal(policy, transaction_fee) {
+		Some(refusal) => Decision::Refuse(refusal),
+		None => Decision::Submit(plan),
+	}
+}
+
+/// What the view alone decides (park, conflict, degraded); `None` when node and owner are both
+/// free. Also used to re-judge a `NodeAlreadyRegistered`/`OwnerAlreadyRegistered` refusal
+/// against a fresh view (the registration may have been ours).
+pub fn by_ownership(intent: &Intent, view: &ChainView) -> Option<Decision> {
+	let node_id = &intent.node_id;
+	match ownership(view, &intent.owner) {
+		Ownership::Degraded => Some(Decision::Degraded {
+			detail: format!("node {node_id} is registered to this owner but degraded"),
+		}),
+		Ownership::Registered { registered_at } => Some(Decision::Park {
+			detail: format!(
+				"node {node_id} is registered to this owner since block {registered_at}"
+			),
+		}),
+		Ownership::OtherOwner(other) => Some(Decision::Conflict {
+			detail: format!(
+				"node {node_id} is registered to another owner ({})",
+				other.to_ss58check()
+			),
+		}),
+		Ownership::OwnerHasOtherNode(other) => Some(Decision::Conflict {
+			detail: format!(
+				"owner {} already has another node ({other})",
+				intent.owner.to_ss58check()
+			),
+		}),
+		Ownership::Free => None,
+	}
+}
+
+/// The challenge's lifetime: `configured` blocks, at least 1, at most the chain's
+/// `MaxChallengeLifetime` (`max`, itself at least 1).
+pub fn effective_lifetime(configured: u64, max: u64) -> u64 {
+	configured.clamp(1, max.max(1))
+}
+
+/// Why a registration with a challenge of `lifetime` blocks should wait, if it should:
+/// finality lags more than half the lifetime behind the best block, so the challenge could
+/// expire (or its block be abandoned) before the transaction is finalized.
+pub fn hold(context: &ChainContext, lifetime: u64) -> Option<String> {
+	let lag = context.finality_lag();
+	(lag > lifetime / 2).then(|| {
+		format!(
+			"finality lags {lag} blocks behind the best block {} (finalized {}), more than \
+			 half the challenge lifetime of {lifetime} blocks; holding the submission",
+			context.block_number, context.finalized_block_number
+		)
+	})
+}
+
+/// The plan of a registration now, or the decision that stops it (a fatal width mismatch, a
+/// hold on finality lag).
+fn plan(intent: &Intent, context: &ChainContext) -> Result<Plan, Decision> {
+	let width = match (intent.block_number_width, context.block_number_width) {
+		(Some(configured), Some(detected)) if configured != detected => {
+			return Err(Decision::Refuse(Refusal {
+				class: OutcomeClass::Fatal,
+				reason: format!(
+					"configured block number width {configured:?} but the chain uses {detected:?}"
+				),
+			}))
+		}
+		(Some(width), _) | (None, Some(width)) => width,
+		(None, None) => BlockNumberWidth::U64,
+	};
+	let lifetime = effective_lifetime(intent.challenge_lifetime, context.max_challenge_lifetime);
+	let finality_lag = context.finality_lag();
+	if let Some(reason) = hold(context, lifetime) {
+		return Err(Decision::Hold { reason, finality_lag });
+	}
+	Ok(Plan {
+		genesis_hash: context.genesis_hash,
+		block_number: context.block_number,
+		lifetime,
+		width,
+		mortality: intent.mortality.clamp(4, lifetime.max(4)),
+		finality_lag,
+	})
+}
+
+/// Why a registration executed in the next block would certainly fail, if it would, with a
+/// transaction fee of nothing (see [`funds_refusal`]).
+pub fn refusal(policy: &Policy) -> Option<Refusal> {
+	let next = policy.block_number.saturating_add(1);
+	if policy.fee_charging && policy.pay_in_credits {
+		// The pallet offers no way to ask whether the runtime takes credits (the dev runtime
+		// does not: `CreditsNotSupported`), so this configuration is refused before any fee is
+		// spent.
+		return Some(Refusal {
+			class: OutcomeClass::Fatal,
+			reason: "the fee is charged and --pay-in-credits is set, but the chain offers no way \
+			         to check credits before paying (the dev runtime refuses them with \
+			         CreditsNotSupported); register without --pay-in-credits"
+				.into(),
+		});
+	}
+	if policy.banned {
+		return Some(Refusal::slow("the owner is banned".into()));
+	}
+	if policy.type_disabled {
+		return Some(Refusal::slow("the node type is disabled".into()));
+	}
+	let cooldown = policy.node_cooldown_until.into_iter().chain(policy.owner_cooldown_until).max();
+	if let Some(until) = cooldown.filter(|until| next < *until) {
+		return Some(Refusal::slow(format!(
+			"cooling down after a removal until block {until} (finalized block is {})",
+			policy.block_number
+		)));
+	}
+	if let Some(stake) = policy.stake.filter(|s| s.active < s.threshold) {
+		return Some(Refusal::slow(format!(
+			"insufficient stake: the owner's active stake is {} but a validator needs {} \
+			 (Staking bond of the owner's account)",
+			stake.active, stake.threshold
+		)));
+	}
+	funds_refusal(policy, 0)
+}
+
+/// Why the fee could certainly not be paid by an owner that also pays `transaction_fee` for
+/// the transaction, if it could not.
+pub fn funds_refusal(policy: &Policy, transaction_fee: u128) -> Option<Refusal> {
+	if !policy.fee_charging || policy.pay_in_credits {
+		return None;
+	}
+	let (Some(fee), Some(spendable)) = (policy.fee, policy.spendable) else { return None };
+	let needed = fee.saturating_add(transaction_fee);
+	(spendable < needed).then(|| {
+		Refusal::slow(format!(
+			"insufficient balance for the fee: the owner can spend {spendable} but the \
+			 registration fee is {fee} and the transaction fee {transaction_fee}"
+		))
+	})
+}
+
+/// Whether a transaction included in a finalized block registered the node: the pallet's
+/// `MainNodeRegistered` for this node and owner among its events, **and** the registry read
+/// back at that block says registered to this owner.
+pub fn confirmed(intent: &Intent, events: &[RegistryEvent], read_back: &ChainView) -> Confirmation {
+	let node_id = intent.node_id.as_bytes();
+	let event = events.iter().any(|e| {
+		matches!(e, RegistryEvent::Registered { node_id: id, owner } if id == node_id && *owner == intent.owner)
+	});
+	let read_back = ownership(read_back, &intent.owner).is_registered();
+	Confirmation { event, read_back }
+}
+
+/// What confirms a registration, and whether each part did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Confirmation {
+	/// The pallet's event was emitted.
+	pub event: bool,
+	/// The read-back says registered.
+	pub read_back: bool,
+}
+
+impl Confirmation {
+	/// Both agree: registered.
+	pub fn registered(self) -> bool {
+		self.event && self.read_back
+	}
+}
+
+/// Whether `event` of finalized block `block` re-arms a loop parked on `node_id` for `owner`,
+/// and why.
+pub fn rearm_on_event(
+	event: &RegistryEvent,
+	node_id: &[u8],
+	owner: &AccountId32,
+	block: u64,
+) -> Option<(RearmReason, String)> {
+	if event.node_id() != node_id {
+		return None;
+	}
+	match event {
+		RegistryEvent::Unregistered { reason, .. } => Some((
+			RearmReason::Unregistered,
+			format!("NodeUnregistered ({reason:?}) in block {block}"),
+		)),
+		RegistryEvent::ConsensusReached { .. } => Some((
+			RearmReason::Unregistered,
+			format!("DeregistrationConsensusReached in block {block}"),
+		)),
+		RegistryEvent::StatusUpdated { status: NodeStatus::Degraded, .. } => {
+			Some((RearmReason::Degraded, format!("NodeStatusUpdated(Degraded) in block {block}")))
+		}
+		RegistryEvent::OwnerSwapped { new_owner, .. } if new_owner != owner => Some((
+			RearmReason::Swapped,
+			format!("NodeOwnerSwapped to {} in block {block}", new_owner.to_ss58check()),
+		)),
+		_ => None,
+	}
+}
+
+/// What a parked loop's storage check found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParkCheck {
+	/// Still registered to this owner: the registration is confirmed at this block.
+	Confirmed,
+	/// No longer registered as it was: re-arm.
+	Rearm(RearmReason, String),
+}
+
+/// What the parked loop's periodic storage check of `view` means for `owner`.
+pub fn storage_check(view: &ChainView, owner: &AccountId32) -> ParkCheck {
+	let number = view.block_number;
+	match ownership(view, owner) {
+		Ownership::Registered { .. } => ParkCheck::Confirmed,
+		Ownership::Degraded => ParkCheck::Rearm(
+			RearmReason::Degraded,
+			format!("storage check at block {number}: degraded"),
+		),
+		Ownership::OtherOwner(other) => ParkCheck::Rearm(
+			RearmReason::Swapped,
+			format!("storage check at block {number}: owned by {}", other.to_ss58check()),
+		),
+		Ownership::OwnerHasOtherNode(_) | Ownership::Free => ParkCheck::Rearm(
+			RearmReason::StorageCheck,
+			format!("storage check at block {number}: not in the registry"),
+		),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::chain::{NodeRecord, Stake};
+	use pallet_registration::UnregisterReason;
+	use subxt::config::substrate::H256;
+
+	const NODE: &str = "12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV";
+
+	fn me() -> AccountId32 {
+		AccountId32::new([1; 32])
+	}
+
+	fn other() -> AccountId32 {
+		AccountId32::new([2; 32])
+	}
+
+	fn intent() -> Intent {
+		Intent {
+			node_id: NODE.into(),
+			owner: me(),
+			node_type: NodeType::StorageMiner,
+			pay_in_credits: false,
+			challenge_lifetime: 16,
+			mortality: 32,
+			block_number_width: None,
+		}
+	}
+
+	fn record(owner: AccountId32, status: NodeStatus) -> NodeRecord {
+		NodeRecord {
+			node_id: NODE.into(),
+			node_type: NodeType::StorageMiner,
+			status,
+			registered_at: 5,
+			owner,
+		}
+	}
+
+	fn view(node: Option<NodeRecord>, owner_node: Option<&str>) -> ChainView {
+		ChainView {
+			block_number: 10,
+			block_hash: "0x00".into(),
+			node,
+			owner_node: owner_node.map(str::to_owned),
+		}
+	}
+
+	fn free_view() -> ChainView {
+		view(None, None)
+	}
+
+	fn free_policy() -> Policy {
+		Policy {
+			block_number: 10,
+			banned: false,
+			type_disabled: false,
+			node_cooldown_until: None,
+			owner_cooldown_until: None,
+			fee_charging: true,
+			fee: Some(1_000),
+			spendable: Some(1_000_000),
+			pay_in_credits: false,
+			stake: None,
+		}
+	}
+
+	fn context(best: u64, finalized: u64) -> ChainContext {
+		ChainContext {
+			genesis_hash: [9; 32],
+			block_number: best,
+			block_hash: H256([2; 32]),
+			finalized_block_number: finalized,
+			max_challenge_lifetime: 20,
+			pallet_index: 7,
+			block_number_width: Some(BlockNumberWidth::U64),
+		}
+	}
+
+	fn facts(policy: Option<Policy>, context: Option<ChainContext>, fee: Option<u128>) -> Facts {
+		Facts { view: free_view(), policy, context, transaction_fee: fee }
+	}
+
+	fn reason(policy: Policy) -> String {
+		refusal(&policy).map(|r| r.reason).unwrap_or_default()
+	}
+
+	#[test]
+	fn ownership_of_every_kind_of_view() {
+		let online = view(Some(record(me(), NodeStatus::Online)), Some(NODE));
+		assert_eq!(ownership(&online, &me()), Ownership::Registered { registered_at: 5 });
+		assert!(ownership(&online, &me()).is_registered());
+		let degraded = view(Some(record(me(), NodeStatus::Degraded)), Some(NODE));
+		assert_eq!(ownership(&degraded, &me()), Ownership::Degraded);
+		assert!(!ownership(&degraded, &me()).is_registered());
+		let theirs = view(Some(record(other(), NodeStatus::Online)), None);
+		assert_eq!(ownership(&theirs, &me()), Ownership::OtherOwner(other()));
+		let busy = view(None, Some("12D3KooWOther"));
+		assert_eq!(ownership(&busy, &me()), Ownership::OwnerHasOtherNode("12D3KooWOther".into()));
+		assert_eq!(ownership(&free_view(), &me()), Ownership::Free);
+	}
+
+	#[test]
+	fn the_view_decides_park_conflict_and_degraded_before_any_read() {
+		let online = Facts::new(view(Some(record(me(), NodeStatus::Online)), Some(NODE)));
+		assert!(
+			matches!(decide(&intent(), &online), Decision::Park { detail } if detail.contains("since block 5"))
+		);
+		let degraded = Facts::new(view(Some(record(me(), NodeStatus::Degraded)), None));
+		assert!(matches!(decide(&intent(), &degraded), Decision::Degraded { .. }));
+		let theirs = Facts::new(view(Some(record(other(), NodeStatus::Online)), None));
+		assert!(
+			matches!(decide(&intent(), &theirs), Decision::Conflict { detail } if detail.contains("another owner"))
+		);
+		let busy = Facts::new(view(None, Some("12D3KooWOther")));
+		assert!(
+			matches!(decide(&intent(), &busy), Decision::Conflict { detail } if detail.contains("already has another node"))
+		);
+	}
+
+	#[test]
+	fn reads_are_asked_for_in_order() {
+		assert_eq!(decide(&intent(), &Facts::new(free_view())), Decision::Read(Fact::Policy));
+		assert_eq!(
+			decide(&intent(), &facts(Some(free_policy()), None, None)),
+			Decision::Read(Fact::Context)
+		);
+		let Decision::Prepare(plan) =
+			decide(&intent(), &facts(Some(free_policy()), Some(context(100, 95)), None))
+		else {
+			panic!("expected a plan")
+		};
+		assert_eq!(
+			decide(&intent(), &facts(Some(free_policy()), Some(context(100, 95)), Some(10))),
+			Decision::Submit(plan)
+		);
+	}
+
+	#[test]
+	fn the_challenge_is_built_from_the_best_block() {
+		// Finality 8 blocks behind: a challenge of the finalized block would have 8 blocks
+		// fewer to live; this one starts at the best block.
+		let plan = plan(&intent(), &context(100, 92)).unwrap();
+		assert_eq!((plan.block_number, plan.lifetime, plan.finality_lag), (100, 16, 8));
+		assert_eq!(plan.genesis_hash, [9; 32]);
+		// The mortality is capped by the lifetime, and at least 4.
+		assert_eq!(plan.mortality, 16);
+		let short = Intent { mortality: 1, ..intent() };
+		assert_eq!(super::plan(&short, &context(100, 100)).unwrap().mortality, 4);
+		// The lifetime is capped by the chain's MaxChallengeLifetime.
+		let long = Intent { challenge_lifetime: 64, ..intent() };
+		assert_eq!(super::plan(&long, &context(100, 100)).unwrap().lifetime, 20);
+		assert_eq!(effective_lifetime(0, 0), 1);
+		assert_eq!(effective_lifetime(50, 600), 50);
+	}
+
+	#[test]
+	fn the_submission_is_held_while_finality_lags_more_than_half_the_lifetime() {
+		let Err(Decision::Hold { reason, finality_lag }) = plan(&intent(), &context(100, 91))
+		else {
+			panic!("expected a hold")
+		};
+		assert!(reason.contains("finality lags 9 blocks"), "{reason}");
+		assert_eq!(finality_lag, 9);
+		// Half of the capped lifetime (20), not of the configured one.
+		let long = Intent { challenge_lifetime: 64, ..intent() };
+		assert!(plan(&long, &context(100, 90)).is_ok());
+		assert!(plan(&long, &context(100, 89)).is_err());
+		let wide = ChainContext { max_challenge_lifetime: 600, ..context(100, 84) };
+		assert_eq!(hold(&wide, 32), None);
+		assert!(hold(&ChainContext { finalized_block_number: 83, ..wide }, 32).is_some());
+		// A finalized block read after a newer best block is no lag.
+		assert_eq!(ChainContext { finalized_block_number: 101, ..wide }.finality_lag(), 0);
+	}
+
+	#[test]
+	fn a_configured_width_the_chain_does_not_use_is_fatal() {
+		let narrow = Intent { block_number_width: Some(BlockNumberWidth::U32), ..intent() };
+		let decision = decide(&narrow, &facts(Some(free_policy()), Some(context(100, 100)), None));
+		assert!(
+			matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::Fatal && r.reason.contains("U32")),
+			"{decision:?}"
+		);
+		// Unknown on the chain: the configured one; neither: 64 bits.
+		let unknown = ChainContext { block_number_width: None, ..context(100, 100) };
+		assert_eq!(plan(&narrow, &unknown).unwrap().width, BlockNumberWidth::U32);
+		assert_eq!(plan(&intent(), &unknown).unwrap().width, BlockNumberWidth::U64);
+	}
+
+	#[test]
+	fn policy_refuses_only_what_the_pallet_would() {
+		let free = free_policy();
+		assert_eq!(refusal(&free), None);
+		assert!(reason(Policy { banned: true, ..free }).contains("banned"));
+		assert!(reason(Policy { type_disabled: true, ..free }).contains("disabled"));
+		// The transaction executes in block 11 at the earliest.
+		assert_eq!(refusal(&Policy { node_cooldown_until: Some(11), ..free }), None);
+		let cooling =
+			Policy { node_cooldown_until: Some(5), owner_cooldown_until: Some(12), ..free };
+		assert!(reason(cooling).contains("until block 12"));
+		for policy in [Policy { banned: true, ..free }, cooling] {
+			assert_eq!(refusal(&policy).unwrap().class, OutcomeClass::SlowRetry);
+			let decision = decide(&intent(), &facts(Some(policy), None, None));
+			assert!(matches!(decision, Decision::Refuse(_)), "{decision:?}");
+		}
+	}
+
+	#[test]
+	fn policy_refuses_a_validator_without_the_stake() {
+		let free = free_policy();
+		let short = Policy { stake: Some(Stake { active: 999, threshold: 1_000 }), ..free };
+		let refused = refusal(&short).unwrap();
+		assert_eq!(refused.class, OutcomeClass::SlowRetry);
+		assert!(refused.reason.contains("insufficient stake"), "{}", refused.reason);
+		assert!(refused.reason.contains("999") && refused.reason.contains("1000"));
+		let enough = Policy { stake: Some(Stake { active: 1_000, threshold: 1_000 }), ..free };
+		assert_eq!(refusal(&enough), None);
+	}
+
+	#[test]
+	fn policy_refuses_a_fee_the_owner_cannot_pay() {
+		let free = free_policy();
+		// What the owner can spend must cover the fee plus the transaction fee.
+		let poor = Policy { spendable: Some(999), ..free };
+		let refused = refusal(&poor).unwrap();
+		assert_eq!(refused.class, OutcomeClass::SlowRetry);
+		assert!(refused.reason.contains("insufficient balance"), "{}", refused.reason);
+		let exact = Policy { spendable: Some(1_000), ..free };
+		assert_eq!(refusal(&exact), None);
+		assert!(funds_refusal(&exact, 1).is_some());
+		assert_eq!(funds_refusal(&Policy { spendable: Some(1_001), ..free }, 1), None);
+		// Without fee charging, or when the chain does not tell, there is nothing to check.
+		assert_eq!(funds_refusal(&Policy { fee_charging: false, ..poor }, 10), None);
+		assert_eq!(funds_refusal(&Policy { fee: None, ..poor }, 10), None);
+		assert_eq!(funds_refusal(&Policy { spendable: None, ..poor }, 10), None);
+		// Once the transaction fee is known, it counts.
+		let decision = decide(&intent(), &facts(Some(exact), Some(context(100, 100)), Some(1)));
+		assert!(
+			matches!(&decision, Decision::Refuse(r) if r.reason.contains("transaction fee 1")),
+			"{decision:?}"
+		);
+	}
+
+	#[test]
+	fn credits_while_the_fee_is_charged_are_refused_for_good() {
+		let free = free_policy();
+		let credits = Policy { pay_in_credits: true, fee: None, spendable: None, ..free };
+		let refused = refusal(&credits).unwrap();
+		assert_eq!(refused.class, OutcomeClass::Fatal);
+		assert!(refused.reason.contains("CreditsNotSupported"), "{}", refused.reason);
+		// Nothing is charged, so nothing is paid in credits.
+		assert_eq!(refusal(&Policy { fee_charging: false, ..credits }), None);
+	}
+
+	#[test]
+	fn a_registration_is_confirmed_by_the_event_and_the_read_back() {
+		let registered = RegistryEvent::Registered { node_id: NODE.into(), owner: me() };
+		let online = view(Some(record(me(), NodeStatus::Online)), Some(NODE));
+		assert!(confirmed(&intent(), std::slice::from_ref(&registered), &online).registered());
+		let no_event = confirmed(&intent(), &[], &online);
+		assert_eq!(no_event, Confirmation { event: false, read_back: true });
+		assert!(!no_event.registered());
+		let gone = confirmed(&intent(), &[registered], &free_view());
+		assert_eq!(gone, Confirmation { event: true, read_back: false });
+		let someone_elses = RegistryEvent::Registered { node_id: NODE.into(), owner: other() };
+		assert!(!confirmed(&intent(), &[someone_elses], &online).event);
+	}
+
+	#[test]
+	fn events_of_this_node_rearm_the_parked_loop() {
+		let node = NODE.as_bytes();
+		let unregistered = RegistryEvent::Unregistered {
+			node_id: node.to_vec(),
+			owner: me(),
+			reason: UnregisterReason::Forced,
+		};
+		assert_eq!(
+			rearm_on_event(&unregistered, node, &me(), 7).unwrap().0,
+			RearmReason::Unregistered
+		);
+		let consensus = RegistryEvent::ConsensusReached { node_id: node.to_vec() };
+		assert_eq!(
+			rearm_on_event(&consensus, node, &me(), 7).unwrap().0,
+			RearmReason::Unregistered
+		);
+		let degraded =
+			RegistryEvent::StatusUpdated { node_id: node.to_vec(), status: NodeStatus::Degraded };
+		assert_eq!(rearm_on_event(&degraded, node, &me(), 7).unwrap().0, RearmReason::Degraded);
+		let online =
+			RegistryEvent::StatusUpdated { node_id: node.to_vec(), status: NodeStatus::Online };
+		assert_eq!(rearm_on_event(&online, node, &me(), 7), None);
+		let swapped = RegistryEvent::OwnerSwapped {
+			node_id: node.to_vec(),
+			old_owner: me(),
+			new_owner: other(),
+		};
+		let (reason, detail) = rearm_on_event(&swapped, node, &me(), 7).unwrap();
+		assert_eq!(reason, RearmReason::Swapped);
+		assert!(detail.contains("NodeOwnerSwapped") && detail.contains("block 7"), "{detail}");
+		let to_me = RegistryEvent::OwnerSwapped {
+			node_id: node.to_vec(),
+			old_owner: other(),
+			new_owner: me(),
+		};
+		assert_eq!(rearm_on_event(&to_me, node, &me(), 7), None);
+		// Another node's events are not ours.
+		assert_eq!(rearm_on_event(&unregistered, b"12D3KooWOther", &me(), 7), None);
+	}
+
+	#[test]
+	fn storage_checks_confirm_or_rearm() {
+		let online = view(Some(record(me(), NodeStatus::Online)), Some(NODE));
+		assert_eq!(storage_check(&online, &me()), ParkCheck::Confirmed);
+		let degraded = view(Some(record(me(), NodeStatus::Degraded)), Some(NODE));
+		assert!(matches!(
+			storage_check(&degraded, &me()),
+			ParkCheck::Rearm(RearmReason::Degraded, _)
+		));
+		let theirs = view(Some(record(other(), NodeStatus::Online)), None);
+		assert!(matches!(storage_check(&theirs, &me()), ParkCheck::Rearm(RearmReason::Swapped, _)));
+		for gone in [free_view(), view(None, Some("12D3KooWOther"))] {
+			assert!(matches!(
+				storage_check(&gone, &me()),
+				ParkCheck::Rearm(RearmReason::StorageCheck, d) if d.contains("not in the registry")
+			));
+		}
+	}
+}

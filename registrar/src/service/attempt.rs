@@ -1,0 +1,206 @@
+//! One registration attempt ([`register_once`]): reads what [`judge::decide`] asks for, acts
+//! on its answer (prepare, submit), and turns the result into an [`AttemptOutcome`].
+
+use super::RegistrationConfig;
+use crate::{
+	chain::{within, ChainClient, ChainError, ChainView, Included},
+	challenge::{ChallengeInputs, RegistrationCall},
+	judge::{self, Decision, Fact, Facts, Plan},
+	outcome::{AttemptOutcome, OutcomeClass},
+};
+
+/// One attempt: read the chain (finalized); if the node is not registered to this owner (and
+/// neither it nor the owner is taken, nor would the pallet refuse for a ban, a disabled type, a
+/// cooldown that lasts past the next block, a validator's stake, the owner's balance against
+/// the current fee, or credits), build a fresh challenge from the best block (held while
+/// finality lags more than half its lifetime), submit, wait for finalization, and confirm by
+/// the pallet's event plus a storage read-back at the finalized block. What to do at each step
+/// is [`judge::decide`]'s answer.
+pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) -> AttemptOutcome {
+	let intent = config.intent();
+	let owner = &intent.owner;
+	let node_id = config.node_id();
+	let limit = config.rpc_timeout;
+	let view = match within(limit, client.view(&node_id, owner)).await {
+		Ok(view) => view,
+		Err(e) => return AttemptOutcome::chain_error(&e, false, None),
+	};
+	let mut facts = Facts::new(view);
+	let mut prepared = None;
+	loop {
+		let fail = |e: &ChainError, facts: &Facts| {
+			AttemptOutcome::chain_error(e, false, Some(facts.view.clone()))
+		};
+		match judge::decide(&intent, &facts) {
+			Decision::Read(Fact::Policy) => {
+				let read = client.policy(&node_id, owner, config.node_type, config.pay_in_credits);
+				match within(limit, read).await {
+					Ok(policy) => facts.policy = Some(policy),
+					Err(e) => return fail(&e, &facts),
+				}
+			}
+			Decision::Read(Fact::Context) => match within(limit, client.context()).await {
+				Ok(context) => facts.context = Some(context),
+				Err(e) => return fail(&e, &facts),
+			},
+			Decision::Prepare(plan) => {
+				let call = match build_call(config, &plan) {
+					Ok(call) => call,
+					Err(detail) => {
+						let view = Some(facts.view.clone());
+						return AttemptOutcome::failed(OutcomeClass::Fatal, detail, view);
+					}
+				};
+				let Some(context) = facts.context else { return fail(&missing(), &facts) };
+				let signed =
+					client.prepare_registration(&call, &config.owner, plan.mortality, &context);
+				let signed = match within(limit, signed).await {
+					Ok(signed) => signed,
+					Err(e) => return fail(&e, &facts),
+				};
+				// The owner pays the transaction fee before the registration fee: both must fit.
+				let fee = match within(limit, client.transaction_fee(&signed)).await {
+					Ok(fee) => fee,
+					Err(error) => {
+						tracing::debug!(%error, "cannot estimate the transaction fee; counting none");
+						0
+					}
+				};
+				let policy = facts.policy.as_ref();
+				tracing::debug!(
+					transaction_fee = fee,
+					fee = ?policy.and_then(|p| p.fee),
+					spendable = ?policy.and_then(|p| p.spendable),
+					"funds"
+				);
+				facts.transaction_fee = Some(fee);
+				prepared = Some((call, signed));
+			}
+			Decision::Submit(plan) => {
+				let Some((call, signed)) = prepared.take() else {
+					return fail(&missing(), &facts);
+				};
+				tracing::info!(
+					block = call.inputs.block_number,
+					finalized = facts.context.map(|c| c.finalized_block_number),
+					expires_at = call.inputs.expires_at,
+					node_type = ?config.node_type,
+					"submitting register_node_with_coldkey"
+				);
+				let submitted = within(config.submit_timeout, client.submit_prepared(signed)).await;
+				let outcome = submission_outcome(client, config, submitted, facts.view).await;
+				return AttemptOutcome { finality_lag: Some(plan.finality_lag), ..outcome };
+			}
+			decision => return verdict(decision, facts.view),
+		}
+	}
+}
+
+/// A step [`judge::decide`] asked for out of order (a bug, reported rather than panicking).
+fn missing() -> ChainError {
+	ChainError::Decode("the attempt lost track of its prepared transaction".into())
+}
+
+/// The signed call along `plan`, with a fresh nonce; why it cannot be built otherwise (the
+/// configuration's fault: fatal).
+fn build_call(config: &RegistrationConfig, plan: &Plan) -> Result<RegistrationCall, String> {
+	let inputs = ChallengeInputs::fresh(plan.genesis_hash, plan.block_number, plan.lifetime);
+	RegistrationCall::new(
+		&config.node_key,
+		&config.owner.account_id(),
+		config.node_type,
+		config.pay_in_credits,
+		inputs,
+		plan.width,
+	)
+	.map_err(|e| e.to_string())
+}
+
+/// The outcome of a decision that ends the attempt without a submission.
+fn verdict(decision: Decision, view: ChainView) -> AttemptOutcome {
+	if let Decision::Park { detail } = decision {
+		return AttemptOutcome::registered(view, false, detail);
+	}
+	let view = Some(view);
+	match decision {
+		Decision::Conflict { detail } => {
+			AttemptOutcome::failed(OutcomeClass::Conflict, detail, view)
+		}
+		Decision::Degraded { detail } => AttemptOutcome {
+			degraded: true,
+			..AttemptOutcome::failed(OutcomeClass::SlowRetry, detail, view)
+		},
+		Decision::Refuse(refusal) => AttemptOutcome::failed(refusal.class, refusal.reason, view),
+		Decision::Hold { reason, finality_lag } => AttemptOutcome {
+			finality_lag: Some(finality_lag),
+			..AttemptOutcome::failed(OutcomeClass::FastRetry, reason, view)
+		},
+		Decision::Park { .. } | Decision::Read(_) | Decision::Prepare(_) | Decision::Submit(_) => {
+			AttemptOutcome::chain_error(&missing(), false, view)
+		}
+	}
+}
+
+/// The outcome of a submitted registration: confirmed by the event and a read-back at the
+/// finalized block of inclusion, or classified by its error.
+async fn submission_outcome(
+	client: &ChainClient,
+	config: &RegistrationConfig,
+	submitted: Result<Included, ChainError>,
+	view: ChainView,
+) -> AttemptOutcome {
+	let intent = config.intent();
+	let node_id = config.node_id();
+	let included = match submitted {
+		Ok(included) => included,
+		Err(error) => {
+			let mut outcome = AttemptOutcome::chain_error(&error, true, Some(view));
+			if outcome.class == OutcomeClass::Conflict {
+				// Someone may have registered this very node for this owner meanwhile (another
+				// transaction of ours): read back before calling it a conflict.
+				let read = within(config.rpc_timeout, client.view(&node_id, &intent.owner)).await;
+				if let Ok(after) = read {
+					match judge::by_ownership(&intent, &after) {
+						Some(decision) => {
+							return AttemptOutcome { submitted: true, ..verdict(decision, after) }
+						}
+						None => outcome.view = Some(after),
+					}
+				}
+			}
+			return outcome;
+		}
+	};
+	let Some(hash) = parse_hash(&included.block_hash) else {
+		let detail = format!("bad block hash {}", included.block_hash);
+		return AttemptOutcome::failed(OutcomeClass::FastRetry, detail, Some(view));
+	};
+	let read_back =
+		within(config.rpc_timeout, client.view_at_hash(hash, &node_id, &intent.owner)).await;
+	let after = match read_back {
+		Ok(after) => after,
+		Err(e) => return AttemptOutcome::chain_error(&e, true, Some(view)),
+	};
+	let confirmation = judge::confirmed(&intent, &included.events, &after);
+	if confirmation.registered() {
+		let detail = format!(
+			"registered in finalized block {} ({})",
+			included.block_number, included.block_hash
+		);
+		AttemptOutcome::registered(after, true, detail)
+	} else {
+		let detail = format!(
+			"included in block {} but not confirmed (event: {}, read-back: {})",
+			included.block_number, confirmation.event, confirmation.read_back
+		);
+		AttemptOutcome {
+			submitted: true,
+			..AttemptOutcome::failed(OutcomeClass::FastRetry, detail, Some(after))
+		}
+	}
+}
+
+fn parse_hash(text: &str) -> Option<subxt::config::substrate::H256> {
+	let bytes: [u8; 32] = hex::decode(text.trim_start_matches("0x")).ok()?.try_into().ok()?;
+	Some(subxt::config::substrate::H256(bytes))
+}

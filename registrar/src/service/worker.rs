@@ -1,0 +1,421 @@
+//! The loop that keeps a node registered: attempts, backs off, parks once registered and
+//! re-arms when an event or a storage check says the registration is gone; keeps `/status`,
+//! the metrics and the state file up to date.
+
+use super::{register_once, RegistrationConfig};
+use crate::{
+	backoff::{Backoff, LogLimiter},
+	chain::{within, ChainClient, ChainError, Included},
+	judge::{self, ParkCheck},
+	outcome::{AttemptOutcome, OutcomeClass, RearmReason},
+	shutdown::stopped,
+	state::{unix_now, PersistedState, Phase},
+	status::Shared,
+};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// How parking ended.
+enum ParkEnd {
+	Stop,
+	Rearm(RearmReason, String),
+	Lost(String),
+}
+
+/// The loop's state: its configuration, what it shares with the HTTP endpoints, what it
+/// persists, its connection and its waits.
+pub(super) struct Worker<'a> {
+	config: &'a RegistrationConfig,
+	shared: Shared,
+	stop: watch::Receiver<bool>,
+	persisted: PersistedState,
+	client: Option<ChainClient>,
+	backoff: Backoff,
+	warnings: LogLimiter,
+}
+
+impl<'a> Worker<'a> {
+	/// A worker for `config` that starts from `persisted` and stops when `stop` turns true.
+	pub(super) fn new(
+		config: &'a RegistrationConfig,
+		shared: Shared,
+		stop: watch::Receiver<bool>,
+		persisted: PersistedState,
+	) -> Self {
+		Self {
+			config,
+			shared,
+			stop,
+			persisted,
+			client: None,
+			backoff: Backoff::new(config.register_interval, config.max_retry)
+				.with_slow_retry_cap(config.max_slow_retry_interval),
+			warnings: LogLimiter::new(config.conflict_log_period),
+		}
+	}
+
+	/// Runs the loop until stopped, then unregisters if configured to, and records the
+	/// `stopped` phase.
+	pub(super) async fn run_until_stopped(mut self) {
+		self.run().await;
+		if self.config.unregister_on_shutdown {
+			self.unregister_on_shutdown().await;
+		}
+		self.shared.update(|s| {
+			s.phase = Phase::Stopped;
+			s.next_attempt_in_secs = None;
+		});
+		self.persisted.phase = Phase::Stopped;
+		self.save();
+	}
+
+	fn stopping(&self) -> bool {
+		*self.stop.borrow()
+	}
+
+	/// Sleeps `duration`; `false` when asked to stop meanwhile.
+	async fn sleep(&mut self, duration: Duration) -> bool {
+		let mut stop = self.stop.clone();
+		tokio::select! {
+			_ = stopped(&mut stop) => false,
+			_ = tokio::time::sleep(duration) => !self.stopping(),
+		}
+	}
+
+	fn save(&mut self) {
+		self.persisted.updated_at = unix_now();
+		if let Err(error) = self.persisted.save(&self.config.state_dir) {
+			tracing::warn!(%error, "writing the state file");
+		}
+	}
+
+	async fn connect(&mut self) -> Result<ChainClient, AttemptOutcome> {
+		if let Some(client) = &self.client {
+			return Ok(client.clone());
+		}
+		match self.config.connect().await {
+			Ok(client) => {
+				tracing::info!(endpoint = %client.endpoint(), "connected");
+				self.client = Some(client.clone());
+				Ok(client)
+			}
+			Err(e) => Err(AttemptOutcome::chain_error(&e, false, None)),
+		}
+	}
+
+	async fn run(&mut self) {
+		while !self.stopping() {
+			self.shared.update(|s| {
+				s.phase = if s.registered { Phase::Registered } else { Phase::Registering };
+				s.next_attempt_in_secs = None;
+			});
+			let outcome = match self.connect().await {
+				Ok(client) => {
+					tokio::select! {
+						outcome = register_once(&client, self.config) => outcome,
+						_ = stopped(&mut self.stop) => return,
+					}
+				}
+				Err(outcome) => outcome,
+			};
+			if outcome.submitted {
+				self.shared.count_submission();
+			}
+			self.shared.count_attempt(outcome.class);
+			self.record(&outcome);
+			if outcome.reconnect {
+				self.client = None;
+			}
+			if outcome.class == OutcomeClass::Registered {
+				self.backoff.reset();
+				self.warnings.reset();
+				if outcome.submitted {
+					self.persisted.registrations += 1;
+					tracing::info!(detail = %outcome.detail, "registered");
+				} else {
+					tracing::info!(detail = %outcome.detail, "already registered; nothing to submit");
+				}
+				self.save();
+				let Some(client) = self.client.clone() else { continue };
+				tracing::info!(
+					check_every_secs = self.config.check_interval.as_secs(),
+					"parked: watching finalized blocks for changes to this node"
+				);
+				match self.park(&client).await {
+					ParkEnd::Stop => return,
+					ParkEnd::Rearm(reason, detail) => {
+						tracing::warn!(reason = reason.label(), detail = %detail, "re-arming: the node is no longer registered as it was");
+						self.shared.count_rearm(reason);
+						self.persisted.rearms += 1;
+						self.mark_unregistered(Phase::Registering);
+						self.save();
+					}
+					ParkEnd::Lost(detail) => {
+						tracing::warn!(detail = %detail, "lost the chain while parked; reconnecting to re-check");
+						self.client = None;
+						self.mark_unregistered(Phase::Backoff);
+						let delay = self.backoff.next_delay_random(OutcomeClass::FastRetry);
+						if !self.sleep(delay).await {
+							return;
+						}
+					}
+				}
+				continue;
+			}
+			if outcome.class == OutcomeClass::Fatal {
+				self.fail(&outcome).await;
+				return;
+			}
+			if outcome.degraded && self.config.recover_degraded {
+				self.recover_degraded().await;
+			}
+			// A degraded node is registered: it is watched at the interval, not backed off.
+			let delay = if outcome.degraded {
+				self.backoff.full_interval()
+			} else {
+				self.backoff.next_delay_random(outcome.class)
+			};
+			self.log_failure(&outcome, delay);
+			let phase = match outcome.class {
+				OutcomeClass::Conflict => Phase::Conflict,
+				_ if outcome.degraded => Phase::Degraded,
+				_ => Phase::Backoff,
+			};
+			let burst = self.backoff.burst();
+			self.shared.update(|s| {
+				s.phase = phase;
+				s.next_attempt_in_secs = Some(delay.as_secs());
+				s.retry_burst = burst;
+			});
+			self.persisted.phase = phase;
+			self.save();
+			tracing::debug!(delay_ms = delay.as_millis() as u64, "waiting before the next attempt");
+			if !self.sleep(delay).await {
+				return;
+			}
+		}
+	}
+
+	/// A refusal this configuration meets every time: no more attempts (each could cost a
+	/// fee); stays in the `failed` phase (not ready, `/status` says why) until stopped.
+	async fn fail(&mut self, outcome: &AttemptOutcome) {
+		tracing::error!(
+			detail = %outcome.detail,
+			pallet_error = ?outcome.pallet_error,
+			"fatal: this configuration is refused every time; not retrying \
+			 (fix the configuration and restart the registrar)"
+		);
+		self.shared.update(|s| {
+			s.phase = Phase::Failed;
+			s.next_attempt_in_secs = None;
+			s.retry_burst = 0;
+		});
+		self.persisted.phase = Phase::Failed;
+		self.save();
+		stopped(&mut self.stop).await;
+	}
+
+	fn record(&mut self, outcome: &AttemptOutcome) {
+		let registered = outcome.class == OutcomeClass::Registered;
+		let view_block = outcome.view.as_ref().map(|v| v.block_number);
+		self.shared.update(|s| {
+			if outcome.finality_lag.is_some() {
+				s.finality_lag_blocks = outcome.finality_lag;
+			}
+			s.last_outcome = Some(outcome.class);
+			s.last_error = if registered { None } else { Some(outcome.detail.clone()) };
+			if let Some(block) = view_block {
+				s.last_finalized_block = Some(block.max(s.last_finalized_block.unwrap_or(0)));
+			}
+			s.registered = registered;
+			if registered {
+				s.phase = Phase::Registered;
+				s.registered_at = outcome.registered_at;
+				s.confirmed_block = outcome.confirmed_block;
+				s.retry_burst = 0;
+			} else {
+				s.confirmed_block = None;
+			}
+		});
+		self.persisted.last_outcome = Some(outcome.class.label().to_owned());
+		self.persisted.last_error = if registered { None } else { Some(outcome.detail.clone()) };
+		if registered {
+			self.persisted.phase = Phase::Registered;
+			self.persisted.registered_at = outcome.registered_at;
+			self.persisted.confirmed_block = outcome.confirmed_block;
+			self.persisted.confirmed_hash = outcome.confirmed_hash.clone();
+		}
+	}
+
+	fn mark_unregistered(&mut self, phase: Phase) {
+		self.shared.update(|s| {
+			s.registered = false;
+			s.confirmed_block = None;
+			s.phase = phase;
+		});
+		self.persisted.phase = phase;
+		self.persisted.confirmed_block = None;
+		self.persisted.confirmed_hash = None;
+	}
+
+	fn log_failure(&mut self, outcome: &AttemptOutcome, delay: Duration) {
+		match outcome.class {
+			OutcomeClass::Conflict => {
+				if self.warnings.allow(Instant::now()) {
+					tracing::warn!(
+						detail = %outcome.detail,
+						retry_in_secs = delay.as_secs(),
+						"conflict: the node or the owner is registered to someone else"
+					);
+				} else {
+					self.shared.count_suppressed_warning();
+					tracing::debug!(detail = %outcome.detail, "conflict persists (warning rate-limited)");
+				}
+			}
+			OutcomeClass::SlowRetry if outcome.degraded => {
+				if self.warnings.allow(Instant::now()) {
+					tracing::warn!(
+						detail = %outcome.detail,
+						recover = self.config.recover_degraded,
+						"the node is degraded; with --recover-degraded the registrar unregisters and registers it again"
+					);
+				} else {
+					self.shared.count_suppressed_warning();
+				}
+			}
+			// Like conflicts, a refusal that persists (a ban, a disabled type, a cooldown) is
+			// warned about once per `conflict_log_period`, not at every interval.
+			OutcomeClass::SlowRetry => {
+				if self.warnings.allow(Instant::now()) {
+					tracing::warn!(
+						detail = %outcome.detail,
+						retry_in_secs = delay.as_secs(),
+						slow_retries = self.backoff.slow_streak(),
+						"registration refused; retrying after the interval (doubling while refused)"
+					);
+				} else {
+					self.shared.count_suppressed_warning();
+					tracing::debug!(detail = %outcome.detail, "refusal persists (warning rate-limited)");
+				}
+			}
+			OutcomeClass::FastRetry => tracing::warn!(
+				detail = %outcome.detail,
+				burst = self.backoff.burst(),
+				retry_in_secs = delay.as_secs(),
+				"registration attempt failed; retrying soon"
+			),
+			OutcomeClass::Registered | OutcomeClass::Fatal => {}
+		}
+	}
+
+	async fn recover_degraded(&mut self) {
+		let Some(client) = self.client.clone() else { return };
+		tracing::warn!("recovering the degraded node: unregistering it as its owner");
+		match self.unregister(&client).await {
+			Ok(included) => tracing::info!(
+				block = included.block_number,
+				"degraded node unregistered; it can register again after the cooldown"
+			),
+			Err(error) => tracing::warn!(%error, "unregistering the degraded node failed"),
+		}
+	}
+
+	/// Submits the owner's `unregister_main_node` for this node and waits for finality.
+	async fn unregister(&self, client: &ChainClient) -> Result<Included, ChainError> {
+		let node_id = self.config.node_id();
+		let mortality = self.config.unregister_mortality();
+		let unregister = client.unregister(&node_id, &self.config.owner, mortality);
+		within(self.config.submit_timeout, unregister).await
+	}
+
+	async fn park(&mut self, client: &ChainClient) -> ParkEnd {
+		let node_id = self.config.node_id();
+		let owner = self.config.owner.account_id();
+		let mut watcher = match within(self.config.rpc_timeout, client.watch()).await {
+			Ok(watcher) => Some(watcher),
+			Err(error) => {
+				tracing::warn!(%error, "cannot subscribe to finalized blocks; relying on storage checks");
+				None
+			}
+		};
+		let mut ticker = tokio::time::interval(self.config.check_interval);
+		ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+		ticker.tick().await;
+		let mut stop = self.stop.clone();
+		loop {
+			let next_block = async {
+				match watcher.as_mut() {
+					Some(w) => w.next().await,
+					None => std::future::pending().await,
+				}
+			};
+			tokio::select! {
+				_ = stopped(&mut stop) => return ParkEnd::Stop,
+				block = next_block => match block {
+					Some(Ok((number, events))) => {
+						self.shared.update(|s| s.last_finalized_block = Some(number));
+						let rearm = events.iter().find_map(|e| judge::rearm_on_event(e, &node_id, &owner, number));
+						if let Some((reason, detail)) = rearm {
+							return ParkEnd::Rearm(reason, detail);
+						}
+					},
+					Some(Err(error)) => {
+						tracing::warn!(%error, "finalized block subscription failed; relying on storage checks");
+						watcher = None;
+					},
+					None => {
+						tracing::warn!("finalized block subscription ended; relying on storage checks");
+						watcher = None;
+					},
+				},
+				_ = ticker.tick() => {
+					self.shared.count_storage_check();
+					match within(self.config.rpc_timeout, client.view(&node_id, &owner)).await {
+						Ok(view) => {
+							match judge::storage_check(&view, &owner) {
+								ParkCheck::Confirmed => {
+									let number = view.block_number;
+									self.shared.update(|s| {
+										s.confirmed_block = Some(number);
+										s.last_finalized_block = Some(number);
+									});
+									self.persisted.confirmed_block = Some(number);
+									self.persisted.confirmed_hash = Some(view.block_hash.clone());
+									self.save();
+								},
+								ParkCheck::Rearm(reason, detail) => return ParkEnd::Rearm(reason, detail),
+							}
+							if watcher.is_none() {
+								watcher = within(self.config.rpc_timeout, client.watch()).await.ok();
+							}
+						},
+						Err(error) => return ParkEnd::Lost(error.to_string()),
+					}
+				},
+			}
+		}
+	}
+
+	async fn unregister_on_shutdown(&mut self) {
+		let registered = self.shared.status().registered;
+		if !registered {
+			tracing::info!("not registered; nothing to unregister on shutdown");
+			return;
+		}
+		let client = match self.connect().await {
+			Ok(client) => client,
+			Err(outcome) => {
+				tracing::warn!(detail = %outcome.detail, "cannot unregister on shutdown");
+				return;
+			}
+		};
+		match self.unregister(&client).await {
+			Ok(included) => {
+				tracing::info!(block = included.block_number, "unregistered on shutdown");
+				self.mark_unregistered(Phase::Stopped);
+				self.persisted.registered_at = None;
+			}
+			Err(error) => tracing::warn!(%error, "unregistering on shutdown failed"),
+		}
+	}
+}
