@@ -3,16 +3,13 @@
 # runtime's wasm is built with `runtime-benchmarks` and every benchmark of the pallet runs in it.
 #
 # The bencher is installed when missing into $BENCHER_ROOT (default $HOME/.cache/frame-omni-bencher):
-# a release build of about 975 crates (RocksDB and wasmtime among them) that took 41 minutes
-# on a 2-core machine, 2.8 GiB peak. Start it early, in the background. With the bencher
-# installed a run takes about 7 minutes: registration is measured with 100,000 nodes and used
-# challenges stored, and that state is set up again for each of its 21 runs.
+# a release build of about 975 crates (RocksDB and wasmtime among them), 2.8 GiB peak; start it
+# early, in the background. Registration is measured with 100,000 nodes and used challenges
+# stored, and that state is set up again for each of its 21 runs. Measured times: README, "Weights".
 #
 # Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N]   (defaults: 50 steps, 20 repeats)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
-export WASM_BUILD_WORKSPACE_HINT="$PWD"
+. "$(dirname "$0")/../scripts/env.sh"
 BENCHER_ROOT="${BENCHER_ROOT:-$HOME/.cache/frame-omni-bencher}"
 BENCHER="$BENCHER_ROOT/bin/frame-omni-bencher"
 STEPS=50
@@ -29,13 +26,12 @@ if [ ! -x "$BENCHER" ]; then
 	if ! command -v protoc >/dev/null || ! dpkg -s libclang-dev >/dev/null 2>&1; then
 		apt-get update -qq && apt-get install -y -qq protobuf-compiler libclang-dev >/dev/null
 	fi
-	echo "installing frame-omni-bencher 0.28.0 into $BENCHER_ROOT (about 41 minutes on 2 cores)" >&2
+	echo "installing frame-omni-bencher 0.28.0 into $BENCHER_ROOT (a long release build)" >&2
 	SKIP_WASM_BUILD=1 CARGO_TARGET_DIR="$HOME/.cache/omni-target" \
 		cargo install frame-omni-bencher --version 0.28.0 --locked --root "$BENCHER_ROOT"
 fi
 
-toolchain=$(scripts/setup-wasm-toolchain.sh | tail -n 1)
-[ -n "$toolchain" ] && export WASM_BUILD_TOOLCHAIN="$toolchain"
+use_wasm_toolchain
 cargo build --release --locked -p registration-dev-runtime --features runtime-benchmarks
 # A normal build writes the same path: keep this wasm aside.
 wasm=target/registration-dev-runtime-benchmarks.wasm

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the performance harness (release, native); writes benchmarks/results/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
+. "$(dirname "$0")/../scripts/env.sh"
 mkdir -p benchmarks/results
 SKIP_WASM_BUILD=1 cargo run --release --locked -p registration-harness -- --csv benchmarks/results \
 	| tee benchmarks/results/harness.txt

@@ -32,7 +32,7 @@ if ! rustup toolchain list | grep -q '^debian-web'; then
 fi
 
 if ! ls "$SYSROOT_LIB"/libcore-*.rlib >/dev/null 2>&1; then
-	log "building the wasm32v1-none standard library (about 2 minutes)"
+	log "building the wasm32v1-none standard library"
 	work=$(mktemp -d)
 	mkdir -p "$work/src"
 	cat > "$work/Cargo.toml" <<'TOML'

@@ -10,17 +10,16 @@
 #
 # Usage: registrar/scripts/test.sh [--skip-chain-setup]
 #   --skip-chain-setup  the spec and node_modules are already prepared (e.g. by scripts/test.sh)
+#
+# The project's CI (scripts/test.sh) does not call this: it lints and tests the registrar with
+# the rest of the workspace, in one build. This is the registrar's own loop for its developers.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
+. "$(dirname "$0")/../../scripts/env.sh"
 export CARGO_TERM_COLOR=never
-export WASM_BUILD_WORKSPACE_HINT="$PWD"
 
 step() { printf '\n== registrar: %s\n' "$*"; }
 
-for component in rustfmt clippy; do
-	rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
-done
+need_rust_components rustfmt clippy
 
 step "format"
 cargo fmt -p registrar -- --check
