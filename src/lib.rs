@@ -99,7 +99,7 @@ mod deregistration;
 mod expiry;
 mod fees;
 mod hooks;
-#[cfg(any(feature = "try-runtime", feature = "std", test))]
+#[cfg(any(feature = "try-runtime", test))]
 mod invariants;
 pub mod peer_id;
 mod registration;
@@ -108,8 +108,10 @@ pub mod traits;
 pub mod types;
 pub mod weights;
 
+// The benchmark test suite runs on the integration tests' mock; it uses a part of it.
 #[cfg(test)]
 #[path = "../tests/common/mock.rs"]
+#[allow(dead_code)]
 pub mod mock;
 
 pub use pallet::*;

@@ -1,10 +1,8 @@
 //! One test (or more) per departure D1–D13 from the reference pallet. Each fails on the
 //! reference's behaviour.
 
-mod common;
-
+use crate::common::mock::*;
 use codec::Encode;
-use common::mock::*;
 use frame_support::{
 	assert_noop, assert_ok,
 	dispatch::{GetDispatchInfo, Pays},

@@ -1,8 +1,6 @@
 //! Deregistration reports and their tally in `on_initialize`.
 
-mod common;
-
-use common::mock::*;
+use crate::common::mock::*;
 use frame_support::{assert_noop, assert_ok};
 use pallet_registration::{
 	ColdkeyNodeRegistrationV2, Error, Event, NodeType, ReportSubmissionCount, ReportedNodes,

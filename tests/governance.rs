@@ -1,8 +1,6 @@
 //! The governance calls: switches, fees, disabled types, bans and the whitelist.
 
-mod common;
-
-use common::mock::*;
+use crate::common::mock::*;
 use frame_support::{assert_noop, assert_ok};
 use pallet_registration::{
 	BannedAccounts, CurrentNodeTypeFee, DeregistrationEnabled, DisabledNodeTypes, Error, Event,

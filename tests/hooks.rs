@@ -1,10 +1,8 @@
 //! `on_initialize` (bounded, metered, resuming), `integrity_test`, `try_state`, the genesis
 //! config, the view functions and the read trait.
 
-mod common;
-
+use crate::common::mock::*;
 use codec::Encode;
-use common::mock::*;
 use frame_support::{
 	assert_ok,
 	traits::{Hooks, StorageVersion},

@@ -1,10 +1,8 @@
 //! Hostile inputs: every challenge length, every corrupted byte, non-canonical signatures,
 //! malformed PeerIds and oversize parameters. Each is refused with its error and changes no state.
 
-mod common;
-
+use crate::common::mock::*;
 use codec::{Decode, Encode};
-use common::mock::*;
 use frame_support::{assert_noop, assert_ok};
 use pallet_registration::{Error, Libp2pKeyType, NodeType};
 

@@ -1,9 +1,7 @@
 //! Force registration, unregistration (owner and forced), degrading and owner swap (offer,
 //! acceptance, cancellation).
 
-mod common;
-
-use common::mock::*;
+use crate::common::mock::*;
 use frame_support::{assert_noop, assert_ok};
 use pallet_registration::{
 	ColdkeyNodeRegistrationV2, Error, Event, Libp2pMainIdentity, NodeCountByType,

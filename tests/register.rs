@@ -1,9 +1,7 @@
 //! `register_node_with_coldkey`: success in both id forms, fees, and every error it returns.
 
-mod common;
-
+use crate::common::mock::*;
 use codec::Encode;
-use common::mock::*;
 use frame_support::{assert_noop, assert_ok};
 use pallet_registration::{
 	ColdkeyNodeRegistrationV2, CurrentNodeTypeFee, Error, Event, Libp2pKeyType, Libp2pMainIdentity,

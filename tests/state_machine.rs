@@ -7,9 +7,7 @@
 //! after every step. A call the model refuses must fail and leave the storage root unchanged; one
 //! it accepts must succeed; the registry must equal the model; `try_state` must hold.
 
-mod common;
-
-use common::{mock::*, state_machine::*};
+use crate::common::{mock::*, state_machine::*};
 use pallet_registration::NodeType;
 use proptest::prelude::*;
 

@@ -2,9 +2,7 @@
 //! new indices (16 and up; 2, 4 and 5 are never reused). And constants a runtime upgrade changes
 //! (periods, bounds, the existential deposit) leave nothing stored to rot or to fail open.
 
-mod common;
-
-use common::mock::*;
+use crate::common::mock::*;
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::{GetCallIndex, GetCallName, Hooks},

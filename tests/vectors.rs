@@ -1,110 +1,160 @@
 //! The contract's test vectors (RFC 8032 test key 1 signing a challenge for //Alice) and
 //! agreement with `libp2p-identity` on PeerIds.
 
-mod common;
-
+use crate::common::mock::*;
 use codec::{Decode, Encode};
-use common::mock::*;
 use frame_support::assert_ok;
-use hex_literal::hex;
 use pallet_registration::{
 	challenge::{challenge_hash, decode_challenge, verify_signature},
 	peer_id::{Ed25519PeerId, PeerIdError},
 	ColdkeyNodeRegistrationV2, NodeType, RegisterChallenge, REGISTER_DOMAIN,
 };
-use sp_core::H256;
+use sp_core::{crypto::Ss58Codec, H256};
 
-const NODE_SEED: [u8; 32] =
-	hex!("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-const NODE_PUBLIC: [u8; 32] =
-	hex!("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-const NODE_ID_HEX: [u8; 38] =
-	hex!("002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
-const PEER_ID_BASE58: &str = "12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV";
-const OWNER: [u8; 32] = hex!("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d");
-const NODE_ID_HASH: [u8; 32] =
-	hex!("1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc63");
-const EMPTY_HASH: [u8; 32] =
-	hex!("0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
-const GENESIS: [u8; 32] = [0x45; 32];
+/// The contract's vectors: `spec/vectors.json`, the one copy that the registrar's and the JS
+/// end-to-end tests read too.
+struct Vectors {
+	node_seed: [u8; 32],
+	node_public: [u8; 32],
+	node_id_hex: Vec<u8>,
+	peer_id_base58: String,
+	node_id_base58_utf8: Vec<u8>,
+	owner: [u8; 32],
+	owner_ss58: String,
+	node_id_hash: [u8; 32],
+	empty_hash: [u8; 32],
+	genesis: [u8; 32],
+	block_number: u32,
+	expires_at: u32,
+	nonce: [u8; 32],
+	u64: Case,
+	u32: Case,
+}
 
-const CHALLENGE_U64: [u8; 200] = hex!("484950504955533a3a52454749535445523a3a76310000004545454545454545454545454545454545454545454545454545454545454545d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc630e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8640000000000000042424242424242424242424242424242424242424242424242424242424242426e00000000000000");
-const HASH_U64: [u8; 32] = hex!("a8fa2ff5cccadfa150f345c4fdf79a99bfe32a96dafbffd1194ce88722762ec2");
-const SIG_U64: [u8; 64] = hex!("b81c1cfbe2fd3a65514195f6153471f21a902888f7d378386e7190f8efb79651781e6bca5f12de410caa1bd07a0502b9f3ab79b9626be41e1e906020df203b0a");
+/// One block-number width's challenge.
+struct Case {
+	challenge: Vec<u8>,
+	hash: [u8; 32],
+	signature: [u8; 64],
+}
 
-const CHALLENGE_U32: [u8; 192] = hex!("484950504955533a3a52454749535445523a3a76310000004545454545454545454545454545454545454545454545454545454545454545d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc630e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a86400000042424242424242424242424242424242424242424242424242424242424242426e000000");
-const HASH_U32: [u8; 32] = hex!("2430ad48ffb0e637abab16ab07c524c323e6791df85743b9498f1c20617cfa5c");
-const SIG_U32: [u8; 64] = hex!("beb448e582695678965b7422123f9bf9383ede76deac3d9a8fe83b7a1c8a69ecce6aeb8b0820c74c51cc518f5899d6b65c39a31818e91b3f779518a5d03f9007");
+fn vectors() -> Vectors {
+	let json: serde_json::Value =
+		serde_json::from_str(include_str!("../spec/vectors.json")).expect("valid JSON");
+	let text = |key: &str| json[key].as_str().unwrap_or_else(|| panic!("{key}")).to_owned();
+	let bytes = |key: &str| hex::decode(text(key)).unwrap_or_else(|_| panic!("{key} is hex"));
+	let array = |key: &str| bytes(key).try_into().unwrap_or_else(|_| panic!("{key}: 32 bytes"));
+	let number = |key: &str| json[key].as_u64().and_then(|n| n.try_into().ok()).expect("u32");
+	let case = |width: &str| {
+		let case = json["cases"]
+			.as_array()
+			.and_then(|cases| cases.iter().find(|c| c["block_number_type"] == width))
+			.unwrap_or_else(|| panic!("a {width} case"));
+		let field = |key: &str| hex::decode(case[key].as_str().expect(key)).expect("hex");
+		let challenge = field("challenge_bytes");
+		assert_eq!(case["length"].as_str(), Some(challenge.len().to_string().as_str()));
+		Case {
+			challenge,
+			hash: field("challenge_hash").try_into().expect("32 bytes"),
+			signature: field("signature").try_into().expect("64 bytes"),
+		}
+	};
+	Vectors {
+		node_seed: array("node_seed"),
+		node_public: array("node_public_key"),
+		node_id_hex: bytes("node_id_hex"),
+		peer_id_base58: text("peer_id_base58"),
+		node_id_base58_utf8: bytes("node_id_base58_utf8"),
+		owner: array("owner_account"),
+		owner_ss58: text("owner_ss58"),
+		node_id_hash: array("node_id_hash"),
+		empty_hash: array("empty_hash"),
+		genesis: array("genesis_hash"),
+		block_number: number("block_number"),
+		expires_at: number("expires_at"),
+		nonce: array("nonce"),
+		u64: case("u64"),
+		u32: case("u32"),
+	}
+}
 
-fn vector_challenge<B: From<u8>>() -> RegisterChallenge<[u8; 32], B> {
+fn vector_challenge<B: From<u32>>(v: &Vectors) -> RegisterChallenge<[u8; 32], B> {
 	RegisterChallenge {
 		domain: REGISTER_DOMAIN,
-		genesis_hash: GENESIS,
-		account: OWNER,
-		node_id_hash: H256(NODE_ID_HASH),
-		ipfs_peer_id_hash: H256(EMPTY_HASH),
-		block_number: B::from(100),
-		nonce: [0x42; 32],
-		expires_at: B::from(110),
+		genesis_hash: v.genesis,
+		account: v.owner,
+		node_id_hash: H256(v.node_id_hash),
+		ipfs_peer_id_hash: H256(v.empty_hash),
+		block_number: B::from(v.block_number),
+		nonce: v.nonce,
+		expires_at: B::from(v.expires_at),
 	}
 }
 
 #[test]
 fn vector_identities() {
-	let peer = Ed25519PeerId::from_public_key(NODE_PUBLIC);
-	assert_eq!(peer.to_raw(), NODE_ID_HEX);
-	assert_eq!(peer.to_node_id().as_slice(), PEER_ID_BASE58.as_bytes());
-	assert_eq!(Ed25519PeerId::parse(PEER_ID_BASE58.as_bytes()), Ok(peer));
-	assert_eq!(sp_io::hashing::blake2_256(&NODE_ID_HEX), NODE_ID_HASH);
-	assert_eq!(sp_io::hashing::blake2_256(b""), EMPTY_HASH);
-	let pair = <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(&NODE_SEED);
-	assert_eq!(sp_core::Pair::public(&pair).0, NODE_PUBLIC);
+	let v = vectors();
+	let peer = Ed25519PeerId::from_public_key(v.node_public);
+	assert_eq!(peer.to_raw().to_vec(), v.node_id_hex);
+	assert_eq!(peer.to_node_id().as_slice(), v.peer_id_base58.as_bytes());
+	assert_eq!(v.node_id_base58_utf8, v.peer_id_base58.as_bytes());
+	assert_eq!(Ed25519PeerId::parse(v.peer_id_base58.as_bytes()), Ok(peer));
+	assert_eq!(sp_io::hashing::blake2_256(&v.node_id_hex), v.node_id_hash);
+	assert_eq!(sp_io::hashing::blake2_256(b""), v.empty_hash);
+	let pair = <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(&v.node_seed);
+	assert_eq!(sp_core::Pair::public(&pair).0, v.node_public);
 	let alice =
 		<sp_core::sr25519::Pair as sp_core::Pair>::from_string("//Alice", None).expect("dev seed");
-	assert_eq!(sp_core::Pair::public(&alice).0, OWNER);
+	assert_eq!(sp_core::Pair::public(&alice).0, v.owner);
+	assert_eq!(sp_runtime::AccountId32::new(v.owner).to_ss58check(), v.owner_ss58);
 }
 
 #[test]
 fn vector_u64_encoding_hash_and_signature() {
-	let challenge = vector_challenge::<u64>();
-	assert_eq!(challenge.encode(), CHALLENGE_U64);
-	assert_eq!(decode_challenge::<[u8; 32], u64>(&CHALLENGE_U64), Ok(challenge));
-	assert_eq!(challenge_hash(&CHALLENGE_U64), H256(HASH_U64));
-	assert!(verify_signature(&NODE_PUBLIC, &SIG_U64, &CHALLENGE_U64));
-	let pair = <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(&NODE_SEED);
-	assert_eq!(sp_core::Pair::sign(&pair, &CHALLENGE_U64).0, SIG_U64);
+	let v = vectors();
+	let (challenge, bytes) = (vector_challenge::<u64>(&v), &v.u64.challenge[..]);
+	assert_eq!(bytes.len(), 200);
+	assert_eq!(challenge.encode(), bytes);
+	assert_eq!(decode_challenge::<[u8; 32], u64>(bytes), Ok(challenge));
+	assert_eq!(challenge_hash(bytes), H256(v.u64.hash));
+	assert!(verify_signature(&v.node_public, &v.u64.signature, bytes));
+	let pair = <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(&v.node_seed);
+	assert_eq!(sp_core::Pair::sign(&pair, bytes).0, v.u64.signature);
 }
 
 #[test]
 fn vector_u32_encoding_hash_and_signature() {
-	let challenge = vector_challenge::<u32>();
-	assert_eq!(challenge.encode(), CHALLENGE_U32);
-	assert_eq!(decode_challenge::<[u8; 32], u32>(&CHALLENGE_U32), Ok(challenge));
-	assert_eq!(challenge_hash(&CHALLENGE_U32), H256(HASH_U32));
-	assert!(verify_signature(&NODE_PUBLIC, &SIG_U32, &CHALLENGE_U32));
+	let v = vectors();
+	let (challenge, bytes) = (vector_challenge::<u32>(&v), &v.u32.challenge[..]);
+	assert_eq!(bytes.len(), 192);
+	assert_eq!(challenge.encode(), bytes);
+	assert_eq!(decode_challenge::<[u8; 32], u32>(bytes), Ok(challenge));
+	assert_eq!(challenge_hash(bytes), H256(v.u32.hash));
+	assert!(verify_signature(&v.node_public, &v.u32.signature, bytes));
 	// The u64 signature does not verify the u32 bytes.
-	assert!(!verify_signature(&NODE_PUBLIC, &SIG_U64, &CHALLENGE_U32));
+	assert!(!verify_signature(&v.node_public, &v.u64.signature, bytes));
 }
 
 #[test]
 fn vector_registers_on_the_mock_chain() {
 	// The mock has 32-byte accounts, u64 blocks and frame_system's default genesis hash, so the
 	// vector's own bytes and signature register at block 100..=110.
+	let v = vectors();
 	new_test_ext(|| {
-		assert_eq!(Registration::genesis_hash(), GENESIS);
+		assert_eq!(Registration::genesis_hash(), v.genesis);
 		System::set_block_number(105);
-		let owner = sp_runtime::AccountId32::new(OWNER);
-		let node_id = PEER_ID_BASE58.as_bytes().to_vec();
+		let owner = sp_runtime::AccountId32::new(v.owner);
+		let node_id = v.peer_id_base58.as_bytes().to_vec();
 		let registering = Registering {
 			signer: owner.clone(),
 			node_type: NodeType::StorageMiner,
 			node_id: node_id.clone(),
 			pay_in_credits: false,
 			owner: owner.clone(),
-			public_key: NODE_PUBLIC.to_vec(),
-			signature: SIG_U64.to_vec(),
-			challenge: CHALLENGE_U64.to_vec(),
-			node_id_hex: NODE_ID_HEX.to_vec(),
+			public_key: v.node_public.to_vec(),
+			signature: v.u64.signature.to_vec(),
+			challenge: v.u64.challenge.clone(),
+			node_id_hex: v.node_id_hex.clone(),
 		};
 		assert_ok!(registering.submit());
 		let stored = ColdkeyNodeRegistrationV2::<Test>::get(
@@ -112,7 +162,10 @@ fn vector_registers_on_the_mock_chain() {
 		)
 		.expect("registered");
 		assert_eq!(stored.owner, owner);
-		assert_eq!(pallet_registration::UsedChallenges::<Test>::get(H256(HASH_U64)), Some(110));
+		assert_eq!(
+			pallet_registration::UsedChallenges::<Test>::get(H256(v.u64.hash)),
+			Some(v.expires_at.into())
+		);
 	});
 }
 
@@ -156,15 +209,17 @@ fn non_ed25519_peer_ids_are_refused() {
 
 #[test]
 fn challenge_decoding_is_exact() {
-	let mut long = CHALLENGE_U64.to_vec();
+	let v = vectors();
+	let (u64_bytes, u32_bytes) = (&v.u64.challenge[..], &v.u32.challenge[..]);
+	let mut long = u64_bytes.to_vec();
 	long.push(0);
 	assert!(decode_challenge::<[u8; 32], u64>(&long).is_err());
-	assert!(decode_challenge::<[u8; 32], u64>(&CHALLENGE_U64[..199]).is_err());
+	assert!(decode_challenge::<[u8; 32], u64>(&u64_bytes[..199]).is_err());
 	// The u32 layout is not a u64 challenge, and the other way round.
-	assert!(decode_challenge::<[u8; 32], u64>(&CHALLENGE_U32).is_err());
-	assert!(decode_challenge::<[u8; 32], u32>(&CHALLENGE_U64).is_err());
+	assert!(decode_challenge::<[u8; 32], u64>(u32_bytes).is_err());
+	assert!(decode_challenge::<[u8; 32], u32>(u64_bytes).is_err());
 	assert_eq!(
-		RegisterChallenge::<[u8; 32], u64>::decode(&mut &CHALLENGE_U64[..]).map(|c| c.expires_at),
+		RegisterChallenge::<[u8; 32], u64>::decode(&mut &u64_bytes[..]).map(|c| c.expires_at),
 		Ok(110)
 	);
 }

@@ -1,10 +1,12 @@
 // End to end: the registration pallet on a local chain (chopsticks + the dev runtime's wasm),
 // driven through @polkadot/api as clients of the reference chain drive it.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
-import { blake2AsU8a } from '@polkadot/util-crypto';
-import { startChain } from '../lib/chain.mjs';
+import { blake2AsU8a, ed25519Sign } from '@polkadot/util-crypto';
+import { root, startChain } from '../lib/chain.mjs';
 import {
   UNIT, DOMAIN, chainContext, challengeBytes, findEvent, newBlocks, nodeKey, palletAccount, ready,
   registerCall, registrationArgs, send, viewFunction,
@@ -328,15 +330,26 @@ describe('query API (view functions)', () => {
     assert.ok(fee.toBigInt() >= UNIT / 100n);
   });
 
-  it('builds the same 200 bytes as the contract for the same fields', async () => {
+  it('builds the contract\'s vector bytes and signature from the same fields', async () => {
+    // spec/vectors.json: the one copy of the contract's vectors (the pallet's and the
+    // registrar's tests read it too).
+    const v = JSON.parse(readFileSync(path.join(root, 'spec', 'vectors.json'), 'utf8'));
+    const hex = (text) => Uint8Array.from(Buffer.from(text, 'hex'));
+    const vector = v.cases.find((c) => c.block_number_type === 'u64');
+    const node = nodeKey(hex(v.node_seed));
+    assert.equal(u8aToHex(node.raw), `0x${v.node_id_hex}`);
+    assert.equal(keyring.addFromUri('//Alice').address, v.owner_ss58);
     const bytes = challengeBytes({
-      genesisHash: new Uint8Array(32).fill(0x45),
-      owner: keyring.addFromUri('//Alice').publicKey,
-      nodeIdHex: nodeKey(Uint8Array.from(Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex'))).raw,
-      blockNumber: 100,
-      expiresAt: 110,
-      nonce: new Uint8Array(32).fill(0x42),
+      genesisHash: hex(v.genesis_hash),
+      owner: hex(v.owner_account),
+      nodeIdHex: node.raw,
+      blockNumber: v.block_number,
+      expiresAt: v.expires_at,
+      nonce: hex(v.nonce),
     });
-    assert.equal(u8aToHex(bytes), '0x484950504955533a3a52454749535445523a3a76310000004545454545454545454545454545454545454545454545454545454545454545d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d1fa6e3e69a2216390254c9797df9a572994ab2c829bbe21d67588d463a41dc630e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8640000000000000042424242424242424242424242424242424242424242424242424242424242426e00000000000000');
+    assert.equal(bytes.length, Number(vector.length));
+    assert.equal(u8aToHex(bytes), `0x${vector.challenge_bytes}`);
+    assert.equal(u8aToHex(blake2AsU8a(bytes)), `0x${vector.challenge_hash}`);
+    assert.equal(u8aToHex(ed25519Sign(bytes, node.pair)), `0x${vector.signature}`);
   });
 });

@@ -2,8 +2,6 @@
 //! (`src/benchmarking.rs`): real pallet-balances and pallet-staking, 32-byte accounts and `u64`
 //! block numbers as on the reference chain.
 
-#![allow(dead_code)]
-
 use codec::Encode;
 use frame_election_provider_support::NoElection;
 use frame_support::{

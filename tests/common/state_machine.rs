@@ -14,8 +14,6 @@
 //! validator may be the first to report only its share of a round's list, and an owner's votes
 //! and rate-limit window stay with it whatever happens to its node.
 
-#![allow(dead_code)]
-
 use super::mock::*;
 use frame_support::pallet_prelude::DispatchResult;
 use pallet_registration::{ColdkeyNodeRegistrationV2, NodeId, NodeType, Status};

@@ -17,9 +17,9 @@
 //! first table (for profiling).
 //! Run: `benchmarks/run-harness.sh` (a release build).
 
-// The harness uses a part of the shared mock (which allows dead code itself).
+// The harness uses a part of the shared mock.
 #[path = "../../../tests/common/mock.rs"]
-#[allow(unused_imports)]
+#[allow(dead_code, unused_imports)]
 mod mock;
 
 use codec::{Decode, Encode};
