@@ -1,49 +1,80 @@
 #!/usr/bin/env bash
-# Runs every check and test of the project: formatting, clippy (all features, warnings denied),
-# the no_std build, all tests (unit, mock runtime, vectors, departures), and the benchmark test
-# suite, then the end-to-end tests: the dev runtime on a local chain (chopsticks) driven through
-# @polkadot/api, and the registrar's unit and end-to-end tests (registrar/scripts/test.sh).
+# Runs every check and test of the project: formatting, clippy (every crate and target, all
+# features, warnings denied), the pallet's no_std build, all tests (the pallet's unit and
+# mock-runtime tests and its benchmark test suite, the dev runtime's, the registrar's unit and
+# end-to-end tests) and, beside them, the JS end-to-end tests: the dev runtime on a local chain
+# (chopsticks) driven through @polkadot/api.
 # Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh)
-# and the pinned npm packages (scripts/setup-node-deps.sh).
-# Cold on a fresh 2-core machine: about 25 minutes; warm: about 5 minutes.
+# and the pinned npm packages (scripts/setup-node-deps.sh). Measured times: README, "Timings".
+#
+# Everything Rust is compiled once, in one feature set: clippy is the compiler of the workspace's
+# own crates during the one build (RUSTC_WORKSPACE_WRAPPER, as `cargo clippy` itself does), and
+# the tests reuse that build. The plain no_std build of the pallet is the dev runtime's wasm.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
+. "$(dirname "$0")/env.sh"
 export CARGO_TERM_COLOR=never
-# The wasm build of the dev runtime runs in its own cargo; point it at this workspace's lock file.
-export WASM_BUILD_WORKSPACE_HINT="$PWD"
 
-step() { printf '\n== %s\n' "$*"; }
+FEATURES=pallet-registration/runtime-benchmarks,pallet-registration/try-runtime
+LOGS="$CARGO_TARGET_DIR/ci-logs"
+mkdir -p "$LOGS" target
 
-for component in rustfmt clippy; do
-	rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component"
-done
+# Background jobs (downloads, the JS suite) do not outlive a failed step.
+trap 'jobs -p | xargs -r kill 2>/dev/null' EXIT
+
+started=$SECONDS
+step() { printf '\n== [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
+# A background job's log is shown when it fails.
+finish() {
+	local pid=$1 log=$2
+	if ! wait "$pid"; then
+		cat "$log" >&2
+		return 1
+	fi
+}
+
+need_rust_components rustfmt clippy
 
 step "format"
 cargo fmt --all -- --check
 
-# The pallet alone first (default features), then everything with every feature.
-step "clippy (the pallet with default features, then the workspace with every feature)"
-cargo clippy --locked -p pallet-registration --all-targets -- -D warnings
-SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets \
-	--features pallet-registration/runtime-benchmarks,pallet-registration/try-runtime -- -D warnings
+# Downloads and the wasm toolchain run beside the first cargo job.
+scripts/setup-node-deps.sh >"$LOGS/node-deps.log" 2>&1 &
+node_deps=$!
+scripts/setup-wasm-toolchain.sh >"$LOGS/wasm-toolchain.out" 2>"$LOGS/wasm-toolchain.log" &
+wasm_toolchain=$!
 
-step "no_std build"
-cargo check --locked -p pallet-registration --no-default-features
-# runtime-benchmarks without std only builds for wasm (frame-benchmarking's host functions)
+step "no_std build of the pallet with try-runtime (the plain one is the runtime's wasm)"
 cargo check --locked -p pallet-registration --no-default-features --features try-runtime
 
-step "tests"
-cargo test --locked -p pallet-registration
-SKIP_WASM_BUILD=1 cargo test --locked -p registration-dev-runtime --lib
+finish "$wasm_toolchain" "$LOGS/wasm-toolchain.log"
+toolchain=$(tail -n 1 "$LOGS/wasm-toolchain.out")
+[ -n "$toolchain" ] && export WASM_BUILD_TOOLCHAIN="$toolchain"
 
-step "benchmark test suite"
-cargo test --locked -p pallet-registration --features runtime-benchmarks --lib benchmarking
+step "build everything once, linted: clippy -D warnings on every crate and target of the workspace"
+export RUSTC_WORKSPACE_WRAPPER
+RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)"
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+cargo build --locked --workspace --all-targets --features "$FEATURES"
 
-step "end-to-end: dev runtime on a local chain"
-scripts/build-chain-spec.sh target/registration-dev-spec.json
-scripts/setup-node-deps.sh
-(cd e2e && REGISTRATION_SPEC="$PWD/../target/registration-dev-spec.json" npm test)
+step "chain spec of the dev runtime"
+"$CARGO_TARGET_DIR/debug/chain-spec" target/registration-dev-spec.json
+finish "$node_deps" "$LOGS/node-deps.log"
 
-step "registrar: unit tests and end-to-end tests against the dev chain"
-registrar/scripts/test.sh --skip-chain-setup
+# The JS suite runs beside the Rust tests: both spend much of their time waiting on chains.
+step "tests: JS end-to-end (dev runtime on a local chain, through @polkadot/api), in the background"
+(cd e2e && REGISTRATION_SPEC="$PWD/../target/registration-dev-spec.json" npm test) \
+	>"$LOGS/e2e-js.log" 2>&1 &
+js_e2e=$!
+
+# Four at a time: each registrar end-to-end test runs its own chain on its own port.
+step "tests: pallet, benchmark suite, dev runtime, registrar (unit and end-to-end against the dev chain)"
+REGISTRAR_E2E_REQUIRED=1 REGISTRATION_SPEC="$PWD/target/registration-dev-spec.json" \
+	cargo test --locked --workspace --features "$FEATURES" -- --test-threads=4
+
+step "tests: JS end-to-end, its output"
+js_status=0
+wait "$js_e2e" || js_status=$?
+cat "$LOGS/e2e-js.log"
+[ "$js_status" -eq 0 ]
+
+step "all passed"
