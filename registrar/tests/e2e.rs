@@ -688,7 +688,9 @@ async fn a_node_swapped_to_another_owner_rearms_into_a_conflict() {
 	.await;
 	assert!(matches!(http_get(run.http, "/readyz").await, Some((503, _))));
 	let log = run.terminate().await;
-	assert!(log.contains("NodeOwnerSwapped"), "{log}");
+	// The event watcher usually sees the acceptance first; on a loaded machine the storage
+	// check (every 2 s here) can find the new owner before it, which is the backstop's job.
+	assert!(log.contains("NodeOwnerSwapped") || log.contains("storage check at block"), "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
