@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::{pallet::*, peer_id::Ed25519PeerId};
-use alloc::{format, vec::Vec};
+use alloc::{boxed::Box, format, vec::Vec};
 use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -90,8 +90,7 @@ fn fill_registry_and_challenges<T: Config>(count: u32, expires_at: BlockNumberFo
 /// An account with plenty of funds.
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
-	let amount = BalanceOf::<T>::max_value() / 1024u32.into();
-	T::Currency::set_balance(&who, amount);
+	fund::<T>(&who);
 	who
 }
 
@@ -171,6 +170,67 @@ fn offered<T: Config>(
 	Ok(new_owner)
 }
 
+/// Gives `who` plenty of funds.
+fn fund<T: Config>(who: &T::AccountId) {
+	T::Currency::set_balance(who, BalanceOf::<T>::max_value() / 1024u32.into());
+}
+
+/// `message` as wallets sign raw bytes: wrapped in `<Bytes>`…`</Bytes>`.
+fn wrapped(message: &[u8]) -> Vec<u8> {
+	[WRAPPED_PREFIX, message, WRAPPED_SUFFIX].concat()
+}
+
+/// A consent of `owner` for `peer` as `node_type`, valid as long as allowed, with the highest
+/// fee limit.
+fn consent_for<T: Config>(
+	owner: &T::AccountId,
+	peer: &Ed25519PeerId,
+	node_type: NodeType,
+	now: BlockNumberFor<T>,
+) -> OwnerConsentOf<T> {
+	OwnerConsent {
+		domain: CONSENT_DOMAIN,
+		genesis_hash: Pallet::<T>::genesis_hash(),
+		owner: owner.clone(),
+		peer_id: peer.to_raw(),
+		node_type,
+		max_fee: T::MaxNodeTypeFee::get(),
+		valid_until: now.saturating_add(T::MaxConsentLifetime::get()),
+		nonce: 7,
+		may_rotate: false,
+	}
+}
+
+/// `key`'s signature of `message` from the benchmark keystore.
+fn ed25519_signature(key: &sp_core::ed25519::Public, message: &[u8]) -> SignatureParam {
+	SignatureParam::truncate_from(
+		sp_io::crypto::ed25519_sign(NODE_KEY, key, message)
+			.map(|s| s.0.to_vec())
+			.unwrap_or_default(),
+	)
+}
+
+/// A registration challenge of `key` for `owner`, valid as long as allowed, and its signature.
+fn node_proof<T: Config>(
+	owner: &T::AccountId,
+	key: &sp_core::ed25519::Public,
+	now: BlockNumberFor<T>,
+) -> (ChallengeBytes<T>, SignatureParam) {
+	let challenge = RegisterChallenge {
+		domain: REGISTER_DOMAIN,
+		genesis_hash: Pallet::<T>::genesis_hash(),
+		account: owner.clone(),
+		node_id_hash: H256(sp_io::hashing::blake2_256(&peer_of(key).to_raw())),
+		ipfs_peer_id_hash: H256(sp_io::hashing::blake2_256(b"")),
+		block_number: now,
+		nonce: [7; 32],
+		expires_at: now.saturating_add(T::MaxChallengeLifetime::get()),
+	}
+	.encode();
+	let signature = ed25519_signature(key, &challenge);
+	(ChallengeBytes::<T>::truncate_from(challenge), signature)
+}
+
 /// Moves to a block where cooldowns anchored at 0 are over and challenges can be built.
 fn go_to_working_block<T: Config>() -> BlockNumberFor<T> {
 	let now = T::NodeCooldownPeriod::get()
@@ -215,20 +275,7 @@ mod benchmarks {
 		let key = node_key(0);
 		let peer = peer_of(&key);
 		expired_cooldowns::<T>(&owner, &peer.to_node_id());
-		let challenge = RegisterChallenge {
-			domain: REGISTER_DOMAIN,
-			genesis_hash: Pallet::<T>::genesis_hash(),
-			account: owner.clone(),
-			node_id_hash: H256(sp_io::hashing::blake2_256(&peer.to_raw())),
-			ipfs_peer_id_hash: H256(sp_io::hashing::blake2_256(b"")),
-			block_number: now,
-			nonce: [7; 32],
-			expires_at: now.saturating_add(T::MaxChallengeLifetime::get()),
-		}
-		.encode();
-		let signature = sp_io::crypto::ed25519_sign(NODE_KEY, &key, &challenge)
-			.map(|s| s.0.to_vec())
-			.unwrap_or_default();
+		let (challenge, signature) = node_proof::<T>(&owner, &key, now);
 
 		#[extrinsic_call]
 		_(
@@ -239,8 +286,8 @@ mod benchmarks {
 			owner.clone(),
 			Libp2pKeyType::Ed25519,
 			PublicKeyParam::truncate_from(key.0.to_vec()),
-			SignatureParam::truncate_from(signature),
-			ChallengeBytes::<T>::truncate_from(challenge),
+			signature,
+			challenge,
 			NodeIdParam::truncate_from(peer.to_raw().to_vec()),
 		);
 
@@ -452,6 +499,164 @@ mod benchmarks {
 		_(RawOrigin::Signed(owner), node_id_param(&peer_of(&node_key(0)), b));
 
 		assert!(!NodeOwnershipOffers::<T>::contains_key(&node_id));
+		Ok(())
+	}
+
+	/// Worst case: as `register_node_with_coldkey` (a staked validator owner with expired
+	/// cooldown anchors, fee charging on, `FILLED` nodes and used challenges), with the owner's
+	/// signature over the `<Bytes>`-wrapped consent, so the bare form is tried first and fails.
+	#[benchmark]
+	fn register_node_with_consent() -> Result<(), BenchmarkError> {
+		let now = go_to_working_block::<T>();
+		fill_registry_and_challenges::<T>(
+			FILLED,
+			now.saturating_add(T::MaxChallengeLifetime::get()),
+		);
+		let owner = T::BenchmarkHelper::owner(0);
+		fund::<T>(&owner);
+		staked::<T>(&owner)?;
+		FeeChargingEnabled::<T>::put(true);
+		let key = node_key(0);
+		let peer = peer_of(&key);
+		expired_cooldowns::<T>(&owner, &peer.to_node_id());
+		let consent = consent_for::<T>(&owner, &peer, NodeType::Validator, now);
+		let signature = T::BenchmarkHelper::sign(0, &wrapped(&consent.encode()));
+		let (challenge, node_sig) = node_proof::<T>(&owner, &key, now);
+		let submitter = funded::<T>("submitter", 0);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(submitter),
+			NodeType::Validator,
+			Box::new(consent),
+			signature,
+			PublicKeyParam::truncate_from(key.0.to_vec()),
+			node_sig,
+			challenge,
+		);
+
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<T>::get(peer.to_node_id()).map(|info| info.owner),
+			Some(owner)
+		);
+		Ok(())
+	}
+
+	/// Worst case: as `register_node_with_coldkey`, with the fee limit checked.
+	#[benchmark]
+	fn register_node_with_max_fee() -> Result<(), BenchmarkError> {
+		let now = go_to_working_block::<T>();
+		fill_registry_and_challenges::<T>(
+			FILLED,
+			now.saturating_add(T::MaxChallengeLifetime::get()),
+		);
+		let owner = funded::<T>("owner", 0);
+		staked::<T>(&owner)?;
+		FeeChargingEnabled::<T>::put(true);
+		let key = node_key(0);
+		let peer = peer_of(&key);
+		expired_cooldowns::<T>(&owner, &peer.to_node_id());
+		let (challenge, signature) = node_proof::<T>(&owner, &key, now);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(owner.clone()),
+			NodeType::Validator,
+			node_id_param(&peer, 1),
+			false,
+			owner.clone(),
+			Libp2pKeyType::Ed25519,
+			PublicKeyParam::truncate_from(key.0.to_vec()),
+			signature,
+			challenge,
+			NodeIdParam::truncate_from(peer.to_raw().to_vec()),
+			T::MaxNodeTypeFee::get(),
+		);
+
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<T>::get(peer.to_node_id()).map(|info| info.owner),
+			Some(owner)
+		);
+		Ok(())
+	}
+
+	/// Worst case: the owner has all but one of its `MaxRevokedConsents` places taken.
+	#[benchmark]
+	fn revoke_consent() {
+		let now = go_to_working_block::<T>();
+		let owner = funded::<T>("owner", 0);
+		RevokedConsentCount::<T>::insert(&owner, T::MaxRevokedConsents::get().saturating_sub(1));
+		let consent = consent_for::<T>(&owner, &peer_of(&node_key(0)), NodeType::Validator, now);
+		let hash = crate::consent::consent_hash(&consent);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner.clone()), Box::new(consent));
+
+		assert!(RevokedConsents::<T>::contains_key(&owner, hash));
+	}
+
+	/// Worst case: a submitter with the owner's `<Bytes>`-wrapped consent; the node has a
+	/// pending offer to withdraw and an expired rotation anchor; the new id an expired cooldown
+	/// anchor; the round's list is full (scanned for the node); `FILLED` nodes and used
+	/// challenges are stored. The node id is given in base58 (its form costs nothing
+	/// measurable, as for registration).
+	#[benchmark]
+	fn rotate_node_key() -> Result<(), BenchmarkError> {
+		let now = go_to_working_block::<T>();
+		fill_registry_and_challenges::<T>(
+			FILLED,
+			now.saturating_add(T::MaxChallengeLifetime::get()),
+		);
+		let owner = T::BenchmarkHelper::owner(0);
+		fund::<T>(&owner);
+		let old_key = node_key(0);
+		let old_peer = peer_of(&old_key);
+		let old_id = old_peer.to_node_id();
+		Pallet::<T>::insert_node(
+			old_id.clone(),
+			NodeType::Validator,
+			owner.clone(),
+			&old_peer,
+			now,
+		);
+		offered::<T>(&owner, &old_id)?;
+		NodeKeyRotatedAt::<T>::insert(&old_id, BlockNumberFor::<T>::zero());
+		full_round_list::<T>();
+		let new_key = node_key(1);
+		let new_peer = peer_of(&new_key);
+		NodeLastDeregisteredAt::<T>::insert(new_peer.to_node_id(), BlockNumberFor::<T>::zero());
+		let mut consent = consent_for::<T>(&owner, &new_peer, NodeType::Validator, now);
+		consent.may_rotate = true;
+		let owner_sig = T::BenchmarkHelper::sign(0, &wrapped(&consent.encode()));
+		let (challenge, new_sig) = node_proof::<T>(&owner, &new_key, now);
+		let rotation = KeyRotation {
+			domain: ROTATE_DOMAIN,
+			genesis_hash: Pallet::<T>::genesis_hash(),
+			owner: owner.clone(),
+			old_peer_id: old_peer.to_raw(),
+			new_peer_id: new_peer.to_raw(),
+			challenge_hash: H256(sp_io::hashing::blake2_256(&challenge)),
+		};
+		let old_sig = ed25519_signature(&old_key, &rotation.encode());
+		let submitter = funded::<T>("submitter", 0);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(submitter),
+			node_id_param(&old_peer, 1),
+			PublicKeyParam::truncate_from(new_key.0.to_vec()),
+			new_sig,
+			challenge,
+			Box::new(rotation),
+			old_sig,
+			Some(Box::new((consent, owner_sig))),
+		);
+
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<T>::get(new_peer.to_node_id()).map(|info| info.owner),
+			Some(owner)
+		);
+		assert!(!ColdkeyNodeRegistrationV2::<T>::contains_key(&old_id));
 		Ok(())
 	}
 

@@ -1,5 +1,6 @@
 //! The expiry queue: state that stops mattering after a known block (used challenge hashes,
-//! cooldown anchors, reporters' state, ownership offers) is queued under that block and removed
+//! cooldown anchors, reporters' state, ownership offers, revoked consents, key rotation
+//! anchors) is queued under that block and removed
 //! by `on_initialize` in bounded, metered batches that resume in the next block.
 //!
 //! An entry is only ever removed after its block, and late removal is harmless (a used hash kept
@@ -96,6 +97,8 @@ impl<T: Config> Pallet<T> {
 					NodeOwnershipOffers::<T>::remove(&node_id);
 				}
 			}
+			Expiring::RevokedConsent(owner, hash) => Self::expire_revocation(owner, hash, now),
+			Expiring::KeyRotation(node_id) => Self::expire_rotation_anchor(node_id, now),
 		}
 	}
 

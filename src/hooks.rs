@@ -38,6 +38,8 @@ impl<T: Config> Pallet<T> {
 		);
 		assert!(!T::BlocksPerDay::get().is_zero(), "BlocksPerDay must not be zero");
 		assert!(!T::MaxChallengeLifetime::get().is_zero(), "MaxChallengeLifetime must not be zero");
+		assert!(!T::MaxConsentLifetime::get().is_zero(), "MaxConsentLifetime must not be zero");
+		assert!(T::MaxRevokedConsents::get() > 0, "MaxRevokedConsents must be > 0");
 		assert!(!T::MinNodeTypeFee::get().is_zero(), "MinNodeTypeFee must be at least 1");
 		// Every fee is at least the floor (initial, genesis and governance fees are checked
 		// against it), so a floor of at least the existential deposit lets the first fee create

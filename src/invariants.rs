@@ -14,6 +14,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_expiry_queue()?;
 		Self::check_reports()?;
 		Self::check_offers()?;
+		Self::check_consents_and_rotations()?;
 		Self::check_fees()?;
 		Ok(())
 	}
@@ -87,7 +88,10 @@ impl<T: Config> Pallet<T> {
 				}
 				Expiring::NodeCooldown(node_id) => node_cooldowns.push(node_id),
 				Expiring::OwnerCooldown(owner) => owner_cooldowns.push(owner),
-				Expiring::ReportState(_) | Expiring::OwnershipOffer(_) => {}
+				Expiring::ReportState(_)
+				| Expiring::OwnershipOffer(_)
+				| Expiring::RevokedConsent(..)
+				| Expiring::KeyRotation(_) => {}
 			}
 		}
 		for hash in UsedChallenges::<T>::iter_keys() {
@@ -204,6 +208,49 @@ impl<T: Config> Pallet<T> {
 				queued.iter().any(|(id, at)| *id == node_id && *at >= offer.expires_at),
 				"an offer never queued for removal after its expiry"
 			);
+		}
+		Ok(())
+	}
+
+	/// Every revocation is queued for removal after its consent's `valid_until` and counted for
+	/// its owner (the count may exceed a `MaxRevokedConsents` an upgrade lowered; it only
+	/// refuses new revocations then); every rotation anchor lies in the past and is
+	/// queued for removal.
+	fn check_consents_and_rotations() -> Result<(), TryRuntimeError> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut revocations = alloc::vec::Vec::new();
+		let mut rotations = alloc::vec::Vec::new();
+		for (at, item) in ExpiryQueue::<T>::iter_keys() {
+			match item {
+				Expiring::RevokedConsent(owner, hash) => revocations.push((owner, hash, at)),
+				Expiring::KeyRotation(node_id) => rotations.push(node_id),
+				_ => {}
+			}
+		}
+		let mut per_owner: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		for (owner, hash, valid_until) in RevokedConsents::<T>::iter() {
+			ensure!(
+				revocations
+					.iter()
+					.any(|(o, h, at)| *o == owner && *h == hash && *at >= valid_until),
+				"a revoked consent never queued for removal after its valid_until"
+			);
+			let count = per_owner.entry(owner).or_default();
+			*count = count.saturating_add(1);
+		}
+		ensure!(
+			RevokedConsentCount::<T>::iter().count() == per_owner.len(),
+			"RevokedConsentCount has stray owners"
+		);
+		for (owner, count) in per_owner {
+			ensure!(
+				RevokedConsentCount::<T>::get(&owner) == count,
+				"RevokedConsentCount differs from the revocations"
+			);
+		}
+		for (node_id, at) in NodeKeyRotatedAt::<T>::iter() {
+			ensure!(at <= now, "a key rotation in the future");
+			ensure!(rotations.contains(&node_id), "a rotation anchor never queued for removal");
 		}
 		Ok(())
 	}

@@ -11,6 +11,15 @@
 //!   strictly (exact encoding, domain, genesis hash, owner, node, block window), refuses replays,
 //!   verifies the signature, applies policy (bans, disabled node types, eligibility, one node per
 //!   owner, cooldowns, validator stake) and charges the node type's fee when fee charging is on.
+//! - **Owner consent** ([`Pallet::register_node_with_consent`]): the owner signs an
+//!   [`OwnerConsent`] offline with its account key (bare or `<Bytes>`-wrapped, as wallets sign);
+//!   any account submits it with the node key's proof, the owner pays the fee (at most the
+//!   consent's `max_fee`), and the consent serves again until it expires or the owner revokes it
+//!   ([`Pallet::revoke_consent`]). [`Pallet::register_node_with_max_fee`] gives the owner path the
+//!   same price limit.
+//! - **Key rotation** ([`Pallet::rotate_node_key`]): a node moves to a new libp2p key and keeps
+//!   its owner, type, status and registration block; the new key proves itself with a challenge
+//!   and the old key signs a [`KeyRotation`] statement naming the new one.
 //! - **Lifecycle**: owners unregister ([`Pallet::unregister_main_node`]) or offer their node to
 //!   another account ([`Pallet::swap_node_owner`]), which takes it only by accepting
 //!   ([`Pallet::accept_node_ownership`]). Storage miners are degraded first and removed on the
@@ -95,6 +104,7 @@ extern crate self as pallet_registration;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod challenge;
+pub mod consent;
 mod deregistration;
 mod expiry;
 mod fees;
@@ -103,6 +113,7 @@ mod hooks;
 mod invariants;
 pub mod peer_id;
 mod registration;
+mod rotation;
 mod stored;
 pub mod traits;
 pub mod types;
@@ -138,7 +149,7 @@ pub const STORAGE_VERSION: frame_support::traits::StorageVersion =
 pub mod pallet {
 	use super::*;
 	use crate::registration::RegistrationRequest;
-	use alloc::vec::Vec;
+	use alloc::{boxed::Box, vec::Vec};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{fungible, Defensive},
@@ -147,7 +158,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_core::H256;
 	use sp_runtime::{
-		traits::{Saturating, Zero},
+		traits::{IdentifyAccount, Saturating, Verify, Zero},
 		Perbill,
 	};
 	use sp_staking::StakingInterface;
@@ -184,6 +195,13 @@ pub mod pallet {
 		/// Takes fees paid in credits (`pay_in_credits = true`).
 		type Credits: CreditsPayment<Self::AccountId, BalanceOf<Self>>;
 
+		/// The signature an owner gives an [`OwnerConsent`] with: the runtime's own account
+		/// signature (`MultiSignature`: sr25519, ed25519 or ecdsa), so the owner signs with the
+		/// key of its account.
+		type OwnerSignature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>
+			+ Parameter
+			+ MaxEncodedLen;
+
 		/// The fee of each node type before genesis or governance sets one.
 		type InitialNodeTypeFee: InitialNodeTypeFee<BalanceOf<Self>>;
 
@@ -196,6 +214,17 @@ pub mod pallet {
 		/// an owner cannot unregister and return within one round.
 		#[pallet::constant]
 		type NodeCooldownPeriod: Get<BlockNumberFor<Self>>;
+
+		/// The most blocks ahead of the block that uses it an owner consent's `valid_until` may
+		/// lie. A consent can be revoked while it lies up to twice as far ahead, so a revocation
+		/// is kept at most `2 × MaxConsentLifetime` blocks.
+		#[pallet::constant]
+		type MaxConsentLifetime: Get<BlockNumberFor<Self>>;
+
+		/// The most revoked consents kept for one owner: a revocation is kept until its consent
+		/// could no longer be used, and then frees its place.
+		#[pallet::constant]
+		type MaxRevokedConsents: Get<u32>;
 
 		/// Blocks an ownership offer (`swap_node_owner`) stays open for the new owner to accept.
 		#[pallet::constant]
@@ -274,6 +303,11 @@ pub mod pallet {
 
 		/// Weights of the calls and hook steps.
 		type WeightInfo: WeightInfo;
+
+		/// Makes owner accounts and signs consents for the benchmarks (nothing else uses it;
+		/// `()` does it for `MultiSignature` and `AccountId32`). Not gated on
+		/// `runtime-benchmarks`, so a runtime builds the same whichever crates enable it.
+		type BenchmarkHelper: ConsentSigner<Self::AccountId, Self::OwnerSignature>;
 	}
 
 	/// The registry: canonical node id (base58 PeerId text) → record.
@@ -406,6 +440,35 @@ pub mod pallet {
 	pub type NodeOwnershipOffers<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, OwnershipOfferOf<T>, OptionQuery>;
 
+	/// (owner, `blake2_256` of a consent's encoding) → the consent's `valid_until`: consents
+	/// their owner revoked.
+	///
+	/// Written by `revoke_consent`; removed by `on_initialize` once `valid_until` is past.
+	#[pallet::storage]
+	pub type RevokedConsents<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Identity,
+		H256,
+		BlockNumberFor<T>,
+		OptionQuery,
+	>;
+
+	/// Owner → how many of its consents are in `RevokedConsents` (at most `MaxRevokedConsents`).
+	#[pallet::storage]
+	pub type RevokedConsentCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Node id → the block the node last moved to this key (`rotate_node_key`): it may not
+	/// rotate again until `NodeCooldownPeriod` blocks later.
+	///
+	/// Written by a rotation; removed when the node rotates again and by `on_initialize` once
+	/// the period is over.
+	#[pallet::storage]
+	pub type NodeKeyRotatedAt<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeId, BlockNumberFor<T>, OptionQuery>;
+
 	/// Index of the registry by node type: (node type, node id) → ().
 	#[pallet::storage]
 	pub type NodesByType<T: Config> =
@@ -478,12 +541,24 @@ pub mod pallet {
 			new_owner: T::AccountId,
 			expires_at: BlockNumberFor<T>,
 		},
-		/// A node's owner withdrew its offer.
+		/// A node's owner withdrew its offer (or the node rotated its key, which withdraws it).
 		NodeOwnershipOfferCancelled {
 			node_id: NodeId,
 			owner: T::AccountId,
 			new_owner: T::AccountId,
 		},
+		/// `submitter` registered `node_id` for `owner` with the owner's consent.
+		ConsentUsed {
+			owner: T::AccountId,
+			submitter: T::AccountId,
+			consent_hash: H256,
+			node_id: NodeId,
+		},
+		/// An owner revoked a consent; it is refused from now on.
+		ConsentRevoked { owner: T::AccountId, consent_hash: H256, valid_until: BlockNumberFor<T> },
+		/// A node moved to a new key: same owner, type, status and registration block; the old
+		/// id cools down.
+		NodeKeyRotated { old_node_id: NodeId, new_node_id: NodeId, owner: T::AccountId },
 	}
 
 	/// Errors of the pallet.
@@ -597,6 +672,40 @@ pub mod pallet {
 		/// A stored list no longer fits its bound (an upgrade lowered the bound): refused until
 		/// the force origin replaces the list or its round ends.
 		StoredListOverBound,
+		/// The consent's domain is not `HIPPIUS::CONSENT::v1`.
+		InvalidConsentDomain,
+		/// The consent was made for another chain.
+		ConsentGenesisMismatch,
+		/// The current block is after the consent's `valid_until`.
+		ConsentExpired,
+		/// The consent's `valid_until` lies more than `MaxConsentLifetime` blocks ahead (more
+		/// than twice that, to revoke it).
+		ConsentLifetimeTooLong,
+		/// The consent's owner revoked it.
+		ConsentRevoked,
+		/// The signature is not the consent owner's over the consent (bare or wrapped in
+		/// `<Bytes>`…`</Bytes>`).
+		InvalidOwnerSignature,
+		/// The consent is for another PeerId than the node key's.
+		ConsentNodeMismatch,
+		/// The consent is for another node type.
+		ConsentNodeTypeMismatch,
+		/// The current fee of the node type is above the most the owner agreed to pay.
+		FeeAboveMaximum,
+		/// Only the consent's owner may revoke it.
+		NotConsentOwner,
+		/// The owner has `MaxRevokedConsents` revocations outstanding; one frees its place when
+		/// its consent's `valid_until` is past.
+		TooManyRevokedConsents,
+		/// The consent does not allow rotating the owner's node (`may_rotate` is false).
+		ConsentForbidsRotation,
+		/// The node rotated its key less than `NodeCooldownPeriod` blocks ago.
+		KeyRotationTooSoon,
+		/// The rotation statement does not name this chain, the node's owner, its current and
+		/// new PeerIds and the new key's challenge, or its domain is not `HIPPIUS::ROTATE::v1`.
+		InvalidRotationStatement,
+		/// The node's current key did not sign the rotation statement.
+		InvalidRotationSignature,
 	}
 
 	/// Genesis state of the registry.
@@ -715,6 +824,7 @@ pub mod pallet {
 				main_sig,
 				challenge_bytes,
 				node_id_hex,
+				max_fee: None,
 			})
 		}
 
@@ -1002,6 +1112,161 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::do_cancel_ownership_offer(who, &node_id)
 		}
+
+		/// Register a node for an owner that consented offline: any account submits the owner's
+		/// signed consent and the node key's proof.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by any account (typically a hot account on the node's host that pays only
+		/// transaction fees).
+		///
+		/// ## Details
+		/// - `consent`: an [`OwnerConsent`] for this chain, naming the node's PeerId and
+		///   `node_type`, not past its `valid_until` (which lies at most `MaxConsentLifetime`
+		///   blocks ahead), not revoked.
+		/// - `owner_signature`: `consent.owner`'s signature of the consent's encoding, bare or
+		///   wrapped in `<Bytes>`…`</Bytes>`.
+		/// - `main_public_key`, `main_sig`, `challenge_bytes`: the node key's proof as in
+		///   `register_node_with_coldkey`, with the challenge bound to `consent.owner`.
+		///
+		/// Then every check of `register_node_with_coldkey` for `consent.owner`. The fee (when
+		/// charging is on) is taken from the owner's funds and refused with `FeeAboveMaximum`
+		/// when above `consent.max_fee`. The consent stays usable until its `valid_until`, so
+		/// a removed node can come back after its cooldown without the owner.
+		///
+		/// Emits `MainNodeRegistered`, `RegistrationFeePaid` when a fee was charged, and
+		/// `ConsentUsed`.
+		#[pallet::call_index(18)]
+		#[pallet::weight(T::WeightInfo::register_node_with_consent())]
+		pub fn register_node_with_consent(
+			origin: OriginFor<T>,
+			node_type: NodeType,
+			consent: Box<OwnerConsentOf<T>>,
+			owner_signature: T::OwnerSignature,
+			main_public_key: PublicKeyParam,
+			main_sig: SignatureParam,
+			challenge_bytes: ChallengeBytes<T>,
+		) -> DispatchResult {
+			let submitter = ensure_signed(origin)?;
+			Self::do_register_with_consent(
+				submitter,
+				node_type,
+				*consent,
+				owner_signature,
+				main_public_key,
+				main_sig,
+				challenge_bytes,
+			)
+		}
+
+		/// `register_node_with_coldkey` with a price limit: refused with `FeeAboveMaximum`
+		/// when the node type's current fee is above `max_fee`.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by `owner` itself.
+		///
+		/// ## Details
+		/// The parameters of `register_node_with_coldkey`, then `max_fee`. The fee doubles
+		/// after every paid registration, so a registration in the same block as another can
+		/// cost twice the fee its sender read; `max_fee` bounds what it may take. Emits as
+		/// `register_node_with_coldkey`.
+		#[pallet::call_index(19)]
+		#[pallet::weight(T::WeightInfo::register_node_with_max_fee())]
+		pub fn register_node_with_max_fee(
+			origin: OriginFor<T>,
+			node_type: NodeType,
+			node_id: NodeIdParam,
+			pay_in_credits: bool,
+			owner: T::AccountId,
+			main_key_type: Libp2pKeyType,
+			main_public_key: PublicKeyParam,
+			main_sig: SignatureParam,
+			challenge_bytes: ChallengeBytes<T>,
+			node_id_hex: NodeIdParam,
+			max_fee: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(who == owner, Error::<T>::SignerNotOwner);
+			Self::do_register(RegistrationRequest {
+				node_type,
+				node_id,
+				pay_in_credits,
+				owner,
+				main_key_type,
+				main_public_key,
+				main_sig,
+				challenge_bytes,
+				node_id_hex,
+				max_fee: Some(max_fee),
+			})
+		}
+
+		/// Revoke one of the caller's consents: it is refused from now on.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by `consent.owner`.
+		///
+		/// ## Details
+		/// The consent must be for this chain, not past its `valid_until`, which may lie at most
+		/// `2 × MaxConsentLifetime` blocks ahead (a consent becomes usable only once it lies at
+		/// most `MaxConsentLifetime` ahead, so each can be revoked before), and not revoked
+		/// already; the owner may have at most `MaxRevokedConsents` revocations outstanding.
+		/// Each is kept until its consent's `valid_until` is past. Emits `ConsentRevoked`.
+		#[pallet::call_index(20)]
+		#[pallet::weight(T::WeightInfo::revoke_consent())]
+		pub fn revoke_consent(
+			origin: OriginFor<T>,
+			consent: Box<OwnerConsentOf<T>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_revoke_consent(who, *consent)
+		}
+
+		/// Move a registered node to a new libp2p key; it keeps its owner, type, status and
+		/// registration block.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by the node's owner, or by any account holding `consent`: the owner's consent
+		/// to the new PeerId, for the node's type, with `may_rotate`.
+		///
+		/// ## Details
+		/// - `node_id`: the node's current id, in either form.
+		/// - `new_public_key`, `new_key_sig`, `challenge_bytes`: the new key's proof, as at
+		///   registration (a challenge bound to the owner and the new PeerId, used once).
+		/// - `rotation`, `old_key_sig`: a [`KeyRotation`] statement naming this chain, the owner,
+		///   both PeerIds and `blake2_256(challenge_bytes)`, signed by the node's current key.
+		///   An owner whose current key is lost cannot rotate: it unregisters the node and
+		///   registers the new key.
+		///
+		/// The owner must not be banned; the new PeerId must be free (not registered, not
+		/// cooling down); no validator may have voted against the node in the open round; a node
+		/// rotates at most once per `NodeCooldownPeriod`. The registry, identity, type index and
+		/// owner index move to the new id in one step; the old id cools down as after a
+		/// removal; a pending ownership offer is withdrawn. Emits `NodeKeyRotated`.
+		#[pallet::call_index(21)]
+		#[pallet::weight(T::WeightInfo::rotate_node_key())]
+		pub fn rotate_node_key(
+			origin: OriginFor<T>,
+			node_id: NodeIdParam,
+			new_public_key: PublicKeyParam,
+			new_key_sig: SignatureParam,
+			challenge_bytes: ChallengeBytes<T>,
+			rotation: Box<KeyRotationOf<T>>,
+			old_key_sig: SignatureParam,
+			consent: Option<Box<SignedConsentOf<T>>>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_rotate_key(crate::rotation::RotationRequest {
+				who,
+				node_id,
+				new_public_key,
+				new_key_sig,
+				challenge_bytes,
+				rotation: *rotation,
+				old_key_sig,
+				consent: consent.map(|consent| *consent),
+			})
+		}
 	}
 
 	#[pallet::view_functions]
@@ -1019,6 +1284,33 @@ pub mod pallet {
 		/// The fee a registration of `node_type` would be charged now (when charging is on).
 		pub fn current_fee(node_type: NodeType) -> BalanceOf<T> {
 			Self::fee_now(node_type)
+		}
+
+		/// The consent `owner` would sign now for `peer_id` (either form) as `node_type`, paying
+		/// at most `max_fee`, valid for `lifetime` blocks (capped at `MaxConsentLifetime`), and
+		/// its encoding: the bytes to sign. `None` when `peer_id` is not an acceptable PeerId.
+		pub fn consent_payload(
+			owner: T::AccountId,
+			peer_id: Vec<u8>,
+			node_type: NodeType,
+			max_fee: BalanceOf<T>,
+			lifetime: BlockNumberFor<T>,
+			nonce: u64,
+			may_rotate: bool,
+		) -> Option<ConsentPayload<OwnerConsentOf<T>>> {
+			Self::consent_payload_now(
+				owner, &peer_id, node_type, max_fee, lifetime, nonce, may_rotate,
+			)
+		}
+
+		/// Whether `consent`, signed with `owner_signature`, can be used in the current block, and
+		/// if not why (a transaction sent now is applied in a later block: a consent whose
+		/// `valid_until` is the current block will have expired by then).
+		pub fn consent_status(
+			consent: OwnerConsentOf<T>,
+			owner_signature: T::OwnerSignature,
+		) -> ConsentStatus {
+			Self::consent_status_now(&consent, &owner_signature)
 		}
 
 		/// What a client needs to build a challenge now.

@@ -20,7 +20,8 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::Saturating;
 use sp_staking::StakingInterface;
 
-/// The parameters of `register_node_with_coldkey`, after the owner's consent was checked.
+/// The parameters of a registration (`register_node_with_coldkey` and the calls beside it),
+/// after the owner's consent was checked.
 pub struct RegistrationRequest<T: Config> {
 	/// The node's type.
 	pub node_type: NodeType,
@@ -40,6 +41,8 @@ pub struct RegistrationRequest<T: Config> {
 	pub challenge_bytes: ChallengeBytes<T>,
 	/// The raw PeerId.
 	pub node_id_hex: NodeIdParam,
+	/// The most fee the owner agreed to pay (`None`: whatever the current fee is).
+	pub max_fee: Option<BalanceOf<T>>,
 }
 
 impl<T: Config> From<ChallengeError> for Error<T> {
@@ -79,6 +82,7 @@ impl<T: Config> Pallet<T> {
 			main_sig,
 			challenge_bytes,
 			node_id_hex,
+			max_fee,
 		} = request;
 		let Libp2pKeyType::Ed25519 = main_key_type;
 		let now = frame_system::Pallet::<T>::block_number();
@@ -93,31 +97,8 @@ impl<T: Config> Pallet<T> {
 			Ed25519PeerId::parse_canonical(&node_id).map_err(Error::<T>::from)?;
 		ensure!(claimed == peer, Error::<T>::NodeIdMismatch);
 
-		// The challenge: strictly decoded, bound to this chain, owner, node and time, unused.
-		let decoded =
-			challenge::decode_challenge::<T::AccountId, BlockNumberFor<T>>(&challenge_bytes)
-				.map_err(Error::<T>::from)?;
-		challenge::check_challenge(
-			&decoded,
-			&ChallengeContext {
-				genesis_hash: Self::genesis_hash(),
-				owner: &owner,
-				node_id_hash: sp_core::H256(sp_io::hashing::blake2_256(&peer.to_raw())),
-				now,
-				max_lifetime: T::MaxChallengeLifetime::get(),
-			},
-		)
-		.map_err(Error::<T>::from)?;
-		let challenge_hash = challenge::challenge_hash(&challenge_bytes);
-		ensure!(!UsedChallenges::<T>::contains_key(challenge_hash), Error::<T>::ChallengeReused);
-
-		// The node key signed exactly these bytes.
-		let signature: [u8; 64] =
-			main_sig.as_slice().try_into().map_err(|_| Error::<T>::InvalidSignatureLength)?;
-		ensure!(
-			challenge::verify_signature(&public_key, &signature, &challenge_bytes),
-			Error::<T>::InvalidSignature
-		);
+		let (challenge_hash, expires_at) =
+			Self::check_node_proof(&owner, &peer, &main_sig, &challenge_bytes, now)?;
 
 		// Policy.
 		ensure!(!DisabledNodeTypes::<T>::get(node_type), Error::<T>::NodeTypeDisabled);
@@ -127,13 +108,57 @@ impl<T: Config> Pallet<T> {
 
 		// Fee, charged last among the checks: nothing is written before it succeeds.
 		if FeeChargingEnabled::<T>::get() {
-			Self::charge_fee(&owner, node_type, pay_in_credits, now)?;
+			Self::charge_fee(&owner, node_type, pay_in_credits, max_fee, now)?;
 		}
 
-		UsedChallenges::<T>::insert(challenge_hash, decoded.expires_at);
-		Self::schedule_expiry(decoded.expires_at, Expiring::Challenge(challenge_hash));
+		Self::record_used_challenge(challenge_hash, expires_at);
 		Self::insert_node(node_id, node_type, owner, &peer, now);
 		Ok(())
+	}
+
+	/// Checks a node key's proof of consent to be registered to `owner` now: `challenge_bytes`
+	/// is exactly one challenge for this chain, `owner` and `peer`, within its window and never
+	/// used, and `signature` is the node key's over it. Returns the challenge's hash and
+	/// `expires_at`, for [`Self::record_used_challenge`].
+	pub(crate) fn check_node_proof(
+		owner: &T::AccountId,
+		peer: &Ed25519PeerId,
+		signature: &SignatureParam,
+		challenge_bytes: &[u8],
+		now: BlockNumberFor<T>,
+	) -> Result<(sp_core::H256, BlockNumberFor<T>), DispatchError> {
+		// Strictly decoded, bound to this chain, owner, node and time, unused.
+		let decoded =
+			challenge::decode_challenge::<T::AccountId, BlockNumberFor<T>>(challenge_bytes)
+				.map_err(Error::<T>::from)?;
+		challenge::check_challenge(
+			&decoded,
+			&ChallengeContext {
+				genesis_hash: Self::genesis_hash(),
+				owner,
+				node_id_hash: sp_core::H256(sp_io::hashing::blake2_256(&peer.to_raw())),
+				now,
+				max_lifetime: T::MaxChallengeLifetime::get(),
+			},
+		)
+		.map_err(Error::<T>::from)?;
+		let challenge_hash = challenge::challenge_hash(challenge_bytes);
+		ensure!(!UsedChallenges::<T>::contains_key(challenge_hash), Error::<T>::ChallengeReused);
+
+		// The node key signed exactly these bytes.
+		let signature: [u8; 64] =
+			signature.as_slice().try_into().map_err(|_| Error::<T>::InvalidSignatureLength)?;
+		ensure!(
+			challenge::verify_signature(peer.public_key(), &signature, challenge_bytes),
+			Error::<T>::InvalidSignature
+		);
+		Ok((challenge_hash, decoded.expires_at))
+	}
+
+	/// Marks a challenge used until its `expires_at` is past.
+	pub(crate) fn record_used_challenge(hash: sp_core::H256, expires_at: BlockNumberFor<T>) {
+		UsedChallenges::<T>::insert(hash, expires_at);
+		Self::schedule_expiry(expires_at, Expiring::Challenge(hash));
 	}
 
 	/// `force_register_coldkey_node` after the origin check.
@@ -188,7 +213,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Checks that `node_id` is not registered and not cooling down.
-	fn ensure_node_free(node_id: &NodeId, now: BlockNumberFor<T>) -> DispatchResult {
+	pub(crate) fn ensure_node_free(node_id: &NodeId, now: BlockNumberFor<T>) -> DispatchResult {
 		ensure!(
 			!ColdkeyNodeRegistrationV2::<T>::contains_key(node_id),
 			Error::<T>::NodeAlreadyRegistered
@@ -204,14 +229,19 @@ impl<T: Config> Pallet<T> {
 		now >= at.saturating_add(T::NodeCooldownPeriod::get())
 	}
 
-	/// Takes the current fee of `node_type` from `owner` and raises the type's fee.
+	/// Takes the current fee of `node_type` from `owner`, if it is at most `max_fee`, and raises
+	/// the type's fee.
 	fn charge_fee(
 		owner: &T::AccountId,
 		node_type: NodeType,
 		pay_in_credits: bool,
+		max_fee: Option<BalanceOf<T>>,
 		now: BlockNumberFor<T>,
 	) -> DispatchResult {
 		let amount = Self::fee_now(node_type);
+		if let Some(max_fee) = max_fee {
+			ensure!(amount <= max_fee, Error::<T>::FeeAboveMaximum);
+		}
 		if pay_in_credits {
 			T::Credits::pay(owner, amount).map_err(|error| match error {
 				CreditsError::Unsupported => Error::<T>::CreditsNotSupported,

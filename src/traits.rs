@@ -97,3 +97,41 @@ pub trait NodeRegistry<AccountId, NodeInfo> {
 		limit: u32,
 	) -> alloc::vec::Vec<NodeInfo>;
 }
+
+/// Makes owner accounts and signs owner consents with their keys, for the benchmarks of the
+/// consent calls (the runtime's `OwnerSignature` is generic to the pallet).
+pub trait ConsentSigner<AccountId, Signature> {
+	/// The `index`th owner account (the same account for the same index).
+	fn owner(index: u32) -> AccountId;
+	/// The `index`th owner's signature of `message`.
+	fn sign(index: u32, message: &[u8]) -> Signature;
+}
+
+/// Signs with sr25519 keys of the benchmark keystore: for runtimes whose signature is
+/// `MultiSignature` and whose accounts are `AccountId32`. The keys come from the keystore
+/// extension, which only benchmarks and tests provide.
+impl ConsentSigner<sp_runtime::AccountId32, sp_runtime::MultiSignature> for () {
+	fn owner(index: u32) -> sp_runtime::AccountId32 {
+		use sp_runtime::traits::IdentifyAccount;
+		sp_runtime::MultiSigner::Sr25519(bench_owner_key(index)).into_account()
+	}
+
+	fn sign(index: u32, message: &[u8]) -> sp_runtime::MultiSignature {
+		let signature =
+			sp_io::crypto::sr25519_sign(BENCH_OWNER_KEY, &bench_owner_key(index), message)
+				.unwrap_or_else(|| sp_core::sr25519::Signature::from_raw([0; 64]));
+		sp_runtime::MultiSignature::Sr25519(signature)
+	}
+}
+
+/// Key type of the owner keys the benchmarks generate in the keystore.
+const BENCH_OWNER_KEY: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"ownr");
+
+/// The `index`th owner key of the benchmark keystore (generated from a seed naming it, so the
+/// same on every call).
+fn bench_owner_key(index: u32) -> sp_core::sr25519::Public {
+	sp_io::crypto::sr25519_generate(
+		BENCH_OWNER_KEY,
+		Some(alloc::format!("//owner//{index}").into_bytes()),
+	)
+}

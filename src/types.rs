@@ -16,6 +16,20 @@ use sp_core::{ConstU32, H256};
 /// to 24 bytes.
 pub const REGISTER_DOMAIN: [u8; 24] = *b"HIPPIUS::REGISTER::v1\0\0\0";
 
+/// The domain tag that opens every owner consent: `HIPPIUS::CONSENT::v1`, zero-padded to 24
+/// bytes. Distinct from [`REGISTER_DOMAIN`], so no signature over one can pass for the other.
+pub const CONSENT_DOMAIN: [u8; 24] = *b"HIPPIUS::CONSENT::v1\0\0\0\0";
+
+/// The domain tag that opens every key rotation statement: `HIPPIUS::ROTATE::v1`, zero-padded
+/// to 24 bytes.
+pub const ROTATE_DOMAIN: [u8; 24] = *b"HIPPIUS::ROTATE::v1\0\0\0\0\0";
+
+/// What wallets put before a message they sign "raw" (the polkadot.js extension's `signRaw`,
+/// polkadot.js apps' sign tab), so a signed message can never be a transaction.
+pub const WRAPPED_PREFIX: &[u8] = b"<Bytes>";
+/// What wallets put after a message they sign "raw".
+pub const WRAPPED_SUFFIX: &[u8] = b"</Bytes>";
+
 /// Length of an Ed25519 public key.
 pub const ED25519_PUBLIC_KEY_LEN: u32 = 32;
 /// Length of an Ed25519 signature.
@@ -50,6 +64,19 @@ pub type OwnerNodes = BoundedVec<NodeId, ConstU32<1>>;
 /// The registry record of a node.
 pub type NodeInfoOf<T> =
 	ColdkeyNodeInfoLite<NodeId, <T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
+/// A raw libp2p PeerId of an Ed25519 key, as consents and rotation statements carry it.
+pub type RawPeerId = [u8; RAW_PEER_ID_LEN as usize];
+
+/// An owner consent for the runtime's account, balance and block number types.
+pub type OwnerConsentOf<T> =
+	OwnerConsent<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// A key rotation statement for the runtime's account type.
+pub type KeyRotationOf<T> = KeyRotation<<T as frame_system::Config>::AccountId>;
+
+/// An owner consent and the owner's signature of it, as `rotate_node_key` takes them.
+pub type SignedConsentOf<T> = (OwnerConsentOf<T>, <T as Config>::OwnerSignature);
 
 /// The registration challenge for the runtime's account and block number types.
 pub type RegisterChallengeOf<T> =
@@ -192,6 +219,103 @@ pub struct ChallengeFields<BlockNumber> {
 	pub current_block: BlockNumber,
 	/// The latest `expires_at` the chain accepts for a challenge submitted in the current block.
 	pub latest_expires_at: BlockNumber,
+}
+
+/// An owner's consent, signed offline with the owner account's own key, to have a node
+/// registered for it by another account.
+///
+/// The owner signs the SCALE encoding (fields in this order, no length prefixes), bare or
+/// wrapped in `<Bytes>`…`</Bytes>` as wallets do for raw messages. Whoever holds the consent, its
+/// signature and the node key can register the node for the owner (`register_node_with_consent`)
+/// as often as the registry allows until `valid_until`, paying at most `max_fee` of the owner's
+/// funds each time, unless the owner revokes it (`revoke_consent`). With `may_rotate` it also
+/// lets them move the owner's node to this PeerId (`rotate_node_key`).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct OwnerConsent<AccountId, Balance, BlockNumber> {
+	/// Always [`CONSENT_DOMAIN`].
+	pub domain: [u8; 24],
+	/// The chain's genesis hash (`frame_system::BlockHash(0)`).
+	pub genesis_hash: [u8; 32],
+	/// The owner that consents; its account key signs.
+	pub owner: AccountId,
+	/// The node: its raw 38-byte Ed25519 PeerId.
+	pub peer_id: RawPeerId,
+	/// The node type it may be registered as.
+	pub node_type: NodeType,
+	/// The most registration fee one registration may take from the owner.
+	pub max_fee: Balance,
+	/// The last block in which the consent can be used (at most `MaxConsentLifetime` ahead of
+	/// the block that uses it).
+	pub valid_until: BlockNumber,
+	/// Owner-chosen, so that two consents of the same terms differ (and one can be revoked
+	/// alone).
+	pub nonce: u64,
+	/// Whether the consent also lets its holder rotate the owner's node to this PeerId.
+	pub may_rotate: bool,
+}
+
+/// What an owner consent is, checked now (the `consent_status` view function).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum ConsentStatus {
+	/// It can be used now.
+	Valid,
+	/// Its domain is not [`CONSENT_DOMAIN`].
+	WrongDomain,
+	/// It was made for another chain.
+	WrongChain,
+	/// Its `peer_id` is not the PeerId of an Ed25519 key of large order.
+	InvalidPeerId,
+	/// Its `valid_until` is past.
+	Expired,
+	/// Its `valid_until` lies more than `MaxConsentLifetime` blocks ahead.
+	LifetimeTooLong,
+	/// Its owner revoked it.
+	Revoked,
+	/// The signature is not the owner's over the consent (bare or `<Bytes>`-wrapped).
+	BadSignature,
+}
+
+/// The owner consent a client asks the owner to sign (the `consent_payload` view function).
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct ConsentPayload<Consent> {
+	/// The consent.
+	pub consent: Consent,
+	/// Its SCALE encoding: the bytes the owner signs (or wraps in `<Bytes>`…`</Bytes>`).
+	pub bytes: alloc::vec::Vec<u8>,
+}
+
+/// What a node's current key signs to hand the node over to a new key (`rotate_node_key`).
+///
+/// It names the new key's registration challenge, so a statement is good for one rotation.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct KeyRotation<AccountId> {
+	/// Always [`ROTATE_DOMAIN`].
+	pub domain: [u8; 24],
+	/// The chain's genesis hash (`frame_system::BlockHash(0)`).
+	pub genesis_hash: [u8; 32],
+	/// The node's owner.
+	pub owner: AccountId,
+	/// The node's current raw PeerId (its key signs this statement).
+	pub old_peer_id: RawPeerId,
+	/// The raw PeerId of the new key.
+	pub new_peer_id: RawPeerId,
+	/// `blake2_256` of the new key's registration challenge (`challenge_bytes`).
+	pub challenge_hash: H256,
 }
 
 /// A reporter's deregistration reports in one consensus round
@@ -357,6 +481,10 @@ pub enum Expiring<AccountId> {
 	ReportState(AccountId),
 	/// A node's pending ownership offer (`NodeOwnershipOffers`), once it expired.
 	OwnershipOffer(NodeId),
+	/// A revoked consent (`RevokedConsents`), once it can no longer be used anyway.
+	RevokedConsent(AccountId, H256),
+	/// A node's rotation rate-limit anchor (`NodeKeyRotatedAt`), once its period is over.
+	KeyRotation(NodeId),
 }
 
 /// Why a node left the registry (or was degraded).

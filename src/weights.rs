@@ -71,6 +71,14 @@ pub trait WeightInfo {
 	fn accept_node_ownership(b: u32, ) -> Weight;
 	/// Weight of `cancel_node_ownership_offer`.
 	fn cancel_node_ownership_offer(b: u32, ) -> Weight;
+	/// Weight of `register_node_with_consent`.
+	fn register_node_with_consent() -> Weight;
+	/// Weight of `register_node_with_max_fee`.
+	fn register_node_with_max_fee() -> Weight;
+	/// Weight of `revoke_consent`.
+	fn revoke_consent() -> Weight;
+	/// Weight of `rotate_node_key`.
+	fn rotate_node_key() -> Weight;
 	/// Weight of `on_initialize_base`.
 	fn on_initialize_base() -> Weight;
 	/// Weight of `tally_reports`.
@@ -424,6 +432,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn register_node_with_consent() -> Weight {
+		// INTERIM, until benchmarks/generate-weights.sh measures these four: upper bounds made
+		// of measured weights (a registration twice over, for the owner signature checks).
+		Self::register_node_with_coldkey().saturating_mul(2)
+	}
+	fn register_node_with_max_fee() -> Weight {
+		Self::register_node_with_coldkey().saturating_add(Self::set_account_ban_status())
+	}
+	fn revoke_consent() -> Weight {
+		Self::accept_node_ownership(1)
+	}
+	fn rotate_node_key() -> Weight {
+		Self::register_node_with_coldkey().saturating_mul(2)
+	}
 	/// Storage: `Registration::DeregistrationRound` (r:1 w:0)
 	/// Proof: `Registration::DeregistrationRound` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NextExpiryToPrune` (r:1 w:1)
@@ -608,6 +630,20 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(1_211_793, 0).saturating_mul(b.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn register_node_with_consent() -> Weight {
+		// INTERIM, until benchmarks/generate-weights.sh measures these four: upper bounds made
+		// of measured weights (a registration twice over, for the owner signature checks).
+		Self::register_node_with_coldkey().saturating_mul(2)
+	}
+	fn register_node_with_max_fee() -> Weight {
+		Self::register_node_with_coldkey().saturating_add(Self::set_account_ban_status())
+	}
+	fn revoke_consent() -> Weight {
+		Self::accept_node_ownership(1)
+	}
+	fn rotate_node_key() -> Weight {
+		Self::register_node_with_coldkey().saturating_mul(2)
 	}
 	fn on_initialize_base() -> Weight {
 		Weight::from_parts(11_582_000, 1497)

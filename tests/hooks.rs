@@ -171,6 +171,24 @@ fn integrity_test_rejects_a_budget_below_a_full_tally() {
 }
 
 #[test]
+#[should_panic(expected = "MaxConsentLifetime must not be zero")]
+fn integrity_test_rejects_a_zero_consent_lifetime() {
+	new_test_ext(|| {
+		MaxConsentLifetimeParam::set(0);
+		Registration::integrity_test();
+	});
+}
+
+#[test]
+#[should_panic(expected = "MaxRevokedConsents must be > 0")]
+fn integrity_test_rejects_no_room_for_revocations() {
+	new_test_ext(|| {
+		MaxRevokedConsentsParam::set(0);
+		Registration::integrity_test();
+	});
+}
+
+#[test]
 fn storage_version_in_code_is_written_at_genesis() {
 	new_test_ext(|| {
 		assert_eq!(StorageVersion::get::<Registration>(), pallet_registration::STORAGE_VERSION);
@@ -347,6 +365,14 @@ fn view_function_ids_are_the_documented_signatures() {
 	assert_eq!(
 		pallet_registration::ChallengeFieldsViewFunction::<Test>::id().encode(),
 		id("challenge_fields() -> ChallengeFields<BlockNumberFor<T>>")
+	);
+	assert_eq!(
+		pallet_registration::ConsentPayloadViewFunction::<Test>::id().encode(),
+		id("consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>")
+	);
+	assert_eq!(
+		pallet_registration::ConsentStatusViewFunction::<Test>::id().encode(),
+		id("consent_status(OwnerConsentOf<T>,T::OwnerSignature) -> ConsentStatus")
 	);
 }
 

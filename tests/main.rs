@@ -14,6 +14,7 @@ compile_error!(
 
 mod common;
 
+mod consent;
 mod departures;
 mod deregistration;
 mod governance;
@@ -21,6 +22,7 @@ mod hooks;
 mod hostile;
 mod lifecycle;
 mod register;
+mod rotation;
 mod state_machine;
 mod upgrade;
 mod vectors;

@@ -1,7 +1,8 @@
 //! A property test of the call state machine (`tests/common/state_machine.rs`): random sequences
 //! of every call — registrations (valid, corrupted, over-long, replayed), forced registrations,
 //! unregistrations, forced removals, degradations, owner swaps (offer, acceptance, cancellation),
-//! deregistration reports, stake bonded and unbonded, bans, disabled types, whitelists and the
+//! registrations with an owner's consent (bare, wrapped, forged, under-priced), revocations, key
+//! rotations (by the owner or with a consent), deregistration reports, stake bonded and unbonded, bans, disabled types, whitelists and the
 //! governance switches — interleaved with block advances
 //! across consensus rounds and challenge expiries, checked against a plain model of the registry
 //! after every step. A call the model refuses must fail and leave the storage root unchanged; one
@@ -58,6 +59,14 @@ fn op() -> impl Strategy<Value = Op> {
 		1 => any::<bool>().prop_map(|enabled| Op::FeeCharging { enabled }),
 		1 => (node_type(), MIN_FEE..=MAX_FEE).prop_map(|(node_type, fee)| Op::SetFee { node_type, fee }),
 		3 => (1u64..=25).prop_map(|blocks| Op::Advance { blocks }),
+		4 => (1..=OWNERS, 1..=KEYS, node_type(), any::<bool>(), prop::bool::weighted(0.15), prop::bool::weighted(0.15))
+			.prop_map(|(owner, key, node_type, wrapped, forged, cheap)| Op::RegisterWithConsent {
+				owner, key, node_type, wrapped, forged, cheap,
+			}),
+		1 => (1..=OWNERS, 1..=KEYS, node_type())
+			.prop_map(|(owner, key, node_type)| Op::Revoke { owner, key, node_type }),
+		2 => (1..=OWNERS, 1..=KEYS, 1..=KEYS, any::<bool>())
+			.prop_map(|(signer, key, new_key, by_consent)| Op::Rotate { signer, key, new_key, by_consent }),
 	]
 }
 

@@ -14,7 +14,7 @@ use pallet_registration::{
 
 #[test]
 fn call_indices_and_names_are_the_contracts() {
-	let contract: [(u8, &str); 15] = [
+	let contract: [(u8, &str); 19] = [
 		(0, "force_register_coldkey_node"),
 		(1, "register_node_with_coldkey"),
 		(3, "set_node_status_to_degraded"),
@@ -30,6 +30,10 @@ fn call_indices_and_names_are_the_contracts() {
 		(15, "set_deregistration_enabled"),
 		(16, "accept_node_ownership"),
 		(17, "cancel_node_ownership_offer"),
+		(18, "register_node_with_consent"),
+		(19, "register_node_with_max_fee"),
+		(20, "revoke_consent"),
+		(21, "rotate_node_key"),
 	];
 	let names = Call::<Test>::get_call_names();
 	let indices = Call::<Test>::get_call_indices();

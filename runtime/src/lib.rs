@@ -366,6 +366,10 @@ pub mod registration {
 	pub const MAX_CHALLENGE_LIFETIME: BlockNumber = 10 * MINUTES;
 	/// An ownership offer stays open for an hour.
 	pub const OFFER_LIFETIME: BlockNumber = HOURS;
+	/// An owner consent may be valid for up to 30 days ahead.
+	pub const MAX_CONSENT_LIFETIME: BlockNumber = 30 * DAYS;
+	/// Revoked consents kept per owner.
+	pub const MAX_REVOKED_CONSENTS: u32 = 16;
 	/// Most validator nodes: 32, so each may be the first to report 2 of a round's 64 nodes.
 	pub const MAX_VALIDATORS: u32 = 32;
 }
@@ -379,10 +383,13 @@ impl pallet_registration::Config for Runtime {
 	type OnNodeUnregistered = ();
 	type ReporterResolver = ();
 	type Credits = ();
+	type OwnerSignature = Signature;
 	type InitialNodeTypeFee =
 		pallet_registration::UniformInitialFee<ConstU128<{ registration::INITIAL_FEE }>>;
 	type PalletId = RegistrationPalletId;
 	type NodeCooldownPeriod = ConstU64<{ registration::COOLDOWN }>;
+	type MaxConsentLifetime = ConstU64<{ registration::MAX_CONSENT_LIFETIME }>;
+	type MaxRevokedConsents = ConstU32<{ registration::MAX_REVOKED_CONSENTS }>;
 	type OwnershipOfferLifetime = ConstU64<{ registration::OFFER_LIFETIME }>;
 	type MaxDeregRequestsPerPeriod = ConstU32<10>;
 	type ReportCounterClearInterval = ConstU64<{ HOURS }>;
@@ -401,6 +408,7 @@ impl pallet_registration::Config for Runtime {
 	type MaxValidators = ConstU32<{ registration::MAX_VALIDATORS }>;
 	type HookWeightBudget = RegistrationHookBudget;
 	type WeightInfo = pallet_registration::weights::SubstrateWeight<Runtime>;
+	type BenchmarkHelper = ();
 }
 
 #[cfg(feature = "runtime-benchmarks")]
@@ -608,6 +616,15 @@ mod tests {
 			println!("registration: {length} bytes, fee {fee} ({} UNIT)", fee as f64 / UNIT as f64);
 			assert!((UNIT / 200..=UNIT / 50).contains(&fee), "fee {fee} is not about 0.01 UNIT");
 		});
+	}
+
+	/// Every call sits in blocks, pools and queues as a `RuntimeCall`: the consent and rotation
+	/// calls box their large parameters so that the enum stays small (printed).
+	#[test]
+	fn a_runtime_call_stays_small() {
+		let size = core::mem::size_of::<RuntimeCall>();
+		println!("RuntimeCall: {size} bytes");
+		assert!(size <= 256, "RuntimeCall is {size} bytes");
 	}
 
 	#[test]

@@ -74,6 +74,10 @@ pub const STAKE_THRESHOLD: Balance = 1_000;
 pub const COOLDOWN: u64 = 20;
 /// Blocks an ownership offer stays open.
 pub const OFFER_LIFETIME: u64 = 10;
+/// Longest owner consent lifetime.
+pub const MAX_CONSENT_LIFETIME: u64 = 1_000;
+/// Revoked consents kept per owner.
+pub const MAX_REVOKED_CONSENTS: u32 = 3;
 /// Most validator nodes.
 pub const MAX_VALIDATORS: u32 = 6;
 /// Most validators on the whitelist.
@@ -114,6 +118,10 @@ parameter_types! {
 	pub static CooldownParam: u64 = COOLDOWN;
 	/// Test-adjustable rate-limit window.
 	pub static ReportWindowParam: u64 = REPORT_WINDOW;
+	/// Test-adjustable consent lifetime bound.
+	pub static MaxConsentLifetimeParam: u64 = MAX_CONSENT_LIFETIME;
+	/// Test-adjustable revocation bound.
+	pub static MaxRevokedConsentsParam: u32 = MAX_REVOKED_CONSENTS;
 	/// Test-adjustable whitelist bound.
 	pub static MaxWhitelistedParam: u32 = MAX_WHITELISTED;
 	/// Test-adjustable ballot bound.
@@ -209,9 +217,12 @@ impl registration::Config for Test {
 	type OnNodeUnregistered = RecordUnregistered;
 	type ReporterResolver = MockResolver;
 	type Credits = MockCredits;
+	type OwnerSignature = sp_runtime::MultiSignature;
 	type InitialNodeTypeFee = MockInitialFee;
 	type PalletId = RegistrationPalletId;
 	type NodeCooldownPeriod = CooldownParam;
+	type MaxConsentLifetime = MaxConsentLifetimeParam;
+	type MaxRevokedConsents = MaxRevokedConsentsParam;
 	type OwnershipOfferLifetime = frame_support::traits::ConstU64<OFFER_LIFETIME>;
 	type MaxDeregRequestsPerPeriod = ConstU32<MAX_REPORT_CALLS>;
 	type ReportCounterClearInterval = ReportWindowParam;
@@ -230,6 +241,7 @@ impl registration::Config for Test {
 	type MaxValidators = ConstU32<MAX_VALIDATORS>;
 	type HookWeightBudget = HookBudget;
 	type WeightInfo = ();
+	type BenchmarkHelper = ();
 }
 
 /// A well-known account: `[n; 32]`.
@@ -380,6 +392,217 @@ impl Registering {
 			.dispatch_bypass_filter(RuntimeOrigin::signed(self.signer.clone()))
 			.map(|_| ())
 			.map_err(|e| e.error)
+	}
+}
+
+/// An owner's account key: the account is its public key, as on a chain with `MultiSignature`.
+// A test helper made a few times per test: the size of its variants does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+pub enum OwnerKey {
+	/// An sr25519 account (the keyring's default).
+	Sr25519(sp_core::sr25519::Pair),
+	/// An ed25519 account.
+	Ed25519(ed25519::Pair),
+	/// An ecdsa account (its id is `blake2_256` of the compressed public key).
+	Ecdsa(sp_core::ecdsa::Pair),
+}
+
+impl OwnerKey {
+	/// The sr25519 key made from seed `[n; 32]`, its account funded with [`FUNDS`].
+	pub fn new(n: u8) -> Self {
+		let key = Self::Sr25519(sp_core::sr25519::Pair::from_seed(&[n; 32]));
+		key.fund();
+		key
+	}
+
+	/// Gives the account [`FUNDS`].
+	pub fn fund(&self) {
+		use frame_support::traits::fungible::Mutate;
+		Balances::set_balance(&self.account(), FUNDS);
+	}
+
+	/// The account.
+	pub fn account(&self) -> AccountId {
+		use sp_runtime::traits::IdentifyAccount;
+		let signer: sp_runtime::MultiSigner = match self {
+			Self::Sr25519(pair) => pair.public().into(),
+			Self::Ed25519(pair) => pair.public().into(),
+			Self::Ecdsa(pair) => pair.public().into(),
+		};
+		signer.into_account()
+	}
+
+	/// Signs `message` as the account.
+	pub fn sign(&self, message: &[u8]) -> sp_runtime::MultiSignature {
+		match self {
+			Self::Sr25519(pair) => pair.sign(message).into(),
+			Self::Ed25519(pair) => pair.sign(message).into(),
+			Self::Ecdsa(pair) => pair.sign(message).into(),
+		}
+	}
+
+	/// Signs `message` as wallets sign raw bytes: wrapped in `<Bytes>`…`</Bytes>`.
+	pub fn sign_wrapped(&self, message: &[u8]) -> sp_runtime::MultiSignature {
+		self.sign(&[b"<Bytes>", message, b"</Bytes>"].concat())
+	}
+}
+
+/// A consent of `owner` for `key` as `node_type`: fee limit [`MAX_FEE`], valid `lifetime`
+/// blocks from now, no rotation.
+pub fn consent(
+	owner: &AccountId,
+	key: &NodeKey,
+	node_type: NodeType,
+	lifetime: u64,
+) -> registration::OwnerConsentOf<Test> {
+	registration::OwnerConsent {
+		domain: registration::CONSENT_DOMAIN,
+		genesis_hash: Registration::genesis_hash(),
+		owner: owner.clone(),
+		peer_id: key.peer().to_raw(),
+		node_type,
+		max_fee: MAX_FEE,
+		valid_until: System::block_number() + lifetime,
+		nonce: 1,
+		may_rotate: false,
+	}
+}
+
+/// Every parameter of `register_node_with_consent`, ready to change one and submit.
+#[derive(Clone)]
+pub struct Consenting {
+	/// Signer (the submitter).
+	pub submitter: AccountId,
+	/// `node_type`.
+	pub node_type: NodeType,
+	/// `consent`.
+	pub consent: registration::OwnerConsentOf<Test>,
+	/// `owner_signature`.
+	pub owner_signature: sp_runtime::MultiSignature,
+	/// `main_public_key`.
+	pub public_key: Vec<u8>,
+	/// `main_sig`.
+	pub signature: Vec<u8>,
+	/// `challenge_bytes`.
+	pub challenge: Vec<u8>,
+}
+
+impl Consenting {
+	/// A valid registration of `key` for `owner`, submitted by account 30 with the owner's
+	/// consent (valid 100 blocks, signed bare) and a fresh challenge.
+	pub fn new(owner: &OwnerKey, key: &NodeKey, node_type: NodeType) -> Self {
+		let consent = consent(&owner.account(), key, node_type, 100);
+		let owner_signature = owner.sign(&consent.encode());
+		Self::with_consent(consent, owner_signature, key, node_type)
+	}
+
+	/// A registration of `key` with `consent` and `owner_signature` (any content), with a
+	/// fresh challenge for `consent.owner`.
+	pub fn with_consent(
+		consent: registration::OwnerConsentOf<Test>,
+		owner_signature: sp_runtime::MultiSignature,
+		key: &NodeKey,
+		node_type: NodeType,
+	) -> Self {
+		let now = System::block_number();
+		let bytes = challenge(&consent.owner, key, now, now + 10, 0x43).encode();
+		Self {
+			submitter: account(30),
+			node_type,
+			consent,
+			owner_signature,
+			public_key: key.public().to_vec(),
+			signature: key.sign(&bytes),
+			challenge: bytes,
+		}
+	}
+
+	/// The call's parameters.
+	pub fn call(&self) -> registration::Call<Test> {
+		registration::Call::register_node_with_consent {
+			node_type: self.node_type,
+			consent: Box::new(self.consent.clone()),
+			owner_signature: self.owner_signature.clone(),
+			main_public_key: self.public_key.clone().try_into().expect("key within bound"),
+			main_sig: self.signature.clone().try_into().expect("signature within bound"),
+			challenge_bytes: self.challenge.clone().try_into().expect("challenge within bound"),
+		}
+	}
+
+	/// Submits it.
+	pub fn submit(&self) -> DispatchResult {
+		use frame_support::traits::UnfilteredDispatchable;
+		self.call()
+			.dispatch_bypass_filter(RuntimeOrigin::signed(self.submitter.clone()))
+			.map(|_| ())
+			.map_err(|e| e.error)
+	}
+}
+
+/// Every parameter of `rotate_node_key`, ready to change one and submit.
+#[derive(Clone)]
+pub struct Rotating {
+	/// Signer.
+	pub signer: AccountId,
+	/// `node_id` (the current one).
+	pub node_id: Vec<u8>,
+	/// `new_public_key`.
+	pub new_public_key: Vec<u8>,
+	/// `new_key_sig`.
+	pub new_key_sig: Vec<u8>,
+	/// `challenge_bytes`.
+	pub challenge: Vec<u8>,
+	/// `rotation`.
+	pub rotation: registration::KeyRotationOf<Test>,
+	/// `old_key_sig`.
+	pub old_key_sig: Vec<u8>,
+	/// `consent`.
+	pub consent: Option<registration::SignedConsentOf<Test>>,
+}
+
+impl Rotating {
+	/// A valid rotation of `owner`'s node from `old` to `new`, signed by the owner.
+	pub fn new(owner: &AccountId, old: &NodeKey, new: &NodeKey) -> Self {
+		let now = System::block_number();
+		let challenge = challenge(owner, new, now, now + 10, 0x44).encode();
+		let rotation = registration::KeyRotation {
+			domain: registration::ROTATE_DOMAIN,
+			genesis_hash: Registration::genesis_hash(),
+			owner: owner.clone(),
+			old_peer_id: old.peer().to_raw(),
+			new_peer_id: new.peer().to_raw(),
+			challenge_hash: H256(sp_io::hashing::blake2_256(&challenge)),
+		};
+		Self {
+			signer: owner.clone(),
+			node_id: old.base58(),
+			new_public_key: new.public().to_vec(),
+			new_key_sig: new.sign(&challenge),
+			challenge,
+			old_key_sig: old.sign(&rotation.encode()),
+			rotation,
+			consent: None,
+		}
+	}
+
+	/// Signs the statement again with `old` (after a change to it).
+	pub fn resign(&mut self, old: &NodeKey) {
+		self.old_key_sig = old.sign(&self.rotation.encode());
+	}
+
+	/// Submits it.
+	pub fn submit(&self) -> DispatchResult {
+		Registration::rotate_node_key(
+			RuntimeOrigin::signed(self.signer.clone()),
+			node_param(self.node_id.clone()),
+			self.new_public_key.clone().try_into().expect("key within bound"),
+			self.new_key_sig.clone().try_into().expect("signature within bound"),
+			self.challenge.clone().try_into().expect("challenge within bound"),
+			Box::new(self.rotation.clone()),
+			self.old_key_sig.clone().try_into().expect("signature within bound"),
+			self.consent.clone().map(Box::new),
+		)
 	}
 }
 
@@ -536,6 +759,8 @@ impl ExtBuilder {
 			CooldownParam::set(COOLDOWN);
 			ReportWindowParam::set(REPORT_WINDOW);
 			MaxWhitelistedParam::set(MAX_WHITELISTED);
+			MaxConsentLifetimeParam::set(MAX_CONSENT_LIFETIME);
+			MaxRevokedConsentsParam::set(MAX_REVOKED_CONSENTS);
 			MaxReportsPerRoundParam::set(MAX_REPORTS_PER_ROUND);
 			MaxReportedNodesParam::set(MAX_REPORTED_NODES);
 			Ineligible::set(Vec::new());
