@@ -90,6 +90,15 @@ export function registerCall(api, a) {
   );
 }
 
+/** `register_node_with_max_fee`: the call for `args` with a price limit (`maxFee`). */
+export function registerWithMaxFeeCall(api, a, maxFee) {
+  const bytes = (value) => (value instanceof Uint8Array ? u8aToHex(value) : value);
+  return api.tx.registration.registerNodeWithMaxFee(
+    a.nodeType, bytes(a.nodeId), a.payInCredits, a.owner, a.mainKeyType, bytes(a.mainPublicKey),
+    bytes(a.mainSig), bytes(a.challengeBytes), bytes(a.nodeIdHex), maxFee,
+  );
+}
+
 /**
  * Signs and submits `tx`, resolving once it is finalized with its events and, on failure, the
  * error's name (`Registration.ChallengeReused`) in `error`; errors of calls made through sudo or
@@ -151,4 +160,30 @@ export async function viewFunction(api, signature, inputHex, outputType) {
   const result = api.createType('Result<Bytes, Null>', raw);
   if (result.isErr) throw new Error(`view function ${signature} failed`);
   return api.createType(outputType, result.asOk);
+}
+
+/**
+ * Executes `tx`, signed by `signer`, on the best block's state without building a block (the
+ * `BlockBuilder_apply_extrinsic` runtime API): resolves to null when it would succeed, to the
+ * dispatch error's name (`registration.ConsentExpired`) when it would fail, and to
+ * `Invalid.<reason>` (or `Unknown.<reason>`) when the transaction itself is invalid. Nothing is
+ * written and no nonce is used.
+ *
+ * It runs in the context of the best block N, after its end: `System::block_number()` is N
+ * (a submitted transaction would run in N + 1) and N + 1's `on_initialize` has not run. The
+ * transaction is signed immortal: a mortal one names block N, whose hash `System::BlockHash`
+ * holds only once N + 1 is initialized (`AncientBirthBlock`). The extrinsic goes as its
+ * encoded bytes: polkadot.js 16.5.6 takes the API's parameter type `SpRuntimeUncheckedExtrinsic`
+ * for `Bytes`, so an extrinsic object would go as its JSON text (the runtime panics decoding
+ * it), while a Uint8Array is taken as already length-prefixed, as an extrinsic's encoding is.
+ */
+export async function dryRun(api, tx, signer) {
+  const signed = await tx.signAsync(signer, { era: 0 });
+  const result = await api.call.blockBuilder.applyExtrinsic(signed.toU8a());
+  if (result.isErr) {
+    const invalid = result.asErr;
+    return `${invalid.type}.${invalid.isInvalid ? invalid.asInvalid.type : invalid.asUnknown.type}`;
+  }
+  const outcome = result.asOk;
+  return outcome.isErr ? describe(api, outcome.asErr) : null;
 }
