@@ -1,14 +1,17 @@
 //! The command line: flags (clap), and from them the library's configuration and requests.
 //! Nothing here talks to the chain.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use pallet_registration::NodeType;
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use pallet_registration::{peer_id::Ed25519PeerId, NodeType};
 use registrar::{
 	challenge::{BlockNumberWidth, DEV_PALLET_INDEX},
-	commands::{ChainSource, SignRequest, StatusRequest},
+	commands::{
+		ChainSource, ConsentChainSource, ConsentRequest, RotateRequest, SignRequest, StatusRequest,
+	},
+	consent::{ConsentTerms, SignatureScheme, SignedConsent, Validity},
 	keys::{parse_account, NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource},
 	outcome::OutcomeClass,
-	RegistrationConfig,
+	Authority, RegistrationConfig,
 };
 use sp_core::crypto::AccountId32;
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
@@ -23,7 +26,7 @@ const EXIT_SLOW_RETRY: u8 = 5;
 /// as it is: fix the configuration).
 const EXIT_FATAL: u8 = 6;
 
-/// The exit code of `register` for an outcome of class `class`.
+/// The exit code of `register` (and `rotate`) for an outcome of class `class`.
 pub fn exit_code(class: OutcomeClass) -> ExitCode {
 	match class {
 		OutcomeClass::Registered => ExitCode::SUCCESS,
@@ -103,6 +106,12 @@ pub enum Command {
 	Status(StatusArgs),
 	/// Keep the node registered until SIGINT/SIGTERM (the service).
 	Run(RunArgs),
+	/// Make an owner consent file for offline signing (and sign it with the owner's secret),
+	/// sign an existing one, attach a signature made elsewhere, or check one.
+	Consent(ConsentArgs),
+	/// Move a registered node to a new key (signed by the owner, or by a submitter with the
+	/// owner's consent); print the outcome.
+	Rotate(RotateArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -142,15 +151,50 @@ impl NodeKeyArgs {
 	}
 }
 
+/// Who authorizes: the owner's key, or the owner's consent file and a submitter's key.
 #[derive(Args, Debug)]
-#[group(required = true, multiple = false)]
-struct OwnerSecretArgs {
+struct AuthorityArgs {
 	/// A file holding the owner's secret URI or mnemonic.
-	#[arg(long, env = "REGISTRAR_OWNER_SECRET_FILE")]
+	#[arg(
+		long,
+		env = "REGISTRAR_OWNER_SECRET_FILE",
+		conflicts_with_all = ["owner_secret_env", "consent_file"],
+		required_unless_present_any = ["owner_secret_env", "consent_file"]
+	)]
 	owner_secret_file: Option<PathBuf>,
 	/// The NAME of an environment variable holding the owner's secret URI or mnemonic.
-	#[arg(long, value_name = "VAR")]
+	#[arg(long, value_name = "VAR", conflicts_with = "consent_file")]
 	owner_secret_env: Option<String>,
+	/// Instead of the owner's secret: the owner's signed consent file (`registrar consent`);
+	/// a submitter key signs and pays the transaction fees, the owner pays the registration
+	/// fee.
+	#[arg(long, requires = "submitter")]
+	consent_file: Option<PathBuf>,
+	#[command(flatten)]
+	submitter: SubmitterSecretArgs,
+}
+
+/// The submitter's key, with `--consent-file`.
+#[derive(Args, Debug)]
+#[group(id = "submitter", multiple = false)]
+struct SubmitterSecretArgs {
+	/// With --consent-file: a file holding the submitter's secret URI or mnemonic (an sr25519
+	/// account that only needs transaction fees).
+	#[arg(
+		long,
+		requires = "consent_file",
+		conflicts_with_all = ["owner_secret_file", "owner_secret_env"]
+	)]
+	submitter_secret_file: Option<PathBuf>,
+	/// With --consent-file: the NAME of an environment variable holding the submitter's
+	/// secret.
+	#[arg(
+		long,
+		value_name = "VAR",
+		requires = "consent_file",
+		conflicts_with_all = ["owner_secret_file", "owner_secret_env"]
+	)]
+	submitter_secret_env: Option<String>,
 }
 
 /// Where the owner's secret comes from: the file if given, else the named variable.
@@ -162,14 +206,23 @@ fn secret_source(file: &Option<PathBuf>, env: &Option<String>) -> Option<OwnerSe
 	}
 }
 
-impl OwnerSecretArgs {
-	fn source(&self) -> Option<OwnerSecretSource> {
-		secret_source(&self.owner_secret_file, &self.owner_secret_env)
-	}
-
-	fn load(&self) -> Result<OwnerKey, String> {
-		let source = self.source().ok_or("give --owner-secret-file or --owner-secret-env")?;
-		OwnerKey::load(&source).map_err(|e| e.to_string())
+impl AuthorityArgs {
+	/// The owner's key, or the consent (checked: signed by its owner) and the submitter's key.
+	fn load(&self) -> Result<Authority, String> {
+		if let Some(path) = &self.consent_file {
+			let consent = SignedConsent::load(path).map_err(|e| e.to_string())?;
+			consent.require_signature().map_err(|e| e.to_string())?;
+			let source = secret_source(
+				&self.submitter.submitter_secret_file,
+				&self.submitter.submitter_secret_env,
+			)
+			.ok_or("give --submitter-secret-file or --submitter-secret-env")?;
+			let submitter = OwnerKey::load(&source).map_err(|e| format!("submitter: {e}"))?;
+			return Ok(Authority::Consent { consent: Box::new(consent), submitter });
+		}
+		let source = secret_source(&self.owner_secret_file, &self.owner_secret_env)
+			.ok_or("give --owner-secret-file or --owner-secret-env (or --consent-file)")?;
+		OwnerKey::load(&source).map(Authority::Owner).map_err(|e| e.to_string())
 	}
 }
 
@@ -217,12 +270,19 @@ struct ChainArgs {
 
 #[derive(Args, Debug)]
 struct RegistrationArgs {
-	/// The node type to register.
-	#[arg(long, value_enum)]
-	node_type: NodeTypeArg,
+	/// The node type to register (with --consent-file: the consent's, checked when given).
+	#[arg(long, value_enum, required_unless_present = "consent_file")]
+	node_type: Option<NodeTypeArg>,
 	/// Pay the fee in credits instead of the currency.
-	#[arg(long)]
+	#[arg(long, conflicts_with = "consent_file")]
 	pay_in_credits: bool,
+	#[command(flatten)]
+	transaction: TransactionArgs,
+}
+
+/// The challenge's and the transaction's options.
+#[derive(Args, Debug)]
+struct TransactionArgs {
 	/// Blocks the challenge stays valid (capped by the chain's MaxChallengeLifetime).
 	#[arg(long, default_value_t = 32)]
 	lifetime: u64,
@@ -285,7 +345,7 @@ pub struct RegisterArgs {
 	#[command(flatten)]
 	node_key: NodeKeyArgs,
 	#[command(flatten)]
-	owner: OwnerSecretArgs,
+	authority: AuthorityArgs,
 	#[command(flatten)]
 	chain: ChainArgs,
 	#[command(flatten)]
@@ -342,12 +402,142 @@ pub struct RunArgs {
 	/// Shortest time between two logged conflict or refusal warnings, in seconds.
 	#[arg(long, default_value_t = 180)]
 	conflict_log_secs: u64,
-	/// Unregister the node (unregister_main_node) on SIGINT/SIGTERM.
-	#[arg(long)]
+	/// Unregister the node (unregister_main_node) on SIGINT/SIGTERM (needs the owner's key).
+	#[arg(long, conflicts_with = "consent_file")]
 	unregister_on_shutdown: bool,
-	/// When the node is degraded, unregister it as its owner and register it again.
-	#[arg(long)]
+	/// When the node is degraded, unregister it as its owner and register it again (needs the
+	/// owner's key).
+	#[arg(long, conflicts_with = "consent_file")]
 	recover_degraded: bool,
+}
+
+/// `--scheme`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SchemeArg {
+	Sr25519,
+	Ed25519,
+	Ecdsa,
+}
+
+impl From<SchemeArg> for SignatureScheme {
+	fn from(arg: SchemeArg) -> Self {
+		match arg {
+			SchemeArg::Sr25519 => SignatureScheme::Sr25519,
+			SchemeArg::Ed25519 => SignatureScheme::Ed25519,
+			SchemeArg::Ecdsa => SignatureScheme::Ecdsa,
+		}
+	}
+}
+
+/// `registrar consent`: what it does follows from the flags. With --node-type it makes a new
+/// consent (signed when the owner's secret is given); with only the owner's secret it signs
+/// the file's consent; with --attach-signature it attaches that signature; with neither it
+/// checks the file (and asks --endpoint about it).
+#[derive(Args, Debug)]
+#[command(
+	group(ArgGroup::new("consent_node").args(["node_key_file", "peer_id"])),
+	group(ArgGroup::new("consent_validity").args(["lifetime", "valid_until"])),
+	group(ArgGroup::new("consent_owner").args(["owner", "owner_secret_file", "owner_secret_env"])),
+	group(ArgGroup::new("consent_chain").args(["endpoint", "genesis_hash"])),
+)]
+pub struct ConsentArgs {
+	/// The consent file: written by a new consent, or read (and rewritten when signed).
+	#[arg(long)]
+	consent_file: PathBuf,
+	/// New consent: the node type it allows (needs the node, --max-fee, --lifetime or
+	/// --valid-until, the owner and the chain).
+	#[arg(
+		long,
+		value_enum,
+		requires_all = ["consent_node", "max_fee", "consent_validity", "consent_owner", "consent_chain"]
+	)]
+	node_type: Option<NodeTypeArg>,
+	/// New consent: the node's key file (only its PeerId is used); or give --peer-id.
+	#[arg(long, conflicts_with = "peer_id", requires = "node_type")]
+	node_key_file: Option<PathBuf>,
+	/// The key file's format.
+	#[arg(long, value_enum, default_value_t = NodeKeyFormatArg::Auto)]
+	node_key_format: NodeKeyFormatArg,
+	/// New consent: the node's PeerId (base58).
+	#[arg(long, requires = "node_type")]
+	peer_id: Option<String>,
+	/// New consent: the most registration fee one registration may take from the owner, in
+	/// base units.
+	#[arg(long, requires = "node_type")]
+	max_fee: Option<u128>,
+	/// New consent: blocks it stays valid from the current block (the chain caps it at its
+	/// MaxConsentLifetime).
+	#[arg(long, conflicts_with = "valid_until", requires = "node_type")]
+	lifetime: Option<u64>,
+	/// New consent: the last block it can be used in.
+	#[arg(long, requires = "node_type")]
+	valid_until: Option<u64>,
+	/// New consent: its nonce (random when absent).
+	#[arg(long, requires = "node_type")]
+	nonce: Option<u64>,
+	/// New consent: also allow rotating the owner's node to this PeerId (`registrar rotate`).
+	#[arg(long, requires = "node_type")]
+	may_rotate: bool,
+	/// New consent: the owner account (SS58 or 0x hex), when it signs elsewhere.
+	#[arg(long, requires = "node_type", conflicts_with_all = ["owner_secret_file", "owner_secret_env"])]
+	owner: Option<String>,
+	/// A file holding the owner's secret URI or mnemonic: signs the consent (new, or the
+	/// file's). Never printed or stored.
+	#[arg(long, conflicts_with = "owner_secret_env")]
+	owner_secret_file: Option<PathBuf>,
+	/// The NAME of an environment variable holding the owner's secret.
+	#[arg(long, value_name = "VAR")]
+	owner_secret_env: Option<String>,
+	/// Attach this signature of the payload, made elsewhere (0x hex; over the bare payload or
+	/// <Bytes>payload</Bytes>); checked before it is written.
+	#[arg(
+		long,
+		value_name = "HEX",
+		conflicts_with_all = ["node_type", "owner_secret_file", "owner_secret_env", "endpoint"]
+	)]
+	attach_signature: Option<String>,
+	/// The attached signature's scheme (default sr25519; a SCALE MultiSignature carries its
+	/// own).
+	#[arg(long, value_enum, requires = "attach_signature")]
+	scheme: Option<SchemeArg>,
+	/// Online: the chain's endpoint (a new consent through its consent_payload view function;
+	/// a file checked through consent_status).
+	#[arg(long, conflicts_with_all = ["genesis_hash", "block_number"])]
+	endpoint: Option<String>,
+	/// New consent, offline: the chain's genesis hash (0x hex).
+	#[arg(long, requires = "node_type")]
+	genesis_hash: Option<String>,
+	/// New consent, offline with --lifetime: the current block.
+	#[arg(long, requires = "genesis_hash")]
+	block_number: Option<u64>,
+	/// New consent, offline: the chain's block number width (default 64).
+	#[arg(long, value_enum, requires = "genesis_hash")]
+	block_number_width: Option<WidthArg>,
+	/// New consent: replace an existing consent file.
+	#[arg(long, requires = "node_type")]
+	force: bool,
+}
+
+/// `registrar rotate`.
+#[derive(Args, Debug)]
+pub struct RotateArgs {
+	/// The node's current key file (it signs the rotation statement).
+	#[arg(long)]
+	old_node_key_file: PathBuf,
+	/// The new key file (it signs a registration challenge).
+	#[arg(long)]
+	new_node_key_file: PathBuf,
+	/// The format of both key files.
+	#[arg(long, value_enum, default_value_t = NodeKeyFormatArg::Auto)]
+	node_key_format: NodeKeyFormatArg,
+	/// The owner's key; or a consent file for the NEW PeerId made with --may-rotate, and a
+	/// submitter key.
+	#[command(flatten)]
+	authority: AuthorityArgs,
+	#[command(flatten)]
+	chain: ChainArgs,
+	#[command(flatten)]
+	transaction: TransactionArgs,
 }
 
 /// 32 bytes of `0x`-optional hex, or `message`.
@@ -359,23 +549,42 @@ fn hex32(text: &str, message: &str) -> Result<[u8; 32], String> {
 }
 
 impl RegistrationArgs {
-	/// The configuration of a registration of `node_key` for `owner` at `endpoint`.
+	/// The configuration of a registration of `node_key` authorized by `authority` at
+	/// `endpoint`.
 	fn config(
 		&self,
 		node_key: NodeKey,
-		owner: OwnerKey,
+		authority: Authority,
 		endpoint: &str,
 		state_dir: PathBuf,
-	) -> RegistrationConfig {
-		let mut config =
-			RegistrationConfig::new(endpoint, node_key, owner, self.node_type.into(), state_dir);
+	) -> Result<RegistrationConfig, String> {
+		let node_type = self.node_type.map(NodeType::from);
+		let mut config = match authority {
+			Authority::Owner(owner) => {
+				let node_type = node_type.ok_or("give --node-type")?;
+				RegistrationConfig::new(endpoint, node_key, owner, node_type, state_dir)
+			}
+			Authority::Consent { consent, submitter } => {
+				let config = RegistrationConfig::with_consent(
+					endpoint, node_key, *consent, submitter, state_dir,
+				)
+				.map_err(|e| e.to_string())?;
+				if let Some(given) = node_type.filter(|given| *given != config.node_type) {
+					return Err(format!(
+						"--node-type is {given:?} but the consent is for a {:?}",
+						config.node_type
+					));
+				}
+				config
+			}
+		};
 		config.pay_in_credits = self.pay_in_credits;
-		config.challenge_lifetime = self.lifetime;
-		config.mortality = self.mortality;
-		config.block_number_width = self.block_number_width.map(Into::into);
-		config.submit_timeout = Duration::from_secs(self.submit_timeout_secs);
-		config.rpc_timeout = Duration::from_secs(self.rpc_timeout_secs);
-		config
+		config.challenge_lifetime = self.transaction.lifetime;
+		config.mortality = self.transaction.mortality;
+		config.block_number_width = self.transaction.block_number_width.map(Into::into);
+		config.submit_timeout = Duration::from_secs(self.transaction.submit_timeout_secs);
+		config.rpc_timeout = Duration::from_secs(self.transaction.rpc_timeout_secs);
+		Ok(config)
 	}
 }
 
@@ -422,8 +631,8 @@ impl RegisterArgs {
 	/// The configuration of a registration with its state in `state_dir`.
 	fn config_in(&self, state_dir: PathBuf) -> Result<RegistrationConfig, String> {
 		let node_key = self.node_key.load()?;
-		let owner = self.owner.load()?;
-		Ok(self.registration.config(node_key, owner, &self.chain.endpoint, state_dir))
+		let authority = self.authority.load()?;
+		self.registration.config(node_key, authority, &self.chain.endpoint, state_dir)
 	}
 }
 
@@ -464,5 +673,283 @@ impl RunArgs {
 		config.unregister_on_shutdown = self.unregister_on_shutdown;
 		config.recover_degraded = self.recover_degraded;
 		Ok(config)
+	}
+}
+
+impl ConsentArgs {
+	/// The request `consent` makes of the library.
+	pub fn request(&self) -> Result<ConsentRequest, String> {
+		let path = self.consent_file.clone();
+		let owner_key = match secret_source(&self.owner_secret_file, &self.owner_secret_env) {
+			Some(source) => Some(OwnerKey::load(&source).map_err(|e| e.to_string())?),
+			None => None,
+		};
+		if let Some(signature) = &self.attach_signature {
+			return Ok(ConsentRequest::Attach {
+				path,
+				signature: signature.clone(),
+				scheme: self.scheme.map(Into::into),
+			});
+		}
+		let Some(node_type) = self.node_type else {
+			return Ok(match owner_key {
+				Some(owner_key) => ConsentRequest::Sign { path, owner_key },
+				None => ConsentRequest::Show { path, endpoint: self.endpoint.clone() },
+			});
+		};
+		let peer_id = match (&self.node_key_file, &self.peer_id) {
+			(Some(file), _) => NodeKey::load(file, self.node_key_format.into())
+				.map_err(|e| e.to_string())?
+				.peer_id(),
+			(None, Some(peer)) => Ed25519PeerId::from_base58(peer.as_bytes())
+				.map_err(|_| "--peer-id is not the base58 PeerId of an acceptable Ed25519 key")?,
+			(None, None) => return Err("give --node-key-file or --peer-id".into()),
+		};
+		let owner = match (&self.owner, &owner_key) {
+			(Some(text), _) => parse_account(text).map_err(|e| e.to_string())?,
+			(None, Some(key)) => key.account_id(),
+			(None, None) => {
+				return Err("give --owner, --owner-secret-file or --owner-secret-env".into())
+			}
+		};
+		let terms = ConsentTerms {
+			owner,
+			peer_id,
+			node_type: node_type.into(),
+			max_fee: self.max_fee.ok_or("give --max-fee")?,
+			nonce: self.nonce.unwrap_or_else(rand::random),
+			may_rotate: self.may_rotate,
+		};
+		let validity = match (self.lifetime, self.valid_until) {
+			(Some(blocks), _) => Validity::Lifetime(blocks),
+			(None, Some(block)) => Validity::Until(block),
+			(None, None) => return Err("give --lifetime or --valid-until".into()),
+		};
+		let chain = match (&self.endpoint, &self.genesis_hash) {
+			(Some(endpoint), _) => ConsentChainSource::Online { endpoint: endpoint.clone() },
+			(None, Some(hash)) => ConsentChainSource::Offline {
+				genesis_hash: hex32(hash, "--genesis-hash must be 32 bytes of hex")?,
+				block_number: self.block_number,
+				width: self.block_number_width.map(Into::into).unwrap_or_default(),
+			},
+			(None, None) => return Err("give --endpoint, or --genesis-hash (offline)".into()),
+		};
+		Ok(ConsentRequest::Create {
+			terms,
+			validity,
+			chain,
+			owner_key,
+			path,
+			overwrite: self.force,
+		})
+	}
+}
+
+impl RotateArgs {
+	/// The rotation `rotate` carries out.
+	pub fn request(&self) -> Result<RotateRequest, String> {
+		let load = |path: &PathBuf| {
+			NodeKey::load(path, self.node_key_format.into()).map_err(|e| e.to_string())
+		};
+		let transaction = &self.transaction;
+		Ok(RotateRequest {
+			endpoint: self.chain.endpoint.clone(),
+			old_key: load(&self.old_node_key_file)?,
+			new_key: load(&self.new_node_key_file)?,
+			authority: self.authority.load()?,
+			challenge_lifetime: transaction.lifetime,
+			mortality: transaction.mortality,
+			block_number_width: transaction.block_number_width.map(Into::into),
+			rpc_timeout: Duration::from_secs(transaction.rpc_timeout_secs),
+			submit_timeout: Duration::from_secs(transaction.submit_timeout_secs),
+		})
+	}
+}
+
+// The binary denies panics; its tests may (as the library's do).
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+	use super::*;
+
+	fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+		Cli::try_parse_from(std::iter::once("registrar").chain(args.iter().copied()))
+	}
+
+	fn kind(args: &[&str]) -> Option<clap::error::ErrorKind> {
+		parse(args).err().map(|e| e.kind())
+	}
+
+	#[test]
+	fn register_takes_the_owner_secret_or_a_consent_and_a_submitter() {
+		use clap::error::ErrorKind;
+		let base = ["register", "--node-key-file", "k", "--endpoint", "ws://x"];
+		let with = |extra: &[&'static str]| [&base[..], extra].concat();
+		assert!(parse(&with(&["--owner-secret-file", "o", "--node-type", "gpu-miner"])).is_ok());
+		let consent = ["--consent-file", "c", "--submitter-secret-file", "s"];
+		// The node type comes from the consent.
+		assert!(parse(&with(&consent)).is_ok());
+		assert!(parse(&with(&[&consent[..], &["--node-type", "gpu-miner"]].concat())).is_ok());
+		// Neither, or no submitter, or both modes, or owner-only options with a consent.
+		assert_eq!(
+			kind(&with(&["--node-type", "gpu-miner"])),
+			Some(ErrorKind::MissingRequiredArgument)
+		);
+		assert_eq!(kind(&with(&["--consent-file", "c"])), Some(ErrorKind::MissingRequiredArgument));
+		assert_eq!(
+			kind(&with(&["--owner-secret-file", "o"])),
+			Some(ErrorKind::MissingRequiredArgument)
+		);
+		assert_eq!(
+			kind(&with(&[&consent[..], &["--owner-secret-file", "o"]].concat())),
+			Some(ErrorKind::ArgumentConflict)
+		);
+		assert_eq!(
+			kind(&with(&[&consent[..], &["--pay-in-credits"]].concat())),
+			Some(ErrorKind::ArgumentConflict)
+		);
+		assert_eq!(
+			kind(&with(&[
+				"--owner-secret-file",
+				"o",
+				"--node-type",
+				"gpu-miner",
+				"--submitter-secret-file",
+				"s"
+			])),
+			Some(ErrorKind::ArgumentConflict)
+		);
+		let run = ["run", "--node-key-file", "k", "--state-dir", "d"];
+		let run_with = |extra: &[&'static str]| [&run[..], &consent[..], extra].concat();
+		assert!(parse(&run_with(&[])).is_ok());
+		for owner_only in ["--unregister-on-shutdown", "--recover-degraded"] {
+			assert_eq!(
+				kind(&run_with(&[owner_only])),
+				Some(ErrorKind::ArgumentConflict),
+				"{owner_only}"
+			);
+		}
+	}
+
+	#[test]
+	fn consent_modes_follow_from_the_flags() {
+		use clap::error::ErrorKind;
+		let create = [
+			"consent",
+			"--consent-file",
+			"c",
+			"--peer-id",
+			"p",
+			"--node-type",
+			"storage-miner",
+			"--max-fee",
+			"5",
+			"--lifetime",
+			"10",
+			"--owner",
+			"o",
+			"--endpoint",
+			"ws://x",
+		];
+		assert!(parse(&create).is_ok());
+		// A new consent needs all its inputs.
+		for missing in ["--peer-id", "--max-fee", "--lifetime", "--owner", "--endpoint"] {
+			let i = create.iter().position(|a| *a == missing).unwrap();
+			let args: Vec<_> = create
+				.iter()
+				.enumerate()
+				.filter(|(j, _)| *j != i && *j != i + 1)
+				.map(|(_, a)| *a)
+				.collect();
+			assert_eq!(kind(&args), Some(ErrorKind::MissingRequiredArgument), "{missing}");
+		}
+		// Creation inputs without --node-type are refused, as is a signature with a secret.
+		assert!(parse(&["consent", "--consent-file", "c", "--max-fee", "5"]).is_err());
+		assert_eq!(
+			kind(&[
+				"consent",
+				"--consent-file",
+				"c",
+				"--attach-signature",
+				"0x00",
+				"--owner-secret-file",
+				"s"
+			]),
+			Some(ErrorKind::ArgumentConflict)
+		);
+		let Command::Consent(attach) = parse(&[
+			"consent",
+			"--consent-file",
+			"c",
+			"--attach-signature",
+			"0x01",
+			"--scheme",
+			"ed25519",
+		])
+		.unwrap()
+		.command
+		else {
+			panic!("consent")
+		};
+		assert!(matches!(
+			attach.request().unwrap(),
+			ConsentRequest::Attach { scheme: Some(SignatureScheme::Ed25519), .. }
+		));
+		let Command::Consent(show) = parse(&["consent", "--consent-file", "c"]).unwrap().command
+		else {
+			panic!("consent")
+		};
+		assert!(matches!(show.request().unwrap(), ConsentRequest::Show { endpoint: None, .. }));
+	}
+
+	#[test]
+	fn a_new_consent_offline_from_a_peer_id_with_a_random_nonce() {
+		let peer = "12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV";
+		let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let genesis = format!("0x{}", "45".repeat(32));
+		let args = [
+			"consent",
+			"--consent-file",
+			"c",
+			"--peer-id",
+			peer,
+			"--node-type",
+			"compute-miner",
+			"--max-fee",
+			"340282366920938463463374607431768211455",
+			"--valid-until",
+			"99",
+			"--owner",
+			alice,
+			"--genesis-hash",
+			&genesis,
+			"--block-number-width",
+			"32",
+			"--may-rotate",
+		];
+		let Command::Consent(consent) = parse(&args).unwrap().command else { panic!("consent") };
+		let ConsentRequest::Create { terms, validity, chain, owner_key, overwrite, .. } =
+			consent.request().unwrap()
+		else {
+			panic!("create")
+		};
+		assert_eq!(terms.max_fee, u128::MAX);
+		assert_eq!(terms.node_type, NodeType::ComputeMiner);
+		assert!(terms.may_rotate && owner_key.is_none() && !overwrite);
+		assert_eq!(terms.owner, parse_account(alice).unwrap());
+		assert_eq!(validity, Validity::Until(99));
+		assert_eq!(
+			chain,
+			ConsentChainSource::Offline {
+				genesis_hash: [0x45; 32],
+				block_number: None,
+				width: BlockNumberWidth::U32
+			}
+		);
+		let Command::Consent(other) = parse(&args).unwrap().command else { panic!("consent") };
+		let ConsentRequest::Create { terms: again, .. } = other.request().unwrap() else {
+			panic!()
+		};
+		assert_ne!(terms.nonce, again.nonce, "a random nonce each time");
 	}
 }

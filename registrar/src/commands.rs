@@ -1,6 +1,13 @@
 //! The one-shot commands' bodies, as library functions that return what the CLI prints:
-//! [`sign`] (the call's parameters for polkadot.js apps), [`register`] (one attempt) and
-//! [`status`] (what the chain says about a node and its owner).
+//! [`sign`] (the call's parameters for polkadot.js apps), [`register`] (one attempt),
+//! [`status`] (what the chain says about a node and its owner), [`consent`] (an owner consent
+//! file: made, signed, a signature attached, checked) and [`rotate`] (a key rotation).
+
+mod consent_cmd;
+mod rotate_cmd;
+
+pub use consent_cmd::{consent, ConsentChainSource, ConsentRequest};
+pub use rotate_cmd::{rotate, rotate_once, RotateRequest, RotationOutcome};
 
 use crate::{
 	chain::{ChainClient, ChainError},
@@ -30,6 +37,12 @@ pub enum CommandError {
 	/// The output could not be rendered.
 	#[error("cannot render the output: {0}")]
 	Output(#[from] serde_json::Error),
+	/// A consent could not be made, read, signed or written.
+	#[error(transparent)]
+	Consent(#[from] crate::consent::ConsentError),
+	/// The request cannot be carried out as given.
+	#[error("{0}")]
+	Invalid(String),
 }
 
 /// Where `sign` takes the chain's part of the challenge from.

@@ -1,18 +1,20 @@
 //! The registrar's decisions, in one place and without a chain: from a snapshot of what was
 //! read ([`Facts`]), whether this node is registered to this owner and if not why
 //! ([`ownership`]), and what to do next ([`decide`]: park, conflict, degraded, refuse, hold,
-//! read more, prepare, submit). Once a transaction is in, whether it registered the node
+//! read more, prepare, submit; [`decide_with_consent`] when a submitter registers with the
+//! owner's consent). Once a transaction is in, whether it registered the node
 //! ([`confirmed`]); once parked, whether an event or a storage check re-arms the loop
-//! ([`rearm_on_event`], [`storage_check`]).
+//! ([`rearm_on_event`], [`storage_check`]). A key rotation is decided the same way
+//! ([`decide_rotation`], [`rotation_confirmed`]).
 //!
 //! Nothing here does I/O: the service reads what [`decide`] asks for and acts on its answer.
 
 use crate::{
-	chain::{ChainContext, ChainView, Policy, RegistryEvent},
+	chain::{ChainContext, ChainView, ConsentFacts, Policy, RegistryEvent, RotationRead},
 	challenge::BlockNumberWidth,
 	outcome::{OutcomeClass, RearmReason},
 };
-use pallet_registration::{NodeType, Status as NodeStatus};
+use pallet_registration::{ConsentStatus, NodeType, Status as NodeStatus};
 use sp_core::crypto::{AccountId32, Ss58Codec};
 
 /// What the registrar wants: register `node_id` for `owner`, and how.
@@ -32,6 +34,28 @@ pub struct Intent {
 	pub mortality: u64,
 	/// The configured block number width; `None` takes the chain's.
 	pub block_number_width: Option<BlockNumberWidth>,
+}
+
+/// What registering (or rotating) with an owner's consent adds to the intent: the consent's
+/// terms and the account that submits the transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsentIntent {
+	/// The consent's node (base58 PeerId text).
+	pub node_id: String,
+	/// The consent's owner.
+	pub owner: AccountId32,
+	/// The node type the consent allows.
+	pub node_type: NodeType,
+	/// The most registration fee the owner agreed to pay.
+	pub max_fee: u128,
+	/// The last block the consent can be used in.
+	pub valid_until: u64,
+	/// Whether the consent allows rotating the owner's node to its PeerId.
+	pub may_rotate: bool,
+	/// The block number width the consent is encoded in.
+	pub width: BlockNumberWidth,
+	/// The account that signs the transaction and pays its fee.
+	pub submitter: AccountId32,
 }
 
 /// How the registry's records relate to this node and owner.
@@ -90,6 +114,10 @@ impl Refusal {
 	fn slow(reason: String) -> Self {
 		Self { class: OutcomeClass::SlowRetry, reason }
 	}
+
+	fn fatal(reason: String) -> Self {
+		Self { class: OutcomeClass::Fatal, reason }
+	}
 }
 
 /// What the chain was read to say, as far as it has been read.
@@ -119,6 +147,10 @@ pub enum Fact {
 	Policy,
 	/// [`Facts::context`].
 	Context,
+	/// The consent's standing ([`ConsentFacts`]), when registering or rotating with a consent.
+	Consent,
+	/// What a key rotation depends on ([`RotationFacts::read`]).
+	Rotation,
 }
 
 /// How to build and sign the registration (the service adds the challenge's random nonce).
@@ -179,6 +211,33 @@ pub enum Decision {
 /// chain does not use is fatal; finality lagging more than half the lifetime holds), then the
 /// owner's funds against the fee plus the transaction fee; only then submit.
 pub fn decide(intent: &Intent, facts: &Facts) -> Decision {
+	decide_as(intent, None, facts)
+}
+
+/// [`decide`] for a registration with the owner's consent `consent`, submitted by another
+/// account; `read` is what was read about the consent, once read. The same steps, and: a
+/// consent for another node, type or owner (or credits) is fatal before anything is read;
+/// after the plan, a consent encoded in another width than the chain's is fatal, then the
+/// consent is read (`consent_status`) and refused unless usable in the next block, and the
+/// fee must be at most its `max_fee`. The owner pays the fee, the submitter the transaction
+/// fee: each one's funds are checked against its own part.
+pub fn decide_with_consent(
+	intent: &Intent,
+	consent: &ConsentIntent,
+	facts: &Facts,
+	read: Option<&ConsentFacts>,
+) -> Decision {
+	decide_as(intent, Some((consent, read)), facts)
+}
+
+fn decide_as(
+	intent: &Intent,
+	consent: Option<(&ConsentIntent, Option<&ConsentFacts>)>,
+	facts: &Facts,
+) -> Decision {
+	if let Some(refusal) = consent.and_then(|(terms, _)| consent_mismatch(intent, terms)) {
+		return Decision::Refuse(refusal);
+	}
 	if let Some(decision) = by_ownership(intent, &facts.view) {
 		return decision;
 	}
@@ -191,11 +250,127 @@ pub fn decide(intent: &Intent, facts: &Facts) -> Decision {
 		Ok(plan) => plan,
 		Err(decision) => return decision,
 	};
+	let submitter = match consent {
+		None => None,
+		Some((terms, read)) => {
+			if let Some(refusal) = consent_width(terms, &plan) {
+				return Decision::Refuse(refusal);
+			}
+			let Some(read) = read else { return Decision::Read(Fact::Consent) };
+			if let Some(refusal) =
+				consent_refusal(terms, read).or_else(|| fee_above_maximum(terms, policy))
+			{
+				return Decision::Refuse(refusal);
+			}
+			Some(read)
+		}
+	};
 	let Some(transaction_fee) = facts.transaction_fee else { return Decision::Prepare(plan) };
-	match funds_refusal(policy, transaction_fee) {
+	let refusal = match submitter {
+		None => funds_refusal(policy, transaction_fee),
+		Some(read) => signer_funds_refusal("submitter", read.submitter_spendable, transaction_fee),
+	};
+	match refusal {
 		Some(refusal) => Decision::Refuse(refusal),
 		None => Decision::Submit(plan),
 	}
+}
+
+/// Why a consent cannot serve this registration at all, if it cannot: it names another node,
+/// node type or owner, or the registration would pay in credits (a consent registration pays
+/// the owner's currency). Fatal: only another consent (or configuration) helps.
+pub fn consent_mismatch(intent: &Intent, consent: &ConsentIntent) -> Option<Refusal> {
+	if consent.node_id != intent.node_id {
+		return Some(Refusal::fatal(format!(
+			"the consent is for node {}, not for this node key's {}",
+			consent.node_id, intent.node_id
+		)));
+	}
+	if consent.node_type != intent.node_type {
+		return Some(Refusal::fatal(format!(
+			"the consent allows the node type {:?}, not {:?}",
+			consent.node_type, intent.node_type
+		)));
+	}
+	if consent.owner != intent.owner {
+		return Some(Refusal::fatal(format!(
+			"the consent is {}'s, not {}'s",
+			consent.owner.to_ss58check(),
+			intent.owner.to_ss58check()
+		)));
+	}
+	intent.pay_in_credits.then(|| {
+		Refusal::fatal("a registration with a consent pays in the currency, not in credits".into())
+	})
+}
+
+/// Why a consent encoded in its width cannot go with a challenge of `plan`'s (the chain's)
+/// width, if it cannot: the chain would not decode it. Fatal: the consent must be made again.
+fn consent_width(consent: &ConsentIntent, plan: &Plan) -> Option<Refusal> {
+	(consent.width != plan.width).then(|| {
+		Refusal::fatal(format!(
+			"the consent was encoded with {:?} block numbers but the chain uses {:?}; make the \
+			 consent again for this chain",
+			consent.width, plan.width
+		))
+	})
+}
+
+/// Why the consent cannot be used in the next block, if it cannot, by what the chain says of
+/// it (`consent_status`) and its `valid_until`. Fatal (the owner must sign a new consent), but
+/// a `valid_until` too far ahead (`LifetimeTooLong`) clears as blocks pass: slow retry.
+pub fn consent_refusal(consent: &ConsentIntent, read: &ConsentFacts) -> Option<Refusal> {
+	let until = consent.valid_until;
+	let why = match read.status {
+		ConsentStatus::Valid => {
+			let next = read.block_number.saturating_add(1);
+			if next <= until {
+				return None;
+			}
+			format!("the consent expires with block {until}, before the next block {next}")
+		}
+		ConsentStatus::LifetimeTooLong => {
+			return Some(Refusal::slow(format!(
+				"the consent's valid_until {until} lies further ahead than the chain's \
+				 MaxConsentLifetime allows at block {}; it becomes usable as blocks pass",
+				read.block_number
+			)))
+		}
+		ConsentStatus::Expired => format!("the consent expired with block {until}"),
+		ConsentStatus::Revoked => "the owner revoked the consent".into(),
+		ConsentStatus::BadSignature => {
+			"the consent's signature is not its owner's (as the chain checks it)".into()
+		}
+		ConsentStatus::WrongChain => "the consent was made for another chain".into(),
+		ConsentStatus::WrongDomain => "the consent's domain is not HIPPIUS::CONSENT::v1".into(),
+		ConsentStatus::InvalidPeerId => "the chain does not accept the consent's PeerId".into(),
+	};
+	Some(Refusal::fatal(format!(
+		"{why} (chain status {:?}); ask the owner for a new consent",
+		read.status
+	)))
+}
+
+/// Why the pallet would refuse the fee as above the consent's `max_fee`, if it would: only
+/// while the fee is charged. Slow retry: the fee halves every day without a registration.
+fn fee_above_maximum(consent: &ConsentIntent, policy: &Policy) -> Option<Refusal> {
+	let fee = policy.fee.filter(|fee| policy.fee_charging && *fee > consent.max_fee)?;
+	Some(Refusal::slow(format!(
+		"the registration fee is {fee}, above the consent's max_fee of {}",
+		consent.max_fee
+	)))
+}
+
+/// Why the signer of a transaction that pays no registration fee (`who`: the submitter, or the
+/// owner of a rotation), who can spend `spendable`, could certainly not pay `transaction_fee`,
+/// if it could not.
+pub fn signer_funds_refusal(who: &str, spendable: u128, transaction_fee: u128) -> Option<Refusal> {
+	(spendable < transaction_fee).then(|| {
+		Refusal::slow(format!(
+			"insufficient balance for the transaction fee: the {who} can spend {spendable} but \
+			 the transaction fee is {transaction_fee}"
+		))
+	})
 }
 
 /// What the view alone decides (park, conflict, degraded); `None` when node and owner are both
@@ -250,7 +425,7 @@ pub fn hold(context: &ChainContext, lifetime: u64) -> Option<String> {
 
 /// The plan of a registration now, or the decision that stops it (a fatal width mismatch, a
 /// hold on finality lag).
-fn plan(intent: &Intent, context: &ChainContext) -> Result<Plan, Decision> {
+pub fn plan(intent: &Intent, context: &ChainContext) -> Result<Plan, Decision> {
 	let width = match (intent.block_number_width, context.block_number_width) {
 		(Some(configured), Some(detected)) if configured != detected => {
 			return Err(Decision::Refuse(Refusal {
@@ -388,6 +563,13 @@ pub fn rearm_on_event(
 			RearmReason::Swapped,
 			format!("NodeOwnerSwapped to {} in block {block}", new_owner.to_ss58check()),
 		)),
+		RegistryEvent::KeyRotated { new_node_id, .. } => Some((
+			RearmReason::Rotated,
+			format!(
+				"NodeKeyRotated to {} in block {block}: run the registrar with the new key",
+				String::from_utf8_lossy(new_node_id)
+			),
+		)),
 		_ => None,
 	}
 }
@@ -419,6 +601,169 @@ pub fn storage_check(view: &ChainView, owner: &AccountId32) -> ParkCheck {
 			format!("storage check at block {number}: not in the registry"),
 		),
 	}
+}
+
+/// What a key rotation is to do: move the node `old_node_id` of `owner` to `new_node_id`, in a
+/// transaction signed by the owner or, with `consent`, by a submitter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RotationIntent {
+	/// The node's current id (base58 PeerId text).
+	pub old_node_id: String,
+	/// The new key's id (base58 PeerId text).
+	pub new_node_id: String,
+	/// The node's owner: the signer, or the consent's owner.
+	pub owner: AccountId32,
+	/// The owner's consent to the new PeerId, when a submitter signs.
+	pub consent: Option<ConsentIntent>,
+	/// Blocks the new key's challenge should stay valid (capped by `MaxChallengeLifetime`).
+	pub challenge_lifetime: u64,
+	/// Blocks the transaction should stay valid (capped by the challenge's lifetime).
+	pub mortality: u64,
+	/// The configured block number width; `None` takes the chain's.
+	pub block_number_width: Option<BlockNumberWidth>,
+}
+
+/// What was read for a rotation, as far as it has been read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RotationFacts {
+	/// Both nodes, the owner's ban, the cooldowns and the signer's funds, once read.
+	pub read: Option<RotationRead>,
+	/// What the new key's challenge is built from, once read.
+	pub context: Option<ChainContext>,
+	/// The consent's standing, once read (rotations with a consent only).
+	pub consent: Option<ConsentFacts>,
+	/// The signed transaction's estimated fee, once prepared.
+	pub transaction_fee: Option<u128>,
+}
+
+/// What a rotation does next with what has been read: a consent for another PeerId or
+/// without `may_rotate` is fatal; then the registry: already rotated (the new id is the
+/// owner's and the old one gone) parks, an old id that is not registered or not the owner's is
+/// fatal, a new id registered already is a conflict; then the ban and the cooldowns (the
+/// node's last rotation, the new id's removal) refuse until they end; then the challenge's plan
+/// as for a registration, the consent's standing, and the signer's funds against the
+/// transaction fee (a rotation pays no registration fee).
+pub fn decide_rotation(intent: &RotationIntent, facts: &RotationFacts) -> Decision {
+	if let Some(consent) = &intent.consent {
+		if consent.node_id != intent.new_node_id {
+			return Decision::Refuse(Refusal::fatal(format!(
+				"the consent is for node {}, not for the new key's {}",
+				consent.node_id, intent.new_node_id
+			)));
+		}
+		if !consent.may_rotate {
+			return Decision::Refuse(Refusal::fatal(
+				"the consent does not allow rotating (it was made without --may-rotate)".into(),
+			));
+		}
+	}
+	let Some(read) = &facts.read else { return Decision::Read(Fact::Rotation) };
+	let (old_id, new_id) = (&intent.old_node_id, &intent.new_node_id);
+	let old = match (&read.old_node, &read.new_node) {
+		(None, Some(new)) if new.owner == intent.owner => {
+			return Decision::Park {
+				detail: format!(
+					"node {new_id} is registered to this owner and {old_id} is not: already rotated"
+				),
+			}
+		}
+		(None, _) => {
+			return Decision::Refuse(Refusal::fatal(format!(
+				"node {old_id} is not registered: nothing to rotate (register the new key instead)"
+			)))
+		}
+		(Some(old), _) if old.owner != intent.owner => {
+			return Decision::Refuse(Refusal::fatal(format!(
+				"node {old_id} is registered to {}, not to {}",
+				old.owner.to_ss58check(),
+				intent.owner.to_ss58check()
+			)))
+		}
+		(Some(_), Some(new)) => {
+			return Decision::Conflict {
+				detail: format!(
+					"the new PeerId {new_id} is registered already (to {})",
+					new.owner.to_ss58check()
+				),
+			}
+		}
+		(Some(old), None) => old,
+	};
+	if let Some(consent) = intent.consent.as_ref().filter(|c| c.node_type != old.node_type) {
+		return Decision::Refuse(Refusal::fatal(format!(
+			"the consent allows the node type {:?}, but node {old_id} is a {:?}",
+			consent.node_type, old.node_type
+		)));
+	}
+	let next = read.block_number.saturating_add(1);
+	if read.banned {
+		return Decision::Refuse(Refusal::slow("the owner is banned".into()));
+	}
+	if let Some(until) = read.rotation_cooldown_until.filter(|until| next < *until) {
+		return Decision::Refuse(Refusal::slow(format!(
+			"node {old_id} rotated its key recently; it may rotate again from block {until} \
+			 (finalized block is {})",
+			read.block_number
+		)));
+	}
+	if let Some(until) = read.new_node_cooldown_until.filter(|until| next < *until) {
+		return Decision::Refuse(Refusal::slow(format!(
+			"the new PeerId {new_id} left the registry recently and cools down until block \
+			 {until} (finalized block is {})",
+			read.block_number
+		)));
+	}
+	let Some(context) = &facts.context else { return Decision::Read(Fact::Context) };
+	let challenge = Intent {
+		node_id: new_id.clone(),
+		owner: intent.owner.clone(),
+		node_type: old.node_type,
+		pay_in_credits: false,
+		challenge_lifetime: intent.challenge_lifetime,
+		mortality: intent.mortality,
+		block_number_width: intent.block_number_width,
+	};
+	let plan = match plan(&challenge, context) {
+		Ok(plan) => plan,
+		Err(decision) => return decision,
+	};
+	let (who, spendable) = match &intent.consent {
+		None => ("owner", read.signer_spendable),
+		Some(consent) => {
+			if let Some(refusal) = consent_width(consent, &plan) {
+				return Decision::Refuse(refusal);
+			}
+			let Some(standing) = &facts.consent else { return Decision::Read(Fact::Consent) };
+			if let Some(refusal) = consent_refusal(consent, standing) {
+				return Decision::Refuse(refusal);
+			}
+			("submitter", standing.submitter_spendable)
+		}
+	};
+	let Some(transaction_fee) = facts.transaction_fee else { return Decision::Prepare(plan) };
+	match signer_funds_refusal(who, spendable, transaction_fee) {
+		Some(refusal) => Decision::Refuse(refusal),
+		None => Decision::Submit(plan),
+	}
+}
+
+/// Whether a rotation included in a finalized block moved the node: the pallet's
+/// `NodeKeyRotated` from the old id to the new one for this owner among its events, **and** the
+/// registry read back at that block (`read_back`, the view of the new id and the owner) says
+/// the new id is registered to the owner and is the owner's node.
+pub fn rotation_confirmed(
+	intent: &RotationIntent,
+	events: &[RegistryEvent],
+	read_back: &ChainView,
+) -> Confirmation {
+	let (old, new) = (intent.old_node_id.as_bytes(), intent.new_node_id.as_bytes());
+	let event = events.iter().any(|e| {
+		matches!(e, RegistryEvent::KeyRotated { node_id, new_node_id, owner }
+			if node_id == old && new_node_id == new && *owner == intent.owner)
+	});
+	let read_back = ownership(read_back, &intent.owner).is_registered()
+		&& read_back.owner_node.as_deref() == Some(intent.new_node_id.as_str());
+	Confirmation { event, read_back }
 }
 
 #[cfg(test)]
@@ -747,5 +1092,335 @@ mod tests {
 				ParkCheck::Rearm(RearmReason::StorageCheck, d) if d.contains("not in the registry")
 			));
 		}
+	}
+
+	// Registration with an owner's consent.
+
+	fn submitter() -> AccountId32 {
+		AccountId32::new([3; 32])
+	}
+
+	fn consent() -> ConsentIntent {
+		ConsentIntent {
+			node_id: NODE.into(),
+			owner: me(),
+			node_type: NodeType::StorageMiner,
+			max_fee: 1_000,
+			valid_until: 50,
+			may_rotate: false,
+			width: BlockNumberWidth::U64,
+			submitter: submitter(),
+		}
+	}
+
+	fn standing(status: ConsentStatus) -> ConsentFacts {
+		ConsentFacts { block_number: 10, status, submitter_spendable: 100 }
+	}
+
+	fn with_consent(facts: &Facts, read: Option<ConsentFacts>) -> Decision {
+		decide_with_consent(&intent(), &consent(), facts, read.as_ref())
+	}
+
+	#[test]
+	fn a_consent_registration_reads_policy_context_then_the_consent() {
+		assert_eq!(with_consent(&Facts::new(free_view()), None), Decision::Read(Fact::Policy));
+		let policy = Some(free_policy());
+		assert_eq!(with_consent(&facts(policy, None, None), None), Decision::Read(Fact::Context));
+		let ready = facts(policy, Some(context(100, 95)), None);
+		assert_eq!(with_consent(&ready, None), Decision::Read(Fact::Consent));
+		let valid = Some(standing(ConsentStatus::Valid));
+		let Decision::Prepare(plan) = with_consent(&ready, valid) else { panic!("a plan") };
+		let priced = facts(policy, Some(context(100, 95)), Some(10));
+		assert_eq!(with_consent(&priced, valid), Decision::Submit(plan));
+		// Registered already: parked before anything else is read.
+		let parked = Facts::new(view(Some(record(me(), NodeStatus::Online)), Some(NODE)));
+		assert!(matches!(with_consent(&parked, None), Decision::Park { .. }));
+	}
+
+	#[test]
+	fn a_consent_for_another_node_type_owner_or_with_credits_is_fatal_at_once() {
+		let cases = [
+			(
+				ConsentIntent { node_id: "12D3KooWOther".into(), ..consent() },
+				intent(),
+				"not for this node",
+			),
+			(ConsentIntent { node_type: NodeType::Validator, ..consent() }, intent(), "node type"),
+			(ConsentIntent { owner: other(), ..consent() }, intent(), "not"),
+			(consent(), Intent { pay_in_credits: true, ..intent() }, "credits"),
+		];
+		for (terms, intent, why) in cases {
+			let decision = decide_with_consent(&intent, &terms, &Facts::new(free_view()), None);
+			assert!(
+				matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::Fatal && r.reason.contains(why)),
+				"{decision:?}"
+			);
+		}
+	}
+
+	#[test]
+	fn a_consent_in_another_block_number_width_is_fatal() {
+		let narrow = ConsentIntent { width: BlockNumberWidth::U32, ..consent() };
+		let ready = facts(Some(free_policy()), Some(context(100, 100)), None);
+		let decision = decide_with_consent(&intent(), &narrow, &ready, None);
+		assert!(
+			matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::Fatal && r.reason.contains("U32")),
+			"{decision:?}"
+		);
+	}
+
+	#[test]
+	fn what_the_chain_says_of_the_consent_refuses_it() {
+		let ready = facts(Some(free_policy()), Some(context(100, 95)), None);
+		let class = |status| match with_consent(&ready, Some(standing(status))) {
+			Decision::Refuse(refusal) => Some(refusal.class),
+			_ => None,
+		};
+		assert_eq!(class(ConsentStatus::Valid), None);
+		for fatal in [
+			ConsentStatus::Expired,
+			ConsentStatus::Revoked,
+			ConsentStatus::BadSignature,
+			ConsentStatus::WrongChain,
+			ConsentStatus::WrongDomain,
+			ConsentStatus::InvalidPeerId,
+		] {
+			assert_eq!(class(fatal), Some(OutcomeClass::Fatal), "{fatal:?}");
+		}
+		// Too far ahead clears as blocks pass.
+		assert_eq!(class(ConsentStatus::LifetimeTooLong), Some(OutcomeClass::SlowRetry));
+		// Valid now, but not in the next block, where the transaction executes at the earliest.
+		let last = ConsentFacts { block_number: 50, ..standing(ConsentStatus::Valid) };
+		let refused = consent_refusal(&consent(), &last).unwrap();
+		assert_eq!(refused.class, OutcomeClass::Fatal);
+		assert!(refused.reason.contains("expires with block 50"), "{}", refused.reason);
+		let before = ConsentFacts { block_number: 49, ..last };
+		assert_eq!(consent_refusal(&consent(), &before), None);
+	}
+
+	#[test]
+	fn a_fee_above_the_consents_maximum_waits_while_it_is_charged() {
+		let valid = Some(standing(ConsentStatus::Valid));
+		let dear = Policy { fee: Some(1_001), ..free_policy() };
+		let decision = with_consent(&facts(Some(dear), Some(context(100, 95)), None), valid);
+		assert!(
+			matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::SlowRetry && r.reason.contains("max_fee of 1000")),
+			"{decision:?}"
+		);
+		// Not charged: no fee, so no maximum to keep.
+		let free = Policy { fee_charging: false, fee: None, spendable: None, ..dear };
+		let decision = with_consent(&facts(Some(free), Some(context(100, 95)), None), valid);
+		assert!(matches!(decision, Decision::Prepare(_)), "{decision:?}");
+	}
+
+	#[test]
+	fn the_owner_pays_the_fee_and_the_submitter_the_transaction_fee() {
+		// The owner can pay exactly the fee: enough, since the submitter pays the transaction.
+		let exact = Policy { spendable: Some(1_000), ..free_policy() };
+		let valid = Some(standing(ConsentStatus::Valid));
+		let priced = facts(Some(exact), Some(context(100, 95)), Some(100));
+		assert!(matches!(with_consent(&priced, valid), Decision::Submit(_)));
+		// In owner mode the same owner could not also pay the transaction fee.
+		assert!(matches!(decide(&intent(), &priced), Decision::Refuse(_)));
+		// The owner short of the fee: refused before the consent is even read.
+		let poor = Policy { spendable: Some(999), ..free_policy() };
+		let decision = with_consent(&facts(Some(poor), Some(context(100, 95)), None), None);
+		assert!(matches!(&decision, Decision::Refuse(r) if r.reason.contains("owner can spend")));
+		// The submitter short of the transaction fee.
+		let dear = facts(Some(exact), Some(context(100, 95)), Some(101));
+		let decision = with_consent(&dear, valid);
+		assert!(
+			matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::SlowRetry && r.reason.contains("submitter can spend 100")),
+			"{decision:?}"
+		);
+	}
+
+	// Key rotation.
+
+	const NEW: &str = "12D3KooWNewNewNewNewNewNewNewNewNewNewNewNewNewNewNewN";
+
+	fn rotation_intent() -> RotationIntent {
+		RotationIntent {
+			old_node_id: NODE.into(),
+			new_node_id: NEW.into(),
+			owner: me(),
+			consent: None,
+			challenge_lifetime: 16,
+			mortality: 32,
+			block_number_width: None,
+		}
+	}
+
+	fn rotation_read(old: Option<NodeRecord>, new: Option<NodeRecord>) -> RotationRead {
+		RotationRead {
+			block_number: 10,
+			old_node: old,
+			new_node: new,
+			banned: false,
+			rotation_cooldown_until: None,
+			new_node_cooldown_until: None,
+			signer_spendable: 100,
+		}
+	}
+
+	fn registered_old() -> Option<NodeRecord> {
+		Some(record(me(), NodeStatus::Online))
+	}
+
+	fn rotating(read: RotationRead) -> RotationFacts {
+		RotationFacts { read: Some(read), ..RotationFacts::default() }
+	}
+
+	#[test]
+	fn a_rotation_reads_the_registry_then_the_context_then_prepares() {
+		let intent = rotation_intent();
+		let mut facts = RotationFacts::default();
+		assert_eq!(decide_rotation(&intent, &facts), Decision::Read(Fact::Rotation));
+		facts.read = Some(rotation_read(registered_old(), None));
+		assert_eq!(decide_rotation(&intent, &facts), Decision::Read(Fact::Context));
+		facts.context = Some(context(100, 95));
+		let Decision::Prepare(plan) = decide_rotation(&intent, &facts) else { panic!("a plan") };
+		assert_eq!((plan.block_number, plan.lifetime), (100, 16));
+		facts.transaction_fee = Some(100);
+		assert_eq!(decide_rotation(&intent, &facts), Decision::Submit(plan));
+		// The owner signs and pays the transaction fee: it must afford it.
+		facts.transaction_fee = Some(101);
+		let decision = decide_rotation(&intent, &facts);
+		assert!(
+			matches!(&decision, Decision::Refuse(r) if r.reason.contains("owner can spend 100"))
+		);
+	}
+
+	#[test]
+	fn the_registry_decides_whether_there_is_anything_to_rotate() {
+		let intent = rotation_intent();
+		let mine_new = Some(NodeRecord { node_id: NEW.into(), ..record(me(), NodeStatus::Online) });
+		let done = decide_rotation(&intent, &rotating(rotation_read(None, mine_new)));
+		assert!(
+			matches!(&done, Decision::Park { detail } if detail.contains("already rotated")),
+			"{done:?}"
+		);
+		let fatal = |decision: Decision, why: &str| {
+			assert!(
+				matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::Fatal && r.reason.contains(why)),
+				"{decision:?}"
+			)
+		};
+		fatal(decide_rotation(&intent, &rotating(rotation_read(None, None))), "not registered");
+		let theirs = Some(record(other(), NodeStatus::Online));
+		fatal(decide_rotation(&intent, &rotating(rotation_read(theirs, None))), "registered to");
+		let taken = Some(NodeRecord { node_id: NEW.into(), ..record(other(), NodeStatus::Online) });
+		let conflict = decide_rotation(&intent, &rotating(rotation_read(registered_old(), taken)));
+		assert!(matches!(conflict, Decision::Conflict { .. }), "{conflict:?}");
+	}
+
+	#[test]
+	fn a_ban_and_the_cooldowns_hold_a_rotation_back() {
+		let intent = rotation_intent();
+		let slow = |read: RotationRead, why: &str| {
+			let decision = decide_rotation(&intent, &rotating(read));
+			assert!(
+				matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::SlowRetry && r.reason.contains(why)),
+				"{decision:?}"
+			);
+		};
+		let base = rotation_read(registered_old(), None);
+		slow(RotationRead { banned: true, ..base.clone() }, "banned");
+		slow(
+			RotationRead { rotation_cooldown_until: Some(12), ..base.clone() },
+			"again from block 12",
+		);
+		slow(
+			RotationRead { new_node_cooldown_until: Some(12), ..base.clone() },
+			"cools down until block 12",
+		);
+		// Over by the next block (11): no hold.
+		let over = RotationRead {
+			rotation_cooldown_until: Some(11),
+			new_node_cooldown_until: Some(11),
+			..base
+		};
+		assert_eq!(decide_rotation(&intent, &rotating(over)), Decision::Read(Fact::Context));
+	}
+
+	#[test]
+	fn a_rotation_with_a_consent_needs_may_rotate_the_new_peer_id_and_the_nodes_type() {
+		let terms = ConsentIntent { node_id: NEW.into(), may_rotate: true, ..consent() };
+		let intent = RotationIntent { consent: Some(terms.clone()), ..rotation_intent() };
+		let fatal = |intent: &RotationIntent, facts: &RotationFacts, why: &str| {
+			let decision = decide_rotation(intent, facts);
+			assert!(
+				matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::Fatal && r.reason.contains(why)),
+				"{decision:?}"
+			);
+		};
+		let none = RotationFacts::default();
+		let old_peer = RotationIntent {
+			consent: Some(ConsentIntent { node_id: NODE.into(), ..terms.clone() }),
+			..intent.clone()
+		};
+		fatal(&old_peer, &none, "not for the new key");
+		let no_rotate = RotationIntent {
+			consent: Some(ConsentIntent { may_rotate: false, ..terms.clone() }),
+			..intent.clone()
+		};
+		fatal(&no_rotate, &none, "--may-rotate");
+		let validator = RotationIntent {
+			consent: Some(ConsentIntent { node_type: NodeType::Validator, ..terms.clone() }),
+			..intent.clone()
+		};
+		fatal(&validator, &rotating(rotation_read(registered_old(), None)), "node type");
+		// Then the consent is read after the plan, and must be usable.
+		let mut facts = rotating(rotation_read(registered_old(), None));
+		facts.context = Some(context(100, 95));
+		assert_eq!(decide_rotation(&intent, &facts), Decision::Read(Fact::Consent));
+		facts.consent = Some(standing(ConsentStatus::Revoked));
+		fatal(&intent, &facts, "revoked");
+		facts.consent = Some(standing(ConsentStatus::Valid));
+		assert!(matches!(decide_rotation(&intent, &facts), Decision::Prepare(_)));
+		// The submitter pays the transaction fee (100 spendable).
+		facts.transaction_fee = Some(101);
+		let decision = decide_rotation(&intent, &facts);
+		assert!(
+			matches!(&decision, Decision::Refuse(r) if r.reason.contains("submitter can spend"))
+		);
+	}
+
+	#[test]
+	fn a_rotation_is_confirmed_by_its_event_and_the_read_back() {
+		let intent = rotation_intent();
+		let rotated = RegistryEvent::KeyRotated {
+			node_id: NODE.into(),
+			new_node_id: NEW.into(),
+			owner: me(),
+		};
+		let moved = ChainView {
+			node: Some(NodeRecord { node_id: NEW.into(), ..record(me(), NodeStatus::Online) }),
+			owner_node: Some(NEW.into()),
+			..free_view()
+		};
+		assert!(rotation_confirmed(&intent, std::slice::from_ref(&rotated), &moved).registered());
+		assert_eq!(
+			rotation_confirmed(&intent, &[], &moved),
+			Confirmation { event: false, read_back: true }
+		);
+		assert_eq!(
+			rotation_confirmed(&intent, &[rotated], &free_view()),
+			Confirmation { event: true, read_back: false }
+		);
+		// The parked loop of the old key re-arms on it (and then finds the owner's other node).
+		let rearm = rearm_on_event(
+			&RegistryEvent::KeyRotated {
+				node_id: NODE.into(),
+				new_node_id: NEW.into(),
+				owner: me(),
+			},
+			NODE.as_bytes(),
+			&me(),
+			9,
+		);
+		let (reason, detail) = rearm.unwrap();
+		assert_eq!(reason, RearmReason::Rotated);
+		assert!(detail.contains(NEW) && detail.contains("new key"), "{detail}");
 	}
 }

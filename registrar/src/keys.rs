@@ -387,7 +387,7 @@ fn warn_if_shared(path: &Path) {
 		if meta.permissions().mode() & 0o077 != 0 {
 			tracing::warn!(
 				path = %path.display(),
-				"the owner secret file is accessible to other users; chmod 600 it"
+				"the secret file is accessible to other users; chmod 600 it"
 			);
 		}
 	}

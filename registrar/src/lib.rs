@@ -5,21 +5,28 @@
 //!
 //! Layers point one way: the binary (`main.rs`, `cli.rs`) calls [`commands`] and [`service`];
 //! those call [`judge`] (every decision, pure), [`chain`] (reads and submissions), [`keys`],
-//! [`challenge`], [`state`], [`http`] and [`status`]; at the bottom are [`outcome`] (outcome
-//! classes, re-arm reasons, error classification), [`backoff`], [`endpoint`], [`secret`] and
-//! [`shutdown`].
+//! [`challenge`], [`consent`], [`rotation`], [`state`], [`http`] and [`status`]; at the bottom
+//! are [`outcome`] (outcome classes, re-arm reasons, error classification), [`backoff`],
+//! [`endpoint`], [`secret`] and [`shutdown`].
 //!
 //! - [`keys`]: the node's Ed25519 key (Substrate node-key file, hex seed, go-libp2p protobuf)
 //!   and the owner's sr25519 key (secret URI or mnemonic from a file or environment variable).
 //! - [`challenge`]: the pallet's own `RegisterChallenge`, built and signed, and the nine
 //!   arguments of `register_node_with_coldkey`.
+//! - [`consent`]: the pallet's own `OwnerConsent`: made, signed (or a signature made elsewhere
+//!   attached and checked), kept in a versioned consent file; the arguments of
+//!   `register_node_with_consent`.
+//! - [`rotation`]: the pallet's own `KeyRotation` statement and the arguments of
+//!   `rotate_node_key`.
 //! - [`chain`]: a Substrate JSON-RPC client (subxt, dynamic API, legacy backend): reads
 //!   through the pallet's view functions, submission with mortality, finality, pallet errors
 //!   by name, registry events by field name.
-//! - [`judge`]: whether the node is registered to this owner, and what to do next.
+//! - [`judge`]: whether the node is registered to this owner, and what to do next (also with
+//!   an owner's consent, and for a key rotation).
 //! - [`service`]: one attempt ([`register_once`]) and the loop ([`service::run`]) that
 //!   registers, parks, re-arms and backs off.
-//! - [`commands`]: the bodies of the one-shot commands (`sign`, `register`, `status`).
+//! - [`commands`]: the bodies of the one-shot commands (`sign`, `register`, `status`,
+//!   `consent`, `rotate`).
 //! - [`outcome`], [`backoff`]: the outcome classes and the waits between attempts.
 //! - [`endpoint`]: the chain endpoint as it may be shown (no credentials, path or query).
 //! - [`state`]: the state directory's OS lock and state file.
@@ -52,11 +59,13 @@ pub mod backoff;
 pub mod chain;
 pub mod challenge;
 pub mod commands;
+pub mod consent;
 pub mod endpoint;
 pub mod http;
 pub mod judge;
 pub mod keys;
 pub mod outcome;
+pub mod rotation;
 pub mod secret;
 pub mod service;
 pub mod shutdown;
@@ -64,6 +73,6 @@ pub mod state;
 pub mod status;
 
 pub use service::{
-	register_once, run, run_registration_loop, run_registration_loop_until, RegistrarError,
-	RegistrationConfig,
+	register_once, run, run_registration_loop, run_registration_loop_until, Authority,
+	RegistrarError, RegistrationConfig,
 };

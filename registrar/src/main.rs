@@ -1,7 +1,9 @@
 //! `registrar`: keep a libp2p node registered in the registration pallet.
 //!
 //! Commands: `sign` (print the call's parameters for polkadot.js apps), `register` (one
-//! attempt), `status` (what the chain says about the node) and `run` (the loop, as a service).
+//! attempt), `status` (what the chain says about the node), `run` (the loop, as a service),
+//! `consent` (an owner consent file for offline signing) and `rotate` (move a node to a new
+//! key).
 //! Secrets are read from files or environment variables named on the command line, never from
 //! the command line itself. This file only dispatches: the flags are in [`cli`], the commands'
 //! bodies in the library.
@@ -42,6 +44,17 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
 		Command::Run(args) => {
 			registrar::run_registration_loop(args.config()?).await.map_err(|e| e.to_string())?;
 			Ok(ExitCode::SUCCESS)
+		}
+		Command::Consent(args) => {
+			let done = registrar::commands::consent(args.request()?).await;
+			print_json(&done.map_err(|e| e.to_string())?)?;
+			Ok(ExitCode::SUCCESS)
+		}
+		Command::Rotate(args) => {
+			let request = args.request()?;
+			let outcome = registrar::commands::rotate(&request).await.map_err(|e| e.to_string())?;
+			print_json(&serde_json::to_value(&outcome).map_err(|e| e.to_string())?)?;
+			Ok(cli::exit_code(outcome.class))
 		}
 	}
 }

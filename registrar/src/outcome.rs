@@ -61,6 +61,8 @@ pub enum RearmReason {
 	Swapped,
 	/// A storage check found the node gone from the registry.
 	StorageCheck,
+	/// The node moved to a new key (`NodeKeyRotated`): this key's registration is gone.
+	Rotated,
 }
 
 impl RearmReason {
@@ -71,15 +73,17 @@ impl RearmReason {
 			RearmReason::Degraded => "degraded",
 			RearmReason::Swapped => "swapped",
 			RearmReason::StorageCheck => "storage_check",
+			RearmReason::Rotated => "rotated",
 		}
 	}
 
 	/// Every reason, in label order (each is exported, at 0 until it happens).
-	pub const ALL: [RearmReason; 4] = [
+	pub const ALL: [RearmReason; 5] = [
 		RearmReason::Unregistered,
 		RearmReason::Degraded,
 		RearmReason::Swapped,
 		RearmReason::StorageCheck,
+		RearmReason::Rotated,
 	];
 }
 
@@ -188,7 +192,8 @@ pub fn needs_reconnect(error: &ChainError) -> bool {
 
 /// The `Registration` error names this registrar classifies by name (checked against the dev
 /// runtime's metadata by the end-to-end tests): the conflicts, the stale challenges, the
-/// deterministic refusals and the slow retries the README names.
+/// deterministic refusals (of the owner's registration, of consents and of rotations) and the
+/// slow retries the README names.
 pub fn known_pallet_errors() -> Vec<&'static str> {
 	let mut names = vec![
 		"NodeAlreadyRegistered",
@@ -203,6 +208,8 @@ pub fn known_pallet_errors() -> Vec<&'static str> {
 		"TooManyValidators",
 	];
 	names.extend(DETERMINISTIC_PALLET_ERRORS);
+	names.extend(DETERMINISTIC_CONSENT_ERRORS);
+	names.extend(["FeeAboveMaximum", "ConsentLifetimeTooLong", "KeyRotationTooSoon"]);
 	names
 }
 
@@ -226,18 +233,42 @@ pub const DETERMINISTIC_PALLET_ERRORS: [&str; 14] = [
 	"CreditsNotSupported",
 ];
 
+/// Errors of `register_node_with_consent` and `rotate_node_key` that the same consent, keys
+/// and options produce again on every attempt: the consent is for another chain, node or type,
+/// expired, revoked or not signed by its owner, it does not allow the rotation, the rotation
+/// statement or its signature is rejected, or the node to rotate is not the owner's (or not
+/// registered at all). A new consent or other keys are needed; retrying only pays fees.
+/// (`ConsentLifetimeTooLong` clears as blocks pass, `FeeAboveMaximum` as the fee decays, and
+/// `KeyRotationTooSoon` after the cooldown: slow retries.)
+pub const DETERMINISTIC_CONSENT_ERRORS: [&str; 12] = [
+	"InvalidConsentDomain",
+	"ConsentGenesisMismatch",
+	"ConsentExpired",
+	"ConsentRevoked",
+	"InvalidOwnerSignature",
+	"ConsentNodeMismatch",
+	"ConsentNodeTypeMismatch",
+	"ConsentForbidsRotation",
+	"InvalidRotationStatement",
+	"InvalidRotationSignature",
+	"NotNodeOwner",
+	"NodeNotFound",
+];
+
 /// The class of a `Registration` pallet error, by its name.
 ///
 /// `NodeAlreadyRegistered` and `OwnerAlreadyRegistered` are conflicts (the caller checks first
 /// that the node is not registered to this very owner); errors of a challenge that went stale
-/// are fast retries with a fresh challenge; [`DETERMINISTIC_PALLET_ERRORS`] are fatal;
-/// everything else (stake, balance, credits, eligibility, `TooManyValidators`, cooldown, ban,
-/// and names this registrar does not know) is a slow retry.
+/// are fast retries with a fresh challenge; [`DETERMINISTIC_PALLET_ERRORS`] and
+/// [`DETERMINISTIC_CONSENT_ERRORS`] are fatal; everything else (stake, balance, credits,
+/// eligibility, `TooManyValidators`, cooldown, ban, a fee above the consent's maximum, a
+/// rotation too soon, and names this registrar does not know) is a slow retry.
 pub fn classify_pallet_error(name: &str) -> OutcomeClass {
 	match name {
 		"NodeAlreadyRegistered" | "OwnerAlreadyRegistered" => OutcomeClass::Conflict,
 		"ChallengeExpired" | "ChallengeReused" | "ChallengeFromFuture" => OutcomeClass::FastRetry,
 		_ if DETERMINISTIC_PALLET_ERRORS.contains(&name) => OutcomeClass::Fatal,
+		_ if DETERMINISTIC_CONSENT_ERRORS.contains(&name) => OutcomeClass::Fatal,
 		_ => OutcomeClass::SlowRetry,
 	}
 }
@@ -305,6 +336,22 @@ mod tests {
 			"CreditsNotSupported",
 		] {
 			assert_eq!(classify_pallet_error(fatal), OutcomeClass::Fatal, "{fatal}");
+		}
+	}
+
+	#[test]
+	fn refusals_of_a_consent_or_rotation_are_fatal_unless_time_clears_them() {
+		for fatal in DETERMINISTIC_CONSENT_ERRORS {
+			assert_eq!(classify_pallet_error(fatal), OutcomeClass::Fatal, "{fatal}");
+		}
+		for slow in ["FeeAboveMaximum", "ConsentLifetimeTooLong", "KeyRotationTooSoon"] {
+			assert_eq!(classify_pallet_error(slow), OutcomeClass::SlowRetry, "{slow}");
+			assert!(known_pallet_errors().contains(&slow), "{slow}");
+		}
+		assert_eq!(classify_pallet_error("NodeUnderReport"), OutcomeClass::SlowRetry);
+		// Every name classified is checked against the runtime's metadata (end-to-end).
+		for name in DETERMINISTIC_CONSENT_ERRORS {
+			assert!(known_pallet_errors().contains(&name), "{name}");
 		}
 	}
 

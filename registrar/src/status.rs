@@ -19,6 +19,13 @@ pub struct Status {
 	pub node_id: String,
 	/// The owner (SS58).
 	pub owner: String,
+	/// The account that submits with the owner's consent (SS58), when registering with one.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub submitter: Option<String>,
+	/// The last block the owner's consent can be used in, when registering with one (a
+	/// removal after it cannot be repaired without a new consent).
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub consent_valid_until: Option<u64>,
 	/// The chain endpoint, without user-info, path or query.
 	pub endpoint: String,
 	/// Where the loop is.
@@ -252,6 +259,14 @@ impl Shared {
 				&plain(lag),
 			);
 		}
+		if let Some(block) = status.consent_valid_until {
+			metric(
+				"registrar_consent_valid_until_block",
+				"gauge",
+				"Last block the owner's consent can be used in (consent mode only).",
+				&plain(block),
+			);
+		}
 		if let Some(block) = status.confirmed_block {
 			metric(
 				"registrar_confirmed_block",
@@ -323,5 +338,28 @@ mod tests {
 			let value = line.rsplit(' ').next().unwrap();
 			value.parse::<u64>().unwrap_or_else(|_| panic!("bad sample line {line}"));
 		}
+	}
+
+	#[test]
+	fn consent_mode_shows_the_submitter_and_the_consents_last_block() {
+		let shared = Shared::new(Status::default());
+		let text = shared.render_metrics();
+		assert!(!text.contains("registrar_consent_valid_until_block"), "{text}");
+		let owner_mode = serde_json::to_value(shared.status()).unwrap();
+		assert!(
+			owner_mode.get("submitter").is_none()
+				&& owner_mode.get("consent_valid_until").is_none()
+		);
+		assert!(text.contains("registrar_rearms_total{reason=\"rotated\"} 0\n"), "{text}");
+		shared.update(|s| {
+			s.submitter = Some("5Submitter".into());
+			s.consent_valid_until = Some(4321);
+		});
+		assert!(shared.render_metrics().contains("registrar_consent_valid_until_block 4321\n"));
+		let status = serde_json::to_value(shared.status()).unwrap();
+		assert_eq!(
+			(status["submitter"].as_str(), status["consent_valid_until"].as_u64()),
+			(Some("5Submitter"), Some(4321))
+		);
 	}
 }

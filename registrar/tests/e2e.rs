@@ -1014,3 +1014,367 @@ async fn the_dev_runtime_has_the_events_errors_and_view_functions_the_registrar_
 	assert_eq!(view.unwrap().node, None);
 	client.context().await.unwrap();
 }
+
+/// The free balance of `account` (`System::Account`), at the finalized block.
+async fn free_balance(client: &ChainClient, account: &sp_core::crypto::AccountId32) -> u128 {
+	use subxt::dynamic::{At as _, Value};
+	let bytes: [u8; 32] = *account.as_ref();
+	let at = client.api().at_current_block().await.unwrap();
+	let entry = subxt::dynamic::storage::<([u8; 32],), Value>("System", "Account");
+	let value = at.storage().try_fetch(entry, (bytes,)).await.unwrap().expect("an account");
+	let value = value.decode().unwrap();
+	value.at("data").and_then(|d| d.at("free")).and_then(|v| v.as_u128()).unwrap()
+}
+
+/// `registrar <args>`; the exit code, the printed JSON (`Null` when none) and stderr.
+async fn registrar_json(args: &[&std::ffi::OsStr]) -> (Option<i32>, serde_json::Value, String) {
+	let output = registrar()
+		.env_remove("REGISTRAR_OWNER_SECRET_FILE")
+		.env_remove("REGISTRAR_ENDPOINT")
+		.args(args)
+		.output()
+		.await
+		.unwrap();
+	let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+	let json = serde_json::from_slice(&output.stdout).unwrap_or_default();
+	(output.status.code(), json, stderr)
+}
+
+/// `registrar_json` of string arguments.
+async fn registrar_str(args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+	let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+	registrar_json(&args).await
+}
+
+/// The owner stays cold: a consent made online for the node's PeerId, signed on the owner's
+/// machine (a directory deleted before the node host starts), and `run` on the node host with
+/// only the consent file and a submitter key registers the node, and registers it again after
+/// root removes it and the cooldown passes. The owner's balance pays both registration fees and
+/// nothing else; the submitter pays only the transaction fees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_with_a_consent_registers_and_re_registers_without_the_owner_secret() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let client = chain.client().await;
+	// Dev accounts (this chain is the test's own, so nothing else moves their balances).
+	let (owner_uri, submitter_uri) = ("//Charlie", "//Dave");
+	let (cold, hot) = (owner(owner_uri), owner(submitter_uri));
+
+	// The node host: its key, the submitter's key, the state directory. The PeerId goes to the
+	// owner; nothing of the owner's comes back but the consent file.
+	let host = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(host.path());
+	let peer = key.peer_id_base58();
+	let submitter_secret = secret_file(host.path(), "submitter", submitter_uri);
+
+	// The owner: the consent's payload from the chain (online, no secret), signed offline.
+	let owner_machine = tempfile::tempdir().unwrap();
+	let consent_path = owner_machine.path().join("consent.json");
+	let consent_arg = consent_path.to_str().unwrap();
+	let owner_secret = secret_file(owner_machine.path(), "owner", owner_uri);
+	let (code, made, stderr) = registrar_str(&[
+		"consent",
+		"--consent-file",
+		consent_arg,
+		"--endpoint",
+		&chain.endpoint,
+		"--owner",
+		&cold.ss58(),
+		"--peer-id",
+		&peer,
+		"--node-type",
+		"compute-miner",
+		"--max-fee",
+		&(5 * UNIT).to_string(),
+		"--lifetime",
+		"1000",
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(made["action"], "created");
+	assert_eq!(made["signed"], false);
+	assert!(made["to_sign"]["registrar"].is_string(), "{made}");
+	let (code, signed, stderr) = registrar_json(&[
+		"consent".as_ref(),
+		"--consent-file".as_ref(),
+		consent_path.as_os_str(),
+		"--owner-secret-file".as_ref(),
+		owner_secret.as_os_str(),
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(
+		(signed["action"].as_str(), signed["signed"].as_bool()),
+		(Some("signed"), Some(true))
+	);
+	assert_eq!(signed["payload"], made["payload"], "signing changes nothing but the signature");
+	assert_eq!(signed["consent"]["owner"], cold.ss58());
+	let consent_text = std::fs::read_to_string(&consent_path).unwrap();
+	assert!(!consent_text.contains(owner_uri) && !signed.to_string().contains(owner_uri));
+	// The file goes to the node host; the owner's machine (and its secret) is gone.
+	let host_consent = host.path().join("consent.json");
+	std::fs::write(&host_consent, &consent_text).unwrap();
+	let owner_dir = owner_machine.path().to_path_buf();
+	drop(owner_machine);
+	assert!(!owner_dir.exists());
+
+	let policy = |client: &ChainClient| {
+		let (client, peer, owner) = (client.clone(), peer.clone(), cold.account_id());
+		async move {
+			let node_type = pallet_registration::NodeType::ComputeMiner;
+			client.policy(peer.as_bytes(), &owner, node_type, false).await.unwrap()
+		}
+	};
+	let first_fee = policy(&client).await.fee.unwrap();
+	let (owner_before, submitter_before) = (
+		free_balance(&client, &cold.account_id()).await,
+		free_balance(&client, &hot.account_id()).await,
+	);
+
+	let http: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+	let state_dir = host.path().join("state");
+	let log = host.path().join("run.log");
+	let mut child = registrar()
+		.env_remove("REGISTRAR_OWNER_SECRET_FILE")
+		.arg("run")
+		.arg("--node-key-file")
+		.arg(&key_path)
+		.arg("--consent-file")
+		.arg(&host_consent)
+		.arg("--submitter-secret-file")
+		.arg(&submitter_secret)
+		.args(["--endpoint", &chain.endpoint, "--http-addr", &http.to_string()])
+		.arg("--state-dir")
+		.arg(&state_dir)
+		.args(["--register-interval-secs", "2", "--check-interval-secs", "2"])
+		// Refused during the cooldown: retried every 2 s, not 2, 4, 8… s.
+		.args(["--max-slow-retry-secs", "2"])
+		.stdout(Stdio::null())
+		.stderr(std::fs::File::create(&log).unwrap())
+		.spawn()
+		.unwrap();
+	// No owner secret on its command line or in its environment.
+	let pid = child.id().unwrap();
+	for what in ["cmdline", "environ"] {
+		let bytes = std::fs::read(format!("/proc/{pid}/{what}")).unwrap_or_default();
+		let text = String::from_utf8_lossy(&bytes);
+		assert!(
+			!text.contains(owner_uri) && !text.contains("REGISTRAR_OWNER_SECRET"),
+			"{what}: {text}"
+		);
+	}
+	let ready = || async { matches!(http_get(http, "/readyz").await, Some((200, _))) };
+	wait_until(Duration::from_secs(60), "the consent registration", ready).await;
+	let status = status_json(http).await;
+	assert_eq!(status["owner"], cold.ss58());
+	assert_eq!(status["submitter"], hot.ss58());
+	assert_eq!(status["consent_valid_until"], signed["consent"]["valid_until"]);
+	let view = client.view(peer.as_bytes(), &cold.account_id()).await.unwrap();
+	assert_eq!(view.node.as_ref().map(|n| n.owner.clone()), Some(cold.account_id()));
+
+	// Root removes the node; after the cooldown (built at once) the loop re-arms and registers
+	// it again with the same consent.
+	let second_fee = policy(&client).await.fee.unwrap();
+	chain.sudo_force_unregister(peer.as_bytes(), &owner("//Alice")).await;
+	chain.new_blocks(21).await;
+	wait_until(Duration::from_secs(60), "the registration after the cooldown", || async {
+		let (_, metrics) = http_get(http, "/metrics").await.unwrap_or_default();
+		metric(&metrics, "registrar_submissions_total") == 2 && ready().await
+	})
+	.await;
+	let (_, metrics) = http_get(http, "/metrics").await.unwrap();
+	assert!(
+		metrics.lines().any(|l| l.starts_with("registrar_rearms_total") && !l.ends_with(" 0")),
+		"{metrics}"
+	);
+	assert_eq!(metric(&metrics, "registrar_attempts_total{outcome=\"fatal\"}"), 0, "{metrics}");
+
+	// The owner paid the two registration fees and nothing else; the submitter only the
+	// transaction fees (about a hundredth of a unit each).
+	let owner_paid = owner_before - free_balance(&client, &cold.account_id()).await;
+	let submitter_paid = submitter_before - free_balance(&client, &hot.account_id()).await;
+	assert_eq!(owner_paid, first_fee + second_fee, "fees {first_fee} and {second_fee}");
+	assert!(submitter_paid > 0 && submitter_paid < UNIT / 10, "{submitter_paid}");
+
+	let pid = child.id().unwrap().to_string();
+	assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+	let exit = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.unwrap().unwrap();
+	let log = std::fs::read_to_string(&log).unwrap();
+	assert!(exit.success(), "{log}");
+	assert!(log.contains("with the owner's consent"), "{log}");
+	// Nowhere on the node host: not in its files, not in the log.
+	for entry in walk(host.path()) {
+		let content = std::fs::read(&entry).unwrap_or_default();
+		assert!(!String::from_utf8_lossy(&content).contains(owner_uri), "{}", entry.display());
+	}
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+	let mut files = Vec::new();
+	for entry in std::fs::read_dir(dir).unwrap().flatten() {
+		let path = entry.path();
+		if path.is_dir() {
+			files.extend(walk(&path));
+		} else {
+			files.push(path);
+		}
+	}
+	files
+}
+
+/// `registrar rotate` moves a registered node to a new key: with the owner's consent to the new
+/// PeerId (signed as the polkadot.js extension signs, `<Bytes>`-wrapped, and attached) and a
+/// submitter key, or with the owner's own key. The old PeerId is refused while it cools down,
+/// and the node may not rotate again before the cooldown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotate_moves_a_node_to_a_new_key_and_the_old_peer_id_cools_down() {
+	use sp_core::Pair as _;
+	require_chain!();
+	let chain = Chain::start().await;
+	let client = chain.client().await;
+	let dir = tempfile::tempdir().unwrap();
+	let key_in = |name: &str| {
+		let sub = dir.path().join(name);
+		std::fs::create_dir(&sub).unwrap();
+		node_key_file(&sub)
+	};
+	// Two nodes: //Bob's rotates with a consent, //Charlie's with its owner's key.
+	let (old_key, old_path) = key_in("old");
+	let (other_key, other_path) = key_in("other");
+	let config = |key: &NodeKey, uri: &str| {
+		let mut config = RegistrationConfig::new(
+			chain.endpoint.clone(),
+			key.clone(),
+			owner(uri),
+			pallet_registration::NodeType::StorageMiner,
+			dir.path().join("unused"),
+		);
+		config.block_number_width = Some(BlockNumberWidth::U64);
+		config
+	};
+	let (bobs, charlies) = (config(&old_key, "//Bob"), config(&other_key, "//Charlie"));
+	let (first, second) =
+		tokio::join!(register_once(&client, &bobs), register_once(&client, &charlies));
+	assert_eq!((first.class, second.class), (OutcomeClass::Registered, OutcomeClass::Registered));
+	let bob = owner("//Bob");
+
+	// //Bob's consent to the new key's PeerId, allowing the rotation, signed elsewhere.
+	let (new_key, new_path) = key_in("new");
+	let consent = dir.path().join("consent.json");
+	let consent_arg = consent.to_str().unwrap();
+	let new_arg = new_path.to_str().unwrap();
+	let (code, made, stderr) = registrar_str(&[
+		"consent",
+		"--consent-file",
+		consent_arg,
+		"--endpoint",
+		&chain.endpoint,
+		"--owner",
+		&bob.ss58(),
+		"--node-key-file",
+		new_arg,
+		"--node-type",
+		"storage-miner",
+		"--max-fee",
+		"0",
+		"--lifetime",
+		"100",
+		"--may-rotate",
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	let payload = hex::decode(made["payload"].as_str().unwrap().trim_start_matches("0x")).unwrap();
+	let pair = sp_core::sr25519::Pair::from_string("//Bob", None).unwrap();
+	let wrapped = [&b"<Bytes>"[..], &payload, b"</Bytes>"].concat();
+	let signature = format!("0x{}", hex::encode(pair.sign(&wrapped).0));
+	let (code, attached, stderr) = registrar_str(&[
+		"consent",
+		"--consent-file",
+		consent_arg,
+		"--attach-signature",
+		&signature,
+		"--scheme",
+		"sr25519",
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(attached["signature"]["signed_message"], "wrapped");
+	let (code, checked, stderr) =
+		registrar_str(&["consent", "--consent-file", consent_arg, "--endpoint", &chain.endpoint])
+			.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(checked["chain"]["status"], "Valid", "{checked}");
+
+	// A submitter rotates //Bob's node.
+	let ferdie = secret_file(dir.path(), "ferdie", "//Ferdie");
+	let (old_arg, ferdie_arg) = (old_path.to_str().unwrap(), ferdie.to_str().unwrap());
+	let (code, rotated, stderr) = registrar_str(&[
+		"rotate",
+		"--old-node-key-file",
+		old_arg,
+		"--new-node-key-file",
+		new_arg,
+		"--consent-file",
+		consent_arg,
+		"--submitter-secret-file",
+		ferdie_arg,
+		"--endpoint",
+		&chain.endpoint,
+	])
+	.await;
+	assert_eq!(code, Some(0), "{rotated} {stderr}");
+	assert_eq!(rotated["rotated"], true);
+	assert_eq!(rotated["old_peer_id"], old_key.peer_id_base58());
+	assert_eq!(rotated["new_peer_id"], new_key.peer_id_base58());
+	assert_eq!(rotated["signer"], owner("//Ferdie").ss58());
+	let view = client.view(new_key.peer_id_base58().as_bytes(), &bob.account_id()).await.unwrap();
+	assert_eq!(view.node.map(|n| n.owner), Some(bob.account_id()));
+	assert_eq!(view.owner_node, Some(new_key.peer_id_base58()));
+	let old_view = client.view(old_key.peer_id_base58().as_bytes(), &bob.account_id()).await;
+	assert_eq!(old_view.unwrap().node, None);
+
+	// At once, and independent of each other: the old PeerId is refused while it cools down
+	// (before any transaction, whoever the owner); //Bob's node may not rotate again yet; and
+	// //Charlie rotates its node with its own key.
+	let (third_key, third_path) = key_in("third");
+	let (next_key, next_path) = key_in("next");
+	let bob_secret = secret_file(dir.path(), "bob", "//Bob");
+	let charlie_secret = secret_file(dir.path(), "charlie", "//Charlie");
+	let owner_rotate = |old: &Path, new: &Path, secret: &Path| {
+		let args: Vec<String> = vec![
+			"rotate".into(),
+			"--old-node-key-file".into(),
+			old.display().to_string(),
+			"--new-node-key-file".into(),
+			new.display().to_string(),
+			"--owner-secret-file".into(),
+			secret.display().to_string(),
+			"--endpoint".into(),
+			chain.endpoint.clone(),
+		];
+		registrar_str_owned(args)
+	};
+	let ((code, refused), (early_code, early, _), (code_ok, moved, stderr)) = tokio::join!(
+		register_cli(&chain, &old_path, &ferdie, "storage-miner", &[]),
+		owner_rotate(&new_path, &third_path, &bob_secret),
+		owner_rotate(&other_path, &next_path, &charlie_secret),
+	);
+	assert_eq!(code, Some(5), "{refused}");
+	assert_eq!(refused["submitted"], false);
+	assert!(refused["detail"].as_str().unwrap().contains("cooling down"), "{refused}");
+	assert_eq!(early_code, Some(5), "{early}");
+	assert_eq!(early["submitted"], false);
+	assert!(early["detail"].as_str().unwrap().contains("rotated its key recently"), "{early}");
+	assert_eq!(code_ok, Some(0), "{moved} {stderr}");
+	assert_eq!(moved["new_peer_id"], next_key.peer_id_base58());
+	assert_eq!(moved["signer"], owner("//Charlie").ss58());
+	let view = client.view(third_key.peer_id_base58().as_bytes(), &bob.account_id()).await;
+	assert_eq!(view.unwrap().node, None);
+}
+
+/// `registrar_str` of owned arguments.
+async fn registrar_str_owned(args: Vec<String>) -> (Option<i32>, serde_json::Value, String) {
+	let args: Vec<&str> = args.iter().map(String::as_str).collect();
+	registrar_str(&args).await
+}

@@ -15,12 +15,13 @@ use subxt::{
 
 /// The events and the fields of each that the registrar reads (checked against the dev
 /// runtime's metadata by the end-to-end tests).
-pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 5] = [
+pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 6] = [
 	("MainNodeRegistered", &["node_id", "owner"]),
 	("NodeUnregistered", &["node_id", "owner", "reason"]),
 	("NodeStatusUpdated", &["node_id", "status"]),
 	("NodeOwnerSwapped", &["node_id", "old_owner", "new_owner"]),
 	("DeregistrationConsensusReached", &["node_id"]),
+	("NodeKeyRotated", &["old_node_id", "new_node_id", "owner"]),
 ];
 
 /// The pallet's events the registrar cares about, decoded with the pallet's types.
@@ -62,6 +63,15 @@ pub enum RegistryEvent {
 	ConsensusReached {
 		/// The node.
 		node_id: Vec<u8>,
+	},
+	/// `NodeKeyRotated`: the node moved to a new key (and id).
+	KeyRotated {
+		/// The node's previous id.
+		node_id: Vec<u8>,
+		/// Its new id.
+		new_node_id: Vec<u8>,
+		/// Its owner.
+		owner: AccountId32,
 	},
 }
 
@@ -123,14 +133,15 @@ impl<'a> EventFields<'a> {
 }
 
 impl RegistryEvent {
-	/// The node the event is about (base58 text bytes).
+	/// The node the event is about (base58 text bytes; the previous id of a rotated node).
 	pub fn node_id(&self) -> &[u8] {
 		match self {
 			RegistryEvent::Registered { node_id, .. }
 			| RegistryEvent::Unregistered { node_id, .. }
 			| RegistryEvent::StatusUpdated { node_id, .. }
 			| RegistryEvent::OwnerSwapped { node_id, .. }
-			| RegistryEvent::ConsensusReached { node_id } => node_id,
+			| RegistryEvent::ConsensusReached { node_id }
+			| RegistryEvent::KeyRotated { node_id, .. } => node_id,
 		}
 	}
 
@@ -161,6 +172,13 @@ impl RegistryEvent {
 			"DeregistrationConsensusReached" => {
 				node_id().map(|node_id| RegistryEvent::ConsensusReached { node_id })
 			}
+			"NodeKeyRotated" => (|| {
+				Ok(RegistryEvent::KeyRotated {
+					node_id: fields.get::<NodeId>("old_node_id")?.into_inner(),
+					new_node_id: fields.get::<NodeId>("new_node_id")?.into_inner(),
+					owner: fields.get("owner")?,
+				})
+			})(),
 			_ => return None,
 		};
 		Some(decoded)
@@ -256,5 +274,30 @@ mod tests {
 		assert!(matches!(RegistryEvent::from_fields(&short), Some(Err(_))));
 		let other = EventFields::from_parts("FeeChargingStatusChanged", vec![]);
 		assert!(RegistryEvent::from_fields(&other).is_none());
+	}
+
+	#[test]
+	fn a_rotation_is_decoded_by_its_field_names() {
+		let owner = AccountId32::new([3; 32]);
+		let new_id = NodeId::truncate_from(b"12D3KooWNew".to_vec());
+		let (old, new, who) = (node_id().encode(), new_id.encode(), owner.encode());
+		let fields = EventFields::from_parts(
+			"NodeKeyRotated",
+			vec![
+				("owner".into(), &who[..]),
+				("new_node_id".into(), &new),
+				("old_node_id".into(), &old),
+			],
+		);
+		let event = RegistryEvent::from_fields(&fields).unwrap().unwrap();
+		assert_eq!(event.node_id(), node_id().into_inner().as_slice());
+		assert_eq!(
+			event,
+			RegistryEvent::KeyRotated {
+				node_id: node_id().into_inner(),
+				new_node_id: new_id.into_inner(),
+				owner
+			}
+		);
 	}
 }

@@ -1,11 +1,12 @@
 //! What the registrar reads from the chain, as plain values: the node's record and the owner's
 //! node ([`ChainView`]), what the pallet would check before accepting a registration
-//! ([`Policy`]), what a challenge is built from ([`ChainContext`]), and an included transaction
-//! ([`Included`]). Deciding what they mean is the judge's job (a layer above).
+//! ([`Policy`]), what a challenge is built from ([`ChainContext`]), an owner consent's standing
+//! ([`ConsentFacts`]), what a key rotation depends on ([`RotationRead`]), and an included
+//! transaction ([`Included`]). Deciding what they mean is the judge's job (a layer above).
 
 use super::events::RegistryEvent;
 use crate::challenge::BlockNumberWidth;
-use pallet_registration::{NodeType, Status};
+use pallet_registration::{ConsentStatus, NodeType, Status};
 use serde::Serialize;
 use sp_core::crypto::{AccountId32, Ss58Codec};
 use subxt::config::substrate::H256;
@@ -87,6 +88,38 @@ pub struct Stake {
 	pub active: u128,
 	/// The pallet's `MinerStakeThreshold`.
 	pub threshold: u128,
+}
+
+/// What the chain says about an owner consent and its submitter, as of one finalized block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConsentFacts {
+	/// The finalized block read.
+	pub block_number: u64,
+	/// The `consent_status` view function's answer for the consent and its signature.
+	pub status: ConsentStatus,
+	/// What the submitter can spend and stay alive (it pays the transaction fee).
+	pub submitter_spendable: u128,
+}
+
+/// What a key rotation depends on, as of one finalized block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RotationRead {
+	/// The finalized block read.
+	pub block_number: u64,
+	/// The registry record of the node's current id, if any.
+	pub old_node: Option<NodeRecord>,
+	/// The registry record of the new id, if any.
+	pub new_node: Option<NodeRecord>,
+	/// The current node's owner is banned (`BannedAccounts`; `false` without a record).
+	pub banned: bool,
+	/// The first block the node may rotate again, when it rotated recently
+	/// (`NodeKeyRotatedAt` + `NodeCooldownPeriod`).
+	pub rotation_cooldown_until: Option<u64>,
+	/// The first block the new id may be used, when it was removed (or rotated away from)
+	/// recently (`NodeLastDeregisteredAt` + `NodeCooldownPeriod`).
+	pub new_node_cooldown_until: Option<u64>,
+	/// What the transaction's signer can spend and stay alive (it pays the transaction fee).
+	pub signer_spendable: u128,
 }
 
 /// What a challenge is built from, read from the chain.

@@ -4,9 +4,11 @@
 //! This module is the transport (connecting, the endpoint's redaction, the block number width
 //! detected once per connection); its submodules hold one job each: [`error`] (what can go
 //! wrong), [`facts`] (what is read, as plain values), [`reads`] (the typed reads, through the
-//! pallet's view functions where it has them), [`view_functions`] (the runtime API call),
-//! [`events`] (events decoded by field name) and [`submit`] (signing, submission, finality).
+//! pallet's view functions where it has them), [`consent`] (the reads of owner consents and key
+//! rotations), [`view_functions`] (the runtime API call), [`events`] (events decoded by field
+//! name) and [`submit`] (signing, submission, finality).
 
+pub mod consent;
 pub mod error;
 pub mod events;
 pub mod facts;
@@ -14,9 +16,12 @@ pub mod reads;
 pub mod submit;
 pub mod view_functions;
 
+pub use consent::ConsentPayloadAnswer;
 pub use error::{within, ChainError, DispatchFailure};
 pub use events::{BlockWatcher, RegistryEvent};
-pub use facts::{ChainContext, ChainView, Included, NodeRecord, Policy, Stake};
+pub use facts::{
+	ChainContext, ChainView, ConsentFacts, Included, NodeRecord, Policy, RotationRead, Stake,
+};
 pub use submit::PreparedRegistration;
 
 use crate::{challenge::BlockNumberWidth, endpoint::EndpointRedactor};

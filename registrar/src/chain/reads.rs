@@ -26,12 +26,12 @@ use subxt::{
 };
 
 /// The SCALE key of an account in the dynamic storage API.
-fn account_key(account: &AccountId32) -> ([u8; 32],) {
+pub(super) fn account_key(account: &AccountId32) -> ([u8; 32],) {
 	(*<AccountId32 as AsRef<[u8; 32]>>::as_ref(account),)
 }
 
 impl ChainClient {
-	fn width_or_default(&self) -> BlockNumberWidth {
+	pub(super) fn width_or_default(&self) -> BlockNumberWidth {
 		self.width.unwrap_or_default()
 	}
 
@@ -157,7 +157,7 @@ impl ChainClient {
 	}
 
 	/// A `bool` map entry of the pallet (`false` when absent).
-	async fn flag<K: EncodeAsType + IntoVisitor>(
+	pub(super) async fn flag<K: EncodeAsType + IntoVisitor>(
 		&self,
 		at: &OnlineClientAtBlock<ChainConfig>,
 		entry: &str,
@@ -172,7 +172,7 @@ impl ChainClient {
 	}
 
 	/// A block number map entry of the pallet, in the chain's width.
-	async fn block_entry<K: EncodeAsType + IntoVisitor>(
+	pub(super) async fn block_entry<K: EncodeAsType + IntoVisitor>(
 		&self,
 		at: &OnlineClientAtBlock<ChainConfig>,
 		entry: &str,
@@ -211,7 +211,7 @@ impl ChainClient {
 
 	/// What `owner` can spend and stay alive: `free - max(frozen - reserved, ED)`, as
 	/// pallet-balances computes a transfer that keeps the account alive.
-	async fn spendable(
+	pub(super) async fn spendable(
 		&self,
 		at: &OnlineClientAtBlock<ChainConfig>,
 		owner: &AccountId32,
@@ -319,7 +319,7 @@ impl ChainClient {
 		view.await.map_err(|e| self.scrub(e))
 	}
 
-	async fn view_at(
+	pub(super) async fn view_at(
 		&self,
 		at: &OnlineClientAtBlock<ChainConfig>,
 		node_id: &[u8],
@@ -337,7 +337,7 @@ impl ChainClient {
 	}
 
 	/// A view function answering `Option<NodeInfoOf<T>>`.
-	async fn record(
+	pub(super) async fn record(
 		&self,
 		at: &OnlineClientAtBlock<ChainConfig>,
 		function: &str,

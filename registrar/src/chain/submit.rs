@@ -1,5 +1,11 @@
 //! Signing and submitting transactions: mortal from a given block, with the pool's next nonce,
 //! waited for until a finalized block, a failed dispatch reported by the error's name.
+//!
+//! `register_node_with_coldkey`'s arguments are given as dynamic values; the newer calls
+//! (`register_node_with_consent`, `rotate_node_key`) are given as their SCALE encoding, made with
+//! the pallet crate's own types, and turned into values by decoding it with the chain's own
+//! argument types ([`args_as_values`]): bytes that do not decode exactly as the chain's call are
+//! refused before anything is signed, and what is submitted is exactly those bytes.
 
 use super::{
 	error::rpc, ChainClient, ChainConfig, ChainContext, ChainError, DispatchFailure, Included,
@@ -13,12 +19,13 @@ use subxt::{
 	config::DefaultExtrinsicParamsBuilder,
 	dynamic::Value,
 	error::TransactionEventsError,
+	ext::scale_value,
 	transactions::{SubmittableTransaction, TransactionStatus},
 };
 
 type Transaction = SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>;
 
-/// A signed registration transaction, not submitted yet.
+/// A signed transaction of the pallet (a registration or a key rotation), not submitted yet.
 pub struct PreparedRegistration {
 	at: OnlineClientAtBlock<ChainConfig>,
 	transaction: Transaction,
@@ -60,6 +67,29 @@ impl ChainClient {
 			let payload =
 				subxt::dynamic::tx(PALLET, "register_node_with_coldkey", call_values(call));
 			let transaction = self.sign(&at, &payload, owner, mortality).await?;
+			Ok(PreparedRegistration { at, transaction })
+		};
+		prepared.await.map_err(|e| self.scrub(e))
+	}
+
+	/// Signs the pallet's call `call` with the SCALE-encoded arguments `args` as `signer`,
+	/// mortal for `mortality` blocks from `context`'s best block, without submitting it.
+	/// [`ChainError::Metadata`] when `args` do not decode exactly as the chain's arguments of
+	/// `call`.
+	pub async fn prepare_call(
+		&self,
+		call: &str,
+		args: &[u8],
+		signer: &OwnerKey,
+		mortality: u64,
+		context: &ChainContext,
+	) -> Result<PreparedRegistration, ChainError> {
+		let prepared = async {
+			let at =
+				self.api.at_block(BlockRef::from_hash(context.block_hash)).await.map_err(rpc)?;
+			let values = args_as_values(&at.metadata(), call, args)?;
+			let payload = subxt::dynamic::tx(PALLET, call, values);
+			let transaction = self.sign(&at, &payload, signer, mortality).await?;
 			Ok(PreparedRegistration { at, transaction })
 		};
 		prepared.await.map_err(|e| self.scrub(e))
@@ -186,6 +216,38 @@ fn call_values(call: &RegistrationCall) -> Vec<Value> {
 		Value::from_bytes(&call.challenge_bytes),
 		Value::from_bytes(call.node_id_hex),
 	]
+}
+
+/// The SCALE-encoded arguments `args` of the pallet's call `call`, decoded as dynamic values
+/// with the argument types of `metadata`; every byte must be used.
+pub fn args_as_values(
+	metadata: &subxt::Metadata,
+	call: &str,
+	args: &[u8],
+) -> Result<Vec<Value>, ChainError> {
+	let variant = metadata
+		.pallet_by_name(PALLET)
+		.and_then(|pallet| pallet.call_variant_by_name(call))
+		.ok_or_else(|| ChainError::Metadata(format!("no call {PALLET}.{call}")))?;
+	let mut cursor = args;
+	let mut values = Vec::with_capacity(variant.fields.len());
+	for field in &variant.fields {
+		let name = field.name.as_deref().unwrap_or("?");
+		let value = scale_value::scale::decode_as_type(&mut cursor, field.ty.id, metadata.types())
+			.map_err(|e| {
+				ChainError::Metadata(format!(
+					"{call}: argument {name} does not decode as the chain's type: {e}"
+				))
+			})?;
+		values.push(value.remove_context());
+	}
+	if !cursor.is_empty() {
+		return Err(ChainError::Metadata(format!(
+			"{call}: {} bytes left after the chain's arguments",
+			cursor.len()
+		)));
+	}
+	Ok(values)
 }
 
 fn submit_error(error: subxt::error::ExtrinsicError) -> ChainError {

@@ -1,13 +1,17 @@
-//! One registration attempt ([`register_once`]): reads what [`judge::decide`] asks for, acts
-//! on its answer (prepare, submit), and turns the result into an [`AttemptOutcome`].
+//! One registration attempt ([`register_once`]): reads what [`judge::decide`] (or
+//! [`judge::decide_with_consent`]) asks for, acts on its answer (prepare, submit), and turns the
+//! result into an [`AttemptOutcome`].
 
-use super::RegistrationConfig;
+use super::{config::Authority, RegistrationConfig};
 use crate::{
-	chain::{within, ChainClient, ChainError, ChainView, Included},
+	chain::{within, ChainClient, ChainError, ChainView, Included, PreparedRegistration},
 	challenge::{ChallengeInputs, RegistrationCall},
 	judge::{self, Decision, Fact, Facts, Plan},
 	outcome::{AttemptOutcome, OutcomeClass},
 };
+
+/// The call a submitter sends with the owner's consent.
+const CONSENT_CALL: &str = "register_node_with_consent";
 
 /// One attempt: read the chain (finalized); if the node is not registered to this owner (and
 /// neither it nor the owner is taken, nor would the pallet refuse for a ban, a disabled type, a
@@ -15,9 +19,12 @@ use crate::{
 /// the current fee, or credits), build a fresh challenge from the best block (held while
 /// finality lags more than half its lifetime), submit, wait for finalization, and confirm by
 /// the pallet's event plus a storage read-back at the finalized block. What to do at each step
-/// is [`judge::decide`]'s answer.
+/// is [`judge::decide`]'s answer. With an owner's consent, the consent is checked on the chain
+/// (`consent_status`, its `max_fee` against the fee) before the submitter signs
+/// `register_node_with_consent`.
 pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) -> AttemptOutcome {
 	let intent = config.intent();
+	let consent_intent = config.authority.consent_intent();
 	let owner = &intent.owner;
 	let node_id = config.node_id();
 	let limit = config.rpc_timeout;
@@ -26,12 +33,19 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 		Err(e) => return AttemptOutcome::chain_error(&e, false, None),
 	};
 	let mut facts = Facts::new(view);
+	let mut consent_facts = None;
 	let mut prepared = None;
 	loop {
 		let fail = |e: &ChainError, facts: &Facts| {
 			AttemptOutcome::chain_error(e, false, Some(facts.view.clone()))
 		};
-		match judge::decide(&intent, &facts) {
+		let decision = match &consent_intent {
+			None => judge::decide(&intent, &facts),
+			Some(consent) => {
+				judge::decide_with_consent(&intent, consent, &facts, consent_facts.as_ref())
+			}
+		};
+		match decision {
 			Decision::Read(Fact::Policy) => {
 				let read = client.policy(&node_id, owner, config.node_type, config.pay_in_credits);
 				match within(limit, read).await {
@@ -43,6 +57,17 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 				Ok(context) => facts.context = Some(context),
 				Err(e) => return fail(&e, &facts),
 			},
+			Decision::Read(Fact::Consent) => {
+				let Authority::Consent { consent, submitter } = &config.authority else {
+					return fail(&missing(), &facts);
+				};
+				let submitter = submitter.account_id();
+				let read = client.consent_facts(consent, &submitter);
+				match within(limit, read).await {
+					Ok(read) => consent_facts = Some(read),
+					Err(e) => return fail(&e, &facts),
+				}
+			}
 			Decision::Prepare(plan) => {
 				let call = match build_call(config, &plan) {
 					Ok(call) => call,
@@ -52,13 +77,13 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 					}
 				};
 				let Some(context) = facts.context else { return fail(&missing(), &facts) };
-				let signed =
-					client.prepare_registration(&call, &config.owner, plan.mortality, &context);
+				let signed = prepare(client, config, &call, plan.mortality, &context);
 				let signed = match within(limit, signed).await {
 					Ok(signed) => signed,
 					Err(e) => return fail(&e, &facts),
 				};
-				// The owner pays the transaction fee before the registration fee: both must fit.
+				// The owner pays the transaction fee before the registration fee: both must fit
+				// (with a consent, the submitter pays the transaction fee).
 				let fee = match within(limit, client.transaction_fee(&signed)).await {
 					Ok(fee) => fee,
 					Err(error) => {
@@ -85,7 +110,11 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 					finalized = facts.context.map(|c| c.finalized_block_number),
 					expires_at = call.inputs.expires_at,
 					node_type = ?config.node_type,
-					"submitting register_node_with_coldkey"
+					call = match config.authority {
+						Authority::Owner(_) => "register_node_with_coldkey",
+						Authority::Consent { .. } => CONSENT_CALL,
+					},
+					"submitting the registration"
 				);
 				let submitted = within(config.submit_timeout, client.submit_prepared(signed)).await;
 				let outcome = submission_outcome(client, config, submitted, facts.view).await;
@@ -101,13 +130,35 @@ fn missing() -> ChainError {
 	ChainError::Decode("the attempt lost track of its prepared transaction".into())
 }
 
+/// The transaction of `call`, signed: the owner's `register_node_with_coldkey`, or the
+/// submitter's `register_node_with_consent` with the owner's consent.
+async fn prepare(
+	client: &ChainClient,
+	config: &RegistrationConfig,
+	call: &RegistrationCall,
+	mortality: u64,
+	context: &crate::chain::ChainContext,
+) -> Result<PreparedRegistration, ChainError> {
+	match &config.authority {
+		Authority::Owner(owner) => {
+			client.prepare_registration(call, owner, mortality, context).await
+		}
+		Authority::Consent { consent, submitter } => {
+			let args = consent
+				.registration_args(call)
+				.map_err(|e| ChainError::Decode(format!("the consent: {e}")))?;
+			client.prepare_call(CONSENT_CALL, &args, submitter, mortality, context).await
+		}
+	}
+}
+
 /// The signed call along `plan`, with a fresh nonce; why it cannot be built otherwise (the
 /// configuration's fault: fatal).
 fn build_call(config: &RegistrationConfig, plan: &Plan) -> Result<RegistrationCall, String> {
 	let inputs = ChallengeInputs::fresh(plan.genesis_hash, plan.block_number, plan.lifetime);
 	RegistrationCall::new(
 		&config.node_key,
-		&config.owner.account_id(),
+		&config.authority.owner_account(),
 		config.node_type,
 		config.pay_in_credits,
 		inputs,

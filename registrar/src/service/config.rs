@@ -4,12 +4,95 @@ use crate::{
 	backoff::DEFAULT_SLOW_RETRY_CAP,
 	chain::{ChainClient, ChainError},
 	challenge::BlockNumberWidth,
+	consent::{ConsentError, SignedConsent},
 	endpoint::redact_endpoint,
-	judge::Intent,
+	judge::{ConsentIntent, Intent},
 	keys::{NodeKey, OwnerKey},
 };
 use pallet_registration::NodeType;
+use sp_core::crypto::{AccountId32, Ss58Codec};
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+/// Who authorizes a registration, and whose key signs its transactions.
+#[derive(Clone)]
+pub enum Authority {
+	/// The owner's own key signs `register_node_with_coldkey` (and `unregister_main_node`) and
+	/// pays both fees.
+	Owner(OwnerKey),
+	/// The owner's signed consent: the submitter's key signs `register_node_with_consent` and
+	/// pays the transaction fee; the owner pays the registration fee (at most the consent's
+	/// `max_fee`). The owner's key is nowhere here, so nothing can be unregistered.
+	Consent {
+		/// The consent, signed by the owner.
+		consent: Box<SignedConsent>,
+		/// The account that submits.
+		submitter: OwnerKey,
+	},
+}
+
+impl Authority {
+	/// The owner account: the key's, or the consent's.
+	pub fn owner_account(&self) -> AccountId32 {
+		match self {
+			Authority::Owner(owner) => owner.account_id(),
+			Authority::Consent { consent, .. } => consent.owner().clone(),
+		}
+	}
+
+	/// The key that signs the transactions: the owner's, or the submitter's.
+	pub fn signer(&self) -> &OwnerKey {
+		match self {
+			Authority::Owner(owner) => owner,
+			Authority::Consent { submitter, .. } => submitter,
+		}
+	}
+
+	/// The owner's key, when it is here (not with a consent).
+	pub fn owner_key(&self) -> Option<&OwnerKey> {
+		match self {
+			Authority::Owner(owner) => Some(owner),
+			Authority::Consent { .. } => None,
+		}
+	}
+
+	/// The consent, when registering with one.
+	pub fn consent(&self) -> Option<&SignedConsent> {
+		match self {
+			Authority::Owner(_) => None,
+			Authority::Consent { consent, .. } => Some(consent),
+		}
+	}
+
+	/// What [`crate::judge`] checks of the consent, when there is one.
+	pub fn consent_intent(&self) -> Option<ConsentIntent> {
+		let Authority::Consent { consent, submitter } = self else { return None };
+		let terms = consent.consent();
+		Some(ConsentIntent {
+			node_id: consent.peer_id_base58(),
+			owner: terms.owner.clone(),
+			node_type: terms.node_type,
+			max_fee: terms.max_fee,
+			valid_until: terms.valid_until,
+			may_rotate: terms.may_rotate,
+			width: consent.width(),
+			submitter: submitter.account_id(),
+		})
+	}
+}
+
+impl std::fmt::Debug for Authority {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Authority::Owner(owner) => f.debug_tuple("Owner").field(owner).finish(),
+			Authority::Consent { consent, submitter } => f
+				.debug_struct("Consent")
+				.field("owner", &consent.owner().to_ss58check())
+				.field("consent_hash", &hex::encode(consent.hash()))
+				.field("submitter", submitter)
+				.finish(),
+		}
+	}
+}
 
 /// Everything the registrar needs: what to register, where, and how to behave.
 #[derive(Clone)]
@@ -19,8 +102,8 @@ pub struct RegistrationConfig {
 	pub endpoint: String,
 	/// The node's libp2p key.
 	pub node_key: NodeKey,
-	/// The owner's account key (signs the transaction).
-	pub owner: OwnerKey,
+	/// Who authorizes the registration: the owner's key, or its consent and a submitter's key.
+	pub authority: Authority,
 	/// The node type to register.
 	pub node_type: NodeType,
 	/// Pay the registration fee in credits.
@@ -69,7 +152,7 @@ impl RegistrationConfig {
 		Self {
 			endpoint: endpoint.into(),
 			node_key,
-			owner,
+			authority: Authority::Owner(owner),
 			node_type,
 			pay_in_credits: false,
 			state_dir: state_dir.into(),
@@ -89,6 +172,29 @@ impl RegistrationConfig {
 		}
 	}
 
+	/// [`Self::new`] for a registration with the owner's signed `consent`, submitted by
+	/// `submitter`: the node type is the consent's. Refused when the consent is not signed or
+	/// is for another node than `node_key`'s.
+	pub fn with_consent(
+		endpoint: impl Into<String>,
+		node_key: NodeKey,
+		consent: SignedConsent,
+		submitter: OwnerKey,
+		state_dir: impl Into<PathBuf>,
+	) -> Result<Self, ConsentError> {
+		consent.require_signature()?;
+		if consent.peer_id() != node_key.peer_id() {
+			return Err(ConsentError::NodeMismatch {
+				consent: consent.peer_id_base58(),
+				key: node_key.peer_id_base58(),
+			});
+		}
+		let node_type = consent.consent().node_type;
+		let mut config = Self::new(endpoint, node_key, submitter.clone(), node_type, state_dir);
+		config.authority = Authority::Consent { consent: Box::new(consent), submitter };
+		Ok(config)
+	}
+
 	/// The node id (base58 PeerId text bytes), as the pallet keys it.
 	pub fn node_id(&self) -> Vec<u8> {
 		self.node_key.peer_id_base58().into_bytes()
@@ -98,7 +204,7 @@ impl RegistrationConfig {
 	pub fn intent(&self) -> Intent {
 		Intent {
 			node_id: self.node_key.peer_id_base58(),
-			owner: self.owner.account_id(),
+			owner: self.authority.owner_account(),
 			node_type: self.node_type,
 			pay_in_credits: self.pay_in_credits,
 			challenge_lifetime: self.challenge_lifetime,
@@ -123,7 +229,7 @@ impl std::fmt::Debug for RegistrationConfig {
 		f.debug_struct("RegistrationConfig")
 			.field("endpoint", &redact_endpoint(&self.endpoint))
 			.field("node_key", &self.node_key)
-			.field("owner", &self.owner)
+			.field("authority", &self.authority)
 			.field("node_type", &self.node_type)
 			.field("pay_in_credits", &self.pay_in_credits)
 			.field("state_dir", &self.state_dir)
@@ -166,5 +272,48 @@ mod tests {
 		let debug = format!("{config:?}");
 		assert!(debug.contains("wss://<redacted>@rpc.example.com/<redacted>"), "{debug}");
 		assert!(!debug.contains("hunter22") && !debug.contains("0123456789abcdef"), "{debug}");
+	}
+
+	#[test]
+	fn a_consent_configuration_takes_the_consents_owner_and_type_and_no_owner_key() {
+		use crate::consent::{ConsentTerms, SignedConsent};
+		let alice = OwnerKey::from_suri(&crate::secret::SecretText::new("//Alice".into())).unwrap();
+		let bob = OwnerKey::from_suri(&crate::secret::SecretText::new("//Bob".into())).unwrap();
+		let node_key = NodeKey::from_seed(&[1; 32]);
+		let terms = ConsentTerms {
+			owner: alice.account_id(),
+			peer_id: node_key.peer_id(),
+			node_type: NodeType::GpuMiner,
+			max_fee: 5,
+			nonce: 1,
+			may_rotate: false,
+		};
+		let mut consent =
+			SignedConsent::new(terms.consent([7; 32], 100), BlockNumberWidth::U64).unwrap();
+		let unsigned = RegistrationConfig::with_consent(
+			"ws://x",
+			node_key.clone(),
+			consent.clone(),
+			bob.clone(),
+			"/x",
+		);
+		assert!(matches!(unsigned, Err(ConsentError::Unsigned)));
+		consent.sign(&alice).unwrap();
+		let other = NodeKey::from_seed(&[2; 32]);
+		let mismatch =
+			RegistrationConfig::with_consent("ws://x", other, consent.clone(), bob.clone(), "/x");
+		assert!(matches!(mismatch, Err(ConsentError::NodeMismatch { .. })));
+		let config =
+			RegistrationConfig::with_consent("ws://x", node_key, consent, bob.clone(), "/x")
+				.unwrap();
+		assert_eq!(config.node_type, NodeType::GpuMiner);
+		assert_eq!(config.intent().owner, alice.account_id());
+		assert_eq!(config.authority.signer().account_id(), bob.account_id());
+		assert!(config.authority.owner_key().is_none());
+		let intent = config.authority.consent_intent().unwrap();
+		assert_eq!((intent.max_fee, intent.valid_until), (5, 100));
+		assert_eq!(intent.submitter, bob.account_id());
+		let debug = format!("{config:?}");
+		assert!(debug.contains("consent_hash") && debug.contains(&bob.ss58()), "{debug}");
 	}
 }

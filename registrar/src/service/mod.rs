@@ -7,7 +7,7 @@ mod config;
 mod worker;
 
 pub use attempt::register_once;
-pub use config::RegistrationConfig;
+pub use config::{Authority, RegistrationConfig};
 
 use crate::{
 	endpoint::redact_endpoint,
@@ -15,6 +15,7 @@ use crate::{
 	state::{PersistedState, StateError, StateLock, STATE_VERSION},
 	status::{Shared, Status},
 };
+use sp_core::crypto::Ss58Codec;
 use std::{future::Future, net::SocketAddr};
 
 /// Errors that stop the registrar (everything else is retried).
@@ -60,7 +61,8 @@ pub async fn run(
 ) -> Result<(), RegistrarError> {
 	let lock = StateLock::acquire(&config.state_dir)?;
 	let node_id = config.node_key.peer_id_base58();
-	let owner = config.owner.ss58();
+	let owner = config.authority.owner_account().to_ss58check();
+	let submitter = config.authority.consent().map(|_| config.authority.signer().ss58());
 	let mut persisted = resume(&config, &node_id, &owner);
 	persisted.version = STATE_VERSION;
 	persisted.node_id = node_id.clone();
@@ -71,6 +73,8 @@ pub async fn run(
 		node_id: node_id.clone(),
 		owner: owner.clone(),
 		endpoint: endpoint.clone(),
+		submitter: submitter.clone(),
+		consent_valid_until: config.authority.consent().map(|c| c.consent().valid_until),
 		..Status::default()
 	});
 	let (stop, signal_task) = shutdown::flag(shutdown);
@@ -85,7 +89,16 @@ pub async fn run(
 		}
 		None => None,
 	};
-	tracing::info!(node = %node_id, owner = %owner, %endpoint, "registrar started");
+	match &submitter {
+		None => tracing::info!(node = %node_id, owner = %owner, %endpoint, "registrar started"),
+		Some(submitter) => tracing::info!(
+			node = %node_id,
+			owner = %owner,
+			submitter = %submitter,
+			%endpoint,
+			"registrar started with the owner's consent (the submitter signs; the owner pays the fee)"
+		),
+	}
 
 	worker::Worker::new(&config, shared, stop, persisted).run_until_stopped().await;
 

@@ -320,17 +320,25 @@ impl<'a> Worker<'a> {
 		}
 	}
 
-	/// Submits the owner's `unregister_main_node` for this node and waits for finality.
+	/// Submits the owner's `unregister_main_node` for this node and waits for finality; only
+	/// the owner's key can (not a submitter with a consent).
 	async fn unregister(&self, client: &ChainClient) -> Result<Included, ChainError> {
+		let Some(owner) = self.config.authority.owner_key() else {
+			return Err(ChainError::Metadata(
+				"only the owner's key can unregister the node; this registrar has the owner's \
+				 consent, not its key"
+					.into(),
+			));
+		};
 		let node_id = self.config.node_id();
 		let mortality = self.config.unregister_mortality();
-		let unregister = client.unregister(&node_id, &self.config.owner, mortality);
+		let unregister = client.unregister(&node_id, owner, mortality);
 		within(self.config.submit_timeout, unregister).await
 	}
 
 	async fn park(&mut self, client: &ChainClient) -> ParkEnd {
 		let node_id = self.config.node_id();
-		let owner = self.config.owner.account_id();
+		let owner = self.config.authority.owner_account();
 		let mut watcher = match within(self.config.rpc_timeout, client.watch()).await {
 			Ok(watcher) => Some(watcher),
 			Err(error) => {
