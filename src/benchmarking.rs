@@ -14,7 +14,10 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::{crypto::KeyTypeId, H256};
-use sp_runtime::traits::{Bounded, One, Saturating, Zero};
+use sp_runtime::{
+	traits::{Bounded, One, Saturating, Zero},
+	transaction_validity::TransactionSource,
+};
 use sp_staking::StakingInterface;
 
 /// Key type of the node keys the benchmarks generate in the keystore.
@@ -229,6 +232,94 @@ fn node_proof<T: Config>(
 	.encode();
 	let signature = ed25519_signature(key, &challenge);
 	(ChallengeBytes::<T>::truncate_from(challenge), signature)
+}
+
+/// The longest address the runtime allows, for the node `peer`: `/ip4/…` components and a
+/// `/p2p/` component naming it (every byte parsed).
+fn long_address<T: Config>(peer: &Ed25519PeerId) -> AddressOf<T> {
+	let mut address = alloc::vec![0xa5, 0x03, crate::types::RAW_PEER_ID_LEN as u8];
+	address.extend_from_slice(&peer.to_raw());
+	while address.len() + 5 <= T::MaxAddressLen::get() as usize {
+		address.extend_from_slice(&[0x04, 10, 0, 0, 1]);
+	}
+	AddressOf::<T>::truncate_from(address)
+}
+
+/// Printable text of `len` bytes, different for each `index`.
+fn text(index: u32, len: u32) -> Vec<u8> {
+	let mut text = format!("/cap/{index}/").into_bytes();
+	text.resize(len.max(text.len() as u32) as usize, b'x');
+	text.truncate(len as usize);
+	text
+}
+
+/// A record of `peer` with `a` longest addresses, `c` longest capabilities and the longest
+/// version.
+fn record_of<T: Config>(peer: &Ed25519PeerId, seq: u64, a: u32, c: u32) -> NodeRecord<T> {
+	NodeRecord {
+		seq,
+		addresses: BoundedVec::truncate_from((0..a).map(|_| long_address::<T>(peer)).collect()),
+		version: VersionOf::<T>::truncate_from(text(0, T::MaxVersionLen::get())),
+		capabilities: BoundedVec::truncate_from(
+			(0..c)
+				.map(|i| CapabilityOf::<T>::truncate_from(text(i, T::MaxCapabilityLen::get())))
+				.collect(),
+		),
+	}
+}
+
+/// The node key `key`'s signature of `record`'s statement for its node registered at block
+/// `registered_at`.
+fn record_signature<T: Config>(
+	key: &sp_core::ed25519::Public,
+	registered_at: BlockNumberFor<T>,
+	record: &NodeRecord<T>,
+) -> SignatureParam {
+	let statement = RecordStatement::<T> {
+		domain: RECORD_DOMAIN,
+		genesis_hash: Pallet::<T>::genesis_hash(),
+		peer_id: peer_of(key).to_raw(),
+		registered_at,
+		record: record.clone(),
+	};
+	ed25519_signature(key, &statement.encode())
+}
+
+/// A registered node (key `index`) whose stored record, published in an earlier period, has
+/// every capability it may have (so publishing removes them all from the index). Returns the
+/// key, the node id and the block it was registered in.
+fn node_with_full_record<T: Config>(
+	index: u32,
+) -> (sp_core::ed25519::Public, NodeId, BlockNumberFor<T>) {
+	let registered_at = frame_system::Pallet::<T>::block_number();
+	let (_, node_id) = registered::<T>(NodeType::StorageMiner, index);
+	let key = node_key(index);
+	let old = record_of::<T>(&peer_of(&key), 1, 1, T::MaxCapabilities::get());
+	for capability in old.capabilities.iter() {
+		NodesByCapability::<T>::insert(capability, &node_id, ());
+	}
+	NodeRecords::<T>::insert(
+		&node_id,
+		SignedRecord { record: old, signature: [0; 64], published_at: registered_at },
+	);
+	let next_period = T::HeartbeatPeriod::get().saturating_add(registered_at);
+	frame_system::Pallet::<T>::set_block_number(next_period);
+	(key, node_id, registered_at)
+}
+
+/// A heartbeat of node `key` for the current period, with the longest version, and its
+/// signature.
+fn heartbeat_of<T: Config>(key: &sp_core::ed25519::Public) -> (u32, VersionOf<T>, SignatureParam) {
+	let period = Pallet::<T>::period_of(frame_system::Pallet::<T>::block_number());
+	let version = VersionOf::<T>::truncate_from(text(1, T::MaxVersionLen::get()));
+	let statement = HeartbeatStatement::<T> {
+		domain: HEARTBEAT_DOMAIN,
+		genesis_hash: Pallet::<T>::genesis_hash(),
+		peer_id: peer_of(key).to_raw(),
+		period,
+		version: version.clone(),
+	};
+	(period, version, ed25519_signature(key, &statement.encode()))
 }
 
 /// Moves to a block where cooldowns anchored at 0 are over and challenges can be built.
@@ -658,6 +749,131 @@ mod benchmarks {
 		);
 		assert!(!ColdkeyNodeRegistrationV2::<T>::contains_key(&old_id));
 		Ok(())
+	}
+
+	/// Worst case: `a` addresses and `c` capabilities, each of the longest length (every
+	/// address parsed to its `/p2p/` component), replacing a record with every capability.
+	#[benchmark]
+	fn publish_node_record(
+		a: Linear<0, { T::MaxAddresses::get() }>,
+		c: Linear<0, { T::MaxCapabilities::get() }>,
+	) {
+		let (key, node_id, registered_at) = node_with_full_record::<T>(0);
+		let record = record_of::<T>(&peer_of(&key), 2, a, c);
+		let signature = record_signature::<T>(&key, registered_at, &record);
+
+		#[extrinsic_call]
+		_(RawOrigin::None, node_id_param(&peer_of(&key), 1), Box::new(record), signature);
+
+		assert_eq!(NodeRecords::<T>::get(&node_id).map(|stored| stored.record.seq), Some(2));
+	}
+
+	/// The pool's check of a fee-less record at its largest (every address and capability).
+	#[benchmark]
+	fn authorize_publish_node_record() -> Result<(), BenchmarkError> {
+		let (key, _, registered_at) = node_with_full_record::<T>(0);
+		let record =
+			record_of::<T>(&peer_of(&key), 2, T::MaxAddresses::get(), T::MaxCapabilities::get());
+		let signature = record_signature::<T>(&key, registered_at, &record);
+		let call = Call::<T>::publish_node_record {
+			node_id: node_id_param(&peer_of(&key), 1),
+			record: Box::new(record),
+			signature,
+		};
+
+		#[block]
+		{
+			use frame_support::pallet_prelude::Authorize;
+			call.authorize(TransactionSource::External)
+				.ok_or("the call authorizes itself")?
+				.map_err(|_| "a valid record")?;
+		}
+
+		Ok(())
+	}
+
+	/// An ordinary heartbeat (the node was not silent), with the longest version.
+	#[benchmark]
+	fn heartbeat() {
+		let (_, node_id) = registered::<T>(NodeType::StorageMiner, 0);
+		let key = node_key(0);
+		let (period, version, signature) = heartbeat_of::<T>(&key);
+
+		#[extrinsic_call]
+		_(RawOrigin::None, node_id_param(&peer_of(&key), 1), period, version, signature);
+
+		assert!(NodeLiveness::<T>::get(&node_id).is_some_and(|l| l.heartbeat_sent));
+	}
+
+	/// A heartbeat of an `Offline` node: it is `Online` again and queued for the sweep.
+	#[benchmark]
+	fn heartbeat_back_online() {
+		let (_, node_id) = registered::<T>(NodeType::StorageMiner, 0);
+		if let Some(mut info) = ColdkeyNodeRegistrationV2::<T>::get(&node_id) {
+			Pallet::<T>::set_status(&mut info, Status::Offline);
+			ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
+		}
+		NodeLiveness::<T>::mutate(&node_id, |liveness| {
+			if let Some(liveness) = liveness {
+				liveness.silent = true;
+			}
+		});
+		let key = node_key(0);
+		let (period, version, signature) = heartbeat_of::<T>(&key);
+
+		#[extrinsic_call]
+		heartbeat(RawOrigin::None, node_id_param(&peer_of(&key), 1), period, version, signature);
+
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<T>::get(&node_id).map(|info| info.status),
+			Some(Status::Online)
+		);
+	}
+
+	/// The pool's check of a fee-less heartbeat.
+	#[benchmark]
+	fn authorize_heartbeat() -> Result<(), BenchmarkError> {
+		registered::<T>(NodeType::StorageMiner, 0);
+		let key = node_key(0);
+		let (period, version, signature) = heartbeat_of::<T>(&key);
+		let call = Call::<T>::heartbeat {
+			node_id: node_id_param(&peer_of(&key), 1),
+			period,
+			version,
+			signature,
+		};
+
+		#[block]
+		{
+			use frame_support::pallet_prelude::Authorize;
+			call.authorize(TransactionSource::External)
+				.ok_or("the call authorizes itself")?
+				.map_err(|_| "a valid heartbeat")?;
+		}
+
+		Ok(())
+	}
+
+	/// `k` liveness entries of one block, each finding an `Online` node silent: the node
+	/// becomes `Offline` (status index, counts, event) and `OnNodeOffline` is told.
+	#[benchmark]
+	fn sweep_offline_items(k: Linear<0, MAX_PRUNED_IN_ONE_BLOCK>) {
+		// Every node registered in this block: each is silent from `check_at`.
+		let check_at = Pallet::<T>::silent_from(frame_system::Pallet::<T>::block_number());
+		for i in 0..k {
+			registered::<T>(NodeType::GpuMiner, 20_000 + i);
+		}
+		let now = check_at.saturating_add(One::one());
+		frame_system::Pallet::<T>::set_block_number(now);
+		NextExpiryToPrune::<T>::put(check_at);
+		let mut meter = frame_support::weights::WeightMeter::new();
+
+		#[block]
+		{
+			Pallet::<T>::prune_expired(now, &mut meter);
+		}
+
+		assert_eq!(NodeCountByStatus::<T>::get(Status::Offline), k);
 	}
 
 	/// A block that is not a round's first and has nothing to prune.

@@ -34,20 +34,27 @@ impl<T: Config> Pallet<T> {
 	/// every key already removed in this block, which stays in the trie until it is committed.
 	pub(crate) fn prune_expired(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
 		let item_weight = Self::prune_item_weight();
+		let sweep_weight = Self::sweep_item_weight();
+		let worst = item_weight.max(sweep_weight);
 		let block_weight = T::WeightInfo::prune_expired_block();
 		let mut cursor = NextExpiryToPrune::<T>::get().unwrap_or(now);
 		'blocks: while cursor < now && meter.can_consume(block_weight) {
 			meter.consume(block_weight);
 			let mut entries = ExpiryQueue::<T>::drain_prefix(cursor);
 			loop {
-				if !meter.can_consume(item_weight) {
+				if !meter.can_consume(worst) {
 					// Out of budget inside the block: the next hook resumes it.
 					break 'blocks;
 				}
 				match entries.next() {
 					Some((item, ())) => {
-						meter.consume(item_weight);
-						Self::expire(item, now);
+						// A node marked silent costs the sweep's step; any other entry, at most
+						// the measured slope of pruning.
+						if Self::expire(item, cursor, now) {
+							meter.consume(sweep_weight);
+						} else {
+							meter.consume(item_weight);
+						}
 					}
 					None => break,
 				}
@@ -57,9 +64,10 @@ impl<T: Config> Pallet<T> {
 		NextExpiryToPrune::<T>::put(cursor);
 	}
 
-	/// Removes the state `item` stands for if it is over at `now`; queues it again at its end if
-	/// that moved later; leaves it if it was renewed (and so queued again) since.
-	fn expire(item: Expiring<T::AccountId>, now: BlockNumberFor<T>) {
+	/// Removes the state `item` (queued at `at`) stands for if it is over at `now`; queues it
+	/// again at its end if that moved later; leaves it if it was renewed (and so queued again)
+	/// since. Returns whether it marked a node silent (the sweep's costlier step).
+	fn expire(item: Expiring<T::AccountId>, at: BlockNumberFor<T>, now: BlockNumberFor<T>) -> bool {
 		let cooldown = T::NodeCooldownPeriod::get();
 		match item {
 			Expiring::Challenge(hash) => {
@@ -99,7 +107,9 @@ impl<T: Config> Pallet<T> {
 			}
 			Expiring::RevokedConsent(owner, hash) => Self::expire_revocation(owner, hash, now),
 			Expiring::KeyRotation(node_id) => Self::expire_rotation_anchor(node_id, now),
+			Expiring::Liveness(node_id) => return Self::check_liveness(node_id, at, now),
 		}
+		false
 	}
 
 	/// Removes `owner`'s ballot once its round is over and its submission count once its window

@@ -40,6 +40,13 @@ impl<T: Config> Pallet<T> {
 		assert!(!T::MaxChallengeLifetime::get().is_zero(), "MaxChallengeLifetime must not be zero");
 		assert!(!T::MaxConsentLifetime::get().is_zero(), "MaxConsentLifetime must not be zero");
 		assert!(T::MaxRevokedConsents::get() > 0, "MaxRevokedConsents must be > 0");
+		assert!(!T::HeartbeatPeriod::get().is_zero(), "HeartbeatPeriod must not be zero");
+		assert!(T::OfflineAfterPeriods::get() > 0, "OfflineAfterPeriods must be > 0");
+		assert!(T::MaxPageSize::get() > 0, "MaxPageSize must be > 0");
+		assert!(
+			T::MaxAddressLen::get() >= crate::types::RAW_PEER_ID_LEN.saturating_add(3),
+			"MaxAddressLen must hold at least a /p2p/ component"
+		);
 		assert!(!T::MinNodeTypeFee::get().is_zero(), "MinNodeTypeFee must be at least 1");
 		// Every fee is at least the floor (initial, genesis and governance fees are checked
 		// against it), so a floor of at least the existential deposit lets the first fee create
@@ -72,7 +79,7 @@ impl<T: Config> Pallet<T> {
 				T::MaxValidators::get(),
 				T::MaxReportedNodesPerRound::get(),
 			))
-			.saturating_add(Self::prune_item_weight())
+			.saturating_add(Self::prune_item_weight().max(Self::sweep_item_weight()))
 			.saturating_add(T::WeightInfo::prune_expired_block());
 		assert!(
 			T::HookWeightBudget::get().all_gte(least),

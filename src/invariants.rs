@@ -15,6 +15,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_reports()?;
 		Self::check_offers()?;
 		Self::check_consents_and_rotations()?;
+		Self::check_discovery()?;
 		Self::check_fees()?;
 		Ok(())
 	}
@@ -44,9 +45,7 @@ impl<T: Config> Pallet<T> {
 				"node missing from NodesByType"
 			);
 			ensure!(
-				info.status == Status::Online
-					|| (info.status == Status::Degraded
-						&& info.node_type == NodeType::StorageMiner),
+				info.status != Status::Degraded || info.node_type == NodeType::StorageMiner,
 				"only storage miners are ever degraded"
 			);
 			let count = per_type.entry(info.node_type).or_default();
@@ -91,7 +90,8 @@ impl<T: Config> Pallet<T> {
 				Expiring::ReportState(_)
 				| Expiring::OwnershipOffer(_)
 				| Expiring::RevokedConsent(..)
-				| Expiring::KeyRotation(_) => {}
+				| Expiring::KeyRotation(_)
+				| Expiring::Liveness(_) => {}
 			}
 		}
 		for hash in UsedChallenges::<T>::iter_keys() {
@@ -252,6 +252,78 @@ impl<T: Config> Pallet<T> {
 			ensure!(at <= now, "a key rotation in the future");
 			ensure!(rotations.contains(&node_id), "a rotation anchor never queued for removal");
 		}
+		Ok(())
+	}
+
+	/// Discovery: the status index and counts match the registry; every registered node and
+	/// only those have a liveness, queued for its next check unless it is marked silent; an
+	/// `Offline` node is marked silent; records belong to registered nodes and the capability
+	/// index names exactly their capabilities.
+	fn check_discovery() -> Result<(), TryRuntimeError> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut liveness_queued = alloc::vec::Vec::new();
+		for (at, item) in ExpiryQueue::<T>::iter_keys() {
+			if let Expiring::Liveness(node_id) = item {
+				liveness_queued.push((node_id, at));
+			}
+		}
+		let mut per_status: BTreeMap<u8, u32> = BTreeMap::new();
+		for (node_id, info) in ColdkeyNodeRegistrationV2::<T>::iter() {
+			ensure!(
+				NodesByStatus::<T>::contains_key(info.status, &node_id),
+				"node missing from NodesByStatus"
+			);
+			let count = per_status.entry(info.status as u8).or_default();
+			*count = count.saturating_add(1);
+			let liveness = NodeLiveness::<T>::get(&node_id).ok_or("node without liveness")?;
+			ensure!(liveness.last_seen <= now, "a node last seen in the future");
+			ensure!(
+				info.status != Status::Offline || liveness.silent,
+				"an Offline node not marked silent"
+			);
+			if !liveness.silent {
+				ensure!(
+					liveness_queued.contains(&(node_id.clone(), liveness.check_at)),
+					"a liveness check never queued"
+				);
+			}
+		}
+		ensure!(
+			NodeLiveness::<T>::iter_keys().count()
+				== ColdkeyNodeRegistrationV2::<T>::iter_keys().count(),
+			"NodeLiveness has stray nodes"
+		);
+		ensure!(
+			NodesByStatus::<T>::iter_keys().count()
+				== ColdkeyNodeRegistrationV2::<T>::iter_keys().count(),
+			"NodesByStatus has stray nodes"
+		);
+		for status in Status::ALL {
+			ensure!(
+				NodeCountByStatus::<T>::get(status)
+					== per_status.get(&(status as u8)).copied().unwrap_or_default(),
+				"NodeCountByStatus differs from the registry"
+			);
+		}
+		let mut capabilities = 0usize;
+		for (node_id, stored) in NodeRecords::<T>::iter() {
+			ensure!(
+				ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),
+				"a record of a node not in the registry"
+			);
+			ensure!(stored.published_at <= now, "a record published in the future");
+			for capability in stored.record.capabilities.iter() {
+				ensure!(
+					NodesByCapability::<T>::contains_key(capability, &node_id),
+					"a capability missing from NodesByCapability"
+				);
+				capabilities = capabilities.saturating_add(1);
+			}
+		}
+		ensure!(
+			NodesByCapability::<T>::iter_keys().count() == capabilities,
+			"NodesByCapability has stray entries"
+		);
 		Ok(())
 	}
 

@@ -106,11 +106,13 @@ mod benchmarking;
 pub mod challenge;
 pub mod consent;
 mod deregistration;
+mod discovery;
 mod expiry;
 mod fees;
 mod hooks;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod multiaddr;
 pub mod peer_id;
 mod registration;
 mod rotation;
@@ -159,6 +161,7 @@ pub mod pallet {
 	use sp_core::H256;
 	use sp_runtime::{
 		traits::{IdentifyAccount, Saturating, Verify, Zero},
+		transaction_validity::TransactionPriority,
 		Perbill,
 	};
 	use sp_staking::StakingInterface;
@@ -201,6 +204,9 @@ pub mod pallet {
 		type OwnerSignature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>
 			+ Parameter
 			+ MaxEncodedLen;
+
+		/// Told when the liveness sweep finds a node silent.
+		type OnNodeOffline: OnNodeOffline<Self::AccountId>;
 
 		/// The fee of each node type before genesis or governance sets one.
 		type InitialNodeTypeFee: InitialNodeTypeFee<BalanceOf<Self>>;
@@ -300,6 +306,43 @@ pub mod pallet {
 		/// (checked by `integrity_test`); what is left goes to clearing expired state.
 		#[pallet::constant]
 		type HookWeightBudget: Get<Weight>;
+
+		/// The most addresses in a node record.
+		#[pallet::constant]
+		type MaxAddresses: Get<u32>;
+
+		/// The longest address in a node record (bytes of a binary multiaddr).
+		#[pallet::constant]
+		type MaxAddressLen: Get<u32>;
+
+		/// The longest software version in a node record or a heartbeat.
+		#[pallet::constant]
+		type MaxVersionLen: Get<u32>;
+
+		/// The most capabilities in a node record.
+		#[pallet::constant]
+		type MaxCapabilities: Get<u32>;
+
+		/// The longest capability in a node record.
+		#[pallet::constant]
+		type MaxCapabilityLen: Get<u32>;
+
+		/// Length in blocks of a liveness period: a node sends one heartbeat per period and
+		/// publishes at most one record per period.
+		#[pallet::constant]
+		type HeartbeatPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Periods a node may stay silent before the sweep marks it `Offline`.
+		#[pallet::constant]
+		type OfflineAfterPeriods: Get<u32>;
+
+		/// The most nodes one page of the paged view functions holds.
+		#[pallet::constant]
+		type MaxPageSize: Get<u32>;
+
+		/// The pool priority of fee-less records and heartbeats.
+		#[pallet::constant]
+		type UnsignedPriority: Get<TransactionPriority>;
 
 		/// Weights of the calls and hook steps.
 		type WeightInfo: WeightInfo;
@@ -469,6 +512,43 @@ pub mod pallet {
 	pub type NodeKeyRotatedAt<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, BlockNumberFor<T>, OptionQuery>;
 
+	/// Node id → its latest record, signed by its key.
+	///
+	/// Written by `publish_node_record`; removed with the node and when it rotates its key (a
+	/// record names the key that signed it: the node publishes again with its new key).
+	#[pallet::storage]
+	pub type NodeRecords<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeId, SignedRecord<T>, OptionQuery>;
+
+	/// Node id → its liveness: when it was last heard from, and whether the sweep found it
+	/// silent.
+	///
+	/// Present exactly while the node is in the registry; moves with a key rotation.
+	#[pallet::storage]
+	pub type NodeLiveness<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeId, Liveness<T>, OptionQuery>;
+
+	/// Index of the registry by status: (status, node id) → ().
+	#[pallet::storage]
+	pub type NodesByStatus<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, Status, Blake2_128Concat, NodeId, (), OptionQuery>;
+
+	/// Status → number of registered nodes with that status.
+	#[pallet::storage]
+	pub type NodeCountByStatus<T: Config> = StorageMap<_, Twox64Concat, Status, u32, ValueQuery>;
+
+	/// Index of the published records by capability: (capability, node id) → ().
+	#[pallet::storage]
+	pub type NodesByCapability<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		CapabilityOf<T>,
+		Blake2_128Concat,
+		NodeId,
+		(),
+		OptionQuery,
+	>;
+
 	/// Index of the registry by node type: (node type, node id) → ().
 	#[pallet::storage]
 	pub type NodesByType<T: Config> =
@@ -559,6 +639,15 @@ pub mod pallet {
 		/// A node moved to a new key: same owner, type, status and registration block; the old
 		/// id cools down.
 		NodeKeyRotated { old_node_id: NodeId, new_node_id: NodeId, owner: T::AccountId },
+		/// A node published a record.
+		NodeRecordPublished { node_id: NodeId, seq: u64 },
+		/// A node's record was removed (the node left the registry or rotated its key).
+		NodeRecordRemoved { node_id: NodeId, seq: u64 },
+		/// A node was silent for more than `OfflineAfterPeriods` periods since `last_seen` and
+		/// is now `Offline`.
+		NodeWentOffline { node_id: NodeId, last_seen: BlockNumberFor<T> },
+		/// An `Offline` node sent a heartbeat in `period` and is `Online` again.
+		NodeBackOnline { node_id: NodeId, period: u32 },
 	}
 
 	/// Errors of the pallet.
@@ -706,6 +795,27 @@ pub mod pallet {
 		InvalidRotationStatement,
 		/// The node's current key did not sign the rotation statement.
 		InvalidRotationSignature,
+		/// The record's sequence number is not above the stored record's.
+		StaleRecord,
+		/// The node published a record in this liveness period already.
+		RecordRateLimited,
+		/// An address of the record is not a well-formed multiaddr of an accepted protocol.
+		InvalidAddress,
+		/// An address of the record has a `/p2p/` component naming another node.
+		ForeignPeerIdInAddress,
+		/// The record's version or a capability is empty or not printable ASCII (a capability
+		/// also has no spaces).
+		InvalidRecordText,
+		/// The record names a capability twice.
+		DuplicateCapability,
+		/// The node key did not sign the record's statement.
+		InvalidRecordSignature,
+		/// The heartbeat is for another period than the current one.
+		HeartbeatForAnotherPeriod,
+		/// The node sent a heartbeat in this period already.
+		HeartbeatAlreadySent,
+		/// The node key did not sign the heartbeat.
+		InvalidHeartbeatSignature,
 	}
 
 	/// Genesis state of the registry.
@@ -848,7 +958,7 @@ pub mod pallet {
 			let mut info =
 				ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
 			ensure!(info.node_type == NodeType::StorageMiner, Error::<T>::NotAminer);
-			info.status = Status::Degraded;
+			Self::set_status(&mut info, Status::Degraded);
 			ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
 			Self::deposit_event(Event::NodeStatusUpdated { node_id, status: Status::Degraded });
 			Ok(())
@@ -1267,10 +1377,188 @@ pub mod pallet {
 				consent: consent.map(|consent| *consent),
 			})
 		}
+
+		/// Publish the node's record (addresses, version, capabilities), signed by its key.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by any account (the owner or not); or none: a fee-less transaction, bare or
+		/// authorized by `AuthorizeCall`, which the pool admits only after every check below and
+		/// at most once per node and period.
+		///
+		/// ## Details
+		/// - `node_id`: the node, in either form; it must be registered.
+		/// - `record`: a sequence number above the stored record's; well-formed multiaddrs of
+		///   accepted protocols, whose `/p2p/` components name this node; a printable version
+		///   and distinct printable capabilities, each within its `Config` bound.
+		/// - `signature`: the node key's Ed25519 signature of the [`RecordStatement`]: this
+		///   chain's genesis hash, the node's raw PeerId, its `registered_at`, the record.
+		///
+		/// A node publishes at most one record per `HeartbeatPeriod`. The record replaces the
+		/// stored one and the capability index. Emits `NodeRecordPublished`.
+		#[pallet::call_index(22)]
+		#[pallet::weight(T::WeightInfo::publish_node_record(
+			record.addresses.len() as u32,
+			record.capabilities.len() as u32,
+		))]
+		#[pallet::authorize(|_source, node_id, record, signature| {
+			// The authorization's weight is the weight it declares: nothing to refund.
+			Pallet::<T>::validate_record(node_id, record, signature).map(|v| (v, Weight::zero()))
+		})]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_publish_node_record())]
+		pub fn publish_node_record(
+			origin: OriginFor<T>,
+			node_id: NodeIdParam,
+			record: Box<NodeRecord<T>>,
+			signature: SignatureParam,
+		) -> DispatchResult {
+			Self::ensure_any_submitter(origin)?;
+			Self::do_publish_record(&node_id, *record, &signature)
+		}
+
+		/// Say the node is alive in the current period, signed by its key.
+		///
+		/// ## Dispatch Origin
+		/// As `publish_node_record`: signed by any account, or a fee-less transaction the pool
+		/// admits only after every check below and at most once per node and period.
+		///
+		/// ## Details
+		/// - `node_id`: the node, in either form; it must be registered.
+		/// - `period`: the current period (the block number divided by `HeartbeatPeriod`); one
+		///   heartbeat per node per period.
+		/// - `version`: the node's software version (printable, or empty).
+		/// - `signature`: the node key's Ed25519 signature of the [`HeartbeatStatement`]: this
+		///   chain's genesis hash, the node's raw PeerId, the period, the version.
+		///
+		/// A node silent for more than `OfflineAfterPeriods` periods is marked by the sweep
+		/// (`Offline` if it was `Online`); its next heartbeat makes it `Online` again and emits
+		/// `NodeBackOnline`. Only that case costs the declared weight; an ordinary heartbeat
+		/// refunds the rest.
+		#[pallet::call_index(23)]
+		#[pallet::weight(T::WeightInfo::heartbeat_back_online())]
+		#[pallet::authorize(|_source, node_id, period, version, signature| {
+			// The authorization's weight is the weight it declares: nothing to refund.
+			Pallet::<T>::validate_heartbeat(node_id, *period, version, signature)
+				.map(|v| (v, Weight::zero()))
+		})]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_heartbeat())]
+		pub fn heartbeat(
+			origin: OriginFor<T>,
+			node_id: NodeIdParam,
+			period: u32,
+			version: VersionOf<T>,
+			signature: SignatureParam,
+		) -> DispatchResultWithPostInfo {
+			Self::ensure_any_submitter(origin)?;
+			let used = Self::do_heartbeat(&node_id, period, version, &signature)?;
+			Ok(Some(used).into())
+		}
+	}
+
+	/// The bare (unsigned) path of `publish_node_record` and `heartbeat`, for clients that
+	/// cannot build general transactions yet (polkadot.js 16): the same checks and pool tags as
+	/// `#[pallet::authorize]`. FRAME removes `ValidateUnsigned` after April 2027; the
+	/// authorized path stays.
+	#[allow(deprecated)]
+	#[pallet::validate_unsigned]
+	impl<T: Config> ValidateUnsigned for Pallet<T> {
+		type Call = Call<T>;
+
+		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			match call {
+				Call::publish_node_record { node_id, record, signature } => {
+					Self::validate_record(node_id, record, signature)
+				}
+				Call::heartbeat { node_id, period, version, signature } => {
+					Self::validate_heartbeat(node_id, *period, version, signature)
+				}
+				_ => InvalidTransaction::Call.into(),
+			}
+		}
 	}
 
 	#[pallet::view_functions]
 	impl<T: Config> Pallet<T> {
+		/// One page of the nodes of `node_type`, after the node id `start_after` (the previous
+		/// page's `next`; either form), at most `limit` (capped at `MaxPageSize`), each with its
+		/// record and liveness.
+		pub fn nodes_by_type(
+			node_type: NodeType,
+			start_after: Option<Vec<u8>>,
+			limit: u32,
+		) -> NodePage<T> {
+			match Self::cursor(start_after) {
+				Ok(Some(after)) => Self::page(
+					NodesByType::<T>::iter_key_prefix_from(
+						node_type,
+						NodesByType::<T>::hashed_key_for(node_type, after),
+					),
+					limit,
+				),
+				Ok(None) => Self::page(NodesByType::<T>::iter_key_prefix(node_type), limit),
+				Err(()) => NodePage { nodes: Vec::new(), next: None },
+			}
+		}
+
+		/// One page of the nodes with `status`, as `nodes_by_type`.
+		pub fn nodes_by_status(
+			status: Status,
+			start_after: Option<Vec<u8>>,
+			limit: u32,
+		) -> NodePage<T> {
+			match Self::cursor(start_after) {
+				Ok(Some(after)) => Self::page(
+					NodesByStatus::<T>::iter_key_prefix_from(
+						status,
+						NodesByStatus::<T>::hashed_key_for(status, after),
+					),
+					limit,
+				),
+				Ok(None) => Self::page(NodesByStatus::<T>::iter_key_prefix(status), limit),
+				Err(()) => NodePage { nodes: Vec::new(), next: None },
+			}
+		}
+
+		/// One page of the nodes whose record names `capability`, as `nodes_by_type`.
+		pub fn nodes_by_capability(
+			capability: Vec<u8>,
+			start_after: Option<Vec<u8>>,
+			limit: u32,
+		) -> NodePage<T> {
+			let Ok(capability) = CapabilityOf::<T>::try_from(capability) else {
+				return NodePage { nodes: Vec::new(), next: None };
+			};
+			match Self::cursor(start_after) {
+				Ok(Some(after)) => Self::page(
+					NodesByCapability::<T>::iter_key_prefix_from(
+						&capability,
+						NodesByCapability::<T>::hashed_key_for(&capability, after),
+					),
+					limit,
+				),
+				Ok(None) => Self::page(NodesByCapability::<T>::iter_key_prefix(&capability), limit),
+				Err(()) => NodePage { nodes: Vec::new(), next: None },
+			}
+		}
+
+		/// A node (either form) with its record and liveness.
+		pub fn node_view(node_id: Vec<u8>) -> Option<NodeView<T>> {
+			<Self as NodeRegistry<_, _>>::node(&node_id).map(Self::view_of)
+		}
+
+		/// How many nodes are registered, per type and per status.
+		pub fn node_counts() -> NodeCounts {
+			NodeCounts {
+				by_type: NodeType::ALL
+					.iter()
+					.map(|node_type| (*node_type, NodeCountByType::<T>::get(node_type)))
+					.collect(),
+				by_status: Status::ALL
+					.iter()
+					.map(|status| (*status, NodeCountByStatus::<T>::get(status)))
+					.collect(),
+			}
+		}
+
 		/// The record of a node, by its id in either form (base58 text or raw PeerId bytes).
 		pub fn node_by_id(node_id: Vec<u8>) -> Option<NodeInfoOf<T>> {
 			<Self as NodeRegistry<_, _>>::node(&node_id)
@@ -1344,6 +1632,19 @@ pub mod pallet {
 				Err::<(), _>("block hash is not 32 bytes").defensive().ok();
 			}
 			out
+		}
+
+		/// A signed origin, none (a bare fee-less transaction the pool validated) or authorized
+		/// (a general fee-less transaction `AuthorizeCall` validated).
+		fn ensure_any_submitter(origin: OriginFor<T>) -> DispatchResult {
+			match origin.into() {
+				Ok(
+					frame_system::RawOrigin::Signed(_)
+					| frame_system::RawOrigin::None
+					| frame_system::RawOrigin::Authorized,
+				) => Ok(()),
+				_ => Err(DispatchError::BadOrigin),
+			}
 		}
 
 		/// The canonical (base58 text) id of a node id in either form.

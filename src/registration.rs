@@ -284,17 +284,19 @@ impl<T: Config> Pallet<T> {
 		);
 		NodesByType::<T>::insert(node_type, &node_id, ());
 		NodeCountByType::<T>::mutate(node_type, |count| *count = count.saturating_add(1));
+		NodesByStatus::<T>::insert(Status::Online, &node_id, ());
+		NodeCountByStatus::<T>::mutate(Status::Online, |count| *count = count.saturating_add(1));
+		Self::start_liveness(&node_id, now);
 		Self::deposit_event(Event::MainNodeRegistered { node_id, owner, node_type });
 	}
 
 	/// Unregisters a node: an online storage miner is degraded, anything else removed.
 	pub(crate) fn degrade_or_remove(info: NodeInfoOf<T>, reason: UnregisterReason) {
 		if info.node_type == NodeType::StorageMiner && info.status == Status::Online {
+			let mut info = info;
 			let node_id = info.node_id.clone();
-			ColdkeyNodeRegistrationV2::<T>::insert(
-				&node_id,
-				ColdkeyNodeInfoLite { status: Status::Degraded, ..info },
-			);
+			Self::set_status(&mut info, Status::Degraded);
+			ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
 			Self::deposit_event(Event::NodeStatusUpdated { node_id, status: Status::Degraded });
 		} else {
 			Self::remove_node(info, reason);
@@ -305,12 +307,17 @@ impl<T: Config> Pallet<T> {
 	/// cooldown.
 	pub(crate) fn remove_node(info: NodeInfoOf<T>, reason: UnregisterReason) {
 		let now = frame_system::Pallet::<T>::block_number();
-		let ColdkeyNodeInfoLite { node_id, node_type, owner, .. } = info;
+		let ColdkeyNodeInfoLite { node_id, node_type, owner, status, .. } = info;
 		ColdkeyNodeRegistrationV2::<T>::remove(&node_id);
 		OwnerToNode::<T>::remove(&owner);
 		Libp2pMainIdentity::<T>::remove(&node_id);
 		NodesByType::<T>::remove(node_type, &node_id);
 		NodeCountByType::<T>::mutate(node_type, |count| *count = count.saturating_sub(1));
+		NodesByStatus::<T>::remove(status, &node_id);
+		NodeCountByStatus::<T>::mutate(status, |count| *count = count.saturating_sub(1));
+		// Its liveness entry in the expiry queue finds nothing and is dropped.
+		NodeLiveness::<T>::remove(&node_id);
+		Self::remove_record(&node_id);
 		NodeOwnershipOffers::<T>::remove(&node_id);
 		// The owner's report state stays until its round and window are over (one vote per
 		// owner, node and round, whatever the owner does with its node).

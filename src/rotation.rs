@@ -1,5 +1,5 @@
 //! Node key rotation: a registered node moves to a new libp2p key and keeps its owner, type,
-//! status and registration block.
+//! status, registration block and liveness; its record, which the old key signed, is removed.
 //!
 //! Both keys prove continuity: the new key signs a registration challenge as at registration
 //! (bound to the owner and the new PeerId, used once), and the old key signs a
@@ -112,7 +112,12 @@ impl<T: Config> Pallet<T> {
 		ColdkeyNodeRegistrationV2::<T>::remove(&old_id);
 		Libp2pMainIdentity::<T>::remove(&old_id);
 		NodesByType::<T>::remove(info.node_type, &old_id);
+		NodesByStatus::<T>::remove(info.status, &old_id);
 		NodeKeyRotatedAt::<T>::remove(&old_id);
+		// The record names the old key, which signed it: the node publishes again with its new
+		// key. The liveness moves (its entry in the expiry queue follows).
+		Self::remove_record(&old_id);
+		let liveness = NodeLiveness::<T>::take(&old_id);
 		if let Some(offer) = NodeOwnershipOffers::<T>::take(&old_id) {
 			Self::deposit_event(Event::NodeOwnershipOfferCancelled {
 				node_id: old_id.clone(),
@@ -130,7 +135,17 @@ impl<T: Config> Pallet<T> {
 			(Libp2pKeyType::Ed25519, PublicKeyParam::truncate_from(new_peer.public_key().to_vec())),
 		);
 		NodesByType::<T>::insert(info.node_type, &new_id, ());
+		NodesByStatus::<T>::insert(info.status, &new_id, ());
 		OwnerToNode::<T>::insert(&owner, OwnerNodes::truncate_from(alloc::vec![new_id.clone()]));
+		match liveness {
+			Some(liveness) => {
+				if !liveness.silent {
+					Self::schedule_expiry(liveness.check_at, Expiring::Liveness(new_id.clone()));
+				}
+				NodeLiveness::<T>::insert(&new_id, liveness);
+			}
+			None => Self::start_liveness(&new_id, now),
+		}
 
 		let cooldown_end = now.saturating_add(T::NodeCooldownPeriod::get());
 		NodeLastDeregisteredAt::<T>::insert(&old_id, now);

@@ -28,6 +28,24 @@ impl<AccountId> OnNodeUnregistered<AccountId> for () {
 	fn on_node_unregistered(_: &[u8], _: &AccountId, _: NodeType) {}
 }
 
+/// Told when the liveness sweep finds a node silent for more than `OfflineAfterPeriods`
+/// periods (its status became `Offline` if it was `Online`). What that implies beyond the status
+/// is the runtime's choice: nothing (`()`), degrading the node, or a signal to validators. It
+/// runs inside `on_initialize`'s metered sweep, so it declares its weight.
+pub trait OnNodeOffline<AccountId> {
+	/// `node_id` (canonical base58 text), owned by `owner`, of `node_type`, went silent.
+	fn on_node_offline(node_id: &[u8], owner: &AccountId, node_type: NodeType);
+	/// The most weight `on_node_offline` uses.
+	fn weight() -> Weight;
+}
+
+impl<AccountId> OnNodeOffline<AccountId> for () {
+	fn on_node_offline(_: &[u8], _: &AccountId, _: NodeType) {}
+	fn weight() -> Weight {
+		Weight::default()
+	}
+}
+
 /// Maps the account that signed a deregistration report to the validator owner it speaks for
 /// (a proxy resolver). pallet-proxy already dispatches as the real account, so `()`, the
 /// identity, is right for it.

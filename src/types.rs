@@ -24,6 +24,13 @@ pub const CONSENT_DOMAIN: [u8; 24] = *b"HIPPIUS::CONSENT::v1\0\0\0\0";
 /// to 24 bytes.
 pub const ROTATE_DOMAIN: [u8; 24] = *b"HIPPIUS::ROTATE::v1\0\0\0\0\0";
 
+/// The domain tag of every node record statement: `HIPPIUS::RECORD::v1`, zero-padded to 24
+/// bytes.
+pub const RECORD_DOMAIN: [u8; 24] = *b"HIPPIUS::RECORD::v1\0\0\0\0\0";
+
+/// The domain tag of every heartbeat: `HIPPIUS::HEARTBEAT::v1`, zero-padded to 24 bytes.
+pub const HEARTBEAT_DOMAIN: [u8; 24] = *b"HIPPIUS::HEARTBEAT::v1\0\0";
+
 /// What wallets put before a message they sign "raw" (the polkadot.js extension's `signRaw`,
 /// polkadot.js apps' sign tab), so a signed message can never be a transaction.
 pub const WRAPPED_PREFIX: &[u8] = b"<Bytes>";
@@ -112,6 +119,11 @@ pub enum NodeType {
 	GpuMiner,
 }
 
+impl Status {
+	/// Every status, in encoding order.
+	pub const ALL: [Status; 3] = [Status::Online, Status::Degraded, Status::Offline];
+}
+
 impl NodeType {
 	/// Every node type, in encoding order.
 	pub const ALL: [NodeType; 5] = [
@@ -141,7 +153,8 @@ pub enum Status {
 	Online,
 	/// Unregistered once (storage miners only); the next unregistration removes it.
 	Degraded,
-	/// Defined for encoding compatibility; no call of this pallet sets it.
+	/// Silent: no heartbeat for more than `OfflineAfterPeriods` liveness periods; its next
+	/// heartbeat makes it `Online` again.
 	Offline,
 }
 
@@ -318,6 +331,163 @@ pub struct KeyRotation<AccountId> {
 	pub challenge_hash: H256,
 }
 
+/// One of a node's addresses: a binary multiaddr.
+pub type AddressOf<T> = BoundedVec<u8, <T as Config>::MaxAddressLen>;
+
+/// One of a node's capabilities: printable ASCII text naming a protocol or a job it serves
+/// (e.g. `/reconstruction/global-refinement/v1`).
+pub type CapabilityOf<T> = BoundedVec<u8, <T as Config>::MaxCapabilityLen>;
+
+/// A node's software version: printable ASCII text.
+pub type VersionOf<T> = BoundedVec<u8, <T as Config>::MaxVersionLen>;
+
+/// What a node announces about itself (as libp2p's signed peer records and Ethereum's ENR do):
+/// where to reach it, what it runs and what it can do.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct NodeRecord<T: Config> {
+	/// Increases with every record the node publishes; a record with a sequence number not
+	/// above the stored one is refused.
+	pub seq: u64,
+	/// Binary multiaddrs; a `/p2p/` component names this node.
+	pub addresses: BoundedVec<AddressOf<T>, T::MaxAddresses>,
+	/// The node's software version.
+	pub version: VersionOf<T>,
+	/// What the node can do, each at most once.
+	pub capabilities: BoundedVec<CapabilityOf<T>, T::MaxCapabilities>,
+}
+
+/// What a node key signs to publish a record: the SCALE encoding of these fields in this
+/// order. Bound to the chain, the node and its registration, so a record cannot be replayed on
+/// another chain, for another node, or after the node was removed and registered again.
+#[derive(Encode, Decode, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct RecordStatement<T: Config> {
+	/// Always [`RECORD_DOMAIN`].
+	pub domain: [u8; 24],
+	/// The chain's genesis hash.
+	pub genesis_hash: [u8; 32],
+	/// The node's raw PeerId.
+	pub peer_id: RawPeerId,
+	/// The node's `registered_at`.
+	pub registered_at: BlockNumberFor<T>,
+	/// The record.
+	pub record: NodeRecord<T>,
+}
+
+/// A node's record as stored (`NodeRecords`): with the node key's signature of its
+/// [`RecordStatement`], so that a client can check it without trusting the chain's RPC.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct SignedRecord<T: Config> {
+	/// The record.
+	pub record: NodeRecord<T>,
+	/// The node key's Ed25519 signature of the record's statement.
+	pub signature: [u8; 64],
+	/// The block it was published in (one record per node per liveness period).
+	pub published_at: BlockNumberFor<T>,
+}
+
+/// What a node key signs to say it is alive in a period: the SCALE encoding of these fields in
+/// this order.
+#[derive(Encode, Decode, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct HeartbeatStatement<T: Config> {
+	/// Always [`HEARTBEAT_DOMAIN`].
+	pub domain: [u8; 24],
+	/// The chain's genesis hash.
+	pub genesis_hash: [u8; 32],
+	/// The node's raw PeerId.
+	pub peer_id: RawPeerId,
+	/// The period index: the block number divided by `HeartbeatPeriod`.
+	pub period: u32,
+	/// The node's software version.
+	pub version: VersionOf<T>,
+}
+
+/// What the chain knows of a node's liveness (`NodeLiveness`).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct Liveness<T: Config> {
+	/// The block the node was last heard from: its last heartbeat, or its registration before
+	/// the first.
+	pub last_seen: BlockNumberFor<T>,
+	/// Whether `last_seen` is a heartbeat's block (one heartbeat per node per period).
+	pub heartbeat_sent: bool,
+	/// The software version of its last heartbeat (empty before the first).
+	pub version: VersionOf<T>,
+	/// Whether the sweep found it silent for more than `OfflineAfterPeriods` periods (its
+	/// status became `Offline` if it was `Online`); its next heartbeat clears it.
+	pub silent: bool,
+	/// The block of its entry in the expiry queue, where the sweep looks at it next (while it
+	/// is not `silent`).
+	pub check_at: BlockNumberFor<T>,
+}
+
+/// A node as the paged view functions return it.
+#[derive(Encode, Decode, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct NodeView<T: Config> {
+	/// The registry record.
+	pub info: NodeInfoOf<T>,
+	/// Its published record, if any.
+	pub record: Option<SignedRecord<T>>,
+	/// Its liveness.
+	pub liveness: Option<Liveness<T>>,
+}
+
+/// One page of nodes (the paged view functions).
+#[derive(Encode, Decode, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[scale_info(skip_type_params(T))]
+pub struct NodePage<T: Config> {
+	/// At most the page size asked for (and at most `MaxPageSize`), in storage order.
+	pub nodes: alloc::vec::Vec<NodeView<T>>,
+	/// The id to pass as `start_after` for the next page; `None` when this is the last one.
+	pub next: Option<NodeId>,
+}
+
+/// How many nodes are registered, per type and per status (the `node_counts` view function).
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct NodeCounts {
+	/// (type, nodes of that type), for every type.
+	pub by_type: alloc::vec::Vec<(NodeType, u32)>,
+	/// (status, nodes with that status), for every status.
+	pub by_status: alloc::vec::Vec<(Status, u32)>,
+}
+
 /// A reporter's deregistration reports in one consensus round
 /// (`TemporaryDeregistrationReports`).
 ///
@@ -485,6 +655,9 @@ pub enum Expiring<AccountId> {
 	RevokedConsent(AccountId, H256),
 	/// A node's rotation rate-limit anchor (`NodeKeyRotatedAt`), once its period is over.
 	KeyRotation(NodeId),
+	/// A node's liveness check (`NodeLiveness`): the sweep marks it `Offline` if it has been
+	/// silent too long, or looks again later.
+	Liveness(NodeId),
 }
 
 /// Why a node left the registry (or was degraded).

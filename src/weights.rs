@@ -79,6 +79,18 @@ pub trait WeightInfo {
 	fn revoke_consent() -> Weight;
 	/// Weight of `rotate_node_key`.
 	fn rotate_node_key() -> Weight;
+	/// Weight of `publish_node_record`.
+	fn publish_node_record(a: u32, c: u32, ) -> Weight;
+	/// Weight of `authorize_publish_node_record`.
+	fn authorize_publish_node_record() -> Weight;
+	/// Weight of `heartbeat`.
+	fn heartbeat() -> Weight;
+	/// Weight of `heartbeat_back_online`.
+	fn heartbeat_back_online() -> Weight;
+	/// Weight of `authorize_heartbeat`.
+	fn authorize_heartbeat() -> Weight;
+	/// Weight of `sweep_offline_items`.
+	fn sweep_offline_items(k: u32, ) -> Weight;
 	/// Weight of `on_initialize_base`.
 	fn on_initialize_base() -> Weight;
 	/// Weight of `tally_reports`.
@@ -446,6 +458,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn rotate_node_key() -> Weight {
 		Self::register_node_with_coldkey().saturating_mul(2)
 	}
+	fn publish_node_record(a: u32, c: u32, ) -> Weight {
+		// INTERIM (issue 13), until benchmarks/generate-weights.sh measures them: upper bounds
+		// made of measured weights.
+		Self::register_node_with_coldkey()
+			.saturating_add(Self::set_account_ban_status().saturating_mul(u64::from(a).saturating_add(2u64.saturating_mul(c.into()))))
+	}
+	fn authorize_publish_node_record() -> Weight {
+		Self::register_node_with_coldkey()
+	}
+	fn heartbeat() -> Weight {
+		Self::set_account_ban_status().saturating_mul(3)
+	}
+	fn heartbeat_back_online() -> Weight {
+		Self::accept_node_ownership(1)
+	}
+	fn authorize_heartbeat() -> Weight {
+		Self::set_account_ban_status().saturating_mul(3)
+	}
+	fn sweep_offline_items(k: u32, ) -> Weight {
+		Self::prune_expired_items(k).saturating_mul(4)
+	}
 	/// Storage: `Registration::DeregistrationRound` (r:1 w:0)
 	/// Proof: `Registration::DeregistrationRound` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
 	/// Storage: `Registration::NextExpiryToPrune` (r:1 w:1)
@@ -644,6 +677,27 @@ impl WeightInfo for () {
 	}
 	fn rotate_node_key() -> Weight {
 		Self::register_node_with_coldkey().saturating_mul(2)
+	}
+	fn publish_node_record(a: u32, c: u32, ) -> Weight {
+		// INTERIM (issue 13), until benchmarks/generate-weights.sh measures them: upper bounds
+		// made of measured weights.
+		Self::register_node_with_coldkey()
+			.saturating_add(Self::set_account_ban_status().saturating_mul(u64::from(a).saturating_add(2u64.saturating_mul(c.into()))))
+	}
+	fn authorize_publish_node_record() -> Weight {
+		Self::register_node_with_coldkey()
+	}
+	fn heartbeat() -> Weight {
+		Self::set_account_ban_status().saturating_mul(3)
+	}
+	fn heartbeat_back_online() -> Weight {
+		Self::accept_node_ownership(1)
+	}
+	fn authorize_heartbeat() -> Weight {
+		Self::set_account_ban_status().saturating_mul(3)
+	}
+	fn sweep_offline_items(k: u32, ) -> Weight {
+		Self::prune_expired_items(k).saturating_mul(4)
 	}
 	fn on_initialize_base() -> Weight {
 		Weight::from_parts(11_582_000, 1497)

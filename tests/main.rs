@@ -17,6 +17,9 @@ mod common;
 mod consent;
 mod departures;
 mod deregistration;
+// The bare (`ValidateUnsigned`) path is tested until FRAME removes it.
+#[allow(deprecated)]
+mod discovery;
 mod governance;
 mod hooks;
 mod hostile;

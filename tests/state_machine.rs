@@ -2,7 +2,8 @@
 //! of every call — registrations (valid, corrupted, over-long, replayed), forced registrations,
 //! unregistrations, forced removals, degradations, owner swaps (offer, acceptance, cancellation),
 //! registrations with an owner's consent (bare, wrapped, forged, under-priced), revocations, key
-//! rotations (by the owner or with a consent), deregistration reports, stake bonded and unbonded, bans, disabled types, whitelists and the
+//! rotations (by the owner or with a consent), fee-less heartbeats and node records (valid,
+//! stale, foreign, corrupted), deregistration reports, stake bonded and unbonded, bans, disabled types, whitelists and the
 //! governance switches — interleaved with block advances
 //! across consensus rounds and challenge expiries, checked against a plain model of the registry
 //! after every step. A call the model refuses must fail and leave the storage root unchanged; one
@@ -67,6 +68,10 @@ fn op() -> impl Strategy<Value = Op> {
 			.prop_map(|(owner, key, node_type)| Op::Revoke { owner, key, node_type }),
 		2 => (1..=OWNERS, 1..=KEYS, 1..=KEYS, any::<bool>())
 			.prop_map(|(signer, key, new_key, by_consent)| Op::Rotate { signer, key, new_key, by_consent }),
+		5 => (1..=KEYS, prop::bool::weighted(0.1), prop::bool::weighted(0.1))
+			.prop_map(|(key, stale, corrupt)| Op::Heartbeat { key, stale, corrupt }),
+		3 => (1..=KEYS, prop::bool::weighted(0.1), prop::bool::weighted(0.1), prop::bool::weighted(0.1), any::<u8>())
+			.prop_map(|(key, stale, foreign, corrupt, capability)| Op::Publish { key, stale, foreign, corrupt, capability }),
 	]
 }
 

@@ -14,7 +14,7 @@ use pallet_registration::{
 
 #[test]
 fn call_indices_and_names_are_the_contracts() {
-	let contract: [(u8, &str); 19] = [
+	let contract: [(u8, &str); 21] = [
 		(0, "force_register_coldkey_node"),
 		(1, "register_node_with_coldkey"),
 		(3, "set_node_status_to_degraded"),
@@ -34,6 +34,8 @@ fn call_indices_and_names_are_the_contracts() {
 		(19, "register_node_with_max_fee"),
 		(20, "revoke_consent"),
 		(21, "rotate_node_key"),
+		(22, "publish_node_record"),
+		(23, "heartbeat"),
 	];
 	let names = Call::<Test>::get_call_names();
 	let indices = Call::<Test>::get_call_indices();

@@ -63,6 +63,9 @@ pub type Address = MultiAddress<AccountId, ()>;
 pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// The transaction extensions, checked in this order.
 pub type TxExtension = (
+	// First: general transactions of calls with `#[pallet::authorize]` (the registry's fee-less
+	// records and heartbeats) are validated by the call itself and dispatched as `Authorized`.
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -370,6 +373,11 @@ pub mod registration {
 	pub const MAX_CONSENT_LIFETIME: BlockNumber = 30 * DAYS;
 	/// Revoked consents kept per owner.
 	pub const MAX_REVOKED_CONSENTS: u32 = 16;
+	/// A liveness period: 10 blocks (1 minute), so the dev chain's tests see nodes go offline
+	/// quickly; a production chain would use an hour or so.
+	pub const HEARTBEAT_PERIOD: BlockNumber = 10;
+	/// A node is `Offline` after 2 silent periods.
+	pub const OFFLINE_AFTER_PERIODS: u32 = 2;
 	/// Most validator nodes: 32, so each may be the first to report 2 of a round's 64 nodes.
 	pub const MAX_VALIDATORS: u32 = 32;
 }
@@ -383,6 +391,7 @@ impl pallet_registration::Config for Runtime {
 	type OnNodeUnregistered = ();
 	type ReporterResolver = ();
 	type Credits = ();
+	type OnNodeOffline = ();
 	type OwnerSignature = Signature;
 	type InitialNodeTypeFee =
 		pallet_registration::UniformInitialFee<ConstU128<{ registration::INITIAL_FEE }>>;
@@ -407,6 +416,16 @@ impl pallet_registration::Config for Runtime {
 	type MaxReportedNodesPerRound = ConstU32<64>;
 	type MaxValidators = ConstU32<{ registration::MAX_VALIDATORS }>;
 	type HookWeightBudget = RegistrationHookBudget;
+	type MaxAddresses = ConstU32<8>;
+	type MaxAddressLen = ConstU32<128>;
+	type MaxVersionLen = ConstU32<64>;
+	type MaxCapabilities = ConstU32<16>;
+	type MaxCapabilityLen = ConstU32<64>;
+	type HeartbeatPeriod = ConstU64<{ registration::HEARTBEAT_PERIOD }>;
+	type OfflineAfterPeriods = ConstU32<{ registration::OFFLINE_AFTER_PERIODS }>;
+	type MaxPageSize = ConstU32<100>;
+	type UnsignedPriority =
+		ConstU64<{ sp_runtime::transaction_validity::TransactionPriority::MAX / 2 }>;
 	type WeightInfo = pallet_registration::weights::SubstrateWeight<Runtime>;
 	type BenchmarkHelper = ();
 }
@@ -598,6 +617,7 @@ mod tests {
 				node_id_hex: BoundedVec::truncate_from(vec![0; 38]),
 			});
 		let extension: TxExtension = (
+			frame_system::AuthorizeCall::new(),
 			frame_system::CheckNonZeroSender::new(),
 			frame_system::CheckSpecVersion::new(),
 			frame_system::CheckTxVersion::new(),

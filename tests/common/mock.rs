@@ -74,6 +74,16 @@ pub const STAKE_THRESHOLD: Balance = 1_000;
 pub const COOLDOWN: u64 = 20;
 /// Blocks an ownership offer stays open.
 pub const OFFER_LIFETIME: u64 = 10;
+/// Most addresses in a node record.
+pub const MAX_ADDRESSES: u32 = 4;
+/// Most capabilities in a node record.
+pub const MAX_CAPABILITIES: u32 = 4;
+/// Most nodes in one page of the paged view functions.
+pub const MAX_PAGE: u32 = 5;
+/// Length of a liveness period.
+pub const HEARTBEAT_PERIOD: u64 = 10;
+/// Silent periods before a node is `Offline`.
+pub const OFFLINE_AFTER: u32 = 2;
 /// Longest owner consent lifetime.
 pub const MAX_CONSENT_LIFETIME: u64 = 1_000;
 /// Revoked consents kept per owner.
@@ -118,6 +128,10 @@ parameter_types! {
 	pub static CooldownParam: u64 = COOLDOWN;
 	/// Test-adjustable rate-limit window.
 	pub static ReportWindowParam: u64 = REPORT_WINDOW;
+	/// Test-adjustable liveness period (an upgrade may change it).
+	pub static HeartbeatPeriodParam: u64 = HEARTBEAT_PERIOD;
+	/// Test-adjustable silence allowance.
+	pub static OfflineAfterParam: u32 = OFFLINE_AFTER;
 	/// Test-adjustable consent lifetime bound.
 	pub static MaxConsentLifetimeParam: u64 = MAX_CONSENT_LIFETIME;
 	/// Test-adjustable revocation bound.
@@ -141,6 +155,22 @@ parameter_types! {
 thread_local! {
 	/// Calls of the unregistration hook: (node id, owner, type).
 	pub static UNREGISTERED: RefCell<Vec<(Vec<u8>, AccountId, NodeType)>> = const { RefCell::new(Vec::new()) };
+}
+
+thread_local! {
+	/// Calls of the offline hook: (node id, owner, type).
+	pub static OFFLINE: RefCell<Vec<(Vec<u8>, AccountId, NodeType)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Records every node the sweep finds silent.
+pub struct RecordOffline;
+impl registration::OnNodeOffline<AccountId> for RecordOffline {
+	fn on_node_offline(node_id: &[u8], owner: &AccountId, node_type: NodeType) {
+		OFFLINE.with(|o| o.borrow_mut().push((node_id.to_vec(), owner.clone(), node_type)));
+	}
+	fn weight() -> Weight {
+		Weight::from_parts(1_000_000, 0)
+	}
 }
 
 /// Fee authority members.
@@ -217,6 +247,7 @@ impl registration::Config for Test {
 	type OnNodeUnregistered = RecordUnregistered;
 	type ReporterResolver = MockResolver;
 	type Credits = MockCredits;
+	type OnNodeOffline = RecordOffline;
 	type OwnerSignature = sp_runtime::MultiSignature;
 	type InitialNodeTypeFee = MockInitialFee;
 	type PalletId = RegistrationPalletId;
@@ -240,6 +271,15 @@ impl registration::Config for Test {
 	type MaxReportedNodesPerRound = MaxReportedNodesParam;
 	type MaxValidators = ConstU32<MAX_VALIDATORS>;
 	type HookWeightBudget = HookBudget;
+	type MaxAddresses = ConstU32<MAX_ADDRESSES>;
+	type MaxAddressLen = ConstU32<64>;
+	type MaxVersionLen = ConstU32<32>;
+	type MaxCapabilities = ConstU32<MAX_CAPABILITIES>;
+	type MaxCapabilityLen = ConstU32<48>;
+	type HeartbeatPeriod = HeartbeatPeriodParam;
+	type OfflineAfterPeriods = OfflineAfterParam;
+	type MaxPageSize = ConstU32<MAX_PAGE>;
+	type UnsignedPriority = frame_support::traits::ConstU64<1_000>;
 	type WeightInfo = ();
 	type BenchmarkHelper = ();
 }
@@ -606,6 +646,67 @@ impl Rotating {
 	}
 }
 
+/// A record of sequence number `seq` with one TCP address of `key`'s node (its `/p2p/`
+/// component included), version `node/1.0` and `capabilities`.
+pub fn node_record(
+	seq: u64,
+	key: &NodeKey,
+	capabilities: &[&str],
+) -> registration::NodeRecord<Test> {
+	let mut address = vec![0x04, 10, 0, 0, 1, 0x06, 0x76, 0x5d, 0xa5, 0x03, 38];
+	address.extend_from_slice(&key.raw());
+	registration::NodeRecord {
+		seq,
+		addresses: vec![address.try_into().expect("within MaxAddressLen")]
+			.try_into()
+			.expect("within MaxAddresses"),
+		version: b"node/1.0".to_vec().try_into().expect("within MaxVersionLen"),
+		capabilities: capabilities
+			.iter()
+			.map(|c| c.as_bytes().to_vec().try_into().expect("within MaxCapabilityLen"))
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("within MaxCapabilities"),
+	}
+}
+
+/// `key`'s signature of `record`'s statement, for its node registered at `registered_at`.
+pub fn record_signature(
+	key: &NodeKey,
+	registered_at: u64,
+	record: &registration::NodeRecord<Test>,
+) -> Vec<u8> {
+	let statement = registration::RecordStatement::<Test> {
+		domain: registration::RECORD_DOMAIN,
+		genesis_hash: Registration::genesis_hash(),
+		peer_id: key.peer().to_raw(),
+		registered_at,
+		record: record.clone(),
+	};
+	key.sign(&statement.encode())
+}
+
+/// `key`'s heartbeat for `period` with `version`, signed.
+pub fn heartbeat_call(key: &NodeKey, period: u32, version: &[u8]) -> DispatchResult {
+	let version: registration::VersionOf<Test> = version.to_vec().try_into().expect("short");
+	let statement = registration::HeartbeatStatement::<Test> {
+		domain: registration::HEARTBEAT_DOMAIN,
+		genesis_hash: Registration::genesis_hash(),
+		peer_id: key.peer().to_raw(),
+		period,
+		version: version.clone(),
+	};
+	Registration::heartbeat(
+		RuntimeOrigin::none(),
+		node_param(key.base58()),
+		period,
+		version,
+		key.sign(&statement.encode()).try_into().expect("64 bytes"),
+	)
+	.map(|_| ())
+	.map_err(|e| e.error)
+}
+
 /// Registers `key` for `owner` with a fresh valid challenge; panics on failure.
 pub fn register(owner: &AccountId, key: &NodeKey, node_type: NodeType) {
 	assert_ok!(Registering::new(owner, key, node_type).submit());
@@ -760,6 +861,9 @@ impl ExtBuilder {
 			ReportWindowParam::set(REPORT_WINDOW);
 			MaxWhitelistedParam::set(MAX_WHITELISTED);
 			MaxConsentLifetimeParam::set(MAX_CONSENT_LIFETIME);
+			HeartbeatPeriodParam::set(HEARTBEAT_PERIOD);
+			OfflineAfterParam::set(OFFLINE_AFTER);
+			OFFLINE.with(|o| o.borrow_mut().clear());
 			MaxRevokedConsentsParam::set(MAX_REVOKED_CONSENTS);
 			MaxReportsPerRoundParam::set(MAX_REPORTS_PER_ROUND);
 			MaxReportedNodesParam::set(MAX_REPORTED_NODES);

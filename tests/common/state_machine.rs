@@ -123,6 +123,38 @@ pub enum Op {
 	/// `rotate_node_key` of `key`'s node to `new_key`, signed by `signer`, or by the submitter
 	/// with the owner's consent to `new_key` when `by_consent`.
 	Rotate { signer: u8, key: u8, new_key: u8, by_consent: bool },
+	/// A fee-less `heartbeat` of `key` for the current period (the next one when `stale`),
+	/// its signature `corrupt`ed or not.
+	Heartbeat { key: u8, stale: bool, corrupt: bool },
+	/// A fee-less `publish_node_record` of `key`: the sequence number one above the stored
+	/// record's (the stored one, or 0 without a record, when `stale`), an address naming another node when `foreign`, the
+	/// signature `corrupt`ed or not; capability `capability` (of two) named.
+	Publish { key: u8, stale: bool, foreign: bool, corrupt: bool, capability: u8 },
+}
+
+/// A node's liveness as the model sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Live {
+	last_seen: u64,
+	heartbeat_sent: bool,
+	silent: bool,
+	check_at: u64,
+}
+
+/// The liveness period of `block`.
+fn period_of(block: u64) -> u64 {
+	block / HEARTBEAT_PERIOD
+}
+
+/// The first block at which a node last heard from at `last_seen` is silent too long.
+fn silent_from(last_seen: u64) -> u64 {
+	(period_of(last_seen) + u64::from(OFFLINE_AFTER) + 1) * HEARTBEAT_PERIOD
+}
+
+impl Live {
+	fn new(now: u64) -> Self {
+		Self { last_seen: now, heartbeat_sent: false, silent: false, check_at: silent_from(now) }
+	}
 }
 
 /// An owner's votes in one round.
@@ -163,6 +195,10 @@ struct Model {
 	revoked: BTreeSet<(u8, u8, NodeType)>,
 	/// key → block its node last rotated to it.
 	rotated_at: BTreeMap<u8, u64>,
+	/// key → liveness (registered nodes only).
+	live: BTreeMap<u8, Live>,
+	/// key → (record sequence number, block published) (registered nodes only).
+	records: BTreeMap<u8, (u64, u64)>,
 }
 
 /// Each validator may be the first to report this many nodes of a round.
@@ -189,6 +225,8 @@ impl Model {
 			fee_charging: false,
 			revoked: BTreeSet::new(),
 			rotated_at: BTreeMap::new(),
+			live: BTreeMap::new(),
+			records: BTreeMap::new(),
 		}
 	}
 
@@ -358,6 +396,20 @@ impl Model {
 					&& !self.under_report(key, now)
 					&& self.node_free(new_key, now)
 			}
+			Op::Heartbeat { key, stale, corrupt } => {
+				let beat_this_period = |live: &Live| {
+					live.heartbeat_sent && period_of(live.last_seen) == period_of(now)
+				};
+				let refused = stale || corrupt;
+				self.live.get(&key).is_some_and(|live| !refused && !beat_this_period(live))
+			}
+			Op::Publish { key, stale, foreign, corrupt, .. } => {
+				let record = self.records.get(&key);
+				let repeated = stale && record.is_some();
+				let too_soon = record.is_some_and(|(_, at)| period_of(*at) == period_of(now));
+				let refused = repeated || foreign || corrupt || too_soon;
+				self.nodes.contains_key(&key) && !refused
+			}
 			Op::Unbond { .. } | Op::BondMore { .. } => true,
 			Op::Ban { .. }
 			| Op::Disable { .. }
@@ -377,6 +429,27 @@ impl Model {
 			| Op::ForceRegister { owner, key, node_type } => {
 				self.nodes.insert(key, (owner, node_type, Status::Online));
 				self.owner_node.insert(owner, key);
+				self.live.insert(key, Live::new(now));
+			}
+			Op::Heartbeat { key, .. } => {
+				let Some(live) = self.live.get_mut(&key) else { return };
+				live.last_seen = now;
+				live.heartbeat_sent = true;
+				if live.silent {
+					live.silent = false;
+					live.check_at = silent_from(now);
+					if let Some(node) = self.nodes.get_mut(&key) {
+						if node.2 == Status::Offline {
+							node.2 = Status::Online;
+						}
+					}
+				}
+			}
+			Op::Publish { key, stale, .. } => {
+				// A stale record (the stored sequence number again) is refused unless there is
+				// none: then it is sequence number 0.
+				let seq = self.records.get(&key).map_or(0, |(seq, _)| *seq) + u64::from(!stale);
+				self.records.insert(key, (seq, now));
 			}
 			Op::Unregister { key, .. } | Op::ForceUnregister { key } => self.unregister(key, now),
 			Op::Degrade { key } => {
@@ -450,6 +523,10 @@ impl Model {
 			Op::Rotate { key, new_key, .. } => {
 				let Some(node) = self.nodes.remove(&key) else { return };
 				self.nodes.insert(new_key, node);
+				if let Some(live) = self.live.remove(&key) {
+					self.live.insert(new_key, live);
+				}
+				self.records.remove(&key);
 				self.owner_node.insert(node.0, new_key);
 				self.node_free_at.insert(key, now + COOLDOWN);
 				self.rotated_at.remove(&key);
@@ -479,6 +556,8 @@ impl Model {
 				self.count_departed(now);
 			}
 			self.nodes.remove(&key);
+			self.live.remove(&key);
+			self.records.remove(&key);
 			self.owner_node.remove(&owner);
 			self.node_free_at.insert(key, now + COOLDOWN);
 			self.owner_free_at.insert(owner, now + COOLDOWN);
@@ -490,6 +569,34 @@ impl Model {
 	/// round before and clears them. A vote counts if its owner owns a validator node and may
 	/// vote then; the threshold is a share of those who may.
 	fn on_initialize(&mut self, now: u64) {
+		self.tally(now);
+		self.sweep(now);
+	}
+
+	/// The liveness sweep of block `now` (the mock's budget covers every entry due): a node
+	/// whose check is due is looked at again later if heard from since, or marked silent
+	/// (`Offline` if it was `Online`).
+	fn sweep(&mut self, now: u64) {
+		for (key, live) in self.live.iter_mut() {
+			if live.silent || live.check_at >= now {
+				continue;
+			}
+			let from = silent_from(live.last_seen);
+			if from > now {
+				live.check_at = from;
+				continue;
+			}
+			live.silent = true;
+			if let Some(node) = self.nodes.get_mut(key) {
+				if node.2 == Status::Online {
+					node.2 = Status::Offline;
+				}
+			}
+		}
+	}
+
+	/// The tally of the first block of a round.
+	fn tally(&mut self, now: u64) {
 		if now / CONSENSUS_PERIOD == (now - 1) / CONSENSUS_PERIOD {
 			return;
 		}
@@ -656,6 +763,55 @@ impl Harness {
 				}
 				rotating.submit()
 			}
+			Op::Heartbeat { key, stale, corrupt } => {
+				let period = (now / HEARTBEAT_PERIOD) as u32 + u32::from(stale);
+				let version: pallet_registration::VersionOf<Test> =
+					b"node/1.0".to_vec().try_into().expect("short");
+				let statement = pallet_registration::HeartbeatStatement::<Test> {
+					domain: pallet_registration::HEARTBEAT_DOMAIN,
+					genesis_hash: Registration::genesis_hash(),
+					peer_id: self.key(key).peer().to_raw(),
+					period,
+					version: version.clone(),
+				};
+				let mut signature = self.key(key).sign(&statement.encode());
+				if corrupt {
+					signature[0] ^= 1;
+				}
+				Registration::heartbeat(
+					RuntimeOrigin::none(),
+					node_param(self.key(key).base58()),
+					period,
+					version,
+					signature.try_into().expect("64 bytes"),
+				)
+				.map(|_| ())
+				.map_err(|e| e.error)
+			}
+			Op::Publish { key, stale, foreign, corrupt, capability } => {
+				let stored =
+					pallet_registration::NodeRecords::<Test>::get(&self.ids[usize::from(key - 1)])
+						.map_or(0, |r| r.record.seq);
+				let named = if foreign { self.key(key % KEYS + 1) } else { self.key(key) };
+				let record = node_record(
+					if stale { stored } else { stored + 1 },
+					named,
+					&[if capability % 2 == 0 { "/storage/v1" } else { "/compute/v1" }],
+				);
+				let registered_at =
+					ColdkeyNodeRegistrationV2::<Test>::get(&self.ids[usize::from(key - 1)])
+						.map_or(0, |info| info.registered_at);
+				let mut signature = record_signature(self.key(key), registered_at, &record);
+				if corrupt {
+					signature[0] ^= 1;
+				}
+				Registration::publish_node_record(
+					RuntimeOrigin::none(),
+					node_param(self.key(key).raw()),
+					Box::new(record),
+					signature.try_into().expect("64 bytes"),
+				)
+			}
 			Op::Unbond { owner } => {
 				// All of its active stake; nothing to do (and no call) when it has none.
 				let active = pallet_staking::Ledger::<Test>::get(account(owner))
@@ -709,6 +865,23 @@ impl Harness {
 				.map(|(owner, node_type, status)| (account(*owner), *node_type, *status));
 			if stored != modelled {
 				return Err(format!("node {key}: stored {stored:?}, model {modelled:?}"));
+			}
+			let id = &self.ids[usize::from(key - 1)];
+			let stored = pallet_registration::NodeLiveness::<Test>::get(id).map(|l| Live {
+				last_seen: l.last_seen,
+				heartbeat_sent: l.heartbeat_sent,
+				silent: l.silent,
+				check_at: l.check_at,
+			});
+			let modelled = model.live.get(&key).copied();
+			if stored != modelled {
+				return Err(format!("liveness {key}: stored {stored:?}, model {modelled:?}"));
+			}
+			let stored = pallet_registration::NodeRecords::<Test>::get(id)
+				.map(|r| (r.record.seq, r.published_at));
+			let modelled = model.records.get(&key).copied();
+			if stored != modelled {
+				return Err(format!("record {key}: stored {stored:?}, model {modelled:?}"));
 			}
 		}
 		Ok(())
@@ -788,8 +961,9 @@ impl Op {
 				corrupt: c & 0x70 == 0x70,
 				raw: c & 0x80 != 0,
 			},
-			// The consent and rotation operations took over kinds no kept regression input uses
-			// (6 with d % 4 >= 2, 14 and 15, reports before), so those inputs mean what they did.
+			// The consent, rotation, heartbeat and record operations took over kinds no kept
+			// regression input uses (6 with d % 4 >= 2, 14, 15, 19 and 20 with d % 4 != 0 and
+			// d % 3 != 0), so those inputs mean what they did.
 			6 if d % 4 < 2 => Op::Replay,
 			6 => Op::Report { reporter: owner(a), key: key(b) },
 			7 => Op::ForceRegister { owner: owner(a), key: key(b), node_type: node_type(c) },
@@ -818,8 +992,16 @@ impl Op {
 			16 => Op::Ban { owner: owner(a), banned: b % 3 == 0 },
 			17 => Op::Disable { node_type: node_type(a), disabled: b % 3 == 0 },
 			18 => Op::Whitelist { owners: if b % 2 == 0 { 0 } else { a } },
-			19 => Op::DeregistrationSwitch { enabled: a % 4 != 0 },
-			20 => Op::FeeCharging { enabled: a % 2 == 0 },
+			19 if d % 4 == 0 => Op::DeregistrationSwitch { enabled: a % 4 != 0 },
+			19 => Op::Heartbeat { key: key(a), stale: b % 8 == 0, corrupt: b % 8 == 1 },
+			20 if d % 3 == 0 => Op::FeeCharging { enabled: a % 2 == 0 },
+			20 => Op::Publish {
+				key: key(a),
+				stale: b % 8 == 0,
+				foreign: b % 8 == 1,
+				corrupt: b % 8 == 2,
+				capability: c,
+			},
 			21 => Op::SetFee {
 				node_type: node_type(a),
 				fee: MIN_FEE + Balance::from(b) * (MAX_FEE - MIN_FEE) / 255,
