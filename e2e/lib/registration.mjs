@@ -152,11 +152,17 @@ export async function newBlocks(api, count) {
 /** The account the pallet's `PalletId` (`py/nodrg`) derives: where fees go. */
 export const palletAccount = u8aConcat(stringToU8a('modl'), stringToU8a('py/nodrg'), new Uint8Array(20));
 
-/** Runs a view function of the pallet through the `RuntimeViewFunction` runtime API. */
-export async function viewFunction(api, signature, inputHex, outputType) {
-  const id = u8aConcat(xxhashAsU8a('Registration', 128), xxhashAsU8a(signature, 128));
-  const args = u8aConcat(id, api.createType('Bytes', inputHex).toU8a());
-  const raw = await api.rpc.state.call('RuntimeViewFunction_execute_view_function', u8aToHex(args));
+/** A view function's id: `twox_128("Registration") ++ twox_128(signature)`. */
+export const viewFunctionId = (signature) => u8aConcat(xxhashAsU8a('Registration', 128), xxhashAsU8a(signature, 128));
+
+/**
+ * Runs a view function of the pallet through the `RuntimeViewFunction` runtime API, on the best
+ * block's state or on block `at` (a hash).
+ */
+export async function viewFunction(api, signature, inputHex, outputType, at) {
+  const args = u8aConcat(viewFunctionId(signature), api.createType('Bytes', inputHex).toU8a());
+  // No third argument unless given: polkadot.js would send `undefined` as the zero hash.
+  const raw = await api.rpc.state.call('RuntimeViewFunction_execute_view_function', u8aToHex(args), ...(at ? [at] : []));
   const result = api.createType('Result<Bytes, Null>', raw);
   if (result.isErr) throw new Error(`view function ${signature} failed`);
   return api.createType(outputType, result.asOk);
