@@ -384,6 +384,26 @@ fn view_function_ids_are_the_documented_signatures() {
 		pallet_registration::ConsentStatusViewFunction::<Test>::id().encode(),
 		id("consent_status(OwnerConsentOf<T>,T::OwnerSignature) -> ConsentStatus")
 	);
+	assert_eq!(
+		pallet_registration::NodesByTypeViewFunction::<Test>::id().encode(),
+		id("nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> NodePage<T>")
+	);
+	assert_eq!(
+		pallet_registration::NodesByStatusViewFunction::<Test>::id().encode(),
+		id("nodes_by_status(Status,Option<Vec<u8>>,u32) -> NodePage<T>")
+	);
+	assert_eq!(
+		pallet_registration::NodesByCapabilityViewFunction::<Test>::id().encode(),
+		id("nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> NodePage<T>")
+	);
+	assert_eq!(
+		pallet_registration::NodeViewViewFunction::<Test>::id().encode(),
+		id("node_view(Vec<u8>) -> Option<NodeView<T>>")
+	);
+	assert_eq!(
+		pallet_registration::NodeCountsViewFunction::<Test>::id().encode(),
+		id("node_counts() -> NodeCounts")
+	);
 }
 
 /// Pruning k entries of one block opens one iterator for the block: it is charged as one block
