@@ -26,16 +26,17 @@ pub enum MultiaddrError {
 }
 
 /// How long a protocol's value is.
-#[derive(Clone, Copy)]
-enum Value {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Value {
 	/// Exactly this many bytes.
 	Fixed(usize),
 	/// An unsigned-varint length, then that many bytes (at least one).
 	Prefixed,
 }
 
-/// The protocols accepted, by their multicodec code.
-fn value_of(code: u64) -> Option<Value> {
+/// The value an accepted protocol (by its multicodec code) carries; `None` for a protocol the
+/// pallet refuses.
+pub fn value_of(code: u64) -> Option<Value> {
 	use Value::*;
 	Some(match code {
 		0x04 => Fixed(4),   // ip4
