@@ -2,16 +2,18 @@
 //! Nothing here talks to the chain.
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
-use pallet_registration::{peer_id::Ed25519PeerId, NodeType};
+use pallet_registration::{peer_id::Ed25519PeerId, NodeType, Status};
 use registrar::{
 	challenge::{BlockNumberWidth, DEV_PALLET_INDEX},
 	commands::{
-		ChainSource, ConsentChainSource, ConsentRequest, RotateRequest, SignRequest, StatusRequest,
+		ChainSource, ConsentChainSource, ConsentRequest, NodesRequest, RotateRequest, SignRequest,
+		StatusRequest,
 	},
 	consent::{ConsentTerms, SignatureScheme, SignedConsent, Validity},
+	discovery::default_version,
 	keys::{parse_account, NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource},
 	outcome::OutcomeClass,
-	Authority, RegistrationConfig,
+	Authority, DiscoverySigning, RegistrationConfig,
 };
 use sp_core::crypto::AccountId32;
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
@@ -112,6 +114,8 @@ pub enum Command {
 	/// Move a registered node to a new key (signed by the owner, or by a submitter with the
 	/// owner's consent); print the outcome.
 	Rotate(RotateArgs),
+	/// List registered nodes with their records (each signature checked here) and liveness.
+	Nodes(NodesArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -121,6 +125,23 @@ enum NodeTypeArg {
 	StorageS3,
 	ComputeMiner,
 	GpuMiner,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum StatusArg {
+	Online,
+	Degraded,
+	Offline,
+}
+
+impl From<StatusArg> for Status {
+	fn from(arg: StatusArg) -> Self {
+		match arg {
+			StatusArg::Online => Status::Online,
+			StatusArg::Degraded => Status::Degraded,
+			StatusArg::Offline => Status::Offline,
+		}
+	}
 }
 
 impl From<NodeTypeArg> for NodeType {
@@ -409,6 +430,92 @@ pub struct RunArgs {
 	/// owner's key).
 	#[arg(long, conflicts_with = "consent_file")]
 	recover_degraded: bool,
+	#[command(flatten)]
+	discovery: DiscoveryArgs,
+}
+
+/// What the registered node announces: its record and heartbeats.
+#[derive(Args, Debug)]
+struct DiscoveryArgs {
+	/// An address the node is reached at, as multiaddr text (/ip4/203.0.113.7/tcp/30333,
+	/// /dns4/node.example.com/tcp/443/wss/p2p/<its PeerId>…); repeat for several. Published
+	/// in the node's record.
+	#[arg(long = "address", value_name = "MULTIADDR")]
+	addresses: Vec<String>,
+	/// A capability the node announces in its record (printable ASCII without spaces, e.g.
+	/// /reconstruction/global-refinement/v1); repeat for several.
+	#[arg(long = "capability", value_name = "TEXT")]
+	capabilities: Vec<String>,
+	/// The software version announced in the record and in heartbeats.
+	#[arg(long = "version", id = "node_version", value_name = "TEXT", default_value_t = default_version())]
+	node_version: String,
+	/// Publish no record (heartbeats only).
+	#[arg(long, conflicts_with_all = ["addresses", "capabilities"])]
+	no_record: bool,
+	/// Send no heartbeats (the chain marks a silent node offline after OfflineAfterPeriods
+	/// periods).
+	#[arg(long)]
+	no_heartbeat: bool,
+	/// Sign records and heartbeats with the owner's key (or the submitter's, with a consent),
+	/// which pays their transaction fees, instead of sending them fee-less.
+	#[arg(long)]
+	signed_discovery: bool,
+}
+
+impl DiscoveryArgs {
+	/// Sets `config`'s discovery: the record (checked now, as the pallet checks one), the
+	/// heartbeats and how they are sent.
+	fn apply(&self, config: &mut RegistrationConfig) -> Result<(), String> {
+		config
+			.set_record(&self.addresses, &self.node_version, &self.capabilities)
+			.map_err(|e| e.to_string())?;
+		if self.no_record {
+			config.discovery.record = None;
+		}
+		config.discovery.heartbeats = !self.no_heartbeat;
+		config.discovery.signing = if self.signed_discovery {
+			DiscoverySigning::Signed
+		} else {
+			DiscoverySigning::FeeLess
+		};
+		Ok(())
+	}
+}
+
+/// `registrar nodes`.
+#[derive(Args, Debug)]
+pub struct NodesArgs {
+	/// Only nodes of this type.
+	#[arg(long = "type", value_enum)]
+	node_type: Option<NodeTypeArg>,
+	/// Only nodes with this status.
+	#[arg(long, value_enum)]
+	status: Option<StatusArg>,
+	/// Only nodes whose record names this capability.
+	#[arg(long)]
+	capability: Option<String>,
+	/// Nodes per page asked of the chain (it caps this at its MaxPageSize); every page is
+	/// read.
+	#[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
+	page_size: u32,
+	/// Print JSON instead of text.
+	#[arg(long)]
+	pub json: bool,
+	#[command(flatten)]
+	chain: ChainArgs,
+}
+
+impl NodesArgs {
+	/// The request `nodes` makes of the library.
+	pub fn request(&self) -> NodesRequest {
+		NodesRequest {
+			endpoint: self.chain.endpoint.clone(),
+			node_type: self.node_type.map(Into::into),
+			status: self.status.map(Into::into),
+			capability: self.capability.clone(),
+			page_size: self.page_size,
+		}
+	}
 }
 
 /// `--scheme`.
@@ -672,6 +779,7 @@ impl RunArgs {
 		config.conflict_log_period = Duration::from_secs(self.conflict_log_secs);
 		config.unregister_on_shutdown = self.unregister_on_shutdown;
 		config.recover_degraded = self.recover_degraded;
+		self.discovery.apply(&mut config)?;
 		Ok(config)
 	}
 }
@@ -829,6 +937,102 @@ mod tests {
 				"{owner_only}"
 			);
 		}
+	}
+
+	#[test]
+	fn run_takes_addresses_capabilities_and_a_version() {
+		use clap::error::ErrorKind;
+		let dir = tempfile::tempdir().unwrap();
+		let key = dir.path().join("key");
+		std::fs::write(&key, hex::encode([7u8; 32])).unwrap();
+		let owner = dir.path().join("owner");
+		std::fs::write(&owner, "//Alice").unwrap();
+		let (key, owner) = (key.to_str().unwrap(), owner.to_str().unwrap());
+		let base = ["run", "--node-key-file", key, "--owner-secret-file", owner];
+		let base = [&base[..], &["--node-type", "gpu-miner", "--state-dir", "d"]].concat();
+		let config = |extra: &[&str]| {
+			let Command::Run(run) = parse(&[&base[..], extra].concat()).unwrap().command else {
+				panic!("run")
+			};
+			run.config()
+		};
+		// The defaults: a record with the registrar's version, heartbeats, fee-less.
+		let plain = config(&[]).unwrap();
+		let record = plain.discovery.record.as_ref().unwrap();
+		assert_eq!(record.version, registrar::discovery::default_version());
+		assert!(record.addresses.is_empty() && record.capabilities.is_empty());
+		assert!(plain.discovery.heartbeats);
+		assert_eq!(plain.discovery.signing, DiscoverySigning::FeeLess);
+		let full = config(&[
+			"--address",
+			"/ip4/203.0.113.7/tcp/30333",
+			"--address",
+			"/dns4/node.example.com/tcp/443/wss",
+			"--capability",
+			"gpu",
+			"--capability",
+			"/reconstruction/global-refinement/v1",
+			"--version",
+			"node 1.2",
+			"--signed-discovery",
+		])
+		.unwrap();
+		let record = full.discovery.record.as_ref().unwrap();
+		assert_eq!(record.addresses.len(), 2);
+		assert_eq!(record.address_texts[1], "/dns4/node.example.com/tcp/443/wss");
+		assert_eq!(record.capabilities, ["gpu", "/reconstruction/global-refinement/v1"]);
+		assert_eq!(
+			(record.version.as_str(), full.discovery.version.as_str()),
+			("node 1.2", "node 1.2")
+		);
+		assert_eq!(full.discovery.signing, DiscoverySigning::Signed);
+		let quiet = config(&["--no-record", "--no-heartbeat"]).unwrap();
+		assert!(quiet.discovery.record.is_none() && !quiet.discovery.heartbeats);
+		// Refused before starting: a bad address, a foreign /p2p/, a duplicate capability.
+		let error = config(&["--address", "/ip4/1.2.3.4/tcp/99999"]).unwrap_err();
+		assert!(error.contains("/ip4/1.2.3.4/tcp/99999") && error.contains("port"), "{error}");
+		let other = registrar::keys::NodeKey::from_seed(&[8; 32]).peer_id_base58();
+		let foreign = format!("/ip4/1.2.3.4/tcp/1/p2p/{other}");
+		assert!(config(&["--address", &foreign]).unwrap_err().contains("ForeignPeerId"));
+		assert!(config(&["--capability", "a", "--capability", "a"]).unwrap_err().contains("twice"));
+		assert!(config(&["--version", "caf\u{e9}"]).is_err());
+		let conflict = [&base[..], &["--no-record", "--address", "/ip4/1.2.3.4/tcp/1"]].concat();
+		assert_eq!(kind(&conflict), Some(ErrorKind::ArgumentConflict));
+		// The top-level --version is still the registrar's own.
+		assert_eq!(kind(&["--version"]), Some(ErrorKind::DisplayVersion));
+	}
+
+	#[test]
+	fn nodes_takes_filters_and_a_page_size() {
+		use clap::error::ErrorKind;
+		let Command::Nodes(args) = parse(&[
+			"nodes",
+			"--type",
+			"storage-miner",
+			"--status",
+			"offline",
+			"--capability",
+			"gpu",
+			"--page-size",
+			"7",
+			"--json",
+			"--endpoint",
+			"ws://x",
+		])
+		.unwrap()
+		.command
+		else {
+			panic!("nodes")
+		};
+		let request = args.request();
+		assert!(args.json);
+		assert_eq!(request.node_type, Some(NodeType::StorageMiner));
+		assert_eq!(request.status, Some(Status::Offline));
+		assert_eq!((request.capability.as_deref(), request.page_size), (Some("gpu"), 7));
+		assert_eq!(request.endpoint, "ws://x");
+		assert_eq!(kind(&["nodes", "--page-size", "0"]), Some(ErrorKind::ValueValidation));
+		let Command::Nodes(all) = parse(&["nodes"]).unwrap().command else { panic!("nodes") };
+		assert_eq!(all.request().page_size, 50);
 	}
 
 	#[test]

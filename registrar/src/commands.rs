@@ -1,12 +1,15 @@
 //! The one-shot commands' bodies, as library functions that return what the CLI prints:
 //! [`sign`] (the call's parameters for polkadot.js apps), [`register`] (one attempt),
 //! [`status`] (what the chain says about a node and its owner), [`consent`] (an owner consent
-//! file: made, signed, a signature attached, checked) and [`rotate`] (a key rotation).
+//! file: made, signed, a signature attached, checked), [`rotate`] (a key rotation) and
+//! [`nodes`] (registered nodes with their records, signatures checked, and liveness).
 
 mod consent_cmd;
+mod nodes_cmd;
 mod rotate_cmd;
 
 pub use consent_cmd::{consent, ConsentChainSource, ConsentRequest};
+pub use nodes_cmd::{nodes, render_text as render_nodes, NodeEntry, NodesListing, NodesRequest};
 pub use rotate_cmd::{rotate, rotate_once, RotateRequest, RotationOutcome};
 
 use crate::{

@@ -7,6 +7,9 @@
 //! ([`rearm_on_event`], [`storage_check`]). A key rotation is decided the same way
 //! ([`decide_rotation`], [`rotation_confirmed`]).
 //!
+//! Discovery's decisions (heartbeat periods and their planned block, whether to publish the
+//! record and with which sequence number) are in [`discovery`].
+//!
 //! Nothing here does I/O: the service reads what [`decide`] asks for and acts on its answer.
 
 use crate::{
@@ -16,6 +19,8 @@ use crate::{
 };
 use pallet_registration::{ConsentStatus, NodeType, Status as NodeStatus};
 use sp_core::crypto::{AccountId32, Ss58Codec};
+
+pub mod discovery;
 
 /// What the registrar wants: register `node_id` for `owner`, and how.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -18,15 +18,20 @@
 //!   `register_node_with_consent`.
 //! - [`rotation`]: the pallet's own `KeyRotation` statement and the arguments of
 //!   `rotate_node_key`.
+//! - [`discovery`]: the node's record (addresses, version, capabilities) and heartbeat
+//!   statements, signed by the node key, the arguments of `publish_node_record` and
+//!   `heartbeat`, the nodes the paged view functions return, and the check of a record's
+//!   signature; [`multiaddr`]: multiaddr text to the binary form and back.
 //! - [`chain`]: a Substrate JSON-RPC client (subxt, dynamic API, legacy backend): reads
 //!   through the pallet's view functions, submission with mortality, finality, pallet errors
 //!   by name, registry events by field name.
 //! - [`judge`]: whether the node is registered to this owner, and what to do next (also with
 //!   an owner's consent, and for a key rotation).
 //! - [`service`]: one attempt ([`register_once`]) and the loop ([`service::run`]) that
-//!   registers, parks, re-arms and backs off.
+//!   registers, parks, re-arms and backs off; while parked it publishes the node's record and
+//!   sends a heartbeat every liveness period.
 //! - [`commands`]: the bodies of the one-shot commands (`sign`, `register`, `status`,
-//!   `consent`, `rotate`).
+//!   `consent`, `rotate`, `nodes`).
 //! - [`outcome`], [`backoff`]: the outcome classes and the waits between attempts.
 //! - [`endpoint`]: the chain endpoint as it may be shown (no credentials, path or query).
 //! - [`state`]: the state directory's OS lock and state file.
@@ -60,10 +65,12 @@ pub mod chain;
 pub mod challenge;
 pub mod commands;
 pub mod consent;
+pub mod discovery;
 pub mod endpoint;
 pub mod http;
 pub mod judge;
 pub mod keys;
+pub mod multiaddr;
 pub mod outcome;
 pub mod rotation;
 pub mod secret;
@@ -74,5 +81,5 @@ pub mod status;
 
 pub use service::{
 	register_once, run, run_registration_loop, run_registration_loop_until, Authority,
-	RegistrarError, RegistrationConfig,
+	DiscoveryConfig, DiscoverySigning, RegistrarError, RegistrationConfig,
 };

@@ -2,8 +2,8 @@
 //!
 //! Commands: `sign` (print the call's parameters for polkadot.js apps), `register` (one
 //! attempt), `status` (what the chain says about the node), `run` (the loop, as a service),
-//! `consent` (an owner consent file for offline signing) and `rotate` (move a node to a new
-//! key).
+//! `consent` (an owner consent file for offline signing), `rotate` (move a node to a new
+//! key) and `nodes` (list registered nodes, their records' signatures checked).
 //! Secrets are read from files or environment variables named on the command line, never from
 //! the command line itself. This file only dispatches: the flags are in [`cli`], the commands'
 //! bodies in the library.
@@ -55,6 +55,16 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
 			let outcome = registrar::commands::rotate(&request).await.map_err(|e| e.to_string())?;
 			print_json(&serde_json::to_value(&outcome).map_err(|e| e.to_string())?)?;
 			Ok(cli::exit_code(outcome.class))
+		}
+		Command::Nodes(args) => {
+			let listing =
+				registrar::commands::nodes(&args.request()).await.map_err(|e| e.to_string())?;
+			if args.json {
+				print_json(&serde_json::to_value(&listing).map_err(|e| e.to_string())?)?;
+			} else {
+				print!("{}", registrar::commands::render_nodes(&listing));
+			}
+			Ok(ExitCode::SUCCESS)
 		}
 	}
 }

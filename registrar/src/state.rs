@@ -222,6 +222,13 @@ pub struct PersistedState {
 	pub last_error: Option<String>,
 	/// Unix time of the last write.
 	pub updated_at: u64,
+	/// The sequence number of the last record this registrar signed (the next one is above
+	/// it and above the chain's).
+	#[serde(default)]
+	pub record_seq: u64,
+	/// The period of the last heartbeat this registrar sent.
+	#[serde(default)]
+	pub last_heartbeat_period: Option<u32>,
 }
 
 impl PersistedState {
@@ -342,9 +349,20 @@ mod tests {
 			last_outcome: Some("registered".into()),
 			last_error: None,
 			updated_at: unix_now(),
+			record_seq: 4,
+			last_heartbeat_period: Some(12),
 		};
 		state.save(dir.path()).unwrap();
-		assert_eq!(PersistedState::load(dir.path()).unwrap(), Some(state));
+		assert_eq!(PersistedState::load(dir.path()).unwrap(), Some(state.clone()));
+		// A state file written before records and heartbeats existed still reads.
+		let mut old = serde_json::to_value(&state).unwrap();
+		let object = old.as_object_mut().unwrap();
+		object.remove("record_seq");
+		object.remove("last_heartbeat_period");
+		std::fs::write(dir.path().join(STATE_FILE), old.to_string()).unwrap();
+		let read = PersistedState::load(dir.path()).unwrap().unwrap();
+		assert_eq!((read.record_seq, read.last_heartbeat_period), (0, None));
+		assert_eq!(read.registrations, state.registrations);
 		std::fs::write(dir.path().join(STATE_FILE), "{not json").unwrap();
 		assert!(matches!(PersistedState::load(dir.path()), Err(StateError::Corrupt { .. })));
 	}

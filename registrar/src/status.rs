@@ -48,6 +48,35 @@ pub struct Status {
 	pub next_attempt_in_secs: Option<u64>,
 	/// Fast retries in the current burst.
 	pub retry_burst: u32,
+	/// The node's record and heartbeats.
+	pub discovery: DiscoveryStatus,
+}
+
+/// What the registrar knows of the node's record and liveness (served in `/status`).
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct DiscoveryStatus {
+	/// Records and heartbeats are sent fee-less (bare transactions), not signed.
+	pub fee_less: bool,
+	/// The chain's record's sequence number, as last read (or published).
+	pub record_seq: Option<u64>,
+	/// The block the chain's record was published in, as last read.
+	pub record_published_at: Option<u64>,
+	/// The record: `published` (the chain has the configured one), `pending` (to publish, or
+	/// waiting for the next period), `invalid` (beyond the chain's limits: see `last_error`),
+	/// `disabled`.
+	pub record: Option<String>,
+	/// The period of the node's last heartbeat on chain.
+	pub last_heartbeat_period: Option<u32>,
+	/// The block from which this period's heartbeat is sent, while it waits.
+	pub next_heartbeat_block: Option<u64>,
+	/// The node's liveness on chain: `online`, `offline`, `silent`, `degraded` or `unknown`.
+	pub liveness: Option<String>,
+	/// The block the node was last heard from (a heartbeat or its registration).
+	pub last_seen: Option<u64>,
+	/// The chain's `HeartbeatPeriod`, once read.
+	pub heartbeat_period: Option<u64>,
+	/// The last error of a record or heartbeat (cleared by the next success).
+	pub last_error: Option<String>,
 }
 
 /// Counters exported on `/metrics`.
@@ -63,6 +92,14 @@ pub struct Counters {
 	pub storage_checks: u64,
 	/// Conflict, refusal and degraded warnings suppressed by the rate limit.
 	pub suppressed_warnings: u64,
+	/// Records published (included in a finalized block).
+	pub records_published: u64,
+	/// Records that failed (refused by the pool, failed in the block, or lost).
+	pub record_failures: u64,
+	/// Heartbeats sent (included in a finalized block).
+	pub heartbeats_sent: u64,
+	/// Heartbeats that failed.
+	pub heartbeat_failures: u64,
 }
 
 #[derive(Debug, Default)]
@@ -131,6 +168,28 @@ impl Shared {
 		self.write(|inner| inner.counters.suppressed_warnings += 1)
 	}
 
+	/// Counts a record publication that succeeded (`ok`) or failed.
+	pub fn count_record(&self, ok: bool) {
+		self.write(|inner| {
+			let counter = if ok {
+				&mut inner.counters.records_published
+			} else {
+				&mut inner.counters.record_failures
+			};
+			*counter += 1;
+		})
+	}
+	/// Counts a heartbeat that succeeded (`ok`) or failed.
+	pub fn count_heartbeat(&self, ok: bool) {
+		self.write(|inner| {
+			let counter = if ok {
+				&mut inner.counters.heartbeats_sent
+			} else {
+				&mut inner.counters.heartbeat_failures
+			};
+			*counter += 1;
+		})
+	}
 	/// Whether `/readyz` answers ready: registered to this owner as of a finalized block.
 	pub fn ready(&self) -> bool {
 		self.read(|inner| {
@@ -243,6 +302,54 @@ impl Shared {
 			"Fast retries in the current burst.",
 			&plain(u64::from(status.retry_burst)),
 		);
+		metric(
+			"registrar_records_published_total",
+			"counter",
+			"Node records published (in a finalized block).",
+			&plain(counters.records_published),
+		);
+		metric(
+			"registrar_record_failures_total",
+			"counter",
+			"Node records that failed (refused, failed or lost).",
+			&plain(counters.record_failures),
+		);
+		metric(
+			"registrar_heartbeats_sent_total",
+			"counter",
+			"Heartbeats sent (in a finalized block).",
+			&plain(counters.heartbeats_sent),
+		);
+		metric(
+			"registrar_heartbeat_failures_total",
+			"counter",
+			"Heartbeats that failed (refused, failed or lost).",
+			&plain(counters.heartbeat_failures),
+		);
+		if let Some(period) = status.discovery.last_heartbeat_period {
+			metric(
+				"registrar_last_heartbeat_period",
+				"gauge",
+				"Liveness period of the node's last heartbeat on chain.",
+				&plain(u64::from(period)),
+			);
+		}
+		if let Some(seq) = status.discovery.record_seq {
+			metric(
+				"registrar_record_seq",
+				"gauge",
+				"Sequence number of the node's record on chain.",
+				&plain(seq),
+			);
+		}
+		if let Some(liveness) = &status.discovery.liveness {
+			metric(
+				"registrar_node_online",
+				"gauge",
+				"1 when the chain has the node online (heard from within OfflineAfterPeriods).",
+				&plain(u64::from(liveness == "online")),
+			);
+		}
 		if let Some(block) = status.last_finalized_block {
 			metric(
 				"registrar_last_finalized_block",
@@ -323,12 +430,30 @@ mod tests {
 		assert!(text.contains("registrar_phase{phase=\"failed\"} 0\n"), "{text}");
 		assert!(text.contains("registrar_attempts_total{outcome=\"fatal\"} 0\n"), "{text}");
 		assert!(!text.contains("registrar_finality_lag_blocks"), "{text}");
+		assert!(text.contains("registrar_heartbeats_sent_total 0\n"), "{text}");
+		assert!(!text.contains("registrar_last_heartbeat_period"), "{text}");
 		shared.count_attempt(OutcomeClass::Fatal);
 		shared.update(|s| {
 			s.phase = Phase::Failed;
 			s.finality_lag_blocks = Some(3);
 		});
+		shared.count_heartbeat(true);
+		shared.count_heartbeat(true);
+		shared.count_heartbeat(false);
+		shared.count_record(true);
+		shared.update(|s| {
+			s.discovery.last_heartbeat_period = Some(41);
+			s.discovery.record_seq = Some(3);
+			s.discovery.liveness = Some("online".into());
+		});
 		let text = shared.render_metrics();
+		assert!(text.contains("registrar_heartbeats_sent_total 2\n"), "{text}");
+		assert!(text.contains("registrar_heartbeat_failures_total 1\n"), "{text}");
+		assert!(text.contains("registrar_records_published_total 1\n"), "{text}");
+		assert!(text.contains("registrar_record_failures_total 0\n"), "{text}");
+		assert!(text.contains("registrar_last_heartbeat_period 41\n"), "{text}");
+		assert!(text.contains("registrar_record_seq 3\n"), "{text}");
+		assert!(text.contains("registrar_node_online 1\n"), "{text}");
 		assert!(text.contains("registrar_phase{phase=\"failed\"} 1\n"), "{text}");
 		assert!(text.contains("registrar_attempts_total{outcome=\"fatal\"} 1\n"), "{text}");
 		assert!(text.contains("registrar_finality_lag_blocks 3\n"), "{text}");

@@ -15,13 +15,16 @@ use subxt::{
 
 /// The events and the fields of each that the registrar reads (checked against the dev
 /// runtime's metadata by the end-to-end tests).
-pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 6] = [
+pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 9] = [
 	("MainNodeRegistered", &["node_id", "owner"]),
 	("NodeUnregistered", &["node_id", "owner", "reason"]),
 	("NodeStatusUpdated", &["node_id", "status"]),
 	("NodeOwnerSwapped", &["node_id", "old_owner", "new_owner"]),
 	("DeregistrationConsensusReached", &["node_id"]),
 	("NodeKeyRotated", &["old_node_id", "new_node_id", "owner"]),
+	("NodeRecordPublished", &["node_id", "seq"]),
+	("NodeWentOffline", &["node_id", "last_seen"]),
+	("NodeBackOnline", &["node_id", "period"]),
 ];
 
 /// The pallet's events the registrar cares about, decoded with the pallet's types.
@@ -72,6 +75,27 @@ pub enum RegistryEvent {
 		new_node_id: Vec<u8>,
 		/// Its owner.
 		owner: AccountId32,
+	},
+	/// `NodeRecordPublished`: the node published a record.
+	RecordPublished {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The record's sequence number.
+		seq: u64,
+	},
+	/// `NodeWentOffline`: the sweep found the node silent and marked it offline.
+	WentOffline {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The block it was last heard from.
+		last_seen: u64,
+	},
+	/// `NodeBackOnline`: an offline node's heartbeat made it online again.
+	BackOnline {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The heartbeat's period.
+		period: u32,
 	},
 }
 
@@ -130,6 +154,16 @@ impl<'a> EventFields<'a> {
 		T::decode(&mut bytes)
 			.map_err(|e| ChainError::Decode(format!("event {} field {name}: {e}", self.event)))
 	}
+
+	/// The block number field `name`, in whichever width the chain uses (the field's bytes
+	/// are exactly its encoding: 4 bytes for `u32`, 8 for `u64`).
+	pub fn block_number(&self, name: &str) -> Result<u64, ChainError> {
+		let len = self.fields.iter().find(|(n, _)| n == name).map(|(_, bytes)| bytes.len());
+		match len {
+			Some(4) => self.get::<u32>(name).map(u64::from),
+			_ => self.get::<u64>(name),
+		}
+	}
 }
 
 impl RegistryEvent {
@@ -141,7 +175,10 @@ impl RegistryEvent {
 			| RegistryEvent::StatusUpdated { node_id, .. }
 			| RegistryEvent::OwnerSwapped { node_id, .. }
 			| RegistryEvent::ConsensusReached { node_id }
-			| RegistryEvent::KeyRotated { node_id, .. } => node_id,
+			| RegistryEvent::KeyRotated { node_id, .. }
+			| RegistryEvent::RecordPublished { node_id, .. }
+			| RegistryEvent::WentOffline { node_id, .. }
+			| RegistryEvent::BackOnline { node_id, .. } => node_id,
 		}
 	}
 
@@ -179,6 +216,18 @@ impl RegistryEvent {
 					owner: fields.get("owner")?,
 				})
 			})(),
+			"NodeRecordPublished" => node_id().and_then(|node_id| {
+				Ok(RegistryEvent::RecordPublished { node_id, seq: fields.get("seq")? })
+			}),
+			"NodeWentOffline" => node_id().and_then(|node_id| {
+				Ok(RegistryEvent::WentOffline {
+					node_id,
+					last_seen: fields.block_number("last_seen")?,
+				})
+			}),
+			"NodeBackOnline" => node_id().and_then(|node_id| {
+				Ok(RegistryEvent::BackOnline { node_id, period: fields.get("period")? })
+			}),
 			_ => return None,
 		};
 		Some(decoded)
@@ -272,6 +321,35 @@ mod tests {
 		// A field the registrar needs that the event lacks is an error, not a shifted decode.
 		let short = EventFields::from_parts("NodeOwnerSwapped", vec![("node_id".into(), &id)]);
 		assert!(matches!(RegistryEvent::from_fields(&short), Some(Err(_))));
+		let (seq, narrow, period) = (9u64.encode(), 77u32.encode(), 4u32.encode());
+		let published = EventFields::from_parts(
+			"NodeRecordPublished",
+			vec![("node_id".into(), &id[..]), ("seq".into(), &seq)],
+		);
+		assert_eq!(
+			RegistryEvent::from_fields(&published).unwrap().unwrap(),
+			RegistryEvent::RecordPublished { node_id: node_id().into_inner(), seq: 9 }
+		);
+		// A block number decodes in either width.
+		let wide = 77u64.encode();
+		for last_seen in [&narrow[..], &wide[..]] {
+			let offline = EventFields::from_parts(
+				"NodeWentOffline",
+				vec![("node_id".into(), &id[..]), ("last_seen".into(), last_seen)],
+			);
+			assert_eq!(
+				RegistryEvent::from_fields(&offline).unwrap().unwrap(),
+				RegistryEvent::WentOffline { node_id: node_id().into_inner(), last_seen: 77 }
+			);
+		}
+		let online = EventFields::from_parts(
+			"NodeBackOnline",
+			vec![("period".into(), &period[..]), ("node_id".into(), &id)],
+		);
+		assert_eq!(
+			RegistryEvent::from_fields(&online).unwrap().unwrap(),
+			RegistryEvent::BackOnline { node_id: node_id().into_inner(), period: 4 }
+		);
 		let other = EventFields::from_parts("FeeChargingStatusChanged", vec![]);
 		assert!(RegistryEvent::from_fields(&other).is_none());
 	}

@@ -5,10 +5,12 @@
 //! detected once per connection); its submodules hold one job each: [`error`] (what can go
 //! wrong), [`facts`] (what is read, as plain values), [`reads`] (the typed reads, through the
 //! pallet's view functions where it has them), [`consent`] (the reads of owner consents and key
-//! rotations), [`view_functions`] (the runtime API call), [`events`] (events decoded by field
+//! rotations), [`discovery`] (records, liveness and the paged node queries; fee-less
+//! submission), [`view_functions`] (the runtime API call), [`events`] (events decoded by field
 //! name) and [`submit`] (signing, submission, finality).
 
 pub mod consent;
+pub mod discovery;
 pub mod error;
 pub mod events;
 pub mod facts;
@@ -17,6 +19,7 @@ pub mod submit;
 pub mod view_functions;
 
 pub use consent::ConsentPayloadAnswer;
+pub use discovery::{DiscoveryRead, NodeQuery};
 pub use error::{within, ChainError, DispatchFailure};
 pub use events::{BlockWatcher, RegistryEvent};
 pub use facts::{

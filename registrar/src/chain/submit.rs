@@ -131,7 +131,7 @@ impl ChainClient {
 	}
 
 	/// Signs `payload` at block `at` (mortality from there).
-	async fn sign<Call: subxt::transactions::Payload>(
+	pub(super) async fn sign<Call: subxt::transactions::Payload>(
 		&self,
 		at: &OnlineClientAtBlock<ChainConfig>,
 		payload: &Call,
@@ -156,7 +156,7 @@ impl ChainClient {
 	}
 
 	/// Submits `transaction` and waits for its finalized block's events.
-	async fn watch_submitted(
+	pub(super) async fn watch_submitted(
 		&self,
 		at: &OnlineClientAtBlock<ChainConfig>,
 		transaction: &Transaction,
@@ -250,7 +250,7 @@ pub fn args_as_values(
 	Ok(values)
 }
 
-fn submit_error(error: subxt::error::ExtrinsicError) -> ChainError {
+pub(super) fn submit_error(error: subxt::error::ExtrinsicError) -> ChainError {
 	let message = error.to_string();
 	// Pool rejections come back as RPC errors 1010 (invalid) to 1014 (priority).
 	let pool = ["Invalid Transaction", "1010", "1011", "1012", "1013", "1014"];

@@ -5,6 +5,7 @@ use crate::{
 	chain::{ChainClient, ChainError},
 	challenge::BlockNumberWidth,
 	consent::{ConsentError, SignedConsent},
+	discovery::{default_version, RecordContent, RecordError},
 	endpoint::redact_endpoint,
 	judge::{ConsentIntent, Intent},
 	keys::{NodeKey, OwnerKey},
@@ -94,6 +95,53 @@ impl std::fmt::Debug for Authority {
 	}
 }
 
+/// How records and heartbeats reach the chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscoverySigning {
+	/// Fee-less: bare transactions, which the pool admits only after the pallet's full check
+	/// (the node key's signature, a registered node) and at most one of each per node and
+	/// period. Only the node key is needed; no account pays.
+	#[default]
+	FeeLess,
+	/// Signed by the registrar's account (the owner's key, or the submitter's with a consent),
+	/// which pays the transaction fees.
+	Signed,
+}
+
+/// What a registered node announces: its record and its heartbeats.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiscoveryConfig {
+	/// The record to publish (`None`: publish none).
+	pub record: Option<RecordContent>,
+	/// Send a heartbeat every liveness period (without them the node is marked offline after
+	/// `OfflineAfterPeriods` silent periods).
+	pub heartbeats: bool,
+	/// The software version heartbeats carry (the record's too).
+	pub version: String,
+	/// How records and heartbeats are submitted.
+	pub signing: DiscoverySigning,
+}
+
+impl Default for DiscoveryConfig {
+	/// A record with no address or capability and the registrar's version
+	/// ([`default_version`]), heartbeats, fee-less.
+	fn default() -> Self {
+		let version = default_version();
+		Self {
+			record: Some(RecordContent {
+				address_texts: Vec::new(),
+				addresses: Vec::new(),
+				version: version.clone(),
+				capabilities: Vec::new(),
+			}),
+			heartbeats: true,
+			version,
+			signing: DiscoverySigning::FeeLess,
+		}
+	}
+}
+
 /// Everything the registrar needs: what to register, where, and how to behave.
 #[derive(Clone)]
 pub struct RegistrationConfig {
@@ -136,6 +184,8 @@ pub struct RegistrationConfig {
 	pub recover_degraded: bool,
 	/// The chain's block number width; `None` detects it from the metadata.
 	pub block_number_width: Option<BlockNumberWidth>,
+	/// What the node announces once registered (`run` only; `register` announces nothing).
+	pub discovery: DiscoveryConfig,
 }
 
 impl RegistrationConfig {
@@ -169,6 +219,7 @@ impl RegistrationConfig {
 			unregister_on_shutdown: false,
 			recover_degraded: false,
 			block_number_width: None,
+			discovery: DiscoveryConfig::default(),
 		}
 	}
 
@@ -193,6 +244,22 @@ impl RegistrationConfig {
 		let mut config = Self::new(endpoint, node_key, submitter.clone(), node_type, state_dir);
 		config.authority = Authority::Consent { consent: Box::new(consent), submitter };
 		Ok(config)
+	}
+
+	/// Sets the record to publish: `addresses` (multiaddr text), `version` and `capabilities`,
+	/// checked as the pallet checks a record (the chain's limits are checked once connected).
+	/// The version is also the heartbeats'.
+	pub fn set_record(
+		&mut self,
+		addresses: &[String],
+		version: &str,
+		capabilities: &[String],
+	) -> Result<(), RecordError> {
+		let content =
+			RecordContent::new(addresses, version, capabilities, &self.node_key.peer_id())?;
+		self.discovery.version = version.to_owned();
+		self.discovery.record = Some(content);
+		Ok(())
 	}
 
 	/// The node id (base58 PeerId text bytes), as the pallet keys it.
@@ -246,6 +313,7 @@ impl std::fmt::Debug for RegistrationConfig {
 			.field("unregister_on_shutdown", &self.unregister_on_shutdown)
 			.field("recover_degraded", &self.recover_degraded)
 			.field("block_number_width", &self.block_number_width)
+			.field("discovery", &self.discovery)
 			.finish()
 	}
 }

@@ -4,10 +4,11 @@
 
 mod attempt;
 mod config;
+mod discovery;
 mod worker;
 
 pub use attempt::register_once;
-pub use config::{Authority, RegistrationConfig};
+pub use config::{Authority, DiscoveryConfig, DiscoverySigning, RegistrationConfig};
 
 use crate::{
 	endpoint::redact_endpoint,

@@ -2,10 +2,10 @@
 //! re-arms when an event or a storage check says the registration is gone; keeps `/status`,
 //! the metrics and the state file up to date.
 
-use super::{register_once, RegistrationConfig};
+use super::{discovery::Discovery, register_once, RegistrationConfig};
 use crate::{
 	backoff::{Backoff, LogLimiter},
-	chain::{within, ChainClient, ChainError, Included},
+	chain::{within, ChainClient, ChainError, Included, RegistryEvent},
 	judge::{self, ParkCheck},
 	outcome::{AttemptOutcome, OutcomeClass, RearmReason},
 	shutdown::stopped,
@@ -32,6 +32,7 @@ pub(super) struct Worker<'a> {
 	client: Option<ChainClient>,
 	backoff: Backoff,
 	warnings: LogLimiter,
+	discovery: Discovery,
 }
 
 impl<'a> Worker<'a> {
@@ -51,6 +52,7 @@ impl<'a> Worker<'a> {
 			backoff: Backoff::new(config.register_interval, config.max_retry)
 				.with_slow_retry_cap(config.max_slow_retry_interval),
 			warnings: LogLimiter::new(config.conflict_log_period),
+			discovery: Discovery::new(config),
 		}
 	}
 
@@ -252,6 +254,8 @@ impl<'a> Worker<'a> {
 			s.registered = false;
 			s.confirmed_block = None;
 			s.phase = phase;
+			s.discovery.liveness = None;
+			s.discovery.next_heartbeat_block = None;
 		});
 		self.persisted.phase = phase;
 		self.persisted.confirmed_block = None;
@@ -350,7 +354,20 @@ impl<'a> Worker<'a> {
 		ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 		ticker.tick().await;
 		let mut stop = self.stop.clone();
+		// Records and heartbeats: a full look at once (a new registration), then at each
+		// finalized block, and a full one at each storage check or when the node went offline.
+		self.discovery.reset();
+		let mut discovery_due = Some(true);
 		loop {
+			if let Some(full) = discovery_due.take() {
+				let step = tokio::select! {
+					_ = stopped(&mut stop) => return ParkEnd::Stop,
+					step = self.discovery.step(client, self.config, &self.shared, &mut self.persisted, full) => step,
+				};
+				if step.save {
+					self.save();
+				}
+			}
 			let next_block = async {
 				match watcher.as_mut() {
 					Some(w) => w.next().await,
@@ -366,6 +383,13 @@ impl<'a> Worker<'a> {
 						if let Some((reason, detail)) = rearm {
 							return ParkEnd::Rearm(reason, detail);
 						}
+						let offline = events.iter().any(|e| {
+							matches!(e, RegistryEvent::WentOffline { .. }) && e.node_id() == node_id.as_slice()
+						});
+						if offline {
+							tracing::warn!(block = number, "the chain marked the node offline (no heartbeat for too long)");
+						}
+						discovery_due = Some(offline);
 					},
 					Some(Err(error)) => {
 						tracing::warn!(%error, "finalized block subscription failed; relying on storage checks");
@@ -390,6 +414,7 @@ impl<'a> Worker<'a> {
 									self.persisted.confirmed_block = Some(number);
 									self.persisted.confirmed_hash = Some(view.block_hash.clone());
 									self.save();
+									discovery_due = Some(true);
 								},
 								ParkCheck::Rearm(reason, detail) => return ParkEnd::Rearm(reason, detail),
 							}
