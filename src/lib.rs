@@ -648,6 +648,23 @@ pub mod pallet {
 		NodeWentOffline { node_id: NodeId, last_seen: BlockNumberFor<T> },
 		/// An `Offline` node sent a heartbeat in `period` and is `Online` again.
 		NodeBackOnline { node_id: NodeId, period: u32 },
+		// New events are appended, so that the indices of the earlier ones never change.
+		/// The migration to storage version 2 dropped a registry entry of the earlier layout:
+		/// `node_id` as it was stored (either form), its owner and why.
+		MigrationEntryDropped {
+			node_id: NodeIdParam,
+			owner: T::AccountId,
+			reason: MigrationDropReason,
+		},
+		/// The migration to storage version 2 removed `count` entries of `item` that did not
+		/// decode.
+		MigrationUndecodable { item: MigrationItem, count: u32 },
+		/// The migration to storage version 2 removed `count` entries of `item` that the new
+		/// layout does not keep (legacy items, expired or stale entries, report state).
+		MigrationEntriesRemoved { item: MigrationItem, count: u32 },
+		/// The migration to storage version 2 completed, from storage version `from_version`,
+		/// with `nodes` nodes in the registry.
+		MigrationCompleted { from_version: u16, nodes: u32 },
 	}
 
 	/// Errors of the pallet.
