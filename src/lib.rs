@@ -112,6 +112,7 @@ mod fees;
 mod hooks;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod migrations;
 pub mod multiaddr;
 pub mod peer_id;
 mod registration;
@@ -133,8 +134,12 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 /// The storage version written at genesis and expected by the code.
+///
+/// 0 is the reference pallet's layout (no version stored), 1 this pallet's layout before the
+/// discovery indexes (status index, counts per status, liveness). A chain at 0 or 1 reaches 2
+/// with [`migrations::LazyMigrationV0ToV2`]; until it does, the hooks wait.
 pub const STORAGE_VERSION: frame_support::traits::StorageVersion =
-	frame_support::traits::StorageVersion::new(1);
+	frame_support::traits::StorageVersion::new(2);
 
 // The contract fixes `register_node_with_coldkey`'s nine parameters. FRAME's macros expand to
 // code with `expect` and arithmetic that the crate's lints reject; the call bodies here hold
