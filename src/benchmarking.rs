@@ -4,7 +4,7 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 use super::*;
-use crate::{pallet::*, peer_id::Ed25519PeerId};
+use crate::{migrations, pallet::*, peer_id::Ed25519PeerId};
 use alloc::{boxed::Box, format, vec::Vec};
 use codec::Encode;
 use frame_benchmarking::v2::*;
@@ -329,6 +329,56 @@ fn go_to_working_block<T: Config>() -> BlockNumberFor<T> {
 		.saturating_add(One::one());
 	frame_system::Pallet::<T>::set_block_number(now);
 	now
+}
+
+/// A migration cursor at the start of `phase`, from storage version 0.
+fn migration_cursor(phase: migrations::MigrationPhase) -> migrations::MigrationCursor {
+	migrations::MigrationCursor {
+		from_version: 0,
+		phase,
+		last_key: None,
+		removed: 0,
+		undecodable: 0,
+		kept: 0,
+	}
+}
+
+/// A registry record of the reference layout for node `index`: its id in the given form,
+/// owned by a fresh account.
+fn v0_record<T: Config>(
+	index: u32,
+	raw: bool,
+	node_type: NodeType,
+	status: Status,
+) -> (Vec<u8>, crate::migrations::NodeInfoV0<T>) {
+	let peer = peer_of(&node_key(index));
+	let node_id = if raw { peer.to_raw().to_vec() } else { peer.to_node_id().into_inner() };
+	let info = ColdkeyNodeInfoLite {
+		node_id: NodeIdParam::truncate_from(node_id.clone()),
+		node_type,
+		status,
+		registered_at: One::one(),
+		owner: account("v0-owner", index, 0),
+	};
+	(node_id, info)
+}
+
+/// Writes a registry record of the reference layout; returns its final key.
+fn put_v0_record<T: Config>(node_id: &Vec<u8>, info: &crate::migrations::NodeInfoV0<T>) -> Vec<u8> {
+	migrations::put_v0::<T>(MigrationItem::ColdkeyNodeRegistrationV2, node_id, info)
+}
+
+/// Indexes node `index` as the migration's index phase does; returns its record.
+fn v0_indexed<T: Config>(
+	migrator: &mut migrations::Migrator<T>,
+	index: u32,
+	node_type: NodeType,
+) -> Result<NodeInfoOf<T>, BenchmarkError> {
+	let (node_id, info) = v0_record::<T>(index, false, node_type, Status::Online);
+	let key = put_v0_record::<T>(&node_id, &info);
+	migrator.registry_node(&key);
+	ColdkeyNodeRegistrationV2::<T>::get(NodeId::truncate_from(node_id))
+		.ok_or(BenchmarkError::Stop("the migration indexes a valid record"))
 }
 
 #[benchmarks]
@@ -996,6 +1046,261 @@ mod benchmarks {
 		}
 
 		assert_eq!(NextExpiryToPrune::<T>::get(), Some(now));
+	}
+
+	/// A step's fixed cost: the storage version and the node counts read, the counts written.
+	#[benchmark]
+	fn migration_step() {
+		let mut migrator = migrations::Migrator::<T>::new(migration_cursor(
+			migrations::MigrationPhase::RegistryIndex,
+		));
+
+		#[block]
+		{
+			let _ = StorageVersion::get::<Pallet<T>>();
+			migrator = migrations::Migrator::<T>::new(migrator.cursor.clone());
+			migrator.touch_counts();
+			migrator.flush();
+		}
+
+		assert!(!migrator.done);
+	}
+
+	/// One key of an item the migration clears, found and removed.
+	#[benchmark]
+	fn migration_remove_entry() {
+		let item = MigrationItem::LinkedNodes;
+		migrations::put_v0::<T>(item, &1u32, &[0u8; 64]);
+		let mut cursor = migration_cursor(migrations::MigrationPhase::Clear(item));
+		cursor.last_key =
+			Some(BoundedVec::truncate_from(migrations::v0_prefix::<T>(item).to_vec()));
+		let mut migrator = migrations::Migrator::<T>::new(cursor);
+
+		#[block]
+		{
+			migrator.unit();
+		}
+
+		assert_eq!(migrator.cursor.removed, 1);
+	}
+
+	/// A registry key of the reference found in the canonical form and left for the index
+	/// phase.
+	#[benchmark]
+	fn migration_registry_key() {
+		let (node_id, info) = v0_record::<T>(1, false, NodeType::GpuMiner, Status::Online);
+		put_v0_record::<T>(&node_id, &info);
+		let mut migrator = migrations::Migrator::<T>::new(migration_cursor(
+			migrations::MigrationPhase::RegistryKeys,
+		));
+
+		#[block]
+		{
+			migrator.unit();
+		}
+
+		assert!(migrator.cursor.last_key.is_some());
+	}
+
+	/// Worst case: a raw-form registry entry whose PeerId is also registered in base58 form;
+	/// the raw one is preferred (online) and takes the canonical key.
+	#[benchmark]
+	fn migration_registry_move() {
+		let (base58, existing) = v0_record::<T>(1, false, NodeType::GpuMiner, Status::Offline);
+		put_v0_record::<T>(&base58, &existing);
+		let (raw, moved) = v0_record::<T>(1, true, NodeType::GpuMiner, Status::Online);
+		let key = put_v0_record::<T>(&raw, &moved);
+		let prefix = migrations::v0_prefix::<T>(MigrationItem::ColdkeyNodeRegistrationV2);
+		let mut migrator = migrations::Migrator::<T>::new(migration_cursor(
+			migrations::MigrationPhase::RegistryKeys,
+		));
+
+		#[block]
+		{
+			let _ = sp_io::storage::next_key(&prefix);
+			migrator.registry_key(&key);
+		}
+
+		let stored = ColdkeyNodeRegistrationV2::<T>::get(NodeId::truncate_from(base58));
+		assert_eq!(stored.map(|info| info.status), Some(Status::Online));
+	}
+
+	/// Worst case without a drop: a degraded validator (it becomes online, with an event) whose
+	/// owner has no node yet, indexed everywhere.
+	#[benchmark]
+	fn migration_registry_node() {
+		let (node_id, info) = v0_record::<T>(1, false, NodeType::Validator, Status::Degraded);
+		let key = put_v0_record::<T>(&node_id, &info);
+		let prefix = migrations::v0_prefix::<T>(MigrationItem::ColdkeyNodeRegistrationV2);
+		let mut migrator = migrations::Migrator::<T>::new(migration_cursor(
+			migrations::MigrationPhase::RegistryIndex,
+		));
+
+		#[block]
+		{
+			let _ = sp_io::storage::next_key(&prefix);
+			migrator.registry_node(&key);
+		}
+
+		assert!(NodesByStatus::<T>::contains_key(Status::Online, NodeId::truncate_from(node_id)));
+	}
+
+	/// An indexed node dropped from the registry and every index, with its event.
+	#[benchmark]
+	fn migration_drop_node() -> Result<(), BenchmarkError> {
+		let mut migrator = migrations::Migrator::<T>::new(migration_cursor(
+			migrations::MigrationPhase::RegistryIndex,
+		));
+		let info = v0_indexed::<T>(&mut migrator, 1, NodeType::GpuMiner)?;
+		let node_id = info.node_id.clone();
+
+		#[block]
+		{
+			migrator.drop_indexed(info, MigrationDropReason::DuplicateOwner);
+		}
+
+		assert!(!ColdkeyNodeRegistrationV2::<T>::contains_key(node_id));
+		Ok(())
+	}
+
+	/// `v` kept validator nodes compared with one more, which is preferred: the least preferred
+	/// kept one is dropped.
+	#[benchmark]
+	fn migration_validator_scan(
+		v: Linear<0, { T::MaxValidators::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let mut migrator = migrations::Migrator::<T>::new(migration_cursor(
+			migrations::MigrationPhase::Validators,
+		));
+		let mut nodes = Vec::new();
+		for i in 0..=v {
+			nodes.push(v0_indexed::<T>(&mut migrator, 100 + i, NodeType::Validator)?);
+		}
+		// The candidate is the last in storage order: the others are the kept ones.
+		nodes.sort_by_key(|info| {
+			NodesByType::<T>::hashed_key_for(NodeType::Validator, &info.node_id)
+		});
+		let candidate = nodes.pop().ok_or(BenchmarkError::Stop("one validator at least"))?;
+		let mut info = candidate.clone();
+		info.registered_at = Zero::zero();
+		ColdkeyNodeRegistrationV2::<T>::insert(&candidate.node_id, info);
+		migrator.cursor.kept = T::MaxValidators::get();
+
+		#[block]
+		{
+			migrator.validator(&candidate.node_id);
+		}
+
+		// One of the `v + 1` is dropped: the candidate when nothing is kept, else a kept one.
+		assert_eq!(NodesByType::<T>::iter_key_prefix(NodeType::Validator).count() as u32, v);
+		Ok(())
+	}
+
+	/// Worst case of the small maps: a fee out of bounds moved to its new key, brought within
+	/// the bounds, with its event.
+	#[benchmark]
+	fn migration_rekey_entry() {
+		let key = migrations::put_v0::<T>(
+			MigrationItem::CurrentNodeTypeFee,
+			&NodeType::GpuMiner,
+			&BalanceOf::<T>::zero(),
+		);
+		let prefix = migrations::v0_prefix::<T>(MigrationItem::CurrentNodeTypeFee);
+		let mut migrator = migrations::Migrator::<T>::new(migration_cursor(
+			migrations::MigrationPhase::NodeTypeMap(MigrationItem::CurrentNodeTypeFee),
+		));
+
+		#[block]
+		{
+			let _ = sp_io::storage::next_key(&prefix);
+			migrator.node_type_entry(MigrationItem::CurrentNodeTypeFee, &key);
+		}
+
+		assert_eq!(
+			CurrentNodeTypeFee::<T>::get(NodeType::GpuMiner),
+			Some(T::MinNodeTypeFee::get())
+		);
+	}
+
+	/// Worst case of the queued maps: a raw-form cooldown anchor whose base58 form has one too,
+	/// moved, merged and queued.
+	#[benchmark]
+	fn migration_rekey_queued() {
+		let now = go_to_working_block::<T>();
+		let peer = peer_of(&node_key(1));
+		let item = MigrationItem::NodeLastDeregisteredAt;
+		migrations::put_v0::<T>(item, &peer.to_node_id().into_inner(), &now);
+		let key = migrations::put_v0::<T>(item, &peer.to_raw().to_vec(), &now);
+		let prefix = migrations::v0_prefix::<T>(item);
+		let mut migrator =
+			migrations::Migrator::<T>::new(migration_cursor(migrations::MigrationPhase::Cooldowns));
+
+		#[block]
+		{
+			let _ = sp_io::storage::next_key(&prefix);
+			migrator.cooldown(&key);
+		}
+
+		assert_eq!(NodeLastDeregisteredAt::<T>::get(peer.to_node_id()), Some(now));
+	}
+
+	/// A whitelist of `n` distinct accounts, longer than `MaxWhitelistedValidators`: read,
+	/// deduplicated, cut and written.
+	#[benchmark]
+	fn migration_whitelist(n: Linear<0, { migrations::V0_MAX_WHITELIST }>) {
+		let accounts: Vec<T::AccountId> = (0..n).map(|i| account("listed", i, 0)).collect();
+		frame_support::storage::unhashed::put_raw(
+			&migrations::v0_prefix::<T>(MigrationItem::WhitelistedValidators),
+			&accounts.encode(),
+		);
+		let mut migrator =
+			migrations::Migrator::<T>::new(migration_cursor(migrations::MigrationPhase::Whitelist));
+
+		#[block]
+		{
+			migrator.whitelist();
+		}
+
+		assert_eq!(migrator.cursor.removed, n.saturating_sub(T::MaxWhitelistedValidators::get()));
+	}
+
+	/// A node of the version 1 layout given its status index entry and liveness.
+	#[benchmark]
+	fn migration_v1_node() {
+		let (_, node_id) = registered::<T>(NodeType::GpuMiner, 1);
+		NodesByStatus::<T>::remove(Status::Online, &node_id);
+		NodeLiveness::<T>::remove(&node_id);
+		let key = ColdkeyNodeRegistrationV2::<T>::hashed_key_for(&node_id);
+		let prefix = migrations::v0_prefix::<T>(MigrationItem::ColdkeyNodeRegistrationV2);
+		let mut migrator =
+			migrations::Migrator::<T>::new(migration_cursor(migrations::MigrationPhase::V1Index));
+
+		#[block]
+		{
+			let _ = sp_io::storage::next_key(&prefix);
+			migrator.v1_node(&key);
+		}
+
+		assert!(NodeLiveness::<T>::contains_key(&node_id));
+	}
+
+	/// The last step, worst case: both switches undecodable, no round, no prune cursor.
+	#[benchmark]
+	fn migration_finish() {
+		for item in [MigrationItem::FeeChargingEnabled, MigrationItem::DeregistrationEnabled] {
+			frame_support::storage::unhashed::put_raw(&migrations::v0_prefix::<T>(item), &[7u8]);
+		}
+		DeregistrationRound::<T>::kill();
+		NextExpiryToPrune::<T>::kill();
+		let mut migrator =
+			migrations::Migrator::<T>::new(migration_cursor(migrations::MigrationPhase::Finish));
+
+		#[block]
+		{
+			migrator.finish();
+		}
+
+		assert_eq!(StorageVersion::get::<Pallet<T>>(), crate::STORAGE_VERSION);
 	}
 
 	impl_benchmark_test_suite!(

@@ -8,9 +8,20 @@ use sp_runtime::traits::Zero;
 impl<T: Config> Pallet<T> {
 	/// Per block: after a round's last block, tally its votes and open the next round; then
 	/// remove expired state with what is left of `HookWeightBudget`.
+	///
+	/// While a multi-block migration brings storage to this code's version (or before one
+	/// started: a runtime upgrade from the reference pallet), the hook does nothing: the
+	/// indexes it reads are half-built, and a liveness sweep could mark nodes silent that could
+	/// not send heartbeats (transactions wait for the migration).
 	pub(crate) fn do_on_initialize(now: BlockNumberFor<T>) -> Weight {
+		// The storage version read; `on_initialize_base` covers it once benchmarked again.
+		let version_read = T::DbWeight::get().reads(1);
+		if StorageVersion::get::<Pallet<T>>() < crate::STORAGE_VERSION {
+			return version_read;
+		}
 		let mut meter = WeightMeter::with_limit(T::HookWeightBudget::get());
 		meter.consume(T::WeightInfo::on_initialize_base());
+		meter.consume(version_read);
 		// Bounded by `MaxValidators` and `MaxReportedNodesPerRound`; `integrity_test` checks the
 		// budget covers the largest tally.
 		if let Some((validators, nodes)) = Self::tally_reports(now) {
@@ -75,6 +86,7 @@ impl<T: Config> Pallet<T> {
 			"MaxReportedNodesPerRound must be at least MaxValidators (a share of one each)"
 		);
 		let least = T::WeightInfo::on_initialize_base()
+			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::WeightInfo::tally_reports(
 				T::MaxValidators::get(),
 				T::MaxReportedNodesPerRound::get(),

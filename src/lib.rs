@@ -112,6 +112,7 @@ mod fees;
 mod hooks;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+pub mod migrations;
 pub mod multiaddr;
 pub mod peer_id;
 mod registration;
@@ -133,8 +134,12 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 /// The storage version written at genesis and expected by the code.
+///
+/// 0 is the reference pallet's layout (no version stored), 1 this pallet's layout before the
+/// discovery indexes (status index, counts per status, liveness). A chain at 0 or 1 reaches 2
+/// with [`migrations::LazyMigrationV0ToV2`]; until it does, the hooks wait.
 pub const STORAGE_VERSION: frame_support::traits::StorageVersion =
-	frame_support::traits::StorageVersion::new(1);
+	frame_support::traits::StorageVersion::new(2);
 
 // The contract fixes `register_node_with_coldkey`'s nine parameters. FRAME's macros expand to
 // code with `expect` and arithmetic that the crate's lints reject; the call bodies here hold
@@ -648,6 +653,23 @@ pub mod pallet {
 		NodeWentOffline { node_id: NodeId, last_seen: BlockNumberFor<T> },
 		/// An `Offline` node sent a heartbeat in `period` and is `Online` again.
 		NodeBackOnline { node_id: NodeId, period: u32 },
+		// New events are appended, so that the indices of the earlier ones never change.
+		/// The migration to storage version 2 dropped a registry entry of the earlier layout:
+		/// `node_id` as it was stored (either form), its owner and why.
+		MigrationEntryDropped {
+			node_id: NodeIdParam,
+			owner: T::AccountId,
+			reason: MigrationDropReason,
+		},
+		/// The migration to storage version 2 removed `count` entries of `item` that did not
+		/// decode.
+		MigrationUndecodable { item: MigrationItem, count: u32 },
+		/// The migration to storage version 2 removed `count` entries of `item` that the new
+		/// layout does not keep (legacy items, expired or stale entries, report state).
+		MigrationEntriesRemoved { item: MigrationItem, count: u32 },
+		/// The migration to storage version 2 completed, from storage version `from_version`,
+		/// with `nodes` nodes in the registry.
+		MigrationCompleted { from_version: u16, nodes: u32 },
 	}
 
 	/// Errors of the pallet.
@@ -857,6 +879,11 @@ pub mod pallet {
 
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			// While the migration to this code's storage version runs, storage is half-built;
+			// its `post_upgrade` checks the invariants once it is done.
+			if StorageVersion::get::<Self>() < STORAGE_VERSION {
+				return Ok(());
+			}
 			Self::do_try_state()
 		}
 	}

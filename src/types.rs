@@ -694,3 +694,86 @@ impl<T: Config> frame_support::traits::Get<u32> for ChallengeLen<T> {
 
 /// `challenge_bytes` as a call receives it.
 pub type ChallengeBytes<T> = BoundedVec<u8, ChallengeLen<T>>;
+
+/// A storage item of the reference pallet's layout (storage version 0), as the migration to
+/// version 2 names it in its events.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum MigrationItem {
+	/// The registry (`ColdkeyNodeRegistrationV2`).
+	ColdkeyNodeRegistrationV2,
+	/// The owner index (`OwnerToNode`), rebuilt from the registry.
+	OwnerToNode,
+	/// The node keys (`Libp2pMainIdentity`).
+	Libp2pMainIdentity,
+	/// Used challenge hashes (`UsedChallenges`).
+	UsedChallenges,
+	/// Node cooldown anchors (`NodeLastDeregisteredAt`).
+	NodeLastDeregisteredAt,
+	/// Disabled node types (`DisabledNodeTypes`).
+	DisabledNodeTypes,
+	/// Node type fees (`CurrentNodeTypeFee`).
+	CurrentNodeTypeFee,
+	/// The blocks node type fees were last set (`LastRegistrationBlock`).
+	LastRegistrationBlock,
+	/// Banned accounts (`BannedAccounts`).
+	BannedAccounts,
+	/// The validator whitelist (`WhitelistedValidators`).
+	WhitelistedValidators,
+	/// Report counts per reporting node (`ReportSubmissionCount`).
+	ReportSubmissionCount,
+	/// Reports per reporter (`TemporaryDeregistrationReports`).
+	TemporaryDeregistrationReports,
+	/// The fee charging switch (`FeeChargingEnabled`).
+	FeeChargingEnabled,
+	/// The deregistration switch (`DeregistrationEnabled`).
+	DeregistrationEnabled,
+	/// Legacy: the reference's first registry (`ColdkeyNodeRegistration`).
+	ColdkeyNodeRegistration,
+	/// Legacy: the reference's node registry before coldkeys (`NodeRegistration`).
+	NodeRegistration,
+	/// Legacy: IPFS identities (`Libp2pIpfsIdentity`).
+	Libp2pIpfsIdentity,
+	/// Legacy: the whitelist switch (`ValidatorWhitelistEnabled`).
+	ValidatorWhitelistEnabled,
+	/// Legacy: nodes linked to a main node (`LinkedNodes`).
+	LinkedNodes,
+}
+
+/// Why the migration to storage version 2 dropped a registry entry of the reference layout
+/// (`MigrationEntryDropped`).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum MigrationDropReason {
+	/// Its node id is not the PeerId of an acceptable Ed25519 key, in either form.
+	InvalidNodeId,
+	/// Its record names another PeerId than its key.
+	RecordMismatch,
+	/// The same PeerId was registered in both forms (base58 text and raw bytes); the other
+	/// entry was preferred.
+	DuplicatePeerId,
+	/// Its owner had another node, which was preferred (one node per owner).
+	DuplicateOwner,
+	/// More validator nodes than `MaxValidators` were registered; the others were preferred.
+	TooManyValidators,
+}

@@ -202,7 +202,7 @@ fn integrity_test_rejects_no_room_for_revocations() {
 fn storage_version_in_code_is_written_at_genesis() {
 	new_test_ext(|| {
 		assert_eq!(StorageVersion::get::<Registration>(), pallet_registration::STORAGE_VERSION);
-		assert_eq!(pallet_registration::STORAGE_VERSION, StorageVersion::new(1));
+		assert_eq!(pallet_registration::STORAGE_VERSION, StorageVersion::new(2));
 	});
 }
 

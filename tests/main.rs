@@ -24,6 +24,7 @@ mod governance;
 mod hooks;
 mod hostile;
 mod lifecycle;
+mod migration;
 mod register;
 mod rotation;
 mod state_machine;
