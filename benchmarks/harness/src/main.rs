@@ -10,7 +10,11 @@
 //!    ref_time and by proof size (target ≥ 1,000);
 //! 4. the time of pruning k expiry entries of one block (k = 1 … 1,000) against the weight the
 //!    hook charges for them: time ÷ weight must stay flat (pruning is linear and so is its
-//!    weight).
+//!    weight);
+//! 5. liveness: a heartbeat's weight against a registration's (target ≤ 1/10); the share of a
+//!    dev-runtime block that 100,000 nodes beating once an hour (6-s blocks) and the offline
+//!    sweep take (target ≤ 10 %); and the sweep of the same due nodes with 10 and with 100,000
+//!    nodes registered, by weight (target: equal) and by time.
 //!
 //! It runs on the shared mock runtime (tests/common/mock.rs) in native code; `--csv DIR` also
 //! writes the hook measurements for `benchmarks/plot.py`; `--throughput-only` stops after the
@@ -273,6 +277,32 @@ fn prune_cost(k: u32) -> (Duration, Weight, Duration) {
 	})
 }
 
+/// Time and weight of the hook of a block in which `due` silent nodes (of `n` registered) are
+/// found by the liveness sweep, in state committed to the trie.
+fn sweep_cost(n: u32, due: u32) -> (Duration, Weight) {
+	let mut ext = ExtBuilder::default().build();
+	// The `due` nodes register in block 1 (silent from block `silent_from`); the others later,
+	// so that their checks come later.
+	let silent_from = (u64::from(OFFLINE_AFTER) + 1) * HEARTBEAT_PERIOD;
+	ext.execute_with(|| {
+		for i in 0..n {
+			if i == due {
+				System::set_block_number(HEARTBEAT_PERIOD + 1);
+			}
+			let peer = Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&i.to_le_bytes()));
+			force_register(&owner_of(i), NodeType::GpuMiner, peer.to_raw().to_vec())
+				.expect("a fresh node");
+		}
+		System::reset_events();
+	});
+	ext.commit_all().expect("state commits");
+	ext.execute_with(|| {
+		HookBudget::set(Weight::from_parts(u64::MAX, u64::MAX));
+		pallet_registration::NextExpiryToPrune::<Test>::put(silent_from);
+		time_hook(silent_from + 1)
+	})
+}
+
 fn main() {
 	let csv_dir = std::env::args().skip_while(|a| a != "--csv").nth(1);
 
@@ -409,5 +439,59 @@ fn main() {
 		"largest / smallest     : {:.3}   (the same for an iterator per entry: {:.1})",
 		spread(&ratios),
 		spread(&old_ratios)
+	);
+
+	println!("\n# 5. Liveness: heartbeats and the offline sweep (dev runtime, generated weights)");
+	let heartbeat = Weights::heartbeat();
+	let ratio = heartbeat.ref_time() as f64 / call.ref_time() as f64;
+	println!(
+		"heartbeat / registration weight : {:.3}  ({} / {} ps; target <= 0.100: {})",
+		ratio,
+		heartbeat.ref_time(),
+		call.ref_time(),
+		ratio <= 0.1
+	);
+	let with_base = (heartbeat + normal.base_extrinsic).ref_time() as f64 /
+		per_extrinsic.ref_time() as f64;
+	println!("the same with the base extrinsic : {with_base:.3}");
+	// 100,000 nodes beating once an hour with 6-s blocks: 600 blocks an hour. A node that beats
+	// every period comes up in the sweep once every `OfflineAfterPeriods` periods.
+	let (nodes, blocks_per_hour) = (100_000u64, 600u64);
+	let offline_after = u64::from(registration_dev_runtime::registration::OFFLINE_AFTER_PERIODS);
+	let beats = nodes.div_ceil(blocks_per_hour);
+	let checks = nodes.div_ceil(blocks_per_hour * offline_after);
+	// A check that finds the node alive queues it again; it is charged as the costlier of the
+	// pruning slope and the sweep's marking step, as the hook does.
+	let item = (Weights::prune_expired_items(1) - Weights::prune_expired_items(0))
+		.max(Weights::sweep_offline_items(1) - Weights::sweep_offline_items(0));
+	let load = (heartbeat + normal.base_extrinsic).saturating_mul(beats) +
+		item.saturating_mul(checks) +
+		Weights::prune_expired_block();
+	let share = load.ref_time() as f64 / block.max_block.ref_time() as f64;
+	let proof_share = load.proof_size() as f64 / block.max_block.proof_size().min(5 << 20) as f64;
+	println!(
+		"100,000 nodes, 1 beat/hour      : {beats} heartbeats + {checks} sweep checks per block = \
+		 {:.1} % of a block by ref_time, {:.1} % by proof (target <= 10 %: {})",
+		share * 100.0,
+		proof_share * 100.0,
+		share <= 0.1 && proof_share <= 0.1
+	);
+	let due = 10;
+	let (small_time, small_weight) = sweep_cost(due, due);
+	let (large_time, large_weight) = sweep_cost(100_000, due);
+	println!(
+		"sweep of {due} silent nodes        : {:.2}µs, weight {} with {due} registered; \
+		 {:.2}µs, weight {} with 100,000",
+		small_time.as_secs_f64() * 1e6,
+		small_weight.ref_time(),
+		large_time.as_secs_f64() * 1e6,
+		large_weight.ref_time()
+	);
+	let weight_ratio = large_weight.ref_time() as f64 / small_weight.ref_time() as f64;
+	println!(
+		"100,000 / {due} nodes               : weight {weight_ratio:.3} (target 1.000: {}), \
+		 time {:.3}",
+		weight_ratio == 1.0,
+		large_time.as_secs_f64() / small_time.as_secs_f64()
 	);
 }
