@@ -40,7 +40,7 @@ const HIPPIUS_VENV = process.env.HIPPIUS_VENV
   ?? path.join(os.homedir(), '.cache', 'pallet-registration-hippius-venv');
 const SDK_SCRIPT = path.join(root, 'e2e', 'python', 'register_with_sdk.py');
 
-/** Nodes besides the named ones, so that the migration takes several blocks. */
+/** Nodes besides the named ones, so that the migration takes several blocks (three). */
 const FILLER_NODES = 600;
 /** The dev runtime's `MinNodeTypeFee`. */
 const MIN_FEE = UNIT / 100n;
@@ -107,7 +107,7 @@ after(async () => {
 });
 
 describe('runtime upgrade from the reference layout', () => {
-  // The reference state's nodes: name → [form, owner, type, status, registered_at].
+  // Node keys and owners of the reference state (the first test says what each stands for).
   const keys = Object.fromEntries(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'X', 'R', 'Q'].map((n) => [n, namedKey(n)]));
   const owners = Object.fromEntries(['O2', 'O3', 'O4', 'O5', 'O6', 'Unlisted'].map((n) => [n, account(n)]));
   const fillers = Array.from({ length: FILLER_NODES }, (_, i) => ({
