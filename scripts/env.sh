@@ -4,6 +4,8 @@
 #   CARGO_TARGET_DIR            outside the clone, so clean clones reuse one build (override freely)
 #   WASM_BUILD_WORKSPACE_HINT   the dev runtime's wasm is built by a nested cargo: use this
 #                               workspace's Cargo.lock
+#   HIPPIUS_VENV                the virtualenv with the reference chain's Python SDK, outside the
+#                               clone (scripts/setup-python-sdk.sh; override freely)
 # and defines:
 #   need_rust_components NAME…  adds rustup components (rustfmt, clippy) that are missing
 #   use_wasm_toolchain          makes wasm runtime builds possible (scripts/setup-wasm-toolchain.sh)
@@ -14,6 +16,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pallet-registration-target}"
 export WASM_BUILD_WORKSPACE_HINT="$REPO_ROOT"
+export HIPPIUS_VENV="${HIPPIUS_VENV:-$HOME/.cache/pallet-registration-hippius-venv}"
 
 need_rust_components() {
 	local installed component

@@ -3,9 +3,11 @@
 # features, warnings denied), the pallet's no_std build, all tests (the pallet's unit and
 # mock-runtime tests and its benchmark test suite, the dev runtime's, the registrar's unit and
 # end-to-end tests), then the JS end-to-end tests: the dev runtime on a local chain (chopsticks)
-# driven through @polkadot/api.
-# Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh)
-# and the pinned npm packages (scripts/setup-node-deps.sh). Measured times: README, "Timings".
+# driven through @polkadot/api, including a runtime upgrade from the reference pallet's layout
+# after which the reference chain's Python SDK registers a node.
+# Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh),
+# the pinned npm packages (scripts/setup-node-deps.sh) and the pinned Python SDK
+# (scripts/setup-python-sdk.sh). Measured times: README, "Timings".
 #
 # Everything Rust is compiled once, in one feature set: clippy is the compiler of the workspace's
 # own crates during the one build (RUSTC_WORKSPACE_WRAPPER, as `cargo clippy` itself does), and
@@ -40,6 +42,8 @@ cargo fmt --all -- --check
 # Downloads and the wasm toolchain run beside the first cargo job.
 scripts/setup-node-deps.sh >"$LOGS/node-deps.log" 2>&1 &
 node_deps=$!
+scripts/setup-python-sdk.sh >"$LOGS/python-sdk.log" 2>&1 &
+python_sdk=$!
 scripts/setup-wasm-toolchain.sh >"$LOGS/wasm-toolchain.out" 2>"$LOGS/wasm-toolchain.log" &
 wasm_toolchain=$!
 
@@ -56,8 +60,9 @@ RUSTC_WORKSPACE_WRAPPER="$(rustup which clippy-driver)"
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 cargo build --locked --workspace --all-targets --features "$FEATURES"
 
-step "chain spec of the dev runtime"
+step "chain spec of the dev runtime, and its wasm with spec_version 2 (the upgrade test's)"
 "$CARGO_TARGET_DIR/debug/chain-spec" target/registration-dev-spec.json
+"$CARGO_TARGET_DIR/debug/chain-spec" --next-spec-wasm target/registration-dev-next-spec.wasm
 finish "$node_deps" "$LOGS/node-deps.log"
 
 # Four at a time: each registrar end-to-end test runs its own chain on its own port.
@@ -67,7 +72,9 @@ REGISTRAR_E2E_REQUIRED=1 REGISTRATION_SPEC="$PWD/target/registration-dev-spec.js
 
 # After the Rust tests, not beside them: both suites are CPU-bound on two cores (run together,
 # the JS suite took 193 s instead of 84 s and the registrar's 164 s instead of 91 s).
-step "end-to-end: dev runtime on a local chain, through @polkadot/api"
-(cd e2e && REGISTRATION_SPEC="$PWD/../target/registration-dev-spec.json" npm test)
+finish "$python_sdk" "$LOGS/python-sdk.log"
+step "end-to-end: dev runtime on a local chain, through @polkadot/api; a runtime upgrade"
+(cd e2e && REGISTRATION_SPEC="$PWD/../target/registration-dev-spec.json" \
+	REGISTRATION_NEXT_SPEC_WASM="$PWD/../target/registration-dev-next-spec.wasm" npm test)
 
 step "all passed"

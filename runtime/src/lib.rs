@@ -104,18 +104,39 @@ pub const HOURS: BlockNumber = MINUTES * 60;
 /// Blocks per day.
 pub const DAYS: BlockNumber = HOURS * 24;
 
-/// The runtime's version.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("registration-dev"),
-	impl_name: alloc::borrow::Cow::Borrowed("registration-dev"),
-	authoring_version: 1,
-	spec_version: 1,
-	impl_version: 1,
-	apis: RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with `spec_version` `$spec_version` (`#[runtime_version]` reads the fields
+/// as literals, so the two builds below differ by the literal passed).
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		/// The runtime's version.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("registration-dev"),
+			impl_name: alloc::borrow::Cow::Borrowed("registration-dev"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+
+// The dev chain runs spec_version 1. `build.rs` also builds the same runtime with the feature
+// `next-spec-version` (spec_version 2): the wasm a chain is upgraded to in the end-to-end test
+// of a runtime upgrade (`e2e/test/upgrade.test.mjs`).
+#[cfg(not(feature = "next-spec-version"))]
+runtime_version!(1);
+#[cfg(feature = "next-spec-version")]
+runtime_version!(2);
+
+/// The dev runtime built with `spec_version` 2 (see `build.rs`): `WASM_BINARY` is the wasm a
+/// chain of this runtime upgrades to in the end-to-end test.
+#[cfg(feature = "std")]
+pub mod next_spec {
+	include!(concat!(env!("OUT_DIR"), "/registration_dev_runtime_next_spec"));
+}
 
 #[frame_support::runtime]
 mod runtime {
@@ -159,6 +180,9 @@ mod runtime {
 	/// The node registry.
 	#[runtime::pallet_index(7)]
 	pub type Registration = pallet_registration;
+	/// Multi-block migrations (the registry's migration from the reference layout).
+	#[runtime::pallet_index(8)]
+	pub type MultiBlockMigrations = pallet_migrations;
 }
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -194,6 +218,8 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
+	/// While a migration runs, blocks hold only inherents and the migration's step.
+	type MultiBlockMigrator = MultiBlockMigrations;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -430,6 +456,37 @@ impl pallet_registration::Config for Runtime {
 	type BenchmarkHelper = ();
 }
 
+parameter_types! {
+	/// What migrations may use of each block: 80% of its compute and proof.
+	pub MbmServiceWeight: Weight = Perbill::from_percent(80) * RuntimeBlockWeights::get().max_block;
+}
+
+/// Runs the registry's migration from the reference pallet's layout (storage version 0) or
+/// from version 1, step by step, after a runtime upgrade. On a chain at version 2 (a fresh dev
+/// chain: genesis stores the pallet's version) it ends in its first step without a change.
+impl pallet_migrations::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	#[cfg(not(feature = "runtime-benchmarks"))]
+	type Migrations = (
+		pallet_registration::migrations::LazyMigrationV0ToV2<
+			Runtime,
+			pallet_registration::weights::SubstrateWeight<Runtime>,
+		>,
+	);
+	// pallet-migrations' own benchmarks (not run here) need mocked migrations.
+	#[cfg(feature = "runtime-benchmarks")]
+	type Migrations = pallet_migrations::mock_helpers::MockedMigrations;
+	/// The registry migration's cursor encodes in at most 275 bytes.
+	type CursorMaxLen = ConstU32<512>;
+	/// Its identifier in 21 (`("pallet-registration", 0, 2)`).
+	type IdentifierMaxLen = ConstU32<64>;
+	type MigrationStatusHandler = ();
+	/// A failed migration leaves the chain stuck (transactions stay out) for governance to fix.
+	type FailedMigrationHandler = frame_support::migrations::FreezeChainOnFailedMigration;
+	type MaxServiceWeight = MbmServiceWeight;
+	type WeightInfo = pallet_migrations::weights::SubstrateWeight<Runtime>;
+}
+
 #[cfg(feature = "runtime-benchmarks")]
 mod benches {
 	frame_benchmarking::define_benchmarks!([pallet_registration, Registration]);
@@ -593,6 +650,163 @@ mod tests {
 	fn constants_pass_the_pallets_integrity_tests() {
 		sp_io::TestExternalities::default().execute_with(|| {
 			<Registration as Hooks<BlockNumber>>::integrity_test();
+			// The migration's cursor and identifier fit, the service weight fits in a block,
+			// and `frame_system` knows the migrator.
+			<MultiBlockMigrations as Hooks<BlockNumber>>::integrity_test();
+		});
+	}
+
+	/// The state a chain of this runtime starts with.
+	fn genesis() -> sp_io::TestExternalities {
+		use sp_runtime::BuildStorage;
+		RuntimeGenesisConfig::default().build_storage().expect("genesis builds").into()
+	}
+
+	/// Builds block `number` as a node would: initialize (a runtime upgrade runs its hooks
+	/// here), the timestamp inherent, finalize (a multi-block migration steps here, after the
+	/// inherents). Returns whether the block could hold transactions, and its events.
+	fn build_block(number: BlockNumber) -> (sp_runtime::ExtrinsicInclusionMode, Vec<RuntimeEvent>) {
+		use sp_runtime::traits::Header as _;
+		let parent = System::block_hash(number - 1);
+		let header =
+			Header::new(number, Default::default(), Default::default(), parent, Default::default());
+		let mode = Executive::initialize_block(&header);
+		let timestamp = RuntimeCall::Timestamp(pallet_timestamp::Call::set {
+			now: number * MILLISECS_PER_BLOCK,
+		});
+		Executive::apply_extrinsic(UncheckedExtrinsic::new_bare(timestamp))
+			.expect("the inherent applies")
+			.expect("the inherent succeeds");
+		Executive::finalize_block();
+		(mode, System::events().into_iter().map(|record| record.event).collect())
+	}
+
+	/// Makes the next block run the runtime upgrade hooks, as after `set_code`.
+	fn upgrade_pending() {
+		let mut older = VERSION;
+		older.spec_version = 0;
+		frame_system::LastRuntimeUpgrade::<Runtime>::put(
+			frame_system::LastRuntimeUpgradeInfo::from(older),
+		);
+	}
+
+	/// Every key and value under the registry pallet's prefix.
+	fn registry_storage() -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+		let prefix = sp_io::hashing::twox_128(b"Registration").to_vec();
+		let mut entries = Vec::new();
+		let mut from = prefix.clone();
+		while let Some(key) = sp_io::storage::next_key(&from).filter(|k| k.starts_with(&prefix)) {
+			entries.push((key.clone(), frame_support::storage::unhashed::get_raw(&key)));
+			from = key;
+		}
+		entries
+	}
+
+	fn migrations_event(event: pallet_migrations::Event<Runtime>) -> RuntimeEvent {
+		RuntimeEvent::MultiBlockMigrations(event)
+	}
+
+	#[test]
+	fn a_fresh_chain_is_at_the_registrys_storage_version_and_upgrades_without_a_change() {
+		use frame_support::traits::{GetStorageVersion, StorageVersion};
+		use sp_runtime::ExtrinsicInclusionMode::{AllExtrinsics, OnlyInherents};
+		// Blocks 1 and 2 of a fresh chain, with or without a runtime upgrade before block 2.
+		let two_blocks = |upgrade: bool| {
+			genesis().execute_with(|| {
+				assert_eq!(Registration::on_chain_storage_version(), StorageVersion::new(2));
+				assert_eq!(
+					Registration::on_chain_storage_version(),
+					Registration::in_code_storage_version()
+				);
+				let (mode, events) = build_block(1);
+				assert_eq!(mode, AllExtrinsics);
+				assert!(
+					!events
+						.iter()
+						.any(|event| matches!(event, RuntimeEvent::MultiBlockMigrations(_))),
+					"no upgrade, no migration: {events:?}"
+				);
+				if upgrade {
+					upgrade_pending();
+				}
+				let (mode, events) = build_block(2);
+				(mode, events, registry_storage(), build_block(3).0)
+			})
+		};
+		let (_, _, registry_without_upgrade, _) = two_blocks(false);
+		let (mode, events, registry, next_mode) = two_blocks(true);
+		// pallet-migrations took block 2: the migration ended in its first step.
+		assert_eq!(mode, OnlyInherents);
+		assert!(events.contains(&migrations_event(pallet_migrations::Event::UpgradeStarted {
+			migrations: 1
+		})));
+		assert!(events.iter().any(|event| matches!(
+			event,
+			RuntimeEvent::MultiBlockMigrations(pallet_migrations::Event::MigrationCompleted {
+				index: 0,
+				..
+			})
+		)));
+		assert!(events.contains(&migrations_event(pallet_migrations::Event::UpgradeCompleted)));
+		assert!(
+			!events.iter().any(|event| matches!(event, RuntimeEvent::Registration(_))),
+			"the registry migration did nothing: {events:?}"
+		);
+		assert_eq!(registry, registry_without_upgrade, "the registry is as without the upgrade");
+		assert_eq!(next_mode, AllExtrinsics);
+	}
+
+	#[test]
+	fn a_chain_in_the_reference_layout_migrates_after_an_upgrade() {
+		use frame_support::traits::{GetStorageVersion, StorageVersion};
+		use pallet_registration::{NodeType, Status};
+		use sp_core::Pair as _;
+		genesis().execute_with(|| {
+			build_block(1);
+			// The reference's layout: no storage version, one node keyed by its raw PeerId.
+			let _ = frame_support::storage::unhashed::clear_prefix(
+				&sp_io::hashing::twox_128(b"Registration"),
+				None,
+				None,
+			);
+			let key = sp_core::ed25519::Pair::from_seed(&[7; 32]);
+			let raw_peer_id = [&[0u8, 0x24, 0x08, 0x01, 0x12, 0x20][..], &key.public().0].concat();
+			let owner = AccountId::new([9; 32]);
+			let record =
+				(raw_peer_id.clone(), NodeType::StorageMiner, Status::Online, 1u64, owner.clone());
+			let encoded_key = raw_peer_id.encode();
+			let storage_key = [
+				&frame_support::storage::storage_prefix(
+					b"Registration",
+					b"ColdkeyNodeRegistrationV2",
+				)[..],
+				&sp_io::hashing::blake2_128(&encoded_key),
+				&encoded_key,
+			]
+			.concat();
+			frame_support::storage::unhashed::put_raw(&storage_key, &record.encode());
+			assert_eq!(Registration::on_chain_storage_version(), StorageVersion::new(0));
+
+			upgrade_pending();
+			let (mode, events) = build_block(2);
+			assert_eq!(mode, sp_runtime::ExtrinsicInclusionMode::OnlyInherents);
+			assert!(events.contains(&RuntimeEvent::Registration(
+				pallet_registration::Event::MigrationCompleted { from_version: 0, nodes: 1 }
+			)));
+			assert!(events.contains(&migrations_event(pallet_migrations::Event::UpgradeCompleted)));
+			assert_eq!(Registration::on_chain_storage_version(), StorageVersion::new(2));
+			// Re-keyed by the base58 text, which the owner index names.
+			let node_id = pallet_registration::OwnerToNode::<Runtime>::get(&owner)
+				.expect("the owner index is rebuilt")
+				.into_inner();
+			assert_eq!(node_id.len(), 1);
+			assert!(frame_support::storage::unhashed::get_raw(&storage_key).is_none());
+			assert_eq!(
+				pallet_registration::ColdkeyNodeRegistrationV2::<Runtime>::get(&node_id[0])
+					.map(|node| node.owner),
+				Some(owner)
+			);
+			assert_eq!(build_block(3).0, sp_runtime::ExtrinsicInclusionMode::AllExtrinsics);
 		});
 	}
 

@@ -3,8 +3,12 @@
 //!
 //! Usage: `chain-spec [OUTPUT]` (default `target/registration-dev-spec.json`, printed to stdout
 //! with `-`). chopsticks runs the result with `--genesis`.
+//!
+//! `chain-spec --next-spec-wasm [OUTPUT]` writes instead the same runtime's wasm with
+//! `spec_version` 2 (default `target/registration-dev-next-spec.wasm`): the code the runtime
+//! upgrade test sets with `system.setCode`.
 
-use registration_dev_runtime::{genesis, RuntimeGenesisConfig, WASM_BINARY};
+use registration_dev_runtime::{genesis, next_spec, RuntimeGenesisConfig, WASM_BINARY};
 use serde_json::{json, Map, Value};
 use sp_runtime::BuildStorage;
 use std::io::Write;
@@ -30,9 +34,24 @@ fn hex(bytes: &[u8]) -> String {
 	out
 }
 
+/// Writes `bytes` to `output`, creating its directory.
+fn write(output: &str, bytes: &[u8]) -> std::io::Result<()> {
+	if let Some(dir) = std::path::Path::new(output).parent() {
+		std::fs::create_dir_all(dir)?;
+	}
+	std::fs::write(output, bytes)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-	let output =
-		std::env::args().nth(1).unwrap_or_else(|| "target/registration-dev-spec.json".into());
+	let mut args = std::env::args().skip(1).peekable();
+	if args.next_if_eq("--next-spec-wasm").is_some() {
+		let output = args.next().unwrap_or_else(|| "target/registration-dev-next-spec.wasm".into());
+		let wasm = next_spec::WASM_BINARY.ok_or("the runtime was built without its wasm")?;
+		write(&output, wasm)?;
+		eprintln!("wrote {output} (spec_version 2, {} bytes)", wasm.len());
+		return Ok(());
+	}
+	let output = args.next().unwrap_or_else(|| "target/registration-dev-spec.json".into());
 	let wasm = WASM_BINARY.ok_or("the runtime was built without its wasm (SKIP_WASM_BUILD?)")?;
 
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default())?;
@@ -58,10 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 	if output == "-" {
 		std::io::stdout().write_all(text.as_bytes())?;
 	} else {
-		if let Some(dir) = std::path::Path::new(&output).parent() {
-			std::fs::create_dir_all(dir)?;
-		}
-		std::fs::write(&output, text)?;
+		write(&output, text.as_bytes())?;
 		eprintln!("wrote {output} ({} storage entries, wasm {} bytes)", top.len(), wasm.len());
 	}
 	Ok(())
