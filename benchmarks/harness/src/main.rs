@@ -451,8 +451,8 @@ fn main() {
 		call.ref_time(),
 		ratio <= 0.1
 	);
-	let with_base = (heartbeat + normal.base_extrinsic).ref_time() as f64 /
-		per_extrinsic.ref_time() as f64;
+	let with_base =
+		(heartbeat + normal.base_extrinsic).ref_time() as f64 / per_extrinsic.ref_time() as f64;
 	println!("the same with the base extrinsic : {with_base:.3}");
 	// 100,000 nodes beating once an hour with 6-s blocks: 600 blocks an hour. A node that beats
 	// every period comes up in the sweep once every `OfflineAfterPeriods` periods.
@@ -464,9 +464,9 @@ fn main() {
 	// pruning slope and the sweep's marking step, as the hook does.
 	let item = (Weights::prune_expired_items(1) - Weights::prune_expired_items(0))
 		.max(Weights::sweep_offline_items(1) - Weights::sweep_offline_items(0));
-	let load = (heartbeat + normal.base_extrinsic).saturating_mul(beats) +
-		item.saturating_mul(checks) +
-		Weights::prune_expired_block();
+	let load = (heartbeat + normal.base_extrinsic).saturating_mul(beats)
+		+ item.saturating_mul(checks)
+		+ Weights::prune_expired_block();
 	let share = load.ref_time() as f64 / block.max_block.ref_time() as f64;
 	let proof_share = load.proof_size() as f64 / block.max_block.proof_size().min(5 << 20) as f64;
 	println!(
