@@ -7,17 +7,24 @@
 # early, in the background. Registration is measured with 100,000 nodes and used challenges
 # stored, and that state is set up again for each of its 21 runs. Measured times: README, "Weights".
 #
-# Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N]   (defaults: 50 steps, 20 repeats)
+# Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N] [--extrinsic A,B,… --output FILE]
+# (defaults: 50 steps, 20 repeats, every benchmark into src/weights.rs). A subset goes to its own
+# file, whose functions then replace their namesakes in src/weights.rs by hand.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 BENCHER_ROOT="${BENCHER_ROOT:-$HOME/.cache/frame-omni-bencher}"
 BENCHER="$BENCHER_ROOT/bin/frame-omni-bencher"
 STEPS=50
 REPEAT=20
+EXTRINSIC='*'
+OUTPUT=src/weights.rs
+RESULTS=benchmarks/omni-results.txt
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--steps) STEPS="$2"; shift 2 ;;
 		--repeat) REPEAT="$2"; shift 2 ;;
+		--extrinsic) EXTRINSIC="$2"; shift 2 ;;
+		--output) OUTPUT="$2"; RESULTS="${2%.rs}.txt"; shift 2 ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -41,10 +48,10 @@ cp "$CARGO_TARGET_DIR/release/wbuild/registration-dev-runtime/registration_dev_r
 "$BENCHER" v1 benchmark pallet \
 	--runtime "$wasm" \
 	--pallet pallet_registration \
-	--extrinsic '*' \
+	--extrinsic "$EXTRINSIC" \
 	--steps "$STEPS" \
 	--repeat "$REPEAT" \
 	--min-duration 0 \
 	--template benchmarks/weight-template.hbs \
-	--output src/weights.rs \
-	| tee benchmarks/omni-results.txt
+	--output "$OUTPUT" \
+	| tee "$RESULTS"
