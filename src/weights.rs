@@ -8,6 +8,10 @@
 //! HOSTNAME: `vm`, CPU: `Intel(R) Xeon(R) Processor`
 //! WASM-EXECUTION: `Compiled`
 //!
+//! The `migration_*` functions were measured the same way and on the same day, in a run of their
+//! own (`benchmarks/generate-weights.sh --extrinsic migration_step,… --output …`, results in
+//! `benchmarks/omni-results-migrations.txt`), and put in place of their interim bounds.
+//!
 //! Executed command:
 //!   /root/.cache/frame-omni-bencher/bin/frame-omni-bencher
 //!   v1
@@ -900,84 +904,195 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: UNKNOWN KEY `0x1f07d662f5cf98aef1f1580c695ee73c4e7b9012096b41c4eb3aaf947f6ea429` (r:1 w:0)
+	/// Proof: UNKNOWN KEY `0x1f07d662f5cf98aef1f1580c695ee73c4e7b9012096b41c4eb3aaf947f6ea429` (r:1 w:0)
+	/// Storage: `Registration::NodeCountByType` (r:5 w:5)
+	/// Proof: `Registration::NodeCountByType` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodeCountByStatus` (r:3 w:3)
+	/// Proof: `Registration::NodeCountByStatus` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	fn migration_step() -> Weight {
-		// INTERIM (issue 14), until benchmarks/generate-weights.sh measures them: upper bounds
-		// made of the nearest measured weight plus the step's database reads and writes (proof
-		// sizes from the items' `MaxEncodedLen`), for the `migration_*` functions below.
-		// on_initialize_base, with the storage version and the eight node counts read and written.
-		Weight::from_parts(11_582_000, 21401)
+		// Proof Size summary in bytes:
+		//  Measured:  `184`
+		//  Estimated: `13430`
+		// Minimum execution time: 32_950_000 picoseconds.
+		Weight::from_parts(33_990_000, 13430)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
+	/// Storage: UNKNOWN KEY `0x1f07d662f5cf98aef1f1580c695ee73c02f458206aba89f1d09194114e0bc05f` (r:1 w:1)
+	/// Proof: UNKNOWN KEY `0x1f07d662f5cf98aef1f1580c695ee73c02f458206aba89f1d09194114e0bc05f` (r:1 w:1)
 	fn migration_remove_entry() -> Weight {
-		// prune_expired_block: one key found and removed.
-		Weight::from_parts(16_000_000, 2641)
+		// Proof Size summary in bytes:
+		//  Measured:  `257`
+		//  Estimated: `3722`
+		// Minimum execution time: 4_392_000 picoseconds.
+		Weight::from_parts(4_600_000, 3722)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:1 w:0)
+	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
 	fn migration_registry_key() -> Weight {
-		// the slope of prune_expired_items: one registry key read and its PeerId parsed.
-		Weight::from_parts(35_283_047, 2641)
+		// Proof Size summary in bytes:
+		//  Measured:  `322`
+		//  Estimated: `3631`
+		// Minimum execution time: 6_152_000 picoseconds.
+		Weight::from_parts(7_010_000, 3631)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
+	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:3 w:2)
+	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
 	fn migration_registry_move() -> Weight {
-		// force_register_coldkey_node's parsing, with three registry reads and two writes.
-		Weight::from_parts(52_548_971, 7923)
+		// Proof Size summary in bytes:
+		//  Measured:  `538`
+		//  Estimated: `8913`
+		// Minimum execution time: 26_901_000 picoseconds.
+		Weight::from_parts(30_840_000, 8913)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:2 w:1)
+	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::OwnerToNode` (r:1 w:1)
+	/// Proof: `Registration::OwnerToNode` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::ExpiryQueue` (r:0 w:1)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodeLiveness` (r:0 w:1)
+	/// Proof: `Registration::NodeLiveness` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodesByStatus` (r:0 w:1)
+	/// Proof: `Registration::NodesByStatus` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::Libp2pMainIdentity` (r:0 w:1)
+	/// Proof: `Registration::Libp2pMainIdentity` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodesByType` (r:0 w:1)
+	/// Proof: `Registration::NodesByType` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	fn migration_registry_node() -> Weight {
-		// force_register_coldkey_node (the same indexing), with the key, value and owner reads and every index written.
-		Weight::from_parts(52_548_971, 7860)
+		// Proof Size summary in bytes:
+		//  Measured:  `389`
+		//  Estimated: `6272`
+		// Minimum execution time: 35_278_000 picoseconds.
+		Weight::from_parts(39_184_000, 6272)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
+	/// Storage: `Registration::OwnerToNode` (r:1 w:1)
+	/// Proof: `Registration::OwnerToNode` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodeLiveness` (r:0 w:1)
+	/// Proof: `Registration::NodeLiveness` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodesByStatus` (r:0 w:1)
+	/// Proof: `Registration::NodesByStatus` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::Libp2pMainIdentity` (r:0 w:1)
+	/// Proof: `Registration::Libp2pMainIdentity` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:0 w:1)
+	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodesByType` (r:0 w:1)
+	/// Proof: `Registration::NodesByType` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
 	fn migration_drop_node() -> Weight {
-		// force_unregister_coldkey_node (the same removal), without the cooldown.
-		Weight::from_parts(101_429_800, 6979)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `413`
+		//  Estimated: `3568`
+		// Minimum execution time: 26_566_000 picoseconds.
+		Weight::from_parts(28_196_000, 3568)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	/// Storage: `Registration::NodesByType` (r:33 w:1)
+	/// Proof: `Registration::NodesByType` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:33 w:1)
+	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::OwnerToNode` (r:1 w:1)
+	/// Proof: `Registration::OwnerToNode` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodeLiveness` (r:0 w:1)
+	/// Proof: `Registration::NodeLiveness` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodesByStatus` (r:0 w:1)
+	/// Proof: `Registration::NodesByStatus` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::Libp2pMainIdentity` (r:0 w:1)
+	/// Proof: `Registration::Libp2pMainIdentity` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// The range of component `v` is `[0, 32]`.
 	fn migration_validator_scan(v: u32, ) -> Weight {
-		// prune_expired_block and migration_drop_node's figure (one validator dropped), and per
-		// validator scanned the slope of prune_expired_items with its key and record read.
-		Weight::from_parts(117_429_800, 10531)
-			.saturating_add(Weight::from_parts(35_283_047, 0).saturating_mul(v.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `771 + v * (267 ±0)`
+		//  Estimated: `3631 + v * (2641 ±0)`
+		// Minimum execution time: 37_455_000 picoseconds.
+		Weight::from_parts(46_385_866, 3631)
+			// Standard Error: 26_918
+			.saturating_add(Weight::from_parts(8_570_868, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 5195).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 2641).saturating_mul(v.into()))
 	}
+	/// Storage: `Registration::CurrentNodeTypeFee` (r:2 w:2)
+	/// Proof: `Registration::CurrentNodeTypeFee` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	fn migration_rekey_entry() -> Weight {
-		// the slope of prune_expired_items: one entry read and moved.
-		Weight::from_parts(35_283_047, 5282)
+		// Proof Size summary in bytes:
+		//  Measured:  `353`
+		//  Estimated: `5990`
+		// Minimum execution time: 17_324_000 picoseconds.
+		Weight::from_parts(18_290_000, 5990)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Registration::NodeLastDeregisteredAt` (r:3 w:2)
+	/// Proof: `Registration::NodeLastDeregisteredAt` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::ExpiryQueue` (r:0 w:1)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	fn migration_rekey_queued() -> Weight {
-		// twice the slope of prune_expired_items: one entry read, moved and queued.
-		Weight::from_parts(70_566_094, 8630)
+		// Proof Size summary in bytes:
+		//  Measured:  `357`
+		//  Estimated: `8649`
+		// Minimum execution time: 22_621_000 picoseconds.
+		Weight::from_parts(24_717_000, 8649)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `Registration::WhitelistedValidators` (r:1 w:1)
+	/// Proof: `Registration::WhitelistedValidators` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 16384]`.
 	fn migration_whitelist(n: u32, ) -> Weight {
-		// set_whitelisted_validators, twice its slope for the deduplication.
-		Weight::from_parts(10_667_216, 1497)
-			.saturating_add(Weight::from_parts(121_286, 0).saturating_mul(n.into()))
+		// Proof Size summary in bytes:
+		//  Measured:  `191 + n * (32 ±0)`
+		//  Estimated: `9679`
+		// Minimum execution time: 242_288_000 picoseconds.
+		Weight::from_parts(167_766_944, 9679)
+			// Standard Error: 364
+			.saturating_add(Weight::from_parts(214_371, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
+	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:2 w:0)
+	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodesByStatus` (r:1 w:1)
+	/// Proof: `Registration::NodesByStatus` (`max_values`: None, `max_size`: Some(79), added: 2554, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NodeLiveness` (r:1 w:1)
+	/// Proof: `Registration::NodeLiveness` (`max_values`: None, `max_size`: Some(154), added: 2629, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::ExpiryQueue` (r:0 w:1)
+	/// Proof: `Registration::ExpiryQueue` (`max_values`: None, `max_size`: Some(97), added: 2572, mode: `MaxEncodedLen`)
 	fn migration_v1_node() -> Weight {
-		// force_register_coldkey_node's indexing: status index and liveness.
-		Weight::from_parts(52_548_971, 7923)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `602`
+		//  Estimated: `6272`
+		// Minimum execution time: 29_853_000 picoseconds.
+		Weight::from_parts(33_003_000, 6272)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `Registration::FeeChargingEnabled` (r:1 w:1)
+	/// Proof: `Registration::FeeChargingEnabled` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::DeregistrationEnabled` (r:1 w:1)
+	/// Proof: `Registration::DeregistrationEnabled` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::DeregistrationRound` (r:1 w:1)
+	/// Proof: `Registration::DeregistrationRound` (`max_values`: Some(1), `max_size`: Some(12), added: 507, mode: `MaxEncodedLen`)
+	/// Storage: `Registration::NextExpiryToPrune` (r:1 w:1)
+	/// Proof: `Registration::NextExpiryToPrune` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: UNKNOWN KEY `0x1f07d662f5cf98aef1f1580c695ee73c4e7b9012096b41c4eb3aaf947f6ea429` (r:0 w:1)
+	/// Proof: UNKNOWN KEY `0x1f07d662f5cf98aef1f1580c695ee73c4e7b9012096b41c4eb3aaf947f6ea429` (r:0 w:1)
 	fn migration_finish() -> Weight {
-		// twice on_initialize_base, with the switches, round, cursor and version.
-		Weight::from_parts(23_164_000, 2489)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `140`
+		//  Estimated: `1497`
+		// Minimum execution time: 18_488_000 picoseconds.
+		Weight::from_parts(20_065_000, 1497)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
@@ -1147,83 +1262,66 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn migration_step() -> Weight {
-		// INTERIM (issue 14), until benchmarks/generate-weights.sh measures them: upper bounds
-		// made of the nearest measured weight plus the step's database reads and writes (proof
-		// sizes from the items' `MaxEncodedLen`), for the `migration_*` functions below.
-		// on_initialize_base, with the storage version and the eight node counts read and written.
-		Weight::from_parts(11_582_000, 21401)
+		Weight::from_parts(33_990_000, 13430)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn migration_remove_entry() -> Weight {
-		// prune_expired_block: one key found and removed.
-		Weight::from_parts(16_000_000, 2641)
+		Weight::from_parts(4_600_000, 3722)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn migration_registry_key() -> Weight {
-		// the slope of prune_expired_items: one registry key read and its PeerId parsed.
-		Weight::from_parts(35_283_047, 2641)
+		Weight::from_parts(7_010_000, 3631)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn migration_registry_move() -> Weight {
-		// force_register_coldkey_node's parsing, with three registry reads and two writes.
-		Weight::from_parts(52_548_971, 7923)
+		Weight::from_parts(30_840_000, 8913)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn migration_registry_node() -> Weight {
-		// force_register_coldkey_node (the same indexing), with the key, value and owner reads and every index written.
-		Weight::from_parts(52_548_971, 7860)
+		Weight::from_parts(39_184_000, 6272)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn migration_drop_node() -> Weight {
-		// force_unregister_coldkey_node (the same removal), without the cooldown.
-		Weight::from_parts(101_429_800, 6979)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(28_196_000, 3568)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn migration_validator_scan(v: u32, ) -> Weight {
-		// prune_expired_block and migration_drop_node's figure (one validator dropped), and per
-		// validator scanned the slope of prune_expired_items with its key and record read.
-		Weight::from_parts(117_429_800, 10531)
-			.saturating_add(Weight::from_parts(35_283_047, 0).saturating_mul(v.into()))
+		Weight::from_parts(46_385_866, 3631)
+			.saturating_add(Weight::from_parts(8_570_868, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(Weight::from_parts(0, 5195).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 2641).saturating_mul(v.into()))
 	}
 	fn migration_rekey_entry() -> Weight {
-		// the slope of prune_expired_items: one entry read and moved.
-		Weight::from_parts(35_283_047, 5282)
+		Weight::from_parts(18_290_000, 5990)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn migration_rekey_queued() -> Weight {
-		// twice the slope of prune_expired_items: one entry read, moved and queued.
-		Weight::from_parts(70_566_094, 8630)
+		Weight::from_parts(24_717_000, 8649)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn migration_whitelist(n: u32, ) -> Weight {
-		// set_whitelisted_validators, twice its slope for the deduplication.
-		Weight::from_parts(10_667_216, 1497)
-			.saturating_add(Weight::from_parts(121_286, 0).saturating_mul(n.into()))
+		Weight::from_parts(167_766_944, 9679)
+			.saturating_add(Weight::from_parts(214_371, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(Weight::from_parts(0, 32).saturating_mul(n.into()))
 	}
 	fn migration_v1_node() -> Weight {
-		// force_register_coldkey_node's indexing: status index and liveness.
-		Weight::from_parts(52_548_971, 7923)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(33_003_000, 6272)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn migration_finish() -> Weight {
-		// twice on_initialize_base, with the switches, round, cursor and version.
-		Weight::from_parts(23_164_000, 2489)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(20_065_000, 1497)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }
