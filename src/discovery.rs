@@ -280,12 +280,17 @@ impl<T: Config> Pallet<T> {
 		true
 	}
 
+	/// The weight of one liveness entry that marks no node: the slope of `sweep_offline_items`,
+	/// which measures the costlier step that marks one (an entry that finds its node alive reads
+	/// the same liveness and queue entries and no registry entry).
+	pub(crate) fn liveness_check_weight() -> Weight {
+		T::WeightInfo::sweep_offline_items(1).saturating_sub(T::WeightInfo::sweep_offline_items(0))
+	}
+
 	/// The weight of the sweep's step that marks a node silent: the slope of
 	/// `sweep_offline_items`, and what `OnNodeOffline` declares.
 	pub(crate) fn sweep_item_weight() -> Weight {
-		T::WeightInfo::sweep_offline_items(1)
-			.saturating_sub(T::WeightInfo::sweep_offline_items(0))
-			.saturating_add(T::OnNodeOffline::weight())
+		Self::liveness_check_weight().saturating_add(T::OnNodeOffline::weight())
 	}
 
 	/// The pool's view of a fee-less record: the call's own checks, one transaction per node

@@ -11,7 +11,10 @@
 
 use crate::{pallet::*, stored::Stored, types::*, WeightInfo};
 use codec::Decode;
-use frame_support::{traits::Get, weights::WeightMeter};
+use frame_support::{
+	traits::Get,
+	weights::{Weight, WeightMeter},
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::Saturating;
 
@@ -22,20 +25,18 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The weight of removing one queued entry: the slope of `prune_expired_items`.
-	pub(crate) fn prune_item_weight() -> frame_support::weights::Weight {
+	pub(crate) fn prune_item_weight() -> Weight {
 		T::WeightInfo::prune_expired_items(1).saturating_sub(T::WeightInfo::prune_expired_items(0))
 	}
 
 	/// Removes queued entries of blocks before `now`, oldest block first, while `meter` allows.
 	///
 	/// Each block is drained by one iterator (`prune_expired_block` pays for opening it and for
-	/// finding it empty; every entry it yields costs the slope of `prune_expired_items`), so
+	/// finding it empty; every entry it yields costs its kind's step, see `expire`), so
 	/// removing k entries of one block costs k steps: a fresh iterator per entry would step over
 	/// every key already removed in this block, which stays in the trie until it is committed.
 	pub(crate) fn prune_expired(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
-		let item_weight = Self::prune_item_weight();
-		let sweep_weight = Self::sweep_item_weight();
-		let worst = item_weight.max(sweep_weight);
+		let worst = Self::prune_item_weight().max(Self::sweep_item_weight());
 		let block_weight = T::WeightInfo::prune_expired_block();
 		let mut cursor = NextExpiryToPrune::<T>::get().unwrap_or(now);
 		'blocks: while cursor < now && meter.can_consume(block_weight) {
@@ -43,19 +44,12 @@ impl<T: Config> Pallet<T> {
 			let mut entries = ExpiryQueue::<T>::drain_prefix(cursor);
 			loop {
 				if !meter.can_consume(worst) {
-					// Out of budget inside the block: the next hook resumes it.
+					// Out of budget inside the block (the next entry's kind is unknown until it
+					// is taken, so room for the costliest is kept): the next hook resumes it.
 					break 'blocks;
 				}
 				match entries.next() {
-					Some((item, ())) => {
-						// A node marked silent costs the sweep's step; any other entry, at most
-						// the measured slope of pruning.
-						if Self::expire(item, cursor, now) {
-							meter.consume(sweep_weight);
-						} else {
-							meter.consume(item_weight);
-						}
-					}
+					Some((item, ())) => meter.consume(Self::expire(item, cursor, now)),
 					None => break,
 				}
 			}
@@ -66,8 +60,15 @@ impl<T: Config> Pallet<T> {
 
 	/// Removes the state `item` (queued at `at`) stands for if it is over at `now`; queues it
 	/// again at its end if that moved later; leaves it if it was renewed (and so queued again)
-	/// since. Returns whether it marked a node silent (the sweep's costlier step).
-	fn expire(item: Expiring<T::AccountId>, at: BlockNumberFor<T>, now: BlockNumberFor<T>) -> bool {
+	/// since. Returns the weight of what it did: a liveness entry costs a step of the sweep
+	/// (with `OnNodeOffline`'s weight if it marked the node), any other entry at most the slope
+	/// of pruning. Each kind is charged its own cost: charging a liveness check the pruning slope,
+	/// whose worst case reads a reporter's report list, would more than double its proof size.
+	fn expire(
+		item: Expiring<T::AccountId>,
+		at: BlockNumberFor<T>,
+		now: BlockNumberFor<T>,
+	) -> Weight {
 		let cooldown = T::NodeCooldownPeriod::get();
 		match item {
 			Expiring::Challenge(hash) => {
@@ -107,9 +108,15 @@ impl<T: Config> Pallet<T> {
 			}
 			Expiring::RevokedConsent(owner, hash) => Self::expire_revocation(owner, hash, now),
 			Expiring::KeyRotation(node_id) => Self::expire_rotation_anchor(node_id, now),
-			Expiring::Liveness(node_id) => return Self::check_liveness(node_id, at, now),
+			Expiring::Liveness(node_id) => {
+				return if Self::check_liveness(node_id, at, now) {
+					Self::sweep_item_weight()
+				} else {
+					Self::liveness_check_weight()
+				}
+			}
 		}
-		false
+		Self::prune_item_weight()
 	}
 
 	/// Removes `owner`'s ballot once its round is over and its submission count once its window

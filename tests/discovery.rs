@@ -345,6 +345,49 @@ fn a_node_that_keeps_beating_stays_online_and_costs_the_sweep_one_entry() {
 	});
 }
 
+/// Each queue entry is charged its own kind's step. A liveness check that finds its node alive
+/// used to be charged the pruning slope, whose worst case reads a reporter's report list: more
+/// than twice the check's proof size, which put 100,000 beating nodes over their share of a
+/// block.
+#[test]
+fn a_liveness_check_is_charged_the_sweeps_step_and_not_the_pruning_slope() {
+	use frame_support::traits::Hooks;
+	use pallet_registration::WeightInfo;
+	new_test_ext(|| {
+		let (alive, silent) = (NodeKey::new(1), NodeKey::new(2));
+		register(&account(1), &alive, NodeType::ComputeMiner);
+		register(&account(2), &silent, NodeType::ComputeMiner);
+		// Both were registered in period 0; their checks are queued for the same block.
+		let check_at = (u64::from(OFFLINE_AFTER) + 1) * HEARTBEAT_PERIOD;
+		run_to_block(check_at - HEARTBEAT_PERIOD);
+		assert_ok!(heartbeat_call(&alive, period(), b"v"));
+		run_to_block(check_at);
+		let weights = <() as WeightInfo>::sweep_offline_items;
+		let check = weights(1) - weights(0);
+		let marked =
+			check + <RecordOffline as pallet_registration::OnNodeOffline<AccountId>>::weight();
+		let prune =
+			<() as WeightInfo>::prune_expired_items(1) - <() as WeightInfo>::prune_expired_items(0);
+		assert!(check.proof_size() < prune.proof_size(), "the case this test is about");
+		System::set_block_number(check_at + 1);
+		let used = Registration::on_initialize(check_at + 1);
+		assert_eq!(
+			used,
+			<() as WeightInfo>::on_initialize_base()
+				+ <() as WeightInfo>::prune_expired_block()
+				+ check + marked
+		);
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&alive)).map(|i| i.status),
+			Some(Status::Online)
+		);
+		assert_eq!(
+			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&silent)).map(|i| i.status),
+			Some(Status::Offline)
+		);
+	});
+}
+
 #[test]
 fn a_silent_degraded_miner_stays_degraded_and_is_marked() {
 	new_test_ext(|| {
