@@ -243,28 +243,28 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The sweep's step for one liveness entry queued at `at`: a node heard from since is looked
-	/// at again later; a silent one is marked (and `Offline` if it was `Online`). Returns whether
-	/// it marked one (the costlier case, `sweep_offline_items`, plus `OnNodeOffline`'s weight).
+	/// at again later; a silent one is marked (and `Offline` if it was `Online`). Returns the
+	/// weight of what it did: the sweep's step, plus `OnNodeOffline`'s weight if it marked one.
 	pub(crate) fn check_liveness(
 		node_id: NodeId,
 		at: BlockNumberFor<T>,
 		now: BlockNumberFor<T>,
-	) -> bool {
+	) -> Weight {
 		let Some(mut liveness) = NodeLiveness::<T>::get(&node_id) else {
 			// The node left the registry: nothing to look at.
-			return false;
+			return Self::liveness_check_weight();
 		};
 		if liveness.silent || liveness.check_at != at {
 			// A stale entry: the node is already marked, or has another entry (it left and came
 			// back, or rotated to this id).
-			return false;
+			return Self::liveness_check_weight();
 		}
 		let silent_from = Self::silent_from(liveness.last_seen);
 		if silent_from > now {
 			liveness.check_at = silent_from;
 			Self::schedule_expiry(silent_from, Expiring::Liveness(node_id.clone()));
 			NodeLiveness::<T>::insert(&node_id, liveness);
-			return false;
+			return Self::liveness_check_weight();
 		}
 		liveness.silent = true;
 		let last_seen = liveness.last_seen;
@@ -277,7 +277,7 @@ impl<T: Config> Pallet<T> {
 			}
 			T::OnNodeOffline::on_node_offline(&node_id, &info.owner, info.node_type);
 		}
-		true
+		Self::sweep_item_weight()
 	}
 
 	/// The weight of one liveness entry that marks no node: the slope of `sweep_offline_items`,

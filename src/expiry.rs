@@ -108,13 +108,7 @@ impl<T: Config> Pallet<T> {
 			}
 			Expiring::RevokedConsent(owner, hash) => Self::expire_revocation(owner, hash, now),
 			Expiring::KeyRotation(node_id) => Self::expire_rotation_anchor(node_id, now),
-			Expiring::Liveness(node_id) => {
-				return if Self::check_liveness(node_id, at, now) {
-					Self::sweep_item_weight()
-				} else {
-					Self::liveness_check_weight()
-				}
-			}
+			Expiring::Liveness(node_id) => return Self::check_liveness(node_id, at, now),
 		}
 		Self::prune_item_weight()
 	}

@@ -278,22 +278,33 @@ fn prune_cost(k: u32) -> (Duration, Weight, Duration) {
 	})
 }
 
+/// Registers `n` nodes: the first `early` in block 1, so that the sweep looks at them first (in
+/// block `(OFFLINE_AFTER + 1) * HEARTBEAT_PERIOD`), the others a period later. The first
+/// `keys.len()` nodes are those keys' (so that they can sign); the others have PeerIds made up
+/// from their index.
+fn register_in_two_periods(n: u32, early: u32, keys: &[NodeKey]) {
+	for i in 0..n {
+		if i == early {
+			System::set_block_number(HEARTBEAT_PERIOD + 1);
+		}
+		let peer = match keys.get(i as usize) {
+			Some(key) => key.raw(),
+			None => Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&i.to_le_bytes()))
+				.to_raw()
+				.to_vec(),
+		};
+		force_register(&owner_of(i), NodeType::GpuMiner, peer).expect("a fresh node");
+	}
+}
+
 /// Time and weight of the hook of a block in which `due` silent nodes (of `n` registered) are
 /// found by the liveness sweep, in state committed to the trie.
 fn sweep_cost(n: u32, due: u32) -> (Duration, Weight) {
 	let mut ext = ExtBuilder::default().build();
-	// The `due` nodes register in block 1 (silent from block `silent_from`); the others later,
-	// so that their checks come later.
+	// The `due` nodes are silent from block `silent_from`; the others are checked later.
 	let silent_from = (u64::from(OFFLINE_AFTER) + 1) * HEARTBEAT_PERIOD;
 	ext.execute_with(|| {
-		for i in 0..n {
-			if i == due {
-				System::set_block_number(HEARTBEAT_PERIOD + 1);
-			}
-			let peer = Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&i.to_le_bytes()));
-			force_register(&owner_of(i), NodeType::GpuMiner, peer.to_raw().to_vec())
-				.expect("a fresh node");
-		}
+		register_in_two_periods(n, due, &[]);
 		System::reset_events();
 	});
 	ext.commit_all().expect("state commits");
@@ -312,26 +323,13 @@ fn sweep_cost(n: u32, due: u32) -> (Duration, Weight) {
 /// the PoV carries in the block's body.
 fn liveness_block_proof(n: u32, checks: u32, beats: u32, alive: bool) -> (usize, usize, usize) {
 	let mut ext = ExtBuilder::default().build();
-	// The `checks` nodes register in block 1 (checked at `check_at`), the others in the next
-	// period (checked a period later). Nodes up to `checks + beats` have real keys: the first
-	// beat last period, the others beat in the measured block.
+	// The `checks` nodes are checked at `check_at`, the others a period later. Nodes up to
+	// `checks + beats` have real keys: the first beat last period, the others beat in the
+	// measured block.
 	let check_at = (u64::from(OFFLINE_AFTER) + 1) * HEARTBEAT_PERIOD;
 	let keys: Vec<NodeKey> = (0..checks + beats).map(key_of).collect();
 	ext.execute_with(|| {
-		for i in 0..n {
-			if i == checks {
-				System::set_block_number(HEARTBEAT_PERIOD + 1);
-			}
-			let peer = match keys.get(i as usize) {
-				Some(key) => key.raw(),
-				None => {
-					Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&i.to_le_bytes()))
-						.to_raw()
-						.to_vec()
-				}
-			};
-			force_register(&owner_of(i), NodeType::GpuMiner, peer).expect("a fresh node");
-		}
+		register_in_two_periods(n, checks, &keys);
 		if alive {
 			System::set_block_number(check_at - HEARTBEAT_PERIOD + 5);
 			let period = ((check_at - HEARTBEAT_PERIOD) / HEARTBEAT_PERIOD) as u32;
@@ -344,12 +342,12 @@ fn liveness_block_proof(n: u32, checks: u32, beats: u32, alive: bool) -> (usize,
 	ext.commit_all().expect("state commits");
 	let root = *ext.as_backend().root();
 	let block = check_at + 1;
+	let period = (block / HEARTBEAT_PERIOD) as u32;
 	let ((), proof) = ext.execute_and_prove(|| {
 		HookBudget::set(Weight::from_parts(u64::MAX, u64::MAX));
 		pallet_registration::NextExpiryToPrune::<Test>::put(check_at);
 		System::set_block_number(block);
 		Registration::on_initialize(block);
-		let period = (block / HEARTBEAT_PERIOD) as u32;
 		for key in &keys[checks as usize..] {
 			heartbeat_call(key, period, b"node/1.0").expect("a valid heartbeat");
 		}
@@ -366,7 +364,7 @@ fn liveness_block_proof(n: u32, checks: u32, beats: u32, alive: bool) -> (usize,
 		.map(|key| {
 			let call = RuntimeCall::Registration(pallet_registration::Call::heartbeat {
 				node_id: node_param(key.base58()),
-				period: (block / HEARTBEAT_PERIOD) as u32,
+				period,
 				version: b"node/1.0".to_vec().try_into().expect("short"),
 				signature: [0u8; 64].to_vec().try_into().expect("64 bytes"),
 			});
