@@ -53,8 +53,15 @@ const FILLED: u32 = if cfg!(test) { 1_000 } else { 100_000 };
 /// run. More entries of one block are drained by later hooks, each with its own iterator.
 const MAX_PRUNED_IN_ONE_BLOCK: u32 = if cfg!(test) { 50 } else { 2_000 };
 
-/// Fills the registry (every index) and the used-challenge set (with its expiry queue) with
-/// `count` entries each, written directly: no events, no signatures.
+/// Fills the registry (every index, each node with its liveness) and the used-challenge set
+/// (with its expiry queue) with `count` entries each, written directly: no events, no
+/// signatures. The filler nodes are marked silent, so that the sweep has no entry of theirs.
+///
+/// Benchmarks that run on this state measure their proof (`pov_mode = Measured`): the maps
+/// they read hold as many entries as on a chain of the performance target, so the values and
+/// trie nodes they touch are what such a chain's blocks prove. Items the set-up leaves small
+/// (accounts, staking ledgers, block hashes) are still estimated from `MaxEncodedLen`:
+/// measured here, they would be charged the proof of a near-empty map.
 fn fill_registry_and_challenges<T: Config>(count: u32, expires_at: BlockNumberFor<T>) {
 	for i in 0..count {
 		let mut key = [0xf1; 32];
@@ -84,6 +91,18 @@ fn fill_registry_and_challenges<T: Config>(count: u32, expires_at: BlockNumberFo
 		);
 		NodesByType::<T>::insert(node_type, &node_id, ());
 		NodeCountByType::<T>::mutate(node_type, |n| *n += 1);
+		NodesByStatus::<T>::insert(Status::Online, &node_id, ());
+		NodeCountByStatus::<T>::mutate(Status::Online, |n| *n += 1);
+		NodeLiveness::<T>::insert(
+			&node_id,
+			Liveness {
+				last_seen: Zero::zero(),
+				heartbeat_sent: false,
+				version: VersionOf::<T>::new(),
+				silent: true,
+				check_at: Zero::zero(),
+			},
+		);
 		let hash = H256(sp_io::hashing::blake2_256(&i.to_le_bytes()));
 		UsedChallenges::<T>::insert(hash, expires_at);
 		ExpiryQueue::<T>::insert(expires_at, Expiring::Challenge(hash), ());
@@ -253,19 +272,38 @@ fn text(index: u32, len: u32) -> Vec<u8> {
 	text
 }
 
-/// A record of `peer` with `a` longest addresses, `c` longest capabilities and the longest
-/// version.
-fn record_of<T: Config>(peer: &Ed25519PeerId, seq: u64, a: u32, c: u32) -> NodeRecord<T> {
+/// A record of `peer` with `a` longest addresses, `c` longest capabilities (numbered from
+/// `first`, so that two records can name disjoint sets) and the longest version.
+fn record_of<T: Config>(
+	peer: &Ed25519PeerId,
+	seq: u64,
+	a: u32,
+	c: u32,
+	first: u32,
+) -> NodeRecord<T> {
 	NodeRecord {
 		seq,
 		addresses: BoundedVec::truncate_from((0..a).map(|_| long_address::<T>(peer)).collect()),
 		version: VersionOf::<T>::truncate_from(text(0, T::MaxVersionLen::get())),
 		capabilities: BoundedVec::truncate_from(
-			(0..c)
+			(first..first + c)
 				.map(|i| CapabilityOf::<T>::truncate_from(text(i, T::MaxCapabilityLen::get())))
 				.collect(),
 		),
 	}
+}
+
+/// Stores a record for the node `node_id` of `key`, published now, with every address and
+/// capability it may have (capabilities `0..MaxCapabilities`), indexed: removing or replacing
+/// it costs the most.
+fn give_full_record<T: Config>(node_id: &NodeId, key: &sp_core::ed25519::Public) {
+	let record =
+		record_of::<T>(&peer_of(key), 1, T::MaxAddresses::get(), T::MaxCapabilities::get(), 0);
+	for capability in record.capabilities.iter() {
+		NodesByCapability::<T>::insert(capability, node_id, ());
+	}
+	let published_at = frame_system::Pallet::<T>::block_number();
+	NodeRecords::<T>::insert(node_id, SignedRecord { record, signature: [0; 64], published_at });
 }
 
 /// The node key `key`'s signature of `record`'s statement for its node registered at block
@@ -280,13 +318,15 @@ fn record_signature<T: Config>(
 		genesis_hash: Pallet::<T>::genesis_hash(),
 		peer_id: peer_of(key).to_raw(),
 		registered_at,
+		key_epoch: 0,
 		record: record.clone(),
 	};
 	ed25519_signature(key, &statement.encode())
 }
 
 /// A registered node (key `index`) whose stored record, published in an earlier period, has
-/// every capability it may have (so publishing removes them all from the index). Returns the
+/// every address and capability it may have (so publishing reads the largest record and
+/// removes every capability from the index). Returns the
 /// key, the node id and the block it was registered in.
 fn node_with_full_record<T: Config>(
 	index: u32,
@@ -294,14 +334,7 @@ fn node_with_full_record<T: Config>(
 	let registered_at = frame_system::Pallet::<T>::block_number();
 	let (_, node_id) = registered::<T>(NodeType::StorageMiner, index);
 	let key = node_key(index);
-	let old = record_of::<T>(&peer_of(&key), 1, 1, T::MaxCapabilities::get());
-	for capability in old.capabilities.iter() {
-		NodesByCapability::<T>::insert(capability, &node_id, ());
-	}
-	NodeRecords::<T>::insert(
-		&node_id,
-		SignedRecord { record: old, signature: [0; 64], published_at: registered_at },
-	);
+	give_full_record::<T>(&node_id, &key);
 	let next_period = T::HeartbeatPeriod::get().saturating_add(registered_at);
 	frame_system::Pallet::<T>::set_block_number(next_period);
 	(key, node_id, registered_at)
@@ -403,7 +436,7 @@ mod benchmarks {
 	/// The node id's form does not change this call's cost measurably: with a raw/base58
 	/// component it measured a slope of 0 µs over 420.6 µs (frame-omni-bencher, 2026-11-25), and
 	/// each run here costs a `FILLED`-sized set-up, so the call is measured once, in base58.
-	#[benchmark]
+	#[benchmark(pov_mode = Measured { System: MaxEncodedLen, Balances: MaxEncodedLen, Staking: MaxEncodedLen })]
 	fn register_node_with_coldkey() -> Result<(), BenchmarkError> {
 		let now = go_to_working_block::<T>();
 		fill_registry_and_challenges::<T>(
@@ -481,11 +514,13 @@ mod benchmarks {
 		assert!(DisabledNodeTypes::<T>::get(NodeType::GpuMiner));
 	}
 
-	/// Worst case: a validator with report state is removed and both cooldowns start.
+	/// Worst case: a validator with report state and a full record (every capability leaves
+	/// the index) is removed and both cooldowns start.
 	#[benchmark]
 	fn force_unregister_coldkey_node(b: Linear<0, 1>) {
 		let (owner, node_id) = registered::<T>(NodeType::Validator, 0);
 		full_report_state::<T>(&owner);
+		give_full_record::<T>(&node_id, &node_key(0));
 
 		#[extrinsic_call]
 		_(RawOrigin::Root, node_id_param(&peer_of(&node_key(0)), b));
@@ -498,6 +533,7 @@ mod benchmarks {
 	fn unregister_main_node(b: Linear<0, 1>) {
 		let (owner, node_id) = registered::<T>(NodeType::Validator, 0);
 		full_report_state::<T>(&owner);
+		give_full_record::<T>(&node_id, &node_key(0));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), node_id_param(&peer_of(&node_key(0)), b));
@@ -646,7 +682,7 @@ mod benchmarks {
 	/// Worst case: as `register_node_with_coldkey` (a staked validator owner with expired
 	/// cooldown anchors, fee charging on, `FILLED` nodes and used challenges), with the owner's
 	/// signature over the `<Bytes>`-wrapped consent, so the bare form is tried first and fails.
-	#[benchmark]
+	#[benchmark(pov_mode = Measured { System: MaxEncodedLen, Balances: MaxEncodedLen, Staking: MaxEncodedLen })]
 	fn register_node_with_consent() -> Result<(), BenchmarkError> {
 		let now = go_to_working_block::<T>();
 		fill_registry_and_challenges::<T>(
@@ -684,7 +720,7 @@ mod benchmarks {
 	}
 
 	/// Worst case: as `register_node_with_coldkey`, with the fee limit checked.
-	#[benchmark]
+	#[benchmark(pov_mode = Measured { System: MaxEncodedLen, Balances: MaxEncodedLen, Staking: MaxEncodedLen })]
 	fn register_node_with_max_fee() -> Result<(), BenchmarkError> {
 		let now = go_to_working_block::<T>();
 		fill_registry_and_challenges::<T>(
@@ -736,12 +772,24 @@ mod benchmarks {
 		assert!(RevokedConsents::<T>::contains_key(&owner, hash));
 	}
 
+	/// Raising an owner's nonce floor above an earlier one.
+	#[benchmark]
+	fn revoke_consents_below() {
+		let owner = funded::<T>("owner", 0);
+		ConsentNonceFloor::<T>::insert(&owner, 1);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner.clone()), 2);
+
+		assert_eq!(ConsentNonceFloor::<T>::get(&owner), 2);
+	}
+
 	/// Worst case: a submitter with the owner's `<Bytes>`-wrapped consent; the node has a
-	/// pending offer to withdraw and an expired rotation anchor; the new id an expired cooldown
+	/// pending offer to withdraw, a full record to remove and an expired rotation anchor; the new id an expired cooldown
 	/// anchor; the round's list is full (scanned for the node); `FILLED` nodes and used
 	/// challenges are stored. The node id is given in base58 (its form costs nothing
 	/// measurable, as for registration).
-	#[benchmark]
+	#[benchmark(pov_mode = Measured { System: MaxEncodedLen, Balances: MaxEncodedLen, Staking: MaxEncodedLen })]
 	fn rotate_node_key() -> Result<(), BenchmarkError> {
 		let now = go_to_working_block::<T>();
 		fill_registry_and_challenges::<T>(
@@ -761,6 +809,7 @@ mod benchmarks {
 			now,
 		);
 		offered::<T>(&owner, &old_id)?;
+		give_full_record::<T>(&old_id, &old_key);
 		NodeKeyRotatedAt::<T>::insert(&old_id, BlockNumberFor::<T>::zero());
 		full_round_list::<T>();
 		let new_key = node_key(1);
@@ -802,28 +851,47 @@ mod benchmarks {
 	}
 
 	/// Worst case: `a` addresses and `c` capabilities, each of the longest length (every
-	/// address parsed to its `/p2p/` component), replacing a record with every capability.
+	/// address parsed to its `/p2p/` component) and the longest version, replacing a record with
+	/// every address and capability, none of which the new record names: each old capability
+	/// is removed from the index and each new one added (`MaxCapabilities + c` writes).
 	#[benchmark]
 	fn publish_node_record(
 		a: Linear<0, { T::MaxAddresses::get() }>,
 		c: Linear<0, { T::MaxCapabilities::get() }>,
 	) {
 		let (key, node_id, registered_at) = node_with_full_record::<T>(0);
-		let record = record_of::<T>(&peer_of(&key), 2, a, c);
+		let record = record_of::<T>(&peer_of(&key), 2, a, c, T::MaxCapabilities::get());
+		let old: Vec<CapabilityOf<T>> = NodeRecords::<T>::get(&node_id)
+			.map(|stored| stored.record.capabilities.into_inner())
+			.unwrap_or_default();
 		let signature = record_signature::<T>(&key, registered_at, &record);
 
 		#[extrinsic_call]
-		_(RawOrigin::None, node_id_param(&peer_of(&key), 1), Box::new(record), signature);
+		_(RawOrigin::None, node_id_param(&peer_of(&key), 1), Box::new(record.clone()), signature);
 
 		assert_eq!(NodeRecords::<T>::get(&node_id).map(|stored| stored.record.seq), Some(2));
+		// The two sets are disjoint: every old entry went, every new one came.
+		assert_eq!(old.len() as u32, T::MaxCapabilities::get());
+		for capability in &old {
+			assert!(!record.capabilities.contains(capability));
+			assert!(!NodesByCapability::<T>::contains_key(capability, &node_id));
+		}
+		for capability in record.capabilities.iter() {
+			assert!(NodesByCapability::<T>::contains_key(capability, &node_id));
+		}
 	}
 
 	/// The pool's check of a fee-less record at its largest (every address and capability).
 	#[benchmark]
 	fn authorize_publish_node_record() -> Result<(), BenchmarkError> {
 		let (key, _, registered_at) = node_with_full_record::<T>(0);
-		let record =
-			record_of::<T>(&peer_of(&key), 2, T::MaxAddresses::get(), T::MaxCapabilities::get());
+		let record = record_of::<T>(
+			&peer_of(&key),
+			2,
+			T::MaxAddresses::get(),
+			T::MaxCapabilities::get(),
+			T::MaxCapabilities::get(),
+		);
 		let signature = record_signature::<T>(&key, registered_at, &record);
 		let call = Call::<T>::publish_node_record {
 			node_id: node_id_param(&peer_of(&key), 1),
@@ -842,9 +910,11 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// An ordinary heartbeat (the node was not silent), with the longest version.
-	#[benchmark]
+	/// An ordinary heartbeat (the node was not silent), with the longest version, among
+	/// `FILLED` nodes.
+	#[benchmark(pov_mode = Measured { System: MaxEncodedLen, Balances: MaxEncodedLen, Staking: MaxEncodedLen })]
 	fn heartbeat() {
+		fill_registry_and_challenges::<T>(FILLED, frame_system::Pallet::<T>::block_number());
 		let (_, node_id) = registered::<T>(NodeType::StorageMiner, 0);
 		let key = node_key(0);
 		let (period, version, signature) = heartbeat_of::<T>(&key);
@@ -855,9 +925,11 @@ mod benchmarks {
 		assert!(NodeLiveness::<T>::get(&node_id).is_some_and(|l| l.heartbeat_sent));
 	}
 
-	/// A heartbeat of an `Offline` node: it is `Online` again and queued for the sweep.
-	#[benchmark]
+	/// A heartbeat of an `Offline` node: it is `Online` again and queued for the sweep, among
+	/// `FILLED` nodes.
+	#[benchmark(pov_mode = Measured { System: MaxEncodedLen, Balances: MaxEncodedLen, Staking: MaxEncodedLen })]
 	fn heartbeat_back_online() {
+		fill_registry_and_challenges::<T>(FILLED, frame_system::Pallet::<T>::block_number());
 		let (_, node_id) = registered::<T>(NodeType::StorageMiner, 0);
 		if let Some(mut info) = ColdkeyNodeRegistrationV2::<T>::get(&node_id) {
 			Pallet::<T>::set_status(&mut info, Status::Offline);
@@ -880,9 +952,10 @@ mod benchmarks {
 		);
 	}
 
-	/// The pool's check of a fee-less heartbeat.
-	#[benchmark]
+	/// The pool's check of a fee-less heartbeat, among `FILLED` nodes.
+	#[benchmark(pov_mode = Measured { System: MaxEncodedLen, Balances: MaxEncodedLen, Staking: MaxEncodedLen })]
 	fn authorize_heartbeat() -> Result<(), BenchmarkError> {
+		fill_registry_and_challenges::<T>(FILLED, frame_system::Pallet::<T>::block_number());
 		registered::<T>(NodeType::StorageMiner, 0);
 		let key = node_key(0);
 		let (period, version, signature) = heartbeat_of::<T>(&key);
@@ -905,9 +978,11 @@ mod benchmarks {
 	}
 
 	/// `k` liveness entries of one block, each finding an `Online` node silent: the node
-	/// becomes `Offline` (status index, counts, event) and `OnNodeOffline` is told.
-	#[benchmark]
+	/// becomes `Offline` (status index, counts, event) and `OnNodeOffline` is told; among
+	/// `FILLED` nodes.
+	#[benchmark(pov_mode = Measured { System: MaxEncodedLen, Balances: MaxEncodedLen, Staking: MaxEncodedLen })]
 	fn sweep_offline_items(k: Linear<0, MAX_PRUNED_IN_ONE_BLOCK>) {
+		fill_registry_and_challenges::<T>(FILLED, frame_system::Pallet::<T>::block_number());
 		// Every node registered in this block: each is silent from `check_at`.
 		let check_at = Pallet::<T>::silent_from(frame_system::Pallet::<T>::block_number());
 		for i in 0..k {
@@ -943,7 +1018,7 @@ mod benchmarks {
 
 	/// Worst case: `v` staked, whitelisted validators (last on a full whitelist), each with a
 	/// ballot of the round naming up to `MaxReportsPerRound` of the `n` reported nodes; every
-	/// reported node reaches consensus and is removed.
+	/// reported node (each with a full record) reaches consensus and is removed.
 	#[benchmark]
 	fn tally_reports(
 		v: Linear<0, { T::MaxValidators::get() }>,
@@ -955,6 +1030,7 @@ mod benchmarks {
 		let mut nodes = Vec::new();
 		for i in 0..n {
 			let (_, node_id) = registered::<T>(NodeType::GpuMiner, 10_000 + i);
+			give_full_record::<T>(&node_id, &node_key(10_000 + i));
 			nodes.push(NodeVotes { node_id, votes: v.max(1) });
 		}
 		let ballot: Vec<NodeId> = nodes
@@ -998,6 +1074,34 @@ mod benchmarks {
 			assert_eq!(NodeCountByType::<T>::get(NodeType::GpuMiner), 0);
 		}
 		Ok(())
+	}
+
+	/// `u` validator nodes whose owners hold no stake, each with a full record, a pending
+	/// offer and a ballot that claims part of the open round's list: all removed.
+	#[benchmark]
+	fn remove_unstaked_validators(u: Linear<0, { T::MaxValidators::get() }>) {
+		let mut unstaked = Vec::new();
+		for i in 0..u {
+			let (owner, node_id) = registered::<T>(NodeType::Validator, i);
+			give_full_record::<T>(&node_id, &node_key(i));
+			full_report_state::<T>(&owner);
+			NodeOwnershipOffers::<T>::insert(
+				&node_id,
+				OwnershipOffer {
+					owner: owner.clone(),
+					new_owner: account("new_owner", i, 0),
+					expires_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			unstaked.extend(ColdkeyNodeRegistrationV2::<T>::get(&node_id));
+		}
+
+		#[block]
+		{
+			Pallet::<T>::remove_unstaked_validators(unstaked);
+		}
+
+		assert_eq!(NodeCountByType::<T>::get(NodeType::Validator), 0);
 	}
 
 	/// `k` entries of one block removed by one iterator, then the block found drained. Each is
@@ -1245,8 +1349,9 @@ mod benchmarks {
 	}
 
 	/// A whitelist of `n` distinct accounts, longer than `MaxWhitelistedValidators`: read,
-	/// deduplicated, cut and written.
-	#[benchmark]
+	/// deduplicated, cut and written. Its proof is measured: the list read is the reference's,
+	/// up to `V0_MAX_WHITELIST` accounts, not today's bounded one.
+	#[benchmark(pov_mode = Measured)]
 	fn migration_whitelist(n: Linear<0, { migrations::V0_MAX_WHITELIST }>) {
 		let accounts: Vec<T::AccountId> = (0..n).map(|i| account("listed", i, 0)).collect();
 		frame_support::storage::unhashed::put_raw(

@@ -34,6 +34,16 @@ pub fn signed_by<S: Verify>(
 	signature.verify(&wrapped[..], owner)
 }
 
+/// Whether `account` is a 32-byte account id that, read as an Ed25519 public key, has small
+/// order (the all-zero account among them). With such a key the constant signature `R` =
+/// identity, `S` = 0 verifies over any message, so a "signature" of such an owner proves
+/// nothing: anyone could make one (D23).
+pub fn is_small_order_account<A: Encode>(account: &A) -> bool {
+	account.using_encoded(|bytes| {
+		<[u8; 32]>::try_from(bytes).is_ok_and(|key| crate::peer_id::is_small_order(&key))
+	})
+}
+
 /// `blake2_256` of a consent's encoding: how revocations name it.
 pub fn consent_hash<C: Encode>(consent: &C) -> H256 {
 	H256(sp_io::hashing::blake2_256(&consent.encode()))
@@ -50,6 +60,7 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(Ed25519PeerId, H256), Error<T>> {
 		ensure!(consent.domain == CONSENT_DOMAIN, Error::<T>::InvalidConsentDomain);
 		ensure!(consent.genesis_hash == Self::genesis_hash(), Error::<T>::ConsentGenesisMismatch);
+		ensure!(!is_small_order_account(&consent.owner), Error::<T>::SmallOrderOwner);
 		let peer = Ed25519PeerId::from_raw(&consent.peer_id).map_err(Error::<T>::from)?;
 		ensure!(now <= consent.valid_until, Error::<T>::ConsentExpired);
 		ensure!(
@@ -58,7 +69,8 @@ impl<T: Config> Pallet<T> {
 		);
 		let hash = consent_hash(consent);
 		ensure!(
-			!RevokedConsents::<T>::contains_key(&consent.owner, hash),
+			consent.nonce >= ConsentNonceFloor::<T>::get(&consent.owner)
+				&& !RevokedConsents::<T>::contains_key(&consent.owner, hash),
 			Error::<T>::ConsentRevoked
 		);
 		ensure!(
@@ -83,6 +95,7 @@ impl<T: Config> Pallet<T> {
 			Err(Error::<T>::ConsentLifetimeTooLong) => ConsentStatus::LifetimeTooLong,
 			Err(Error::<T>::ConsentRevoked) => ConsentStatus::Revoked,
 			Err(Error::<T>::InvalidOwnerSignature) => ConsentStatus::BadSignature,
+			Err(Error::<T>::SmallOrderOwner) => ConsentStatus::SmallOrderOwner,
 			// `InvalidNodeId` and `SmallOrderNodeKey`: the PeerId is not acceptable.
 			Err(_) => ConsentStatus::InvalidPeerId,
 		}
@@ -191,6 +204,16 @@ impl<T: Config> Pallet<T> {
 			consent_hash: hash,
 			valid_until: consent.valid_until,
 		});
+		Ok(())
+	}
+
+	/// `revoke_consents_below` after the origin check: every consent of `who` with a nonce
+	/// below `nonce` is refused from now on. The floor only rises, and one entry per owner
+	/// holds it, however many consents it revokes.
+	pub(crate) fn do_revoke_consents_below(who: T::AccountId, nonce: u64) -> DispatchResult {
+		ensure!(nonce > ConsentNonceFloor::<T>::get(&who), Error::<T>::NonceFloorNotRaised);
+		ConsentNonceFloor::<T>::insert(&who, nonce);
+		Self::deposit_event(Event::ConsentsRevokedBelow { owner: who, nonce });
 		Ok(())
 	}
 

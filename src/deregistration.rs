@@ -152,9 +152,14 @@ impl<T: Config> Pallet<T> {
 
 	/// The owners of the registered validator nodes (at most `MaxValidators`).
 	fn validator_owners() -> Vec<T::AccountId> {
+		Self::validator_nodes().into_iter().map(|info| info.owner).collect()
+	}
+
+	/// The registered validator nodes (at most `MaxValidators`).
+	fn validator_nodes() -> Vec<NodeInfoOf<T>> {
 		NodesByType::<T>::iter_key_prefix(NodeType::Validator)
 			.take(T::MaxValidators::get() as usize)
-			.filter_map(|node_id| ColdkeyNodeRegistrationV2::<T>::get(node_id).map(|i| i.owner))
+			.filter_map(ColdkeyNodeRegistrationV2::<T>::get)
 			.collect()
 	}
 
@@ -207,12 +212,16 @@ impl<T: Config> Pallet<T> {
 
 		let share = Self::report_share();
 		let mut reported = Vec::with_capacity(node_ids.len());
+		let mut skipped = Vec::new();
 		for raw in node_ids.iter() {
 			let node_id = Self::canonical_node_id(raw)?;
-			ensure!(
-				ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),
-				Error::<T>::NodeNotRegistered
-			);
+			if !ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id) {
+				// Gone since the reporter looked (removed, or rotated to a new key, which it
+				// may report instead): the rest of the report still counts.
+				ensure!(!skipped.contains(&node_id), Error::<T>::AlreadyReported);
+				skipped.push(node_id);
+				continue;
+			}
 			ensure!(!mine.node_ids.contains(&node_id), Error::<T>::AlreadyReported);
 			mine.node_ids
 				.try_push(node_id.clone())
@@ -234,6 +243,8 @@ impl<T: Config> Pallet<T> {
 			};
 			reported.push((node_id, votes));
 		}
+		// A report of nothing registered changes nothing (and uses no call of the window).
+		ensure!(!reported.is_empty(), Error::<T>::NodeNotRegistered);
 
 		let window_end = submissions.started_at.saturating_add(interval);
 		ReportSubmissionCount::<T>::insert(&reporter, submissions);
@@ -250,13 +261,20 @@ impl<T: Config> Pallet<T> {
 				votes,
 			});
 		}
+		for node_id in skipped {
+			Self::deposit_event(Event::DeregistrationReportSkipped {
+				reporter: reporter.clone(),
+				node_id,
+			});
+		}
 		Ok(())
 	}
 
 	/// After the open round's last block: tallies its votes, clears them and opens the next
-	/// round. Returns the validators walked and the reported nodes tallied (the cost drivers),
-	/// or `None` while the round is open.
-	pub(crate) fn tally_reports(now: BlockNumberFor<T>) -> Option<(u32, u32)> {
+	/// round. Returns what drives its cost (the validators walked and the reported nodes
+	/// tallied) and the validator nodes whose owners no longer hold `MinerStakeThreshold`
+	/// active stake, for [`Self::remove_unstaked_validators`]; `None` while the round is open.
+	pub(crate) fn tally_reports(now: BlockNumberFor<T>) -> Option<(u32, u32, Vec<NodeInfoOf<T>>)> {
 		let round = DeregistrationRound::<T>::get();
 		if now <= round.ends_at {
 			return None;
@@ -265,41 +283,63 @@ impl<T: Config> Pallet<T> {
 			index: round.index.saturating_add(1),
 			ends_at: Self::round_end(now),
 		});
+		// Every round, votes or not: stake is read once per validator, for the votes and for
+		// the places of validators that lost it.
+		let validators = Self::validator_nodes();
+		let staked: Vec<bool> =
+			validators.iter().map(|info| Self::has_validator_stake(&info.owner)).collect();
+		let walked = validators.len() as u32;
+		let reported = Self::decide_round(round.index, &validators, &staked);
+		let unstaked = validators
+			.into_iter()
+			.zip(staked)
+			.filter_map(|(info, staked)| (!staked).then_some(info))
+			.collect();
+		Some((walked, reported, unstaked))
+	}
+
+	/// The round `index`'s votes, counted among `validators` (with their stake): removes the
+	/// nodes whose votes reach the threshold and clears the round's list. Returns the number of
+	/// reported nodes tallied.
+	fn decide_round(index: u32, validators: &[NodeInfoOf<T>], staked: &[bool]) -> u32 {
 		let reports = match Self::round_reports() {
-			Stored::Absent => return Some((0, 0)),
+			Stored::Absent => return 0,
 			Stored::Present(reports) => reports,
 			Stored::Undecodable => {
 				// Votes that cannot be read remove nobody.
 				ReportedNodes::<T>::kill();
-				return Some((0, 0));
+				return 0;
 			}
 		};
 		ReportedNodes::<T>::kill();
 		let reported = reports.nodes.len() as u32;
-		if !DeregistrationEnabled::<T>::get() || reports.round != round.index {
+		if !DeregistrationEnabled::<T>::get() || reports.round != index {
 			// Switched off during the round (its votes are void), or a list of another round.
-			return Some((0, reported));
+			return reported;
 		}
 		let whitelist = match Self::whitelist() {
 			Stored::Present(list) => list.into_inner(),
 			Stored::Absent => Vec::new(),
 			// Unknown who may vote: nobody does.
-			Stored::Undecodable => return Some((0, reported)),
+			Stored::Undecodable => return reported,
 		};
 
 		// Count, per reported node, the voters that may still vote.
 		let position: BTreeMap<&NodeId, usize> =
 			reports.nodes.iter().enumerate().map(|(i, entry)| (&entry.node_id, i)).collect();
 		let mut counted = vec![0u32; reports.nodes.len()];
-		let owners = Self::validator_owners();
 		let mut voters = 0u32;
-		for owner in &owners {
-			if !Self::may_vote(owner, &whitelist) {
+		for (info, staked) in validators.iter().zip(staked) {
+			let owner = &info.owner;
+			if !staked
+				|| BannedAccounts::<T>::get(owner)
+				|| !(whitelist.is_empty() || whitelist.contains(owner))
+			{
 				continue;
 			}
 			voters = voters.saturating_add(1);
 			let Stored::Present(ballot) = Self::ballot(owner) else { continue };
-			if ballot.round != round.index {
+			if ballot.round != index {
 				continue;
 			}
 			for node_id in ballot.node_ids.iter() {
@@ -329,6 +369,26 @@ impl<T: Config> Pallet<T> {
 				});
 			}
 		}
-		Some((owners.len() as u32, reported))
+		reported
+	}
+
+	/// Removes the validator nodes of `unstaked` still registered to the same owner: an owner
+	/// whose active stake fell below `MinerStakeThreshold` can no longer vote, and its node
+	/// gives its place under `MaxValidators` back (D26). The hook removes as many as its budget
+	/// leaves room for; the next round's tally finds the others again. Returns how many it
+	/// removed.
+	pub(crate) fn remove_unstaked_validators(unstaked: Vec<NodeInfoOf<T>>) -> u32 {
+		let mut removed = 0u32;
+		for walked in unstaked {
+			// The tally may have removed it, or (in a hook of another block) it changed hands.
+			let Some(info) = ColdkeyNodeRegistrationV2::<T>::get(&walked.node_id)
+				.filter(|info| info.owner == walked.owner && info.node_type == NodeType::Validator)
+			else {
+				continue;
+			};
+			Self::remove_node(info, UnregisterReason::InsufficientStake);
+			removed = removed.saturating_add(1);
+		}
+		removed
 	}
 }

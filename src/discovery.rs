@@ -20,7 +20,12 @@
 use crate::{multiaddr, pallet::*, peer_id::Ed25519PeerId, types::*, OnNodeOffline, WeightInfo};
 use alloc::vec::Vec;
 use codec::Encode;
-use frame_support::{ensure, pallet_prelude::*, weights::Weight};
+use frame_support::{
+	ensure,
+	pallet_prelude::*,
+	storage::{IterableStorageDoubleMap, StorageDoubleMap},
+	weights::Weight,
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{Saturating, UniqueSaturatedInto},
@@ -30,13 +35,122 @@ use sp_runtime::{
 /// The tag prefix of the pallet's fee-less transactions in the pool.
 const TAG_PREFIX: &str = "RegistrationDiscovery";
 
+/// The code of `UnknownTransaction::Custom` with which the pool refuses a fee-less record or
+/// heartbeat while the pallet's storage is behind its code's version (a migration is pending).
+/// Unknown rather than invalid: the same transaction may be valid once the migration is over,
+/// and the pool bans the hashes of invalid ones for a while.
+pub const STORAGE_MIGRATION_PENDING: u8 = 1;
+
 /// Printable ASCII (and, in a version, the space).
 fn printable(text: &[u8], allow_space: bool) -> bool {
 	!text.is_empty()
 		&& text.iter().all(|byte| (0x21..=0x7e).contains(byte) || (allow_space && *byte == b' '))
 }
 
+/// A stored record (`NodeRecords`) read without the runtime's bounds: the fields of
+/// [`SignedRecord`] in their encoding order, every list unbounded. A record that an upgrade made
+/// too long for lowered bounds still decodes this way.
+#[derive(Decode)]
+pub(crate) struct UnboundedRecord<BlockNumber> {
+	seq: u64,
+	_addresses: Vec<Vec<u8>>,
+	_version: Vec<u8>,
+	capabilities: Vec<Vec<u8>>,
+	_signature: [u8; 64],
+	published_at: BlockNumber,
+}
+
+/// A stored liveness (`NodeLiveness`) read without the runtime's bound on its version: the
+/// fields of [`Liveness`] in their encoding order.
+#[derive(Decode)]
+pub(crate) struct UnboundedLiveness<BlockNumber> {
+	last_seen: BlockNumber,
+	heartbeat_sent: bool,
+	version: Vec<u8>,
+	silent: bool,
+	check_at: BlockNumber,
+}
+
+/// What the pallet needs of a node's stored record, whether or not it still decodes within
+/// the runtime's bounds.
+pub(crate) struct StoredRecordMeta<BlockNumber> {
+	/// Its sequence number: the floor of the next record's.
+	pub seq: u64,
+	/// The block it was published in (one record per period).
+	pub published_at: BlockNumber,
+	/// Its capabilities, as stored (the index entries to remove with it).
+	pub capabilities: Vec<Vec<u8>>,
+}
+
 impl<T: Config> Pallet<T> {
+	/// What the pallet needs of the record stored for `node_id`. A record that an upgrade made
+	/// undecodable (a lowered `MaxAddresses`, `MaxAddressLen`, `MaxVersionLen`,
+	/// `MaxCapabilities` or `MaxCapabilityLen`) is void for clients (the view functions show no
+	/// record) but is never read as absent here: it still sets the next record's sequence floor
+	/// and rate limit, and its index entries go when it is replaced or removed. `None` when no
+	/// record is stored (or what is stored does not decode even so: not a record).
+	pub(crate) fn stored_record(node_id: &NodeId) -> Option<StoredRecordMeta<BlockNumberFor<T>>> {
+		match crate::stored::read::<UnboundedRecord<BlockNumberFor<T>>>(
+			&NodeRecords::<T>::hashed_key_for(node_id),
+		) {
+			crate::stored::Stored::Present(record) => Some(StoredRecordMeta {
+				seq: record.seq,
+				published_at: record.published_at,
+				capabilities: record.capabilities,
+			}),
+			_ => None,
+		}
+	}
+
+	/// The liveness stored for `node_id`. One that an upgrade made undecodable (a lowered
+	/// `MaxVersionLen`) is re-bounded: its version is cleared and the rest kept, so the node's
+	/// heartbeats and the sweep go on; it is written back with the next write of the node's
+	/// liveness. What does not decode even so is not a liveness: it reads as a silent node's,
+	/// which its next heartbeat restores (and `try_state` reports).
+	pub(crate) fn liveness_of(node_id: &NodeId) -> Option<Liveness<T>> {
+		use crate::stored::{read, Stored};
+		let key = NodeLiveness::<T>::hashed_key_for(node_id);
+		match read::<Liveness<T>>(&key) {
+			Stored::Absent => None,
+			Stored::Present(liveness) => Some(liveness),
+			Stored::Undecodable => match read::<UnboundedLiveness<BlockNumberFor<T>>>(&key) {
+				Stored::Present(stored) => Some(Liveness {
+					last_seen: stored.last_seen,
+					heartbeat_sent: stored.heartbeat_sent,
+					version: VersionOf::<T>::try_from(stored.version).unwrap_or_default(),
+					silent: stored.silent,
+					check_at: stored.check_at,
+				}),
+				_ => {
+					let now = frame_system::Pallet::<T>::block_number();
+					Some(Liveness {
+						last_seen: now,
+						heartbeat_sent: false,
+						version: VersionOf::<T>::new(),
+						silent: true,
+						check_at: now,
+					})
+				}
+			},
+		}
+	}
+
+	/// The storage key of the capability index entry of `node_id` for `capability` as stored
+	/// (which may be longer than today's `MaxCapabilityLen`).
+	pub(crate) fn capability_key(capability: &[u8], node_id: &NodeId) -> Vec<u8> {
+		use frame_support::{storage::StoragePrefixedMap, Blake2_128Concat, StorageHasher};
+		let mut key = NodesByCapability::<T>::final_prefix().to_vec();
+		key.extend(Blake2_128Concat::hash(&capability.encode()));
+		key.extend(Blake2_128Concat::hash(&node_id.encode()));
+		key
+	}
+
+	/// Removes the capability index entry of `node_id` for `capability` as stored, which may
+	/// be longer than today's `MaxCapabilityLen`.
+	fn unindex_capability(capability: &[u8], node_id: &NodeId) {
+		frame_support::storage::unhashed::kill(&Self::capability_key(capability, node_id));
+	}
+
 	/// The liveness period of block `block`.
 	pub fn period_of(block: BlockNumberFor<T>) -> u32 {
 		let period = T::HeartbeatPeriod::get();
@@ -89,15 +203,18 @@ impl<T: Config> Pallet<T> {
 		info.status = status;
 	}
 
-	/// Removes a node's record and its capability index entries.
+	/// Removes a node's record and its capability index entries (also those of a record that
+	/// no longer decodes within the runtime's bounds).
 	pub(crate) fn remove_record(node_id: &NodeId) {
-		if let Some(stored) = NodeRecords::<T>::take(node_id) {
-			for capability in stored.record.capabilities.iter() {
-				NodesByCapability::<T>::remove(capability, node_id);
+		let stored = Self::stored_record(node_id);
+		NodeRecords::<T>::remove(node_id);
+		if let Some(stored) = stored {
+			for capability in &stored.capabilities {
+				Self::unindex_capability(capability, node_id);
 			}
 			Self::deposit_event(Event::NodeRecordRemoved {
 				node_id: node_id.clone(),
-				seq: stored.record.seq,
+				seq: stored.seq,
 			});
 		}
 	}
@@ -129,8 +246,8 @@ impl<T: Config> Pallet<T> {
 		capabilities.sort();
 		capabilities.dedup();
 		ensure!(capabilities.len() == record.capabilities.len(), Error::<T>::DuplicateCapability);
-		if let Some(stored) = NodeRecords::<T>::get(&node_id) {
-			ensure!(record.seq > stored.record.seq, Error::<T>::StaleRecord);
+		if let Some(stored) = Self::stored_record(&node_id) {
+			ensure!(record.seq > stored.seq, Error::<T>::StaleRecord);
 			ensure!(
 				Self::period_of(stored.published_at) < Self::period_of(now),
 				Error::<T>::RecordRateLimited
@@ -141,6 +258,7 @@ impl<T: Config> Pallet<T> {
 			genesis_hash: Self::genesis_hash(),
 			peer_id: raw,
 			registered_at: info.registered_at,
+			key_epoch: NodeKeyEpoch::<T>::get(&node_id),
 			record: record.clone(),
 		};
 		let signature: [u8; 64] =
@@ -162,9 +280,9 @@ impl<T: Config> Pallet<T> {
 		let node_id = Self::check_record(node_id, &record, signature, now)?;
 		let signature: [u8; 64] =
 			signature.try_into().map_err(|_| Error::<T>::InvalidSignatureLength)?;
-		if let Some(old) = NodeRecords::<T>::get(&node_id) {
-			for capability in old.record.capabilities.iter() {
-				NodesByCapability::<T>::remove(capability, &node_id);
+		if let Some(old) = Self::stored_record(&node_id) {
+			for capability in &old.capabilities {
+				Self::unindex_capability(capability, &node_id);
 			}
 		}
 		for capability in record.capabilities.iter() {
@@ -187,7 +305,7 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(NodeId, Liveness<T>), DispatchError> {
 		let (peer, node_id) = Ed25519PeerId::parse_canonical(node_id).map_err(Error::<T>::from)?;
 		// Every registered node has a liveness entry, and only registered nodes do.
-		let liveness = NodeLiveness::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+		let liveness = Self::liveness_of(&node_id).ok_or(Error::<T>::NodeNotFound)?;
 		ensure!(period == Self::period_of(now), Error::<T>::HeartbeatForAnotherPeriod);
 		ensure!(
 			!(liveness.heartbeat_sent && Self::period_of(liveness.last_seen) == period),
@@ -250,7 +368,7 @@ impl<T: Config> Pallet<T> {
 		at: BlockNumberFor<T>,
 		now: BlockNumberFor<T>,
 	) -> Weight {
-		let Some(mut liveness) = NodeLiveness::<T>::get(&node_id) else {
+		let Some(mut liveness) = Self::liveness_of(&node_id) else {
 			// The node left the registry: nothing to look at.
 			return Self::liveness_check_weight();
 		};
@@ -300,12 +418,13 @@ impl<T: Config> Pallet<T> {
 		record: &NodeRecord<T>,
 		signature: &[u8],
 	) -> Result<ValidTransaction, TransactionValidityError> {
+		Self::ensure_storage_current_for_pool()?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let node_id = Self::check_record(node_id, record, signature, now)
 			.map_err(|_| InvalidTransaction::BadProof)?;
 		let period = Self::period_of(now);
 		ValidTransaction::with_tag_prefix(TAG_PREFIX)
-			.priority(T::UnsignedPriority::get())
+			.priority(T::RecordPriority::get())
 			.and_provides((b"record", &node_id, record.seq))
 			.and_provides((b"record-period", &node_id, period))
 			.longevity(Self::blocks_left_in_period(now))
@@ -321,6 +440,7 @@ impl<T: Config> Pallet<T> {
 		version: &VersionOf<T>,
 		signature: &[u8],
 	) -> Result<ValidTransaction, TransactionValidityError> {
+		Self::ensure_storage_current_for_pool()?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let (node_id, _) = Self::check_heartbeat(node_id, period, version, signature, now)
 			.map_err(|error| match error {
@@ -330,11 +450,17 @@ impl<T: Config> Pallet<T> {
 				_ => InvalidTransaction::BadProof,
 			})?;
 		ValidTransaction::with_tag_prefix(TAG_PREFIX)
-			.priority(T::UnsignedPriority::get())
+			.priority(T::HeartbeatPriority::get())
 			.and_provides((b"heartbeat", &node_id, period))
 			.longevity(Self::blocks_left_in_period(now))
 			.propagate(true)
 			.build()
+	}
+
+	/// The pool's [`Self::ensure_storage_current`]: refused while a migration is pending.
+	fn ensure_storage_current_for_pool() -> Result<(), TransactionValidityError> {
+		Self::ensure_storage_current()
+			.map_err(|_| UnknownTransaction::Custom(STORAGE_MIGRATION_PENDING).into())
 	}
 
 	/// Blocks from `now` to the end of its period (at least 1), as a transaction longevity.
@@ -346,35 +472,62 @@ impl<T: Config> Pallet<T> {
 
 	/// A node as the view functions show it.
 	pub(crate) fn view_of(info: NodeInfoOf<T>) -> NodeView<T> {
+		// A record over today's bounds is void for clients: none is shown.
 		let record = NodeRecords::<T>::get(&info.node_id);
-		let liveness = NodeLiveness::<T>::get(&info.node_id);
-		NodeView { info, record, liveness }
+		let liveness = Self::liveness_of(&info.node_id);
+		let key_epoch = NodeKeyEpoch::<T>::get(&info.node_id);
+		NodeView { info, record, liveness, key_epoch }
 	}
 
-	/// A page of the node ids `keys` yields: at most `limit` (and `MaxPageSize`) nodes, and the
-	/// cursor of the next page.
-	pub(crate) fn page(keys: impl Iterator<Item = NodeId>, limit: u32) -> NodePage<T> {
+	/// The node ids of one page of the index `M` under `key`: at most `limit` (and
+	/// `MaxPageSize`) after the node id `start_after` (either form), and the cursor of the next
+	/// page when more follow. The one paging rule of every paged query.
+	pub(crate) fn page_ids<M, K>(
+		key: K,
+		start_after: Option<Vec<u8>>,
+		limit: u32,
+	) -> Result<(Vec<NodeId>, Option<NodeId>), PageError>
+	where
+		K: codec::FullCodec + Clone,
+		M: IterableStorageDoubleMap<K, NodeId, ()> + StorageDoubleMap<K, NodeId, ()>,
+	{
+		ensure!(limit > 0, PageError::ZeroLimit);
 		let limit = limit.min(T::MaxPageSize::get()) as usize;
-		let mut nodes = Vec::new();
-		let mut keys = keys.peekable();
-		while nodes.len() < limit {
-			let Some(node_id) = keys.next() else { break };
-			if let Some(info) = ColdkeyNodeRegistrationV2::<T>::get(&node_id) {
-				nodes.push(Self::view_of(info));
+		let keys = match start_after {
+			None => M::iter_key_prefix(key),
+			Some(after) => {
+				let after =
+					Self::canonical_node_id(&after).map_err(|_| PageError::InvalidCursor)?;
+				let from = M::hashed_key_for(key.clone(), after);
+				M::iter_key_prefix_from(key, from)
 			}
-		}
+		};
+		let mut keys = keys.peekable();
+		let node_ids: Vec<NodeId> = keys.by_ref().take(limit).collect();
 		let next = match keys.peek() {
-			Some(_) => nodes.last().map(|view: &NodeView<T>| view.info.node_id.clone()),
+			Some(_) => node_ids.last().cloned(),
 			None => None,
 		};
-		NodePage { nodes, next }
+		Ok((node_ids, next))
 	}
 
-	/// The canonical id of a cursor (`start_after`), if it is a PeerId in either form.
-	pub(crate) fn cursor(start_after: Option<Vec<u8>>) -> Result<Option<NodeId>, ()> {
-		match start_after {
-			None => Ok(None),
-			Some(bytes) => Self::canonical_node_id(&bytes).map(Some).map_err(|_| ()),
-		}
+	/// One page of the index `M` under `key`, each node with its record and liveness (see
+	/// [`Self::page_ids`]).
+	pub(crate) fn page<M, K>(
+		key: K,
+		start_after: Option<Vec<u8>>,
+		limit: u32,
+	) -> Result<NodePage<T>, PageError>
+	where
+		K: codec::FullCodec + Clone,
+		M: IterableStorageDoubleMap<K, NodeId, ()> + StorageDoubleMap<K, NodeId, ()>,
+	{
+		let (node_ids, next) = Self::page_ids::<M, K>(key, start_after, limit)?;
+		let nodes = node_ids
+			.into_iter()
+			.filter_map(ColdkeyNodeRegistrationV2::<T>::get)
+			.map(Self::view_of)
+			.collect();
+		Ok(NodePage { nodes, next })
 	}
 }

@@ -3,7 +3,7 @@
 use crate::{pallet::*, peer_id::Ed25519PeerId, types::*, InitialNodeTypeFee, WeightInfo};
 use frame_support::{pallet_prelude::*, traits::fungible::Inspect, weights::WeightMeter};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::Zero;
+use sp_runtime::traits::{UniqueSaturatedInto, Zero};
 
 impl<T: Config> Pallet<T> {
 	/// Per block: after a round's last block, tally its votes and open the next round; then
@@ -24,8 +24,23 @@ impl<T: Config> Pallet<T> {
 		meter.consume(version_read);
 		// Bounded by `MaxValidators` and `MaxReportedNodesPerRound`; `integrity_test` checks the
 		// budget covers the largest tally.
-		if let Some((validators, nodes)) = Self::tally_reports(now) {
+		if let Some((validators, nodes, unstaked)) = Self::tally_reports(now) {
 			meter.consume(T::WeightInfo::tally_reports(validators, nodes));
+			// As many validators without stake as the budget leaves room for; the next round's
+			// tally finds the others again.
+			let base = T::WeightInfo::remove_unstaked_validators(0);
+			let each = T::WeightInfo::remove_unstaked_validators(1).saturating_sub(base);
+			let mut room = 0usize;
+			if meter.can_consume(base) {
+				meter.consume(base);
+				while room < unstaked.len() && meter.can_consume(each) {
+					meter.consume(each);
+					room = room.saturating_add(1);
+				}
+			}
+			// A node the tally just removed is charged too: small, and the charge stays
+			// independent of what the tally did.
+			Self::remove_unstaked_validators(unstaked.into_iter().take(room).collect());
 		}
 		Self::prune_expired(now, &mut meter);
 		meter.consumed()
@@ -85,18 +100,65 @@ impl<T: Config> Pallet<T> {
 			T::MaxReportedNodesPerRound::get() >= T::MaxValidators::get(),
 			"MaxReportedNodesPerRound must be at least MaxValidators (a share of one each)"
 		);
-		let least = T::WeightInfo::on_initialize_base()
+		let least = Self::hook_fixed_weight()
+			.saturating_add(Self::prune_item_weight().max(Self::sweep_item_weight()));
+		assert!(
+			T::HookWeightBudget::get().all_gte(least),
+			"HookWeightBudget must cover the base, a full tally and some pruning: {least:?}"
+		);
+		let capacity = Self::sweep_capacity();
+		assert!(
+			u64::from(T::MaxNodes::get()) <= capacity,
+			"MaxNodes ({}) is more than the sweep can check in time with this HookWeightBudget, \
+			 HeartbeatPeriod and OfflineAfterPeriods: at most {capacity}",
+			T::MaxNodes::get()
+		);
+	}
+
+	/// What a hook may use before it prunes: the base, the storage version read, the largest
+	/// tally, the removal of a validator that lost its stake (more wait for the next round when
+	/// the budget is short), and opening a block of the expiry queue.
+	fn hook_fixed_weight() -> Weight {
+		T::WeightInfo::on_initialize_base()
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::WeightInfo::tally_reports(
 				T::MaxValidators::get(),
 				T::MaxReportedNodesPerRound::get(),
 			))
-			.saturating_add(Self::prune_item_weight().max(Self::sweep_item_weight()))
-			.saturating_add(T::WeightInfo::prune_expired_block());
-		assert!(
-			T::HookWeightBudget::get().all_gte(least),
-			"HookWeightBudget must cover the base, a full tally and some pruning: {least:?}"
-		);
+			.saturating_add(T::WeightInfo::remove_unstaked_validators(1))
+			.saturating_add(T::WeightInfo::prune_expired_block())
+	}
+
+	/// How many of the sweep's costliest steps (one that marks a node silent) one hook can
+	/// take after its fixed work (see `hook_fixed_weight`), by compute and by proof size.
+	pub fn sweep_steps_per_block() -> u64 {
+		let room = T::HookWeightBudget::get().saturating_sub(Self::hook_fixed_weight());
+		let step = Self::sweep_item_weight();
+		let by_time = room.ref_time().checked_div(step.ref_time()).unwrap_or(u64::MAX);
+		let by_proof = room.proof_size().checked_div(step.proof_size()).unwrap_or(u64::MAX);
+		by_time.min(by_proof)
+	}
+
+	/// The most nodes whose liveness the sweep checks in time: a node that beats every period
+	/// comes due once every `OfflineAfterPeriods` periods, and all the nodes due in a period
+	/// come due in its first block; so that even all of them at once are checked before they
+	/// come due again, with half of the hook's room kept for the other expiring state:
+	///
+	/// `sweep_steps_per_block × OfflineAfterPeriods × HeartbeatPeriod / 2`.
+	///
+	/// `integrity_test` requires `MaxNodes` to be at most this.
+	pub fn sweep_capacity() -> u64 {
+		let period: u64 = T::HeartbeatPeriod::get().unique_saturated_into();
+		Self::sweep_steps_per_block()
+			.saturating_mul(u64::from(T::OfflineAfterPeriods::get()))
+			.saturating_mul(period)
+			.saturating_div(2)
+	}
+
+	/// How many blocks after it came due the sweep checks the last of `due` nodes that came
+	/// due in the same block, with nothing else queued.
+	pub fn sweep_lateness(due: u64) -> u64 {
+		due.div_ceil(Self::sweep_steps_per_block().max(1))
 	}
 }
 
@@ -150,6 +212,10 @@ impl<T: Config> GenesisConfig<T> {
 		assert!(
 			NodeCountByType::<T>::get(NodeType::Validator) <= T::MaxValidators::get(),
 			"genesis has more validator nodes than MaxValidators"
+		);
+		assert!(
+			Pallet::<T>::node_total() <= T::MaxNodes::get(),
+			"genesis has more nodes than MaxNodes"
 		);
 	}
 }

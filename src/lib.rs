@@ -128,6 +128,7 @@ pub mod weights;
 #[allow(dead_code)]
 pub mod mock;
 
+pub use discovery::STORAGE_MIGRATION_PENDING;
 pub use pallet::*;
 pub use traits::*;
 pub use types::*;
@@ -307,6 +308,15 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
 
+		/// The most nodes the registry holds; registrations beyond it are refused
+		/// (`RegistryFull`). `integrity_test` checks the hook budget can keep up with the
+		/// liveness of that many nodes: at most half of what the budget leaves after a full
+		/// tally, spent on the sweep's costliest step, must check every node once per
+		/// `OfflineAfterPeriods` periods, even if all of them come due in the same block
+		/// ([`Pallet::sweep_capacity`]).
+		#[pallet::constant]
+		type MaxNodes: Get<u32>;
+
 		/// The most weight `on_initialize` may use. It must cover the round tally at its largest
 		/// (checked by `integrity_test`); what is left goes to clearing expired state.
 		#[pallet::constant]
@@ -345,9 +355,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPageSize: Get<u32>;
 
-		/// The pool priority of fee-less records and heartbeats.
+		/// The pool priority of fee-less heartbeats. They may rank high, as pallet-im-online's
+		/// did: at most one per node and period, each from a node that paid its registration.
 		#[pallet::constant]
-		type UnsignedPriority: Get<TransactionPriority>;
+		type HeartbeatPriority: Get<TransactionPriority>;
+
+		/// The pool priority of fee-less records. Choose one below every paid transaction's, so
+		/// that records only fill room that paid transactions leave: with
+		/// pallet-transaction-payment a paid transaction's priority is at least one
+		/// transaction's share of a block (its tip plus one, times the transactions a block
+		/// holds), so 0 always ranks below it (D21).
+		#[pallet::constant]
+		type RecordPriority: Get<TransactionPriority>;
 
 		/// Weights of the calls and hook steps.
 		type WeightInfo: WeightInfo;
@@ -503,6 +522,17 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// Owner → the least nonce its consents may carry: `revoke_consents_below` revoked every
+	/// consent below it. Absent: 0.
+	///
+	/// Written by `revoke_consents_below`, only ever raised, and kept: a consent's
+	/// `valid_until` may lie any distance ahead of the block it is signed in (it is usable
+	/// once it lies within `MaxConsentLifetime`), so no block ends a floor's use. One entry per
+	/// owner that used the call.
+	#[pallet::storage]
+	pub type ConsentNonceFloor<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u64, ValueQuery>;
+
 	/// Owner → how many of its consents are in `RevokedConsents` (at most `MaxRevokedConsents`).
 	#[pallet::storage]
 	pub type RevokedConsentCount<T: Config> =
@@ -516,6 +546,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NodeKeyRotatedAt<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, BlockNumberFor<T>, OptionQuery>;
+
+	/// Node id → how many times the node moved to a new key (`rotate_node_key`); absent: 0.
+	/// Records sign it, so that no record signed before a rotation verifies after it.
+	///
+	/// Written by a rotation (moved to the new id, one higher); removed with the node.
+	#[pallet::storage]
+	pub type NodeKeyEpoch<T: Config> = StorageMap<_, Blake2_128Concat, NodeId, u32, ValueQuery>;
 
 	/// Node id → its latest record, signed by its key.
 	///
@@ -670,6 +707,14 @@ pub mod pallet {
 		/// The migration to storage version 2 completed, from storage version `from_version`,
 		/// with `nodes` nodes in the registry.
 		MigrationCompleted { from_version: u16, nodes: u32 },
+		/// An owner revoked every consent of its with a nonce below `nonce`.
+		ConsentsRevokedBelow { owner: T::AccountId, nonce: u64 },
+		/// A report named a node that is no longer registered (removed, or moved to a new key
+		/// since the reporter looked); the rest of the report counted.
+		DeregistrationReportSkipped { reporter: T::AccountId, node_id: NodeId },
+		/// The migration to storage version 2 found storage at `from_version` in a layout it
+		/// cannot read, changed nothing, and fails in its next step.
+		MigrationRefused { from_version: u16, reason: MigrationRefusal },
 	}
 
 	/// Errors of the pallet.
@@ -695,7 +740,8 @@ pub mod pallet {
 		FeeTooLow,
 		/// The node type is disabled.
 		NodeTypeDisabled,
-		/// The node named in a report is not in the registry.
+		/// No node named in a report is in the registry (nodes no longer registered are
+		/// skipped when others are).
 		NodeNotRegistered,
 		/// Deregistration by validators is switched off.
 		DeregistrationDisabled,
@@ -838,6 +884,17 @@ pub mod pallet {
 		HeartbeatAlreadySent,
 		/// The node key did not sign the heartbeat.
 		InvalidHeartbeatSignature,
+		/// The consent's owner is an account whose Ed25519 key has small order (the all-zero
+		/// account among them): a constant signature verifies for it, so it proves no consent.
+		SmallOrderOwner,
+		/// The pallet's storage is behind this code's storage version: calls wait until the
+		/// migration has finished.
+		StorageMigrationPending,
+		/// The nonce is not above the owner's current floor (consents below it are revoked
+		/// already; the floor only rises).
+		NonceFloorNotRaised,
+		/// The registry holds `MaxNodes` nodes: a node must leave before another joins.
+		RegistryFull,
 	}
 
 	/// Genesis state of the registry.
@@ -879,12 +936,7 @@ pub mod pallet {
 
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
-			// While the migration to this code's storage version runs, storage is half-built;
-			// its `post_upgrade` checks the invariants once it is done.
-			if StorageVersion::get::<Self>() < STORAGE_VERSION {
-				return Ok(());
-			}
-			Self::do_try_state()
+			Self::try_state_of_version()
 		}
 	}
 
@@ -910,6 +962,7 @@ pub mod pallet {
 			node_id: NodeIdParam,
 		) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			Self::do_force_register(owner, node_type, &node_id)
 		}
 
@@ -950,6 +1003,7 @@ pub mod pallet {
 			node_id_hex: NodeIdParam,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			ensure!(who == owner, Error::<T>::SignerNotOwner);
 			Self::do_register(RegistrationRequest {
 				node_type,
@@ -981,6 +1035,7 @@ pub mod pallet {
 			node_id: NodeIdParam,
 		) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			let node_id = Self::canonical_node_id(&node_id)?;
 			let mut info =
 				ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
@@ -1002,6 +1057,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_fee_charging())]
 		pub fn set_fee_charging(origin: OriginFor<T>, enabled: bool) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			FeeChargingEnabled::<T>::put(enabled);
 			Self::deposit_event(Event::FeeChargingStatusChanged { enabled });
 			Ok(())
@@ -1023,6 +1079,7 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 		) -> DispatchResult {
 			T::FeeOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			ensure!(fee <= T::MaxNodeTypeFee::get(), Error::<T>::FeeTooHigh);
 			ensure!(fee >= T::MinNodeTypeFee::get(), Error::<T>::FeeTooLow);
 			Self::store_fee(node_type, fee);
@@ -1045,6 +1102,7 @@ pub mod pallet {
 			disabled: bool,
 		) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			if disabled {
 				DisabledNodeTypes::<T>::insert(node_type, true);
 			} else {
@@ -1071,6 +1129,7 @@ pub mod pallet {
 			node_id: NodeIdParam,
 		) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			let node_id = Self::canonical_node_id(&node_id)?;
 			let info =
 				ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
@@ -1093,6 +1152,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::unregister_main_node(peer_id::base58_form(node_id)))]
 		pub fn unregister_main_node(origin: OriginFor<T>, node_id: NodeIdParam) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			let node_id = Self::canonical_node_id(&node_id)?;
 			let info =
 				ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
@@ -1121,6 +1181,7 @@ pub mod pallet {
 			new_owner: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			Self::do_offer_ownership(who, &node_id, new_owner)
 		}
 
@@ -1133,10 +1194,12 @@ pub mod pallet {
 		/// Deregistration must be enabled; the validator owner must have a registered validator
 		/// node, not be banned, be on the whitelist when it is in use, hold `MinerStakeThreshold`
 		/// active stake and be within its `MaxDeregRequestsPerPeriod` calls per window. Each node
-		/// must be registered and not yet reported by this owner in this round; an owner may be
-		/// the first to report at most its share of the round's list. Votes are tallied when the
-		/// round ends, and count only if their owner may still vote then.
-		/// Emits `DeregistrationReported` per node.
+		/// must not yet be reported by this owner in this round; an owner may be the first to
+		/// report at most its share of the round's list. A node no longer registered (removed,
+		/// or moved to a new key since the reporter looked) is skipped, as long as the report
+		/// names at least one that is. Votes are tallied when the round ends, and count only if
+		/// their owner may still vote then. Emits `DeregistrationReported` per node and
+		/// `DeregistrationReportSkipped` per node skipped.
 		#[pallet::call_index(12)]
 		#[pallet::weight(T::WeightInfo::submit_deregistration_report(node_ids.len() as u32))]
 		pub fn submit_deregistration_report(
@@ -1144,6 +1207,7 @@ pub mod pallet {
 			node_ids: BoundedVec<NodeIdParam, T::MaxNodesPerReport>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			Self::do_report(T::ReporterResolver::resolve(who), node_ids)
 		}
 
@@ -1163,6 +1227,7 @@ pub mod pallet {
 			banned: bool,
 		) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			if banned {
 				BannedAccounts::<T>::insert(&account, true);
 			} else {
@@ -1186,6 +1251,7 @@ pub mod pallet {
 			validators: BoundedVec<T::AccountId, T::MaxWhitelistedValidators>,
 		) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			let mut seen = validators.clone().into_inner();
 			seen.sort();
 			seen.dedup();
@@ -1208,6 +1274,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_deregistration_enabled())]
 		pub fn set_deregistration_enabled(origin: OriginFor<T>, enabled: bool) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
 			DeregistrationEnabled::<T>::put(enabled);
 			Self::deposit_event(Event::DeregistrationStatusChanged { enabled });
 			Ok(())
@@ -1227,6 +1294,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::accept_node_ownership(peer_id::base58_form(node_id)))]
 		pub fn accept_node_ownership(origin: OriginFor<T>, node_id: NodeIdParam) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			Self::do_accept_ownership(who, &node_id)
 		}
 
@@ -1247,6 +1315,7 @@ pub mod pallet {
 			node_id: NodeIdParam,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			Self::do_cancel_ownership_offer(who, &node_id)
 		}
 
@@ -1285,6 +1354,7 @@ pub mod pallet {
 			challenge_bytes: ChallengeBytes<T>,
 		) -> DispatchResult {
 			let submitter = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			Self::do_register_with_consent(
 				submitter,
 				node_type,
@@ -1323,6 +1393,7 @@ pub mod pallet {
 			max_fee: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			ensure!(who == owner, Error::<T>::SignerNotOwner);
 			Self::do_register(RegistrationRequest {
 				node_type,
@@ -1356,6 +1427,7 @@ pub mod pallet {
 			consent: Box<OwnerConsentOf<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			Self::do_revoke_consent(who, *consent)
 		}
 
@@ -1393,6 +1465,7 @@ pub mod pallet {
 			consent: Option<Box<SignedConsentOf<T>>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
 			Self::do_rotate_key(crate::rotation::RotationRequest {
 				who,
 				node_id,
@@ -1418,15 +1491,13 @@ pub mod pallet {
 		///   accepted protocols, whose `/p2p/` components name this node; a printable version
 		///   and distinct printable capabilities, each within its `Config` bound.
 		/// - `signature`: the node key's Ed25519 signature of the [`RecordStatement`]: this
-		///   chain's genesis hash, the node's raw PeerId, its `registered_at`, the record.
+		///   chain's genesis hash, the node's raw PeerId, its `registered_at`, its key epoch
+		///   ([`NodeKeyEpoch`]), the record.
 		///
 		/// A node publishes at most one record per `HeartbeatPeriod`. The record replaces the
 		/// stored one and the capability index. Emits `NodeRecordPublished`.
 		#[pallet::call_index(22)]
-		#[pallet::weight(T::WeightInfo::publish_node_record(
-			record.addresses.len() as u32,
-			record.capabilities.len() as u32,
-		))]
+		#[pallet::weight(Pallet::<T>::record_weight(record, true))]
 		#[pallet::authorize(|_source, node_id, record, signature| {
 			// The authorization's weight is the weight it declares: nothing to refund.
 			Pallet::<T>::validate_record(node_id, record, signature).map(|v| (v, Weight::zero()))
@@ -1437,9 +1508,12 @@ pub mod pallet {
 			node_id: NodeIdParam,
 			record: Box<NodeRecord<T>>,
 			signature: SignatureParam,
-		) -> DispatchResult {
-			Self::ensure_any_submitter(origin)?;
-			Self::do_publish_record(&node_id, *record, &signature)
+		) -> DispatchResultWithPostInfo {
+			let bare = Self::ensure_any_submitter(origin)?;
+			Self::ensure_storage_current()?;
+			let weight = Self::record_weight(&record, bare);
+			Self::do_publish_record(&node_id, *record, &signature)?;
+			Ok(Some(weight).into())
 		}
 
 		/// Say the node is alive in the current period, signed by its key.
@@ -1460,8 +1534,16 @@ pub mod pallet {
 		/// (`Offline` if it was `Online`); its next heartbeat makes it `Online` again and emits
 		/// `NodeBackOnline`. Only that case costs the declared weight; an ordinary heartbeat
 		/// refunds the rest.
+		///
+		/// A bare transaction is charged its pool check too (`pre_dispatch` runs it again in the
+		/// block, signature included, as pallet-im-online's heartbeats did); a signed or
+		/// authorized one is refunded that part (an authorized one pays it as the
+		/// authorization's weight). The same holds for `publish_node_record`.
 		#[pallet::call_index(23)]
-		#[pallet::weight(T::WeightInfo::heartbeat_back_online())]
+		#[pallet::weight(
+			T::WeightInfo::heartbeat_back_online()
+				.saturating_add(T::WeightInfo::authorize_heartbeat())
+		)]
 		#[pallet::authorize(|_source, node_id, period, version, signature| {
 			// The authorization's weight is the weight it declares: nothing to refund.
 			Pallet::<T>::validate_heartbeat(node_id, *period, version, signature)
@@ -1475,9 +1557,31 @@ pub mod pallet {
 			version: VersionOf<T>,
 			signature: SignatureParam,
 		) -> DispatchResultWithPostInfo {
-			Self::ensure_any_submitter(origin)?;
+			let bare = Self::ensure_any_submitter(origin)?;
+			Self::ensure_storage_current()?;
 			let used = Self::do_heartbeat(&node_id, period, version, &signature)?;
-			Ok(Some(used).into())
+			let checked_in_block =
+				if bare { T::WeightInfo::authorize_heartbeat() } else { Weight::zero() };
+			Ok(Some(used.saturating_add(checked_in_block)).into())
+		}
+
+		/// Revoke every consent of the caller with a nonce below `nonce`, however many: they
+		/// are refused from now on.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by the owner.
+		///
+		/// ## Details
+		/// `nonce` must be above the caller's current floor (the floor only rises). One storage
+		/// entry per owner holds it. An owner that numbers its consents in order revokes all
+		/// of them at once this way, and keeps `revoke_consent` for one at a time. Emits
+		/// `ConsentsRevokedBelow`.
+		#[pallet::call_index(24)]
+		#[pallet::weight(T::WeightInfo::revoke_consents_below())]
+		pub fn revoke_consents_below(origin: OriginFor<T>, nonce: u64) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
+			Self::do_revoke_consents_below(who, nonce)
 		}
 	}
 
@@ -1507,23 +1611,14 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// One page of the nodes of `node_type`, after the node id `start_after` (the previous
 		/// page's `next`; either form), at most `limit` (capped at `MaxPageSize`), each with its
-		/// record and liveness.
+		/// record and liveness. Refused, never an empty last page, when `limit` is 0 or
+		/// `start_after` is not a PeerId.
 		pub fn nodes_by_type(
 			node_type: NodeType,
 			start_after: Option<Vec<u8>>,
 			limit: u32,
-		) -> NodePage<T> {
-			match Self::cursor(start_after) {
-				Ok(Some(after)) => Self::page(
-					NodesByType::<T>::iter_key_prefix_from(
-						node_type,
-						NodesByType::<T>::hashed_key_for(node_type, after),
-					),
-					limit,
-				),
-				Ok(None) => Self::page(NodesByType::<T>::iter_key_prefix(node_type), limit),
-				Err(()) => NodePage { nodes: Vec::new(), next: None },
-			}
+		) -> Result<NodePage<T>, PageError> {
+			Self::page::<NodesByType<T>, _>(node_type, start_after, limit)
 		}
 
 		/// One page of the nodes with `status`, as `nodes_by_type`.
@@ -1531,40 +1626,20 @@ pub mod pallet {
 			status: Status,
 			start_after: Option<Vec<u8>>,
 			limit: u32,
-		) -> NodePage<T> {
-			match Self::cursor(start_after) {
-				Ok(Some(after)) => Self::page(
-					NodesByStatus::<T>::iter_key_prefix_from(
-						status,
-						NodesByStatus::<T>::hashed_key_for(status, after),
-					),
-					limit,
-				),
-				Ok(None) => Self::page(NodesByStatus::<T>::iter_key_prefix(status), limit),
-				Err(()) => NodePage { nodes: Vec::new(), next: None },
-			}
+		) -> Result<NodePage<T>, PageError> {
+			Self::page::<NodesByStatus<T>, _>(status, start_after, limit)
 		}
 
-		/// One page of the nodes whose record names `capability`, as `nodes_by_type`.
+		/// One page of the nodes whose record names `capability`, as `nodes_by_type`; refused
+		/// when `capability` is longer than `MaxCapabilityLen` (no record can name it).
 		pub fn nodes_by_capability(
 			capability: Vec<u8>,
 			start_after: Option<Vec<u8>>,
 			limit: u32,
-		) -> NodePage<T> {
-			let Ok(capability) = CapabilityOf::<T>::try_from(capability) else {
-				return NodePage { nodes: Vec::new(), next: None };
-			};
-			match Self::cursor(start_after) {
-				Ok(Some(after)) => Self::page(
-					NodesByCapability::<T>::iter_key_prefix_from(
-						&capability,
-						NodesByCapability::<T>::hashed_key_for(&capability, after),
-					),
-					limit,
-				),
-				Ok(None) => Self::page(NodesByCapability::<T>::iter_key_prefix(&capability), limit),
-				Err(()) => NodePage { nodes: Vec::new(), next: None },
-			}
+		) -> Result<NodePage<T>, PageError> {
+			let capability = CapabilityOf::<T>::try_from(capability)
+				.map_err(|_| PageError::InvalidCapability)?;
+			Self::page::<NodesByCapability<T>, _>(capability, start_after, limit)
 		}
 
 		/// A node (either form) with its record and liveness.
@@ -1661,16 +1736,41 @@ pub mod pallet {
 			out
 		}
 
+		/// Refuses a call while storage is behind this code's storage version: until the
+		/// migration has finished, storage is in an earlier layout (or half-migrated) that the
+		/// calls would misread or damage (D22).
+		pub(crate) fn ensure_storage_current() -> DispatchResult {
+			ensure!(
+				StorageVersion::get::<Self>() >= STORAGE_VERSION,
+				Error::<T>::StorageMigrationPending
+			);
+			Ok(())
+		}
+
 		/// A signed origin, none (a bare fee-less transaction the pool validated) or authorized
-		/// (a general fee-less transaction `AuthorizeCall` validated).
-		fn ensure_any_submitter(origin: OriginFor<T>) -> DispatchResult {
+		/// (a general fee-less transaction `AuthorizeCall` validated). Returns whether it is
+		/// bare: `pre_dispatch` checked it in the block, at a cost the call's weight carries.
+		fn ensure_any_submitter(origin: OriginFor<T>) -> Result<bool, DispatchError> {
 			match origin.into() {
-				Ok(
-					frame_system::RawOrigin::Signed(_)
-					| frame_system::RawOrigin::None
-					| frame_system::RawOrigin::Authorized,
-				) => Ok(()),
+				Ok(frame_system::RawOrigin::None) => Ok(true),
+				Ok(frame_system::RawOrigin::Signed(_) | frame_system::RawOrigin::Authorized) => {
+					Ok(false)
+				}
 				_ => Err(DispatchError::BadOrigin),
+			}
+		}
+
+		/// The weight of `publish_node_record` for `record`, with the pool check that
+		/// `pre_dispatch` runs again in the block when the transaction is `bare`.
+		pub fn record_weight(record: &NodeRecord<T>, bare: bool) -> Weight {
+			let call = T::WeightInfo::publish_node_record(
+				record.addresses.len() as u32,
+				record.capabilities.len() as u32,
+			);
+			if bare {
+				call.saturating_add(T::WeightInfo::authorize_publish_node_record())
+			} else {
+				call
 			}
 		}
 
@@ -1704,16 +1804,13 @@ pub mod pallet {
 			node_type: NodeType,
 			start_after: Option<&[u8]>,
 			limit: u32,
-		) -> Vec<NodeInfoOf<T>> {
-			let keys = match start_after.map(Self::canonical_node_id) {
-				Some(Ok(after)) => NodesByType::<T>::iter_key_prefix_from(
-					node_type,
-					NodesByType::<T>::hashed_key_for(node_type, after),
-				),
-				Some(Err(_)) => return Vec::new(),
-				None => NodesByType::<T>::iter_key_prefix(node_type),
-			};
-			keys.take(limit as usize).filter_map(ColdkeyNodeRegistrationV2::<T>::get).collect()
+		) -> Result<Vec<NodeInfoOf<T>>, PageError> {
+			let (node_ids, _) = Self::page_ids::<NodesByType<T>, _>(
+				node_type,
+				start_after.map(<[u8]>::to_vec),
+				limit,
+			)?;
+			Ok(node_ids.into_iter().filter_map(ColdkeyNodeRegistrationV2::<T>::get).collect())
 		}
 	}
 }

@@ -104,6 +104,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(!DisabledNodeTypes::<T>::get(node_type), Error::<T>::NodeTypeDisabled);
 		Self::ensure_may_own(&owner, node_type, now)?;
 		Self::ensure_node_free(&node_id, now)?;
+		Self::ensure_registry_room()?;
 		Self::ensure_validator_slot(node_type)?;
 
 		// Fee, charged last among the checks: nothing is written before it succeeds.
@@ -174,9 +175,23 @@ impl<T: Config> Pallet<T> {
 			!ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),
 			Error::<T>::NodeAlreadyRegistered
 		);
+		Self::ensure_registry_room()?;
 		Self::ensure_validator_slot(node_type)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		Self::insert_node(node_id, node_type, owner, &peer, now);
+		Ok(())
+	}
+
+	/// How many nodes the registry holds (the sum of the counts per type).
+	pub fn node_total() -> u32 {
+		NodeType::ALL.iter().fold(0u32, |total, node_type| {
+			total.saturating_add(NodeCountByType::<T>::get(node_type))
+		})
+	}
+
+	/// Checks that one more node fits under `MaxNodes`.
+	fn ensure_registry_room() -> DispatchResult {
+		ensure!(Self::node_total() < T::MaxNodes::get(), Error::<T>::RegistryFull);
 		Ok(())
 	}
 
@@ -317,6 +332,7 @@ impl<T: Config> Pallet<T> {
 		NodeCountByStatus::<T>::mutate(status, |count| *count = count.saturating_sub(1));
 		// Its liveness entry in the expiry queue finds nothing and is dropped.
 		NodeLiveness::<T>::remove(&node_id);
+		NodeKeyEpoch::<T>::remove(&node_id);
 		Self::remove_record(&node_id);
 		NodeOwnershipOffers::<T>::remove(&node_id);
 		// The owner's report state stays until its round and window are over (one vote per

@@ -1,5 +1,6 @@
 //! Node key rotation: a registered node moves to a new libp2p key and keeps its owner, type,
-//! status, registration block and liveness; its record, which the old key signed, is removed.
+//! status, registration block and liveness; its record, which the old key signed, is removed,
+//! and its key epoch rises, so that no record signed before the rotation verifies again.
 //!
 //! Both keys prove continuity: the new key signs a registration challenge as at registration
 //! (bound to the owner and the new PeerId, used once), and the old key signs a
@@ -114,10 +115,12 @@ impl<T: Config> Pallet<T> {
 		NodesByType::<T>::remove(info.node_type, &old_id);
 		NodesByStatus::<T>::remove(info.status, &old_id);
 		NodeKeyRotatedAt::<T>::remove(&old_id);
+		let key_epoch = NodeKeyEpoch::<T>::take(&old_id).saturating_add(1);
 		// The record names the old key, which signed it: the node publishes again with its new
 		// key. The liveness moves (its entry in the expiry queue follows).
 		Self::remove_record(&old_id);
-		let liveness = NodeLiveness::<T>::take(&old_id);
+		let liveness = Self::liveness_of(&old_id);
+		NodeLiveness::<T>::remove(&old_id);
 		if let Some(offer) = NodeOwnershipOffers::<T>::take(&old_id) {
 			Self::deposit_event(Event::NodeOwnershipOfferCancelled {
 				node_id: old_id.clone(),
@@ -136,6 +139,7 @@ impl<T: Config> Pallet<T> {
 		);
 		NodesByType::<T>::insert(info.node_type, &new_id, ());
 		NodesByStatus::<T>::insert(info.status, &new_id, ());
+		NodeKeyEpoch::<T>::insert(&new_id, key_epoch);
 		OwnerToNode::<T>::insert(&owner, OwnerNodes::truncate_from(alloc::vec![new_id.clone()]));
 		match liveness {
 			Some(liveness) => {

@@ -1,7 +1,7 @@
 //! Small traits through which the runtime plugs chain-specific policy into the pallet, each with
 //! a safe default for `()`, and the read interface other pallets use.
 
-use crate::types::NodeType;
+use crate::types::{NodeType, PageError};
 use frame_support::pallet_prelude::*;
 
 /// Decides whether an owner may run a node of a given type (on the reference chain: a metagraph
@@ -108,12 +108,14 @@ pub trait NodeRegistry<AccountId, NodeInfo> {
 	/// How many nodes of `node_type` are registered.
 	fn node_count(node_type: NodeType) -> u32;
 	/// Up to `limit` records of `node_type` (any status: check `status` for `Online`), in
-	/// storage order, starting after the node id `start_after` (the last id of the previous page).
+	/// storage order, starting after the node id `start_after` (the last id of the previous page;
+	/// either form). Refused when `limit` is 0 or `start_after` is not a PeerId, so that an empty
+	/// list always means that no node follows.
 	fn nodes_of_type(
 		node_type: NodeType,
 		start_after: Option<&[u8]>,
 		limit: u32,
-	) -> alloc::vec::Vec<NodeInfo>;
+	) -> Result<alloc::vec::Vec<NodeInfo>, PageError>;
 }
 
 /// Makes owner accounts and signs owner consents with their keys, for the benchmarks of the

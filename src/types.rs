@@ -299,6 +299,8 @@ pub enum ConsentStatus {
 	Revoked,
 	/// The signature is not the owner's over the consent (bare or `<Bytes>`-wrapped).
 	BadSignature,
+	/// Its owner is an account whose key has small order: its signature proves nothing.
+	SmallOrderOwner,
 }
 
 /// The owner consent a client asks the owner to sign (the `consent_payload` view function).
@@ -369,8 +371,9 @@ pub struct NodeRecord<T: Config> {
 }
 
 /// What a node key signs to publish a record: the SCALE encoding of these fields in this
-/// order. Bound to the chain, the node and its registration, so a record cannot be replayed on
-/// another chain, for another node, or after the node was removed and registered again.
+/// order. Bound to the chain, the node, its registration and its key epoch, so a record cannot
+/// be replayed on another chain, for another node, after the node was removed and registered
+/// again, or after it moved to another key and back.
 #[derive(Encode, Decode, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
 #[scale_info(skip_type_params(T))]
 pub struct RecordStatement<T: Config> {
@@ -382,6 +385,10 @@ pub struct RecordStatement<T: Config> {
 	pub peer_id: RawPeerId,
 	/// The node's `registered_at`.
 	pub registered_at: BlockNumberFor<T>,
+	/// The node's key epoch (`NodeKeyEpoch`): how many times it moved to a new key. A record
+	/// signed before a rotation names an older epoch and never verifies again, even after the
+	/// node rotates back to the key that signed it (D24).
+	pub key_epoch: u32,
 	/// The record.
 	pub record: NodeRecord<T>,
 }
@@ -467,6 +474,8 @@ pub struct NodeView<T: Config> {
 	pub record: Option<SignedRecord<T>>,
 	/// Its liveness.
 	pub liveness: Option<Liveness<T>>,
+	/// Its key epoch, which its record's statement names (`NodeKeyEpoch`).
+	pub key_epoch: u32,
 }
 
 /// One page of nodes (the paged view functions).
@@ -477,6 +486,30 @@ pub struct NodePage<T: Config> {
 	pub nodes: alloc::vec::Vec<NodeView<T>>,
 	/// The id to pass as `start_after` for the next page; `None` when this is the last one.
 	pub next: Option<NodeId>,
+}
+
+/// Why a page of nodes was refused (the paged view functions, `NodeRegistry::nodes_of_type`):
+/// a client that stops at a page without `next` must never take a refused query for the end of
+/// the registry.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum PageError {
+	/// `start_after` is not a PeerId in either form, so no page could have returned it.
+	InvalidCursor,
+	/// `limit` is 0: a page of no nodes says nothing of the nodes after the cursor.
+	ZeroLimit,
+	/// The capability is longer than `MaxCapabilityLen`: no record can name it.
+	InvalidCapability,
 }
 
 /// How many nodes are registered, per type and per status (the `node_counts` view function).
@@ -680,6 +713,9 @@ pub enum UnregisterReason {
 	Forced,
 	/// Validators reached deregistration consensus.
 	Consensus,
+	/// A validator node whose owner's active stake was below `MinerStakeThreshold` when a
+	/// round was tallied.
+	InsufficientStake,
 }
 
 /// The longest `challenge_bytes` a call accepts: the encoded challenge plus 64 bytes, so that a
@@ -748,6 +784,25 @@ pub enum MigrationItem {
 	ValidatorWhitelistEnabled,
 	/// Legacy: nodes linked to a main node (`LinkedNodes`).
 	LinkedNodes,
+}
+
+/// Why the migration to storage version 2 refused to run (`MigrationRefused`).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum MigrationRefusal {
+	/// Storage version 1 in a layout earlier than the one the migration reads (a counted
+	/// expiry queue, or report state without rounds).
+	EarlierVersion1Layout,
 }
 
 /// Why the migration to storage version 2 dropped a registry entry of the reference layout

@@ -127,6 +127,10 @@ pub trait WeightInfo {
 	fn migration_v1_node() -> Weight;
 	/// Weight of `migration_finish`.
 	fn migration_finish() -> Weight;
+	/// Weight of `revoke_consents_below`.
+	fn revoke_consents_below() -> Weight;
+	/// Weight of `remove_unstaked_validators`.
+	fn remove_unstaked_validators(u: u32, ) -> Weight;
 }
 
 /// Weights for the pallet, with the runtime's database weights.
@@ -1095,6 +1099,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	// INTERIM: `revoke_consent`'s weight until the benchmarks run again.
+	fn revoke_consents_below() -> Weight {
+		Weight::from_parts(36_075_000, 3553)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	// INTERIM: `unregister_main_node`'s weight per validator until the benchmarks run again.
+	fn remove_unstaked_validators(u: u32, ) -> Weight {
+		Self::unregister_main_node(1).saturating_mul(u.into())
+	}
 }
 
 /// For tests and the mock: the same weights with RocksDB database weights.
@@ -1323,5 +1337,15 @@ impl WeightInfo for () {
 		Weight::from_parts(20_065_000, 1497)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	// INTERIM: `revoke_consent`'s weight until the benchmarks run again.
+	fn revoke_consents_below() -> Weight {
+		Weight::from_parts(36_075_000, 3553)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	// INTERIM: `unregister_main_node`'s weight per validator until the benchmarks run again.
+	fn remove_unstaked_validators(u: u32, ) -> Weight {
+		Self::unregister_main_node(1).saturating_mul(u.into())
 	}
 }

@@ -516,14 +516,23 @@ fn d16_stake_is_checked_when_reporting_and_when_tallying() {
 		assert!(ColdkeyNodeRegistrationV2::<Test>::contains_key(node_id(&target)));
 		assert_eq!(
 			registration_events(),
-			vec![Event::DeregistrationConsensusFailed {
-				node_id: node_id(&target),
-				votes: 1,
-				required: 2
-			}]
+			vec![
+				Event::DeregistrationConsensusFailed {
+					node_id: node_id(&target),
+					votes: 1,
+					required: 2
+				},
+				// And its node gives its place back (D26).
+				Event::NodeUnregistered {
+					node_id: node_id(&NodeKey::new(2)),
+					owner: account(2),
+					reason: pallet_registration::UnregisterReason::InsufficientStake,
+				},
+			]
 		);
-		// And without stake it cannot report at all.
-		assert_noop!(report(2, &[&target]), Error::<Test>::InsufficientStake);
+		// Without stake, a validator cannot report at all.
+		assert_ok!(Staking::unbond(RuntimeOrigin::signed(account(3)), STAKE_THRESHOLD));
+		assert_noop!(report(3, &[&target]), Error::<Test>::InsufficientStake);
 	});
 }
 

@@ -26,6 +26,8 @@ fn publish_as(
 		Box::new(record),
 		signature.try_into().expect("64 bytes"),
 	)
+	.map(|_| ())
+	.map_err(|e| e.error)
 }
 
 fn publish(
@@ -290,7 +292,10 @@ fn a_silent_node_goes_offline_and_comes_back_with_its_next_heartbeat() {
 		let info = call.dispatch(RuntimeOrigin::none()).expect("a valid heartbeat");
 		assert_eq!(
 			info.actual_weight,
-			Some(<() as pallet_registration::WeightInfo>::heartbeat_back_online())
+			Some(
+				<() as pallet_registration::WeightInfo>::heartbeat_back_online()
+					+ <() as pallet_registration::WeightInfo>::authorize_heartbeat()
+			)
 		);
 		assert_eq!(
 			ColdkeyNodeRegistrationV2::<Test>::get(node_id(&key)).map(|i| i.status),
@@ -300,10 +305,17 @@ fn a_silent_node_goes_offline_and_comes_back_with_its_next_heartbeat() {
 			registration_events(),
 			vec![Event::NodeBackOnline { node_id: node_id(&key), period: period() }]
 		);
-		// An ordinary heartbeat in a later period refunds down to its own weight.
+		// An ordinary heartbeat in a later period refunds down to its own weight (and, bare,
+		// its check in the block).
 		run_to_block(System::block_number() + HEARTBEAT_PERIOD);
 		let info = heartbeat_dispatch(&key).dispatch(RuntimeOrigin::none()).expect("valid");
-		assert_eq!(info.actual_weight, Some(<() as pallet_registration::WeightInfo>::heartbeat()));
+		assert_eq!(
+			info.actual_weight,
+			Some(
+				<() as pallet_registration::WeightInfo>::heartbeat()
+					+ <() as pallet_registration::WeightInfo>::authorize_heartbeat()
+			)
+		);
 	});
 }
 
@@ -465,7 +477,8 @@ fn the_pool_checks_fee_less_records_and_heartbeats_completely_and_once_per_perio
 		assert_eq!(bare, authorized);
 		assert_eq!(bare.provides.len(), 2);
 		assert_eq!(bare.longevity, HEARTBEAT_PERIOD - 1);
-		assert_eq!(bare.priority, 1_000);
+		// Records rank below paid transactions (D21).
+		assert_eq!(bare.priority, 0);
 		// A forged one is refused before it reaches a block.
 		let forged = Call::<Test>::publish_node_record {
 			node_id: node_param(key.raw()),
@@ -523,10 +536,11 @@ fn paged_view_functions_find_nodes_by_type_status_and_capability() {
 			assert_ok!(publish(key, node_record(1, key, capabilities)));
 		}
 		// Pages of at most MAX_PAGE, whatever the limit asked; the cursor walks them all.
-		let first = Registration::nodes_by_type(NodeType::GpuMiner, None, 100);
+		let first = Registration::nodes_by_type(NodeType::GpuMiner, None, 100).unwrap();
 		assert_eq!(first.nodes.len(), MAX_PAGE as usize);
 		let next = first.next.clone().expect("more");
-		let second = Registration::nodes_by_type(NodeType::GpuMiner, Some(next.to_vec()), 100);
+		let second =
+			Registration::nodes_by_type(NodeType::GpuMiner, Some(next.to_vec()), 100).unwrap();
 		assert_eq!(second.nodes.len(), 2);
 		assert_eq!(second.next, None);
 		let mut seen: Vec<_> =
@@ -536,23 +550,19 @@ fn paged_view_functions_find_nodes_by_type_status_and_capability() {
 		assert_eq!(seen.len(), 7);
 		assert!(first.nodes.iter().all(|view| view.record.is_some() && view.liveness.is_some()));
 		// By capability: the four even ones, with their records to check.
-		let even = Registration::nodes_by_capability(b"/even/v1".to_vec(), None, 10);
+		let even = Registration::nodes_by_capability(b"/even/v1".to_vec(), None, 10).unwrap();
 		assert_eq!(even.nodes.len(), 4);
 		for view in even.nodes {
 			let record = view.record.expect("published").record;
 			assert!(record.capabilities.iter().any(|c| c.as_slice() == b"/even/v1"));
 		}
 		// By status, and counts.
-		assert_eq!(Registration::nodes_by_status(Status::Online, None, 3).nodes.len(), 3);
-		assert!(Registration::nodes_by_status(Status::Offline, None, 3).nodes.is_empty());
+		assert_eq!(Registration::nodes_by_status(Status::Online, None, 3).unwrap().nodes.len(), 3);
+		assert!(Registration::nodes_by_status(Status::Offline, None, 3).unwrap().nodes.is_empty());
 		let counts = Registration::node_counts();
 		assert!(counts.by_type.contains(&(NodeType::GpuMiner, 7)));
 		assert!(counts.by_status.contains(&(Status::Online, 7)));
-		// A bad cursor or capability gives an empty page; one node by either id form.
-		assert!(Registration::nodes_by_type(NodeType::GpuMiner, Some(b"x".to_vec()), 5)
-			.nodes
-			.is_empty());
-		assert!(Registration::nodes_by_capability(vec![b'x'; 100], None, 5).nodes.is_empty());
+		// One node by either id form (refused pages: `review3::d29_…`).
 		let view = Registration::node_view(keys[0].raw()).expect("registered");
 		assert_eq!(view.info.node_id, node_id(&keys[0]));
 	});

@@ -14,7 +14,7 @@ use pallet_registration::{
 
 #[test]
 fn call_indices_and_names_are_the_contracts() {
-	let contract: [(u8, &str); 21] = [
+	let contract: [(u8, &str); 22] = [
 		(0, "force_register_coldkey_node"),
 		(1, "register_node_with_coldkey"),
 		(3, "set_node_status_to_degraded"),
@@ -36,6 +36,7 @@ fn call_indices_and_names_are_the_contracts() {
 		(21, "rotate_node_key"),
 		(22, "publish_node_record"),
 		(23, "heartbeat"),
+		(24, "revoke_consents_below"),
 	];
 	let names = Call::<Test>::get_call_names();
 	let indices = Call::<Test>::get_call_indices();

@@ -52,6 +52,14 @@
 //! Every registered node gets its status index entry, its count and its liveness (heard from at
 //! the migration's block, queued for the sweep).
 //!
+//! Version 1 named more than one layout while this pallet was young. The migration reads the
+//! last of them: deregistration rounds (`DeregistrationRound` stored, as genesis writes it),
+//! report state tagged with rounds and windows, the expiry queue keyed by item; consents, key
+//! rotation and discovery items may be there or not. An earlier version-1 layout (a counted
+//! expiry queue, `ExpiryQueueLen`, or no `DeregistrationRound`) is refused: the first step
+//! emits `MigrationRefused` and changes nothing else, and the next one fails the migration, so
+//! that the runtime's `FailedMigrationHandler` acts and nothing is lost silently (D30).
+//!
 //! ## While it runs
 //!
 //! `pallet-migrations` holds transactions back, and the pallet's hook waits (storage version
@@ -119,6 +127,11 @@ pub enum MigrationPhase {
 	Finish,
 	/// From version 1: the status index, counts and liveness of every node.
 	V1Index,
+	/// Storage is in a layout the migration cannot read: announce it (`MigrationRefused`),
+	/// changing nothing else.
+	Refuse(MigrationRefusal),
+	/// The refusal is announced: the next step fails the migration.
+	Refused,
 }
 
 /// The phases from version 0, in order.
@@ -156,7 +169,7 @@ impl MigrationPhase {
 			Self::RegistryKeys | Self::RegistryIndex | Self::V1Index => {
 				Some(MigrationItem::ColdkeyNodeRegistrationV2)
 			}
-			Self::Validators | Self::Finish => None,
+			Self::Validators | Self::Finish | Self::Refuse(_) | Self::Refused => None,
 			Self::Identities => Some(MigrationItem::Libp2pMainIdentity),
 			Self::Cooldowns => Some(MigrationItem::NodeLastDeregisteredAt),
 			Self::UsedChallenges => Some(MigrationItem::UsedChallenges),
@@ -383,6 +396,9 @@ pub(crate) struct Migrator<T: Config> {
 	now: BlockNumberFor<T>,
 	/// The last phase is done.
 	pub(crate) done: bool,
+	/// The step must end here (a refusal was announced: it must be committed before the
+	/// migration fails).
+	pub(crate) paused: bool,
 }
 
 impl<T: Config> Migrator<T> {
@@ -394,11 +410,27 @@ impl<T: Config> Migrator<T> {
 		{
 			(0, &V0_PHASES)
 		} else if version == StorageVersion::new(1) {
+			if !Self::v1_layout_is_readable() {
+				let phase = MigrationPhase::Refuse(MigrationRefusal::EarlierVersion1Layout);
+				return Some(MigrationCursor::at(1, phase));
+			}
 			(1, &V1_PHASES)
 		} else {
 			return None;
 		};
 		phases.first().map(|phase| MigrationCursor::at(from_version, phase.clone()))
+	}
+
+	/// Whether storage at version 1 is in the version-1 layout the migration reads: the one
+	/// with deregistration rounds (`DeregistrationRound` stored, written at genesis since) and
+	/// the expiry queue keyed by item (no `ExpiryQueueLen`). Earlier version-1 layouts kept
+	/// report state without rounds and a counted expiry queue, which this code would misread.
+	fn v1_layout_is_readable() -> bool {
+		let counted_queue = frame_support::storage::storage_prefix(
+			Pallet::<T>::name().as_bytes(),
+			b"ExpiryQueueLen",
+		);
+		DeregistrationRound::<T>::exists() && next_key_under(&counted_queue, None).is_none()
 	}
 
 	/// Resumes at `cursor`, with the stored counts.
@@ -408,6 +440,7 @@ impl<T: Config> Migrator<T> {
 			counts: Counts::load::<T>(),
 			now: frame_system::Pallet::<T>::block_number(),
 			done: false,
+			paused: false,
 		}
 	}
 
@@ -436,6 +469,7 @@ impl<T: Config> Migrator<T> {
 			MigrationPhase::Whitelist => Work::Whitelist(Self::whitelist_len()),
 			MigrationPhase::Finish => Work::Finish,
 			MigrationPhase::V1Index => Work::V1Node,
+			MigrationPhase::Refuse(_) | MigrationPhase::Refused => Work::Finish,
 		};
 		// The phase may end instead: one key read.
 		work.weight::<W>().max(Work::Skip.weight::<W>())
@@ -452,6 +486,21 @@ impl<T: Config> Migrator<T> {
 				work
 			}
 			MigrationPhase::Finish => self.finish(),
+			MigrationPhase::Refuse(reason) => {
+				Pallet::<T>::deposit_event(Event::MigrationRefused {
+					from_version: self.cursor.from_version,
+					reason,
+				});
+				self.cursor =
+					MigrationCursor::at(self.cursor.from_version, MigrationPhase::Refused);
+				self.paused = true;
+				Work::Finish
+			}
+			// `step` fails the migration before it gets here.
+			MigrationPhase::Refused => {
+				self.paused = true;
+				Work::Skip
+			}
 			MigrationPhase::Validators => self.validators_unit(),
 			_ => {
 				let Some(prefix) = self.walked_prefix() else {
@@ -1071,6 +1120,11 @@ impl<T: Config, W: WeightInfo> SteppedMigration for LazyMigrationV0ToV2<T, W> {
 		let cursor = match cursor {
 			// Someone else finished it (or the chain is at a later version): nothing to do.
 			Some(_) if StorageVersion::get::<Pallet<T>>() >= STORAGE_VERSION => return Ok(None),
+			// Storage the migration cannot read, announced in the previous step: nothing was
+			// changed, and the runtime's `FailedMigrationHandler` decides what follows.
+			Some(MigrationCursor { phase: MigrationPhase::Refused, .. }) => {
+				return Err(SteppedMigrationError::Failed)
+			}
 			Some(cursor) => cursor,
 			None => match Migrator::<T>::start() {
 				Some(cursor) => cursor,
@@ -1094,7 +1148,7 @@ impl<T: Config, W: WeightInfo> SteppedMigration for LazyMigrationV0ToV2<T, W> {
 			}
 			let work = migrator.unit();
 			meter.consume(work.weight::<W>());
-			if migrator.done {
+			if migrator.done || migrator.paused {
 				break;
 			}
 		}

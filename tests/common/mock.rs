@@ -41,6 +41,19 @@ impl frame_system::Config for Test {
 	type AccountId = AccountId;
 	type Lookup = IdentityLookup<AccountId>;
 	type AccountData = pallet_balances::AccountData<Balance>;
+	type MultiBlockMigrator = MockMigrator;
+}
+
+/// Says whether a multi-block migration runs ([`MigrationOngoing`]); the mock has no
+/// pallet-migrations.
+pub struct MockMigrator;
+impl frame_support::migrations::MultiStepMigrator for MockMigrator {
+	fn ongoing() -> bool {
+		MigrationOngoing::get()
+	}
+	fn step() -> Weight {
+		Weight::zero()
+	}
 }
 
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
@@ -90,6 +103,8 @@ pub const MAX_CONSENT_LIFETIME: u64 = 1_000;
 pub const MAX_REVOKED_CONSENTS: u32 = 3;
 /// Most validator nodes.
 pub const MAX_VALIDATORS: u32 = 6;
+/// Most nodes in the registry (the harness raises it for its 100,000).
+pub const MAX_NODES: u32 = 10_000;
 /// Most validators on the whitelist.
 pub const MAX_WHITELISTED: u32 = 8;
 /// Most nodes one validator reports in a round.
@@ -142,8 +157,18 @@ parameter_types! {
 	pub static MaxReportsPerRoundParam: u32 = MAX_REPORTS_PER_ROUND;
 	/// Test-adjustable bound of the round's list.
 	pub static MaxReportedNodesParam: u32 = MAX_REPORTED_NODES;
+	/// Test-adjustable bound of a version (an upgrade may lower it).
+	pub static MaxVersionLenParam: u32 = 32;
+	/// Test-adjustable bound of a record's capabilities.
+	pub static MaxCapabilitiesParam: u32 = MAX_CAPABILITIES;
+	/// Test-adjustable bound of a capability's length.
+	pub static MaxCapabilityLenParam: u32 = 48;
+	/// Test-adjustable registry bound.
+	pub static MaxNodesParam: u32 = MAX_NODES;
 	/// Test-adjustable hook budget.
 	pub static HookBudget: Weight = Weight::from_parts(2_000_000_000_000, 10 * 1024 * 1024);
+	/// Whether a multi-block migration runs (for `try_state`).
+	pub static MigrationOngoing: bool = false;
 	/// Accounts the eligibility check refuses.
 	pub static Ineligible: Vec<AccountId> = Vec::new();
 	/// (proxy, validator) pairs the reporter resolver maps.
@@ -270,16 +295,18 @@ impl registration::Config for Test {
 	type MaxReportsPerRound = MaxReportsPerRoundParam;
 	type MaxReportedNodesPerRound = MaxReportedNodesParam;
 	type MaxValidators = ConstU32<MAX_VALIDATORS>;
+	type MaxNodes = MaxNodesParam;
 	type HookWeightBudget = HookBudget;
 	type MaxAddresses = ConstU32<MAX_ADDRESSES>;
 	type MaxAddressLen = ConstU32<64>;
-	type MaxVersionLen = ConstU32<32>;
-	type MaxCapabilities = ConstU32<MAX_CAPABILITIES>;
-	type MaxCapabilityLen = ConstU32<48>;
+	type MaxVersionLen = MaxVersionLenParam;
+	type MaxCapabilities = MaxCapabilitiesParam;
+	type MaxCapabilityLen = MaxCapabilityLenParam;
 	type HeartbeatPeriod = HeartbeatPeriodParam;
 	type OfflineAfterPeriods = OfflineAfterParam;
 	type MaxPageSize = ConstU32<MAX_PAGE>;
-	type UnsignedPriority = frame_support::traits::ConstU64<1_000>;
+	type HeartbeatPriority = frame_support::traits::ConstU64<1_000>;
+	type RecordPriority = frame_support::traits::ConstU64<0>;
 	type WeightInfo = ();
 	type BenchmarkHelper = ();
 }
@@ -670,10 +697,23 @@ pub fn node_record(
 	}
 }
 
-/// `key`'s signature of `record`'s statement, for its node registered at `registered_at`.
+/// `key`'s signature of `record`'s statement, for its node registered at `registered_at`, at
+/// the node's current key epoch.
 pub fn record_signature(
 	key: &NodeKey,
 	registered_at: u64,
+	record: &registration::NodeRecord<Test>,
+) -> Vec<u8> {
+	let key_epoch = registration::NodeKeyEpoch::<Test>::get(node_id(key));
+	record_signature_at(key, registered_at, key_epoch, record)
+}
+
+/// `key`'s signature of `record`'s statement, for its node registered at `registered_at`, at
+/// key epoch `key_epoch`.
+pub fn record_signature_at(
+	key: &NodeKey,
+	registered_at: u64,
+	key_epoch: u32,
 	record: &registration::NodeRecord<Test>,
 ) -> Vec<u8> {
 	let statement = registration::RecordStatement::<Test> {
@@ -681,6 +721,7 @@ pub fn record_signature(
 		genesis_hash: Registration::genesis_hash(),
 		peer_id: key.peer().to_raw(),
 		registered_at,
+		key_epoch,
 		record: record.clone(),
 	};
 	key.sign(&statement.encode())
@@ -868,6 +909,11 @@ impl ExtBuilder {
 			MaxReportsPerRoundParam::set(MAX_REPORTS_PER_ROUND);
 			MaxReportedNodesParam::set(MAX_REPORTED_NODES);
 			Ineligible::set(Vec::new());
+			MigrationOngoing::set(false);
+			MaxNodesParam::set(MAX_NODES);
+			MaxVersionLenParam::set(32);
+			MaxCapabilitiesParam::set(MAX_CAPABILITIES);
+			MaxCapabilityLenParam::set(48);
 			ReporterProxies::set(Vec::new());
 			Credits::set(None);
 			UNREGISTERED.with(|u| u.borrow_mut().clear());

@@ -13,7 +13,8 @@
 //! `MAX_FEE`, valid until [`CONSENT_END`], rotation allowed), so a revocation and a later use
 //! name the same consent.
 //!
-//! The model knows the rules of the second review: an owner swap is an offer the new owner
+//! The model knows the rules of the second review and the third (a registry bound, validators
+//! that lost their stake removed at every tally, revoking every consent below a nonce): an owner swap is an offer the new owner
 //! accepts (and which starts the old owner's cooldown, refused while the node has votes against
 //! it), stake is checked when reporting and when tallying (owners unbond and bond again), each
 //! validator may be the first to report only its share of a round's list, and an owner's votes
@@ -38,6 +39,9 @@ pub const STAKED: u8 = 3;
 pub const CONSENT_END: u64 = 120;
 /// The account that submits with consents.
 const SUBMITTER: u8 = 30;
+/// The registry's bound in these runs (`MaxNodes`), below the number of keys, so that
+/// registrations meet it.
+const MAX_NODES_IN_RUNS: u32 = 4;
 
 /// The sr25519 key of owner `n`.
 fn owner_key(n: u8) -> OwnerKey {
@@ -120,6 +124,9 @@ pub enum Op {
 	},
 	/// `revoke_consent` by `owner` of its consent to `key` as `node_type`.
 	Revoke { owner: u8, key: u8, node_type: NodeType },
+	/// `revoke_consents_below` by `owner` with nonce 1: every consent of its (all carry nonce
+	/// 0) is revoked; refused once done (the floor only rises).
+	RevokeBelow { owner: u8 },
 	/// `rotate_node_key` of `key`'s node to `new_key`, signed by `signer`, or by the submitter
 	/// with the owner's consent to `new_key` when `by_consent`.
 	Rotate { signer: u8, key: u8, new_key: u8, by_consent: bool },
@@ -199,6 +206,8 @@ struct Model {
 	live: BTreeMap<u8, Live>,
 	/// key → (record sequence number, block published) (registered nodes only).
 	records: BTreeMap<u8, (u64, u64)>,
+	/// Owners that revoked every consent below nonce 1 (all of theirs).
+	floored: BTreeSet<u8>,
 }
 
 /// Each validator may be the first to report this many nodes of a round.
@@ -227,12 +236,20 @@ impl Model {
 			rotated_at: BTreeMap::new(),
 			live: BTreeMap::new(),
 			records: BTreeMap::new(),
+			floored: BTreeSet::new(),
 		}
 	}
 
 	/// Whether owner `owner`'s consent to `key` as `node_type` can be used at `now`.
 	fn consent_valid(&self, owner: u8, key: u8, node_type: NodeType, now: u64) -> bool {
-		now <= CONSENT_END && !self.revoked.contains(&(owner, key, node_type))
+		now <= CONSENT_END
+			&& !self.revoked.contains(&(owner, key, node_type))
+			&& !self.floored.contains(&owner)
+	}
+
+	/// Whether one more node fits under the run's `MaxNodes`.
+	fn room(&self) -> bool {
+		(self.nodes.len() as u32) < MAX_NODES_IN_RUNS
 	}
 
 	fn staked(&self, owner: u8) -> bool {
@@ -295,14 +312,14 @@ impl Model {
 					&& !self.disabled.contains(&node_type)
 					&& self.may_own(owner, node_type, now)
 					&& self.node_free(key, now)
-					&& self.validator_slot(node_type, now)
+					&& self.room() && self.validator_slot(node_type, now)
 			}
 			Op::Replay => false,
 			Op::ForceRegister { owner, key, node_type } => {
 				!self.banned.contains(&owner)
 					&& !self.owner_node.contains_key(&owner)
 					&& !self.nodes.contains_key(&key)
-					&& self.validator_slot(node_type, now)
+					&& self.room() && self.validator_slot(node_type, now)
 			}
 			Op::Unregister { signer, key } => {
 				self.nodes.get(&key).is_some_and(|(owner, ..)| *owner == signer)
@@ -371,13 +388,17 @@ impl Model {
 				};
 				!forged
 					&& now <= CONSENT_END
+					&& !self.floored.contains(&owner)
 					&& consent_ok && !self.disabled.contains(&node_type)
 					&& self.may_own(owner, node_type, now)
 					&& self.node_free(key, now)
-					&& self.validator_slot(node_type, now)
+					&& self.room() && self.validator_slot(node_type, now)
 			}
+			Op::RevokeBelow { owner } => !self.floored.contains(&owner),
 			Op::Revoke { owner, key, node_type } => {
-				self.consent_valid(owner, key, node_type, now)
+				// A revocation names one consent: below the owner's floor or not.
+				now <= CONSENT_END
+					&& !self.revoked.contains(&(owner, key, node_type))
 					&& self.revoked.iter().filter(|(o, ..)| *o == owner).count()
 						< MAX_REVOKED_CONSENTS as usize
 			}
@@ -520,6 +541,9 @@ impl Model {
 			Op::Revoke { owner, key, node_type } => {
 				self.revoked.insert((owner, key, node_type));
 			}
+			Op::RevokeBelow { owner } => {
+				self.floored.insert(owner);
+			}
 			Op::Rotate { key, new_key, .. } => {
 				let Some(node) = self.nodes.remove(&key) else { return };
 				self.nodes.insert(new_key, node);
@@ -595,11 +619,28 @@ impl Model {
 		}
 	}
 
-	/// The tally of the first block of a round.
+	/// The tally of the first block of a round, then the removal of every validator node
+	/// whose owner lost its stake (every round, votes or not).
 	fn tally(&mut self, now: u64) {
 		if now / CONSENSUS_PERIOD == (now - 1) / CONSENSUS_PERIOD {
 			return;
 		}
+		self.decide_round(now);
+		let unstaked: Vec<u8> = self
+			.nodes
+			.iter()
+			.filter(|(_, (owner, node_type, _))| {
+				*node_type == NodeType::Validator && !self.staked(*owner)
+			})
+			.map(|(key, _)| *key)
+			.collect();
+		for key in unstaked {
+			self.unregister(key, now);
+		}
+	}
+
+	/// The votes of the round that ended before block `now`.
+	fn decide_round(&mut self, now: u64) {
 		let Some(round) = self.listed_round.take() else { return };
 		let listed = std::mem::take(&mut self.listed);
 		if !self.deregistration_enabled {
@@ -738,6 +779,7 @@ impl Harness {
 				signed(owner),
 				Box::new(consent_of(owner, self.key(key), node_type)),
 			),
+			Op::RevokeBelow { owner } => Registration::revoke_consents_below(signed(owner), 1),
 			Op::Rotate { signer, key, new_key, by_consent } => {
 				// The statement names the node's owner; a stranger's rotation names the signer.
 				let info = ColdkeyNodeRegistrationV2::<Test>::get(&self.ids[usize::from(key - 1)]);
@@ -811,6 +853,8 @@ impl Harness {
 					Box::new(record),
 					signature.try_into().expect("64 bytes"),
 				)
+				.map(|_| ())
+				.map_err(|e| e.error)
 			}
 			Op::Unbond { owner } => {
 				// All of its active stake; nothing to do (and no call) when it has none.
@@ -900,6 +944,7 @@ pub fn run(ops: Vec<Op>) -> Result<Vec<bool>, String> {
 		for owner in 1..=STAKED {
 			bond(&account(owner), STAKE_THRESHOLD);
 		}
+		MaxNodesParam::set(MAX_NODES_IN_RUNS);
 		let mut model = Model::new();
 		let mut harness = Harness::new();
 		let mut outcomes = Vec::with_capacity(ops.len());
@@ -983,6 +1028,7 @@ impl Op {
 			15 if d % 2 == 0 => {
 				Op::Revoke { owner: owner(a), key: key(b), node_type: node_type(c) }
 			}
+			15 if d % 8 == 7 => Op::RevokeBelow { owner: owner(a) },
 			15 => Op::Rotate {
 				signer: owner(a),
 				key: key(b),
