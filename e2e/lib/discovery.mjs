@@ -215,12 +215,13 @@ export function recordBytes(record) {
 
 /**
  * The SCALE encoding of a `RecordStatement`: what the node key signs to publish `record`. `peerId`
- * is the raw 38-byte PeerId, `registeredAt` the node's `registered_at` (u64 block numbers).
+ * is the raw 38-byte PeerId, `registeredAt` the node's `registered_at` (u64 block numbers),
+ * `keyEpoch` how many times the node moved to a new key (`NodeKeyEpoch`, 0 before any rotation).
  */
-export function recordStatementBytes({ domain = RECORD_DOMAIN, genesisHash, peerId, registeredAt, record }) {
+export function recordStatementBytes({ domain = RECORD_DOMAIN, genesisHash, peerId, registeredAt, keyEpoch = 0, record }) {
   return u8aConcat(
     fixed('domain', domain, 24), fixed('genesisHash', genesisHash, 32), fixed('peerId', peerId, 38),
-    uintLe(registeredAt, 8), recordBytes(record),
+    uintLe(registeredAt, 8), uintLe(keyEpoch, 4), recordBytes(record),
   );
 }
 
@@ -251,13 +252,15 @@ export async function registryEntry(api, key) {
 
 /**
  * `record` signed by `key` (a `nodeKey`) for the chain `api` talks to: the statement with the
- * node's `registered_at` read from the chain; `statement` overrides any statement field and
- * `signer` signs in the node key's place (forgeries). Returns `{ record, statement, signature }`.
+ * node's `registered_at` and key epoch read from the chain; `statement` overrides any statement
+ * field and `signer` signs in the node key's place (forgeries). Returns
+ * `{ record, statement, signature }`.
  */
 export async function signRecord(api, key, record, { statement = {}, signer = key.pair } = {}) {
   const registeredAt = statement.registeredAt ?? (await registryEntry(api, key)).registeredAt.toBigInt();
+  const keyEpoch = statement.keyEpoch ?? (await api.query.registration.nodeKeyEpoch(key.base58Hex)).toNumber();
   const bytes = recordStatementBytes({
-    genesisHash: api.genesisHash.toU8a(), peerId: key.raw, registeredAt, record, ...statement,
+    genesisHash: api.genesisHash.toU8a(), peerId: key.raw, registeredAt, keyEpoch, record, ...statement,
   });
   return { record: normalizeRecord(record), statement: bytes, signature: ed25519Sign(bytes, signer) };
 }
@@ -390,9 +393,9 @@ export async function toPeriodStart(api) {
 
 /** The view functions' signatures, exactly as the pallet declares them (the id hashes them). */
 export const VIEWS = {
-  nodesByType: 'nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> NodePage<T>',
-  nodesByStatus: 'nodes_by_status(Status,Option<Vec<u8>>,u32) -> NodePage<T>',
-  nodesByCapability: 'nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> NodePage<T>',
+  nodesByType: 'nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>',
+  nodesByStatus: 'nodes_by_status(Status,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>',
+  nodesByCapability: 'nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>',
   nodeView: 'node_view(Vec<u8>) -> Option<NodeView<T>>',
   nodeCounts: 'node_counts() -> NodeCounts',
 };
@@ -407,10 +410,22 @@ export function metadataType(api, path) {
 /** Paths of the view functions' result types in the metadata's type registry. */
 export const TYPE_PATHS = {
   nodePage: 'pallet_registration::types::NodePage',
+  pageError: 'pallet_registration::types::PageError',
   nodeView: 'pallet_registration::types::NodeView',
   nodeCounts: 'pallet_registration::types::NodeCounts',
 };
-const { nodePage: NODE_PAGE, nodeView: NODE_VIEW, nodeCounts: NODE_COUNTS } = TYPE_PATHS;
+const { nodePage: NODE_PAGE, pageError: PAGE_ERROR, nodeView: NODE_VIEW, nodeCounts: NODE_COUNTS } = TYPE_PATHS;
+
+/**
+ * A paged view function's answer: the page, or an error naming why the chain refused it (a zero
+ * limit, a cursor that is no PeerId, a capability over the bound), never an empty last page.
+ */
+async function page(api, signature, input, at) {
+  const type = `Result<${metadataType(api, NODE_PAGE)}, ${metadataType(api, PAGE_ERROR)}>`;
+  const result = await viewFunction(api, signature, u8aToHex(input), type, at);
+  if (result.isErr) throw new Error(`the chain refused the page: ${result.asErr.type}`);
+  return result.asOk;
+}
 
 const cursor = (api, startAfter) => api.createType('Option<Bytes>', startAfter == null ? null : u8aToHex(startAfter));
 
@@ -423,7 +438,7 @@ function nodeTypeIndex(nodeType) {
 /** A page of the nodes of `nodeType` after `startAfter` (a node id, either form), at most `limit`. */
 export async function nodesByType(api, nodeType, { startAfter = null, limit = 100, at } = {}) {
   const input = u8aConcat(nodeTypeIndex(nodeType), cursor(api, startAfter).toU8a(), uintLe(limit, 4));
-  return viewFunction(api, VIEWS.nodesByType, u8aToHex(input), metadataType(api, NODE_PAGE), at);
+  return page(api, VIEWS.nodesByType, input, at);
 }
 
 /** A page of the nodes with `status` (a name of `STATUSES`). */
@@ -431,13 +446,13 @@ export async function nodesByStatus(api, status, { startAfter = null, limit = 10
   const index = STATUSES.indexOf(status);
   if (index < 0) throw new Error(`unknown status ${status}`);
   const input = u8aConcat(Uint8Array.of(index), cursor(api, startAfter).toU8a(), uintLe(limit, 4));
-  return viewFunction(api, VIEWS.nodesByStatus, u8aToHex(input), metadataType(api, NODE_PAGE), at);
+  return page(api, VIEWS.nodesByStatus, input, at);
 }
 
 /** A page of the nodes whose record names `capability`. */
 export async function nodesByCapability(api, capability, { startAfter = null, limit = 100, at } = {}) {
   const input = u8aConcat(api.createType('Bytes', u8aToHex(text(capability))).toU8a(), cursor(api, startAfter).toU8a(), uintLe(limit, 4));
-  return viewFunction(api, VIEWS.nodesByCapability, u8aToHex(input), metadataType(api, NODE_PAGE), at);
+  return page(api, VIEWS.nodesByCapability, input, at);
 }
 
 /** A node (either id form) with its record and liveness, or null. */
@@ -487,8 +502,8 @@ export function peerOf(base58) {
 /**
  * Checks the record in `view` (a `NodeView` from the chain) against the node the client asked
  * for (`nodeId`, base58 text) and the chain it knows (`genesisHash`): the node key's signature of
- * the statement rebuilt from the returned fields. Only `registered_at` and the record come from
- * the RPC, and the signature covers both. Returns the record with its addresses as text, or
+ * the statement rebuilt from the returned fields. Only `registered_at`, the key epoch and the
+ * record come from the RPC, and the signature covers them. Returns the record with its addresses as text, or
  * throws.
  */
 export function verifyRecord(view, { nodeId, genesisHash }) {
@@ -503,7 +518,7 @@ export function verifyRecord(view, { nodeId, genesisHash }) {
     capabilities: signed.record.capabilities.map((c) => c.toU8a(true)),
   };
   const statement = recordStatementBytes({
-    genesisHash, peerId: raw, registeredAt: view.info.registeredAt.toBigInt(), record,
+    genesisHash, peerId: raw, registeredAt: view.info.registeredAt.toBigInt(), keyEpoch: view.keyEpoch.toNumber(), record,
   });
   if (!ed25519Verify(statement, signed.signature.toU8a(true), publicKey)) {
     throw new Error(`the record of ${nodeId} is not signed by its key`);

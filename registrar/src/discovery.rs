@@ -244,6 +244,7 @@ struct RecordStatement<'a, BlockNumber> {
 	genesis_hash: [u8; 32],
 	peer_id: [u8; 38],
 	registered_at: BlockNumber,
+	key_epoch: u32,
 	record: &'a Record,
 }
 
@@ -258,11 +259,13 @@ struct HeartbeatStatement<'a> {
 }
 
 /// What the node key signs to publish `record` on the chain `genesis_hash` for the node
-/// `peer_id` (raw) registered in block `registered_at`, in the chain's block number width.
+/// `peer_id` (raw) registered in block `registered_at`, at key epoch `key_epoch` (how many
+/// times the node moved to a new key), in the chain's block number width.
 pub fn record_statement(
 	genesis_hash: [u8; 32],
 	peer_id: [u8; 38],
 	registered_at: u64,
+	key_epoch: u32,
 	width: BlockNumberWidth,
 	record: &Record,
 ) -> Result<Vec<u8>, RecordError> {
@@ -271,6 +274,7 @@ pub fn record_statement(
 		genesis_hash,
 		peer_id,
 		registered_at,
+		key_epoch,
 		record,
 	};
 	Ok(match width {
@@ -283,6 +287,7 @@ pub fn record_statement(
 				genesis_hash,
 				peer_id,
 				registered_at: narrow,
+				key_epoch,
 				record,
 			}
 			.encode()
@@ -302,16 +307,24 @@ pub fn heartbeat_statement(
 }
 
 /// `publish_node_record`'s arguments for `record`, signed by `node_key` for its registration
-/// in block `registered_at`: their SCALE encoding (`node_id`, `record`, `signature`).
+/// in block `registered_at` at key epoch `key_epoch`: their SCALE encoding (`node_id`,
+/// `record`, `signature`).
 pub fn publish_args(
 	node_key: &NodeKey,
 	genesis_hash: [u8; 32],
 	registered_at: u64,
+	key_epoch: u32,
 	width: BlockNumberWidth,
 	record: &Record,
 ) -> Result<Vec<u8>, RecordError> {
-	let statement =
-		record_statement(genesis_hash, node_key.peer_id_raw(), registered_at, width, record)?;
+	let statement = record_statement(
+		genesis_hash,
+		node_key.peer_id_raw(),
+		registered_at,
+		key_epoch,
+		width,
+		record,
+	)?;
 	let signature = node_key.sign(&statement);
 	let node_id = node_key.peer_id_base58().into_bytes();
 	Ok((node_id, record, signature.to_vec()).encode())
@@ -366,6 +379,8 @@ pub struct NodeView {
 	pub record: Option<SignedRecord>,
 	/// Its liveness.
 	pub liveness: Option<Liveness>,
+	/// Its key epoch, which its record's statement names.
+	pub key_epoch: u32,
 }
 
 /// One page of nodes (the pallet's `NodePage`).
@@ -395,7 +410,8 @@ pub enum VerifyError {
 }
 
 /// Checks `view`'s record without trusting whoever returned it: rebuilds the statement from
-/// the record, the node's `registered_at` and the chain's genesis hash, takes the public key
+/// the record, the node's `registered_at` and key epoch and the chain's genesis hash, takes the
+/// public key
 /// from the node id, and verifies the signature.
 pub fn verify_record(
 	view: &NodeView,
@@ -409,6 +425,7 @@ pub fn verify_record(
 		genesis_hash,
 		peer.to_raw(),
 		view.info.registered_at,
+		view.key_epoch,
 		width,
 		&signed.record,
 	)?;
@@ -475,11 +492,11 @@ mod tests {
 	// The vectors below were computed by the JS reference client (`e2e/lib/discovery.mjs`:
 	// `recordBytes`, `recordStatementBytes`, `heartbeatStatementBytes`, signed with
 	// @polkadot/util-crypto's `ed25519Sign`) for RFC 8032 test key 1 (the contract's test key,
-	// spec/vectors.json), genesis hash [0x45; 32], registered_at 1234 (u64), seq 7, the two
+	// spec/vectors.json), genesis hash [0x45; 32], registered_at 1234 (u64), key epoch 0, seq 7, the two
 	// addresses, version and capabilities of `content()`, and heartbeat period 42.
 	const RECORD: &str = "07000000000000000820047f00000106767dcc040a000002060fa1dd03a50326002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a3c7265676973747261722f302e312e3008902f7265636f6e737472756374696f6e2f676c6f62616c2d726566696e656d656e742f76311c73746f72616765";
-	const RECORD_STATEMENT_HEAD: &str = "484950504955533a3a5245434f52443a3a763100000000004545454545454545454545454545454545454545454545454545454545454545002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511ad204000000000000";
-	const RECORD_SIGNATURE: &str = "bdf976b51c7025bdaaa118642679e70e1eedfd50026e65f0bbc25d718507a4bcac106766496f80a2a5afff2ab86441746e983cb2b844a2f47df8d4ae1782c603";
+	const RECORD_STATEMENT_HEAD: &str = "484950504955533a3a5245434f52443a3a763100000000004545454545454545454545454545454545454545454545454545454545454545002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511ad20400000000000000000000";
+	const RECORD_SIGNATURE: &str = "5658ceafbcde1e47fb67f559b7281f1aacf655054f978f7ced2ea71332675126fc1d2ed2b1b32c7d600df255d38751dbfd4599dd1d1964a5690c74dc20c5260b";
 	const HEARTBEAT_STATEMENT: &str = "484950504955533a3a4845415254424541543a3a763100004545454545454545454545454545454545454545454545454545454545454545002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a2a0000003c7265676973747261722f302e312e30";
 	const HEARTBEAT_SIGNATURE: &str = "1b7b52c6b2467ff1d5ad866766eb91cac9ce9368d0dfe1c662b30ac65384be176749f54369009ea5650b7f53d5d8baf1787409f83f691a35b0596fd4284df601";
 	const HEARTBEAT_STATEMENT_EMPTY: &str = "484950504955533a3a4845415254424541543a3a763100004545454545454545454545454545454545454545454545454545454545454545002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a0000000000";
@@ -489,23 +506,48 @@ mod tests {
 		let record = content().record(7);
 		assert_eq!(hex::encode(record.encode()), RECORD);
 		assert_eq!(Record::decode(&mut &hex::decode(RECORD).unwrap()[..]).unwrap(), record);
-		let statement =
-			record_statement([0x45; 32], key().peer_id_raw(), 1234, BlockNumberWidth::U64, &record)
-				.unwrap();
+		let statement = record_statement(
+			[0x45; 32],
+			key().peer_id_raw(),
+			1234,
+			0,
+			BlockNumberWidth::U64,
+			&record,
+		)
+		.unwrap();
 		assert_eq!(hex::encode(&statement), format!("{RECORD_STATEMENT_HEAD}{RECORD}"));
 		// Ed25519 signatures are deterministic: the same key signs the same bytes alike.
 		assert_eq!(hex::encode(key().sign(&statement)), RECORD_SIGNATURE);
 		// In a 32-bit chain, registered_at takes 4 bytes.
-		let narrow =
-			record_statement([0x45; 32], key().peer_id_raw(), 1234, BlockNumberWidth::U32, &record)
-				.unwrap();
+		let narrow = record_statement(
+			[0x45; 32],
+			key().peer_id_raw(),
+			1234,
+			0,
+			BlockNumberWidth::U32,
+			&record,
+		)
+		.unwrap();
 		assert_eq!(narrow.len(), statement.len() - 4);
 		assert_eq!(narrow[94..98], [0xd2, 0x04, 0, 0]);
+		// The key epoch follows `registered_at`: a rotation changes what the key signs.
+		let rotated = record_statement(
+			[0x45; 32],
+			key().peer_id_raw(),
+			1234,
+			3,
+			BlockNumberWidth::U64,
+			&record,
+		)
+		.unwrap();
+		assert_eq!(rotated[102..106], [3, 0, 0, 0]);
+		assert_ne!(key().sign(&rotated), key().sign(&statement));
 		assert_eq!(
 			record_statement(
 				[0; 32],
 				key().peer_id_raw(),
 				u64::from(u32::MAX) + 1,
+				0,
 				BlockNumberWidth::U32,
 				&record
 			),
@@ -526,7 +568,8 @@ mod tests {
 	#[test]
 	fn call_arguments_carry_the_node_id_and_the_signature() {
 		let record = content().record(7);
-		let args = publish_args(&key(), [0x45; 32], 1234, BlockNumberWidth::U64, &record).unwrap();
+		let args =
+			publish_args(&key(), [0x45; 32], 1234, 0, BlockNumberWidth::U64, &record).unwrap();
 		let (node_id, decoded, signature) =
 			<(Vec<u8>, Record, Vec<u8>)>::decode(&mut &args[..]).unwrap();
 		assert_eq!((node_id, decoded), (PEER.as_bytes().to_vec(), record));
@@ -550,6 +593,7 @@ mod tests {
 			},
 			record,
 			liveness: None,
+			key_epoch: 0,
 		}
 	}
 

@@ -346,6 +346,9 @@ pub fn consent_refusal(consent: &ConsentIntent, read: &ConsentFacts) -> Option<R
 		ConsentStatus::BadSignature => {
 			"the consent's signature is not its owner's (as the chain checks it)".into()
 		}
+		ConsentStatus::SmallOrderOwner => "the consent's owner is an account whose key has small \
+			order: anyone can sign for it, so the chain refuses its consents"
+			.into(),
 		ConsentStatus::WrongChain => "the consent was made for another chain".into(),
 		ConsentStatus::WrongDomain => "the consent's domain is not HIPPIUS::CONSENT::v1".into(),
 		ConsentStatus::InvalidPeerId => "the chain does not accept the consent's PeerId".into(),

@@ -84,6 +84,7 @@ struct NodeViewWire<N> {
 	info: ColdkeyNodeInfoLite<NodeId, AccountId32, N>,
 	record: Option<SignedRecordWire<N>>,
 	liveness: Option<LivenessWire<N>>,
+	key_epoch: u32,
 }
 
 #[derive(Decode)]
@@ -115,6 +116,7 @@ impl<N: Into<u64>> NodeViewWire<N> {
 				silent: liveness.silent,
 				check_at: liveness.check_at.into(),
 			}),
+			key_epoch: self.key_epoch,
 		}
 	}
 }
@@ -143,18 +145,25 @@ pub fn decode_node_view(
 	})
 }
 
-/// A paged view function's answer (`NodePage<T>`) in the chain's width.
+/// A paged view function's answer (`Result<NodePage<T>, PageError>`) in the chain's width;
+/// a refused page is an error (the chain never ends a listing silently).
 pub fn decode_node_page(bytes: &[u8], width: BlockNumberWidth) -> Result<NodePage, ChainError> {
-	fn widen<N: Into<u64>>(page: NodePageWire<N>) -> NodePage {
-		NodePage {
+	fn widen<N: Into<u64>>(
+		page: Result<NodePageWire<N>, pallet_registration::PageError>,
+	) -> Result<NodePage, ChainError> {
+		let page = page.map_err(|error| {
+			ChainError::Decode(format!("the chain refused the page: {error:?}"))
+		})?;
+		Ok(NodePage {
 			nodes: page.nodes.into_iter().map(NodeViewWire::widen).collect(),
 			next: page.next.map(NodeId::into_inner),
-		}
+		})
 	}
-	Ok(match width {
-		BlockNumberWidth::U64 => widen(decode_all::<NodePageWire<u64>>(bytes, "node page")?),
-		BlockNumberWidth::U32 => widen(decode_all::<NodePageWire<u32>>(bytes, "node page")?),
-	})
+	type Page<N> = Result<NodePageWire<N>, pallet_registration::PageError>;
+	match width {
+		BlockNumberWidth::U64 => widen(decode_all::<Page<u64>>(bytes, "node page")?),
+		BlockNumberWidth::U32 => widen(decode_all::<Page<u32>>(bytes, "node page")?),
+	}
 }
 
 /// The most pages a listing follows (a cursor that never ends is a broken chain).
@@ -334,6 +343,7 @@ mod tests {
 		info.encode_to(&mut out);
 		Some((record, [7u8; 64], at)).encode_to(&mut out);
 		Some((at, true, b"v".to_vec(), false, at)).encode_to(&mut out);
+		4u32.encode_to(&mut out);
 		out
 	}
 
@@ -348,6 +358,7 @@ mod tests {
 		let liveness = wide.liveness.unwrap();
 		assert!(liveness.heartbeat_sent && !liveness.silent);
 		assert_eq!((liveness.last_seen, liveness.check_at), (9, 9));
+		assert_eq!(wide.key_epoch, 4);
 		// The wrong width does not decode (every byte must be used).
 		assert!(decode_node_view(&wire_view(9u32), BlockNumberWidth::U64).is_err());
 		assert!(decode_node_view(&wire_view(9u64), BlockNumberWidth::U32).is_err());
@@ -356,7 +367,9 @@ mod tests {
 
 	#[test]
 	fn a_page_decodes_with_its_cursor() {
-		let mut bytes = codec::Compact(2u32).encode();
+		// `Ok` of the view function's `Result`.
+		let mut bytes = vec![0u8];
+		codec::Compact(2u32).encode_to(&mut bytes);
 		for _ in 0..2 {
 			bytes.extend_from_slice(&wire_view(5u64)[1..]);
 		}
@@ -364,11 +377,15 @@ mod tests {
 		let page = decode_node_page(&bytes, BlockNumberWidth::U64).unwrap();
 		assert_eq!(page.nodes.len(), 2);
 		assert_eq!(page.next, Some(node_id().into_inner()));
-		let empty = (codec::Compact(0u32), None::<NodeId>).encode();
+		let empty = (0u8, codec::Compact(0u32), None::<NodeId>).encode();
 		assert_eq!(
 			decode_node_page(&empty, BlockNumberWidth::U64).unwrap(),
 			NodePage { nodes: vec![], next: None }
 		);
+		// A refused page is an error, not an empty last page.
+		let refused = Err::<(), _>(pallet_registration::PageError::InvalidCursor).encode();
+		let error = decode_node_page(&refused, BlockNumberWidth::U64).unwrap_err();
+		assert!(error.to_string().contains("InvalidCursor"), "{error}");
 	}
 
 	#[test]

@@ -265,7 +265,7 @@ mod tests {
 			version: b"v9".to_vec(),
 			capabilities: capabilities.iter().map(|c| c.as_bytes().to_vec()).collect(),
 		};
-		let args = publish_args(key, [3; 32], 40, BlockNumberWidth::U64, &record).unwrap();
+		let args = publish_args(key, [3; 32], 40, 0, BlockNumberWidth::U64, &record).unwrap();
 		let (_, _, signature) = <(Vec<u8>, Record, Vec<u8>)>::decode(&mut &args[..]).unwrap();
 		NodeView {
 			info: RegistryEntry {
@@ -287,6 +287,7 @@ mod tests {
 				silent: true,
 				check_at: 0,
 			}),
+			key_epoch: 0,
 		}
 	}
 

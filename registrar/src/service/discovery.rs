@@ -357,6 +357,7 @@ impl Discovery {
 			&config.node_key,
 			read.genesis_hash,
 			view.info.registered_at,
+			view.key_epoch,
 			width,
 			record,
 		)
