@@ -406,6 +406,10 @@ pub mod registration {
 	pub const OFFLINE_AFTER_PERIODS: u32 = 2;
 	/// Most validator nodes: 32, so each may be the first to report 2 of a round's 64 nodes.
 	pub const MAX_VALIDATORS: u32 = 32;
+	/// The most nodes: what the hook budget's sweep checks in time with 10-block liveness
+	/// periods (`Registration::sweep_capacity`, checked by `integrity_test`). Longer periods
+	/// carry more: hourly ones about 60 times as many.
+	pub const MAX_NODES: u32 = 2_000;
 }
 
 impl pallet_registration::Config for Runtime {
@@ -441,6 +445,7 @@ impl pallet_registration::Config for Runtime {
 	type MaxReportsPerRound = ConstU32<64>;
 	type MaxReportedNodesPerRound = ConstU32<64>;
 	type MaxValidators = ConstU32<{ registration::MAX_VALIDATORS }>;
+	type MaxNodes = ConstU32<{ registration::MAX_NODES }>;
 	type HookWeightBudget = RegistrationHookBudget;
 	type MaxAddresses = ConstU32<8>;
 	type MaxAddressLen = ConstU32<128>;
@@ -450,8 +455,10 @@ impl pallet_registration::Config for Runtime {
 	type HeartbeatPeriod = ConstU64<{ registration::HEARTBEAT_PERIOD }>;
 	type OfflineAfterPeriods = ConstU32<{ registration::OFFLINE_AFTER_PERIODS }>;
 	type MaxPageSize = ConstU32<100>;
-	type UnsignedPriority =
+	// Heartbeats rank high, as im-online's did; records rank below every paid transaction.
+	type HeartbeatPriority =
 		ConstU64<{ sp_runtime::transaction_validity::TransactionPriority::MAX / 2 }>;
+	type RecordPriority = ConstU64<0>;
 	type WeightInfo = pallet_registration::weights::SubstrateWeight<Runtime>;
 	type BenchmarkHelper = ();
 }
@@ -859,6 +866,181 @@ mod tests {
 		let size = core::mem::size_of::<RuntimeCall>();
 		println!("RuntimeCall: {size} bytes");
 		assert!(size <= 256, "RuntimeCall is {size} bytes");
+	}
+
+	/// A node of key seed `seed`, registered by root for `owner` in the current block, and its
+	/// signing key.
+	fn registered_node(seed: u8, owner: &AccountId) -> sp_core::ed25519::Pair {
+		use sp_core::Pair as _;
+		let key = sp_core::ed25519::Pair::from_seed(&[seed; 32]);
+		let peer = pallet_registration::peer_id::Ed25519PeerId::from_public_key(key.public().0);
+		assert!(Registration::force_register_coldkey_node(
+			RuntimeOrigin::root(),
+			owner.clone(),
+			pallet_registration::NodeType::StorageMiner,
+			frame_support::BoundedVec::truncate_from(peer.to_raw().to_vec()),
+		)
+		.is_ok());
+		key
+	}
+
+	/// `key`'s record with `capabilities` (and one address naming it), and the
+	/// `publish_node_record` call that publishes it for the node registered in `registered_at`.
+	fn record_call(
+		key: &sp_core::ed25519::Pair,
+		seq: u64,
+		capabilities: Vec<Vec<u8>>,
+		registered_at: BlockNumber,
+	) -> RuntimeCall {
+		use frame_support::BoundedVec;
+		use sp_core::Pair as _;
+		let peer = pallet_registration::peer_id::Ed25519PeerId::from_public_key(key.public().0);
+		let mut address = vec![0xa5, 0x03, 38];
+		address.extend_from_slice(&peer.to_raw());
+		let record = pallet_registration::NodeRecord::<Runtime> {
+			seq,
+			addresses: BoundedVec::truncate_from(vec![BoundedVec::truncate_from(address)]),
+			version: BoundedVec::truncate_from(b"node/1".to_vec()),
+			capabilities: BoundedVec::truncate_from(
+				capabilities.into_iter().map(BoundedVec::truncate_from).collect(),
+			),
+		};
+		let statement = pallet_registration::RecordStatement::<Runtime> {
+			domain: pallet_registration::RECORD_DOMAIN,
+			genesis_hash: Registration::genesis_hash(),
+			peer_id: peer.to_raw(),
+			registered_at,
+			key_epoch: 0,
+			record: record.clone(),
+		};
+		RuntimeCall::Registration(pallet_registration::Call::publish_node_record {
+			node_id: BoundedVec::truncate_from(peer.to_raw().to_vec()),
+			record: Box::new(record),
+			signature: BoundedVec::truncate_from(key.sign(&statement.encode()).0.to_vec()),
+		})
+	}
+
+	/// The most capabilities a record holds here, each of the longest length and numbered
+	/// from `first`.
+	fn capabilities(first: u32) -> Vec<Vec<u8>> {
+		(first..first + 16)
+			.map(|i| {
+				let mut text = alloc::format!("/capability/{i}/").into_bytes();
+				text.resize(64, b'x');
+				text
+			})
+			.collect()
+	}
+
+	/// A record that replaces all of its node's capabilities with as many others writes each
+	/// old and each new index entry: the weight charges every one of those writes (and more
+	/// for its reads and compute), measured here by counting the keys that changed.
+	#[test]
+	fn a_record_that_swaps_its_capabilities_is_charged_every_write() {
+		use frame_support::{traits::UnfilteredDispatchable, weights::constants::RocksDbWeight};
+		genesis().execute_with(|| {
+			build_block(1);
+			let key = registered_node(7, &AccountId::new([9; 32]));
+			let first = record_call(&key, 1, capabilities(0), 1);
+			assert!(first.dispatch_bypass_filter(RuntimeOrigin::none()).is_ok());
+			System::set_block_number(registration::HEARTBEAT_PERIOD + 1);
+			let before = registry_storage();
+			let swap = record_call(&key, 2, capabilities(16), 1);
+			let declared = frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&swap);
+			assert!(swap.dispatch_bypass_filter(RuntimeOrigin::none()).is_ok());
+			let after = registry_storage();
+			let before: alloc::collections::BTreeMap<_, _> = before.into_iter().collect();
+			let after: alloc::collections::BTreeMap<_, _> = after.into_iter().collect();
+			let changed = before
+				.keys()
+				.chain(after.keys())
+				.collect::<alloc::collections::BTreeSet<_>>()
+				.into_iter()
+				.filter(|key| before.get(*key) != after.get(*key))
+				.count();
+			let writes = RocksDbWeight::get().writes(changed as u64);
+			println!(
+				"capability swap: {changed} keys written; weight {} ps, of which writes {} ps",
+				declared.call_weight.ref_time(),
+				writes.ref_time()
+			);
+			assert_eq!(changed, 33, "16 entries out, 16 in, and the record");
+			assert!(declared.call_weight.ref_time() >= writes.ref_time());
+		});
+	}
+
+	/// The pool ranks fee-less records below every paid transaction (even one without a tip),
+	/// and heartbeats above (D21).
+	#[test]
+	fn fee_less_records_rank_below_paid_transactions_and_heartbeats_above() {
+		use sp_core::Pair as _;
+		use sp_runtime::transaction_validity::TransactionSource;
+		genesis().execute_with(|| {
+			build_block(1);
+			let key = registered_node(7, &AccountId::new([9; 32]));
+			let peer = pallet_registration::peer_id::Ed25519PeerId::from_public_key(key.public().0);
+			let record = UncheckedExtrinsic::new_bare(record_call(&key, 1, Vec::new(), 1));
+			let version: pallet_registration::VersionOf<Runtime> =
+				frame_support::BoundedVec::truncate_from(b"v".to_vec());
+			// The pool validates for the next block, which lies in period 0.
+			let statement = pallet_registration::HeartbeatStatement::<Runtime> {
+				domain: pallet_registration::HEARTBEAT_DOMAIN,
+				genesis_hash: Registration::genesis_hash(),
+				peer_id: peer.to_raw(),
+				period: 0,
+				version: version.clone(),
+			};
+			let heartbeat = UncheckedExtrinsic::new_bare(RuntimeCall::Registration(
+				pallet_registration::Call::heartbeat {
+					node_id: frame_support::BoundedVec::truncate_from(peer.to_raw().to_vec()),
+					period: 0,
+					version,
+					signature: frame_support::BoundedVec::truncate_from(
+						key.sign(&statement.encode()).0.to_vec(),
+					),
+				},
+			));
+			// A paid remark without a tip, signed by a funded account.
+			let payer = sp_core::sr25519::Pair::from_seed(&[1; 32]);
+			let account: AccountId = sp_runtime::traits::IdentifyAccount::into_account(
+				sp_runtime::MultiSigner::from(payer.public()),
+			);
+			let _ = <Balances as frame_support::traits::fungible::Mutate<_>>::set_balance(
+				&account,
+				1_000 * UNIT,
+			);
+			let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+			let extension: TxExtension = (
+				frame_system::AuthorizeCall::new(),
+				frame_system::CheckNonZeroSender::new(),
+				frame_system::CheckSpecVersion::new(),
+				frame_system::CheckTxVersion::new(),
+				frame_system::CheckGenesis::new(),
+				frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal),
+				frame_system::CheckNonce::from(0),
+				frame_system::CheckWeight::new(),
+				pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			);
+			let payload = sp_runtime::generic::SignedPayload::new(call.clone(), extension.clone())
+				.expect("the implicit data builds");
+			let signature = payload.using_encoded(|bytes| payer.sign(bytes));
+			let paid = UncheckedExtrinsic::new_signed(
+				call,
+				account.into(),
+				MultiSignature::Sr25519(signature),
+				extension,
+			);
+			let parent = System::block_hash(1);
+			let priority = |xt: UncheckedExtrinsic| {
+				Executive::validate_transaction(TransactionSource::External, xt, parent)
+					.expect("valid")
+					.priority
+			};
+			let (record, paid, heartbeat) = (priority(record), priority(paid), priority(heartbeat));
+			println!("priorities: record {record}, paid {paid}, heartbeat {heartbeat}");
+			assert!(record < paid, "a record ranks below a paid transaction");
+			assert!(paid < heartbeat, "a heartbeat ranks above");
+		});
 	}
 
 	#[test]

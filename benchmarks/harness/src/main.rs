@@ -301,6 +301,7 @@ fn register_in_two_periods(n: u32, early: u32, keys: &[NodeKey]) {
 /// found by the liveness sweep, in state committed to the trie.
 fn sweep_cost(n: u32, due: u32) -> (Duration, Weight) {
 	let mut ext = ExtBuilder::default().build();
+	ext.execute_with(|| MaxNodesParam::set(u32::MAX));
 	// The `due` nodes are silent from block `silent_from`; the others are checked later.
 	let silent_from = (u64::from(OFFLINE_AFTER) + 1) * HEARTBEAT_PERIOD;
 	ext.execute_with(|| {
@@ -323,6 +324,7 @@ fn sweep_cost(n: u32, due: u32) -> (Duration, Weight) {
 /// the PoV carries in the block's body.
 fn liveness_block_proof(n: u32, checks: u32, beats: u32, alive: bool) -> (usize, usize, usize) {
 	let mut ext = ExtBuilder::default().build();
+	ext.execute_with(|| MaxNodesParam::set(u32::MAX));
 	// The `checks` nodes are checked at `check_at`, the others a period later. Nodes up to
 	// `checks + beats` have real keys: the first beat last period, the others beat in the
 	// measured block.
@@ -582,4 +584,36 @@ fn main() {
 		weight_ratio == 1.0,
 		large_time.as_secs_f64() / small_time.as_secs_f64()
 	);
+
+	println!("\n# 6. Sweep capacity and lateness (dev runtime's hook budget, generated weights)");
+	// The sweep's costliest step fits `steps` times in what a hook has left after its fixed work;
+	// a node that beats every period comes due once every `OfflineAfterPeriods` periods, at a
+	// period's first block. `MaxNodes` is bounded by the capacity (`integrity_test`).
+	type Dev = registration_dev_runtime::Registration;
+	let steps = Dev::sweep_steps_per_block();
+	let max_nodes = registration_dev_runtime::registration::MAX_NODES;
+	println!(
+		"sweep steps per block : {steps}; capacity (steps x {offline_after} periods x period / 2): \
+		 {} nodes with 10-block periods, {} with hourly (600-block) periods; MaxNodes = {max_nodes}",
+		Dev::sweep_capacity(),
+		steps * offline_after * blocks_per_hour / 2,
+	);
+	println!(
+		"{:>8} | {:>44} | {:>44}",
+		"nodes", "10-block periods: last check late by", "hourly periods: last check late by"
+	);
+	let dev_period = registration_dev_runtime::registration::HEARTBEAT_PERIOD;
+	for nodes in [10_000u64, 100_000] {
+		let cell = |period: u64| {
+			// Spread over the `offline_after` period starts of a cycle, or all in one block.
+			let spread = (nodes / offline_after).div_ceil(steps.max(1));
+			let lockstep = Dev::sweep_lateness(nodes);
+			let keeps_up = spread <= period;
+			format!(
+				"{spread} blocks (all in one block: {lockstep}){}",
+				if keeps_up { ", keeps up" } else { ", falls behind" }
+			)
+		};
+		println!("{nodes:>8} | {:>44} | {:>44}", cell(dev_period), cell(blocks_per_hour));
+	}
 }
