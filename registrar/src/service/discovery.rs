@@ -9,12 +9,67 @@ use super::{DiscoverySigning, RegistrationConfig};
 use crate::{
 	backoff::LogLimiter,
 	chain::{within, ChainClient, ChainError, DiscoveryRead, Included},
+	challenge::BlockNumberWidth,
 	discovery::{self as wire, DiscoveryParams},
 	judge::discovery::{self as judge, HeartbeatAction, RecordAction},
+	keys::OwnerKey,
 	state::PersistedState,
 	status::Shared,
 };
-use std::time::Instant;
+use std::{future::Future, time::Instant};
+
+/// What a discovery step needs of the chain: [`ChainClient`]'s reads and submission, behind a
+/// trait so that the step's decisions can be tested against a scripted chain.
+pub(super) trait DiscoveryChain {
+	/// [`ChainClient::discovery_params`].
+	fn discovery_params(&self) -> impl Future<Output = Result<DiscoveryParams, ChainError>> + Send;
+	/// [`ChainClient::best_block_number`].
+	fn best_block_number(&self) -> impl Future<Output = Result<u64, ChainError>> + Send;
+	/// [`ChainClient::discovery_read`].
+	fn discovery_read(
+		&self,
+		node_id: &[u8],
+	) -> impl Future<Output = Result<DiscoveryRead, ChainError>> + Send;
+	/// [`ChainClient::block_number_width`].
+	fn block_number_width(&self) -> Option<BlockNumberWidth>;
+	/// [`ChainClient::submit_discovery`].
+	fn submit_discovery(
+		&self,
+		call: &str,
+		args: &[u8],
+		signer: Option<(&OwnerKey, u64)>,
+	) -> impl Future<Output = Result<Included, ChainError>> + Send;
+}
+
+impl DiscoveryChain for ChainClient {
+	fn discovery_params(&self) -> impl Future<Output = Result<DiscoveryParams, ChainError>> + Send {
+		ChainClient::discovery_params(self)
+	}
+
+	fn best_block_number(&self) -> impl Future<Output = Result<u64, ChainError>> + Send {
+		ChainClient::best_block_number(self)
+	}
+
+	fn discovery_read(
+		&self,
+		node_id: &[u8],
+	) -> impl Future<Output = Result<DiscoveryRead, ChainError>> + Send {
+		ChainClient::discovery_read(self, node_id)
+	}
+
+	fn block_number_width(&self) -> Option<BlockNumberWidth> {
+		ChainClient::block_number_width(self)
+	}
+
+	fn submit_discovery(
+		&self,
+		call: &str,
+		args: &[u8],
+		signer: Option<(&OwnerKey, u64)>,
+	) -> impl Future<Output = Result<Included, ChainError>> + Send {
+		ChainClient::submit_discovery(self, call, args, signer)
+	}
+}
 
 /// The discovery state of a parked loop.
 pub(super) struct Discovery {
@@ -71,7 +126,7 @@ impl Discovery {
 	/// Reads the chain's constants once, and checks the configured record against its limits.
 	async fn params(
 		&mut self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		shared: &Shared,
 	) -> Result<DiscoveryParams, ChainError> {
@@ -124,16 +179,17 @@ impl Discovery {
 		config.discovery.record.is_none() || self.record_blocked.is_some() || self.record_synced
 	}
 
-	/// One step: publishes the record and sends the heartbeat if due. `full` reads the chain
-	/// even when nothing seems due (the periodic check, a new registration, the node reported
-	/// offline).
+	/// One step at `now`: publishes the record and sends the heartbeat if due. `full` reads
+	/// the chain even when nothing seems due (the periodic check, a new registration, the node
+	/// reported offline).
 	pub(super) async fn step(
 		&mut self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		shared: &Shared,
 		persisted: &mut PersistedState,
 		full: bool,
+		now: Instant,
 	) -> StepResult {
 		let mut result = StepResult::default();
 		if !Self::active(config) {
@@ -143,7 +199,7 @@ impl Discovery {
 		// only one for a while): look again once for the heartbeat.
 		let mut full = full;
 		for _ in 0..2 {
-			match self.step_once(client, config, shared, persisted, full).await {
+			match self.step_once(client, config, shared, persisted, full, now).await {
 				Ok(Some(again)) => {
 					result.save |= again.save;
 					if !again.look_again {
@@ -154,7 +210,7 @@ impl Discovery {
 				Ok(None) => break,
 				Err(error) => {
 					let message = error.to_string();
-					if self.warnings.allow(Instant::now()) {
+					if self.warnings.allow(now) {
 						tracing::warn!(%error, "reading the node's record and liveness failed");
 					} else {
 						tracing::debug!(%error, "reading the node's record and liveness failed");
@@ -169,11 +225,12 @@ impl Discovery {
 
 	async fn step_once(
 		&mut self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		shared: &Shared,
 		persisted: &mut PersistedState,
 		full: bool,
+		now: Instant,
 	) -> Result<Option<Progress>, ChainError> {
 		let params = self.params(client, config, shared).await?;
 		let period_len = params.heartbeat_period;
@@ -251,7 +308,7 @@ impl Discovery {
 						}
 						Err(error) => {
 							shared.count_record(false);
-							self.failed(shared, "publishing the node's record failed", &error);
+							self.failed(shared, "publishing the node's record failed", &error, now);
 						}
 					}
 				}
@@ -310,7 +367,7 @@ impl Discovery {
 					}
 					Err(error) => {
 						shared.count_heartbeat(false);
-						self.failed(shared, "sending the heartbeat failed", &error);
+						self.failed(shared, "sending the heartbeat failed", &error, now);
 					}
 				}
 			}
@@ -333,9 +390,9 @@ impl Discovery {
 		});
 	}
 
-	fn failed(&mut self, shared: &Shared, what: &'static str, error: &ChainError) {
+	fn failed(&mut self, shared: &Shared, what: &'static str, error: &ChainError, now: Instant) {
 		let message = format!("{what}: {error}");
-		if self.warnings.allow(Instant::now()) {
+		if self.warnings.allow(now) {
 			tracing::warn!(%error, "{what}; trying again at the next block");
 		} else {
 			tracing::debug!(%error, "{what} (warning rate-limited)");
@@ -346,7 +403,7 @@ impl Discovery {
 
 	async fn publish(
 		&self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		read: &DiscoveryRead,
 		view: &wire::NodeView,
@@ -366,7 +423,7 @@ impl Discovery {
 
 	async fn submit(
 		&self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		call: &str,
 		args: &[u8],
@@ -386,4 +443,259 @@ struct Progress {
 	save: bool,
 	/// A transaction built a block: look again.
 	look_again: bool,
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{
+		chain::NodeRecord as RegistryEntry,
+		discovery::{Limits, Liveness, NodeView, Record, SignedRecord},
+		service::config::test_config,
+		status::Status,
+	};
+	use codec::Decode;
+	use pallet_registration::{NodeType, Status as NodeStatus};
+	use sp_core::crypto::AccountId32;
+	use std::{collections::VecDeque, sync::Mutex};
+
+	/// The dev runtime's period: blocks 20..30 are period 2, its heartbeat planned in 20..25.
+	const PERIOD: u64 = 10;
+
+	/// A transaction the scripted chain received.
+	#[derive(Clone, Debug, PartialEq, Eq)]
+	enum Sent {
+		Record { seq: u64 },
+		Heartbeat { period: u32, version: Vec<u8> },
+	}
+
+	/// A chain that answers from memory: a registered node, a best block the test moves, and
+	/// submissions that succeed (building a block) unless a failure is queued for them.
+	struct FakeChain(Mutex<FakeState>);
+
+	struct FakeState {
+		best: u64,
+		view: Option<NodeView>,
+		sent: Vec<Sent>,
+		failures: VecDeque<ChainError>,
+	}
+
+	impl FakeChain {
+		/// A node registered at block 3, never heard from since, at best block `best`.
+		fn new(config: &RegistrationConfig, best: u64) -> Self {
+			let view = NodeView {
+				info: RegistryEntry {
+					node_id: config.node_key.peer_id_base58(),
+					node_type: NodeType::StorageMiner,
+					status: NodeStatus::Online,
+					registered_at: 3,
+					owner: AccountId32::new([1; 32]),
+				},
+				record: None,
+				liveness: Some(Liveness {
+					last_seen: 3,
+					heartbeat_sent: false,
+					version: vec![],
+					silent: false,
+					check_at: 40,
+				}),
+			};
+			Self(Mutex::new(FakeState {
+				best,
+				view: Some(view),
+				sent: vec![],
+				failures: VecDeque::new(),
+			}))
+		}
+
+		fn state(&self) -> std::sync::MutexGuard<'_, FakeState> {
+			self.0.lock().unwrap()
+		}
+
+		/// The next submission fails with `error`.
+		fn fail_next(&self, error: ChainError) {
+			self.state().failures.push_back(error);
+		}
+
+		/// Other transactions built `blocks` blocks.
+		fn advance(&self, blocks: u64) {
+			self.state().best += blocks;
+		}
+
+		fn sent(&self) -> Vec<Sent> {
+			self.state().sent.clone()
+		}
+	}
+
+	impl DiscoveryChain for FakeChain {
+		fn discovery_params(
+			&self,
+		) -> impl Future<Output = Result<DiscoveryParams, ChainError>> + Send {
+			let limits = Limits {
+				max_addresses: 8,
+				max_address_len: 128,
+				max_version_len: 64,
+				max_capabilities: 16,
+				max_capability_len: 64,
+			};
+			let params = DiscoveryParams {
+				heartbeat_period: PERIOD,
+				offline_after_periods: 2,
+				max_page_size: 100,
+				limits,
+			};
+			async move { Ok(params) }
+		}
+
+		fn best_block_number(&self) -> impl Future<Output = Result<u64, ChainError>> + Send {
+			let best = self.state().best;
+			async move { Ok(best) }
+		}
+
+		fn discovery_read(
+			&self,
+			_node_id: &[u8],
+		) -> impl Future<Output = Result<DiscoveryRead, ChainError>> + Send {
+			let state = self.state();
+			let read = DiscoveryRead {
+				best_block: state.best,
+				genesis_hash: [7; 32],
+				view: state.view.clone(),
+			};
+			async move { Ok(read) }
+		}
+
+		fn block_number_width(&self) -> Option<BlockNumberWidth> {
+			Some(BlockNumberWidth::U64)
+		}
+
+		fn submit_discovery(
+			&self,
+			call: &str,
+			args: &[u8],
+			_signer: Option<(&OwnerKey, u64)>,
+		) -> impl Future<Output = Result<Included, ChainError>> + Send {
+			let mut state = self.state();
+			let mut input = args;
+			let sent = match call {
+				PUBLISH_CALL => {
+					let (_, record, _) = <(Vec<u8>, Record, Vec<u8>)>::decode(&mut input).unwrap();
+					let seq = record.seq;
+					(Sent::Record { seq }, Some(record))
+				}
+				HEARTBEAT_CALL => {
+					let (_, period, version, _) =
+						<(Vec<u8>, u32, Vec<u8>, Vec<u8>)>::decode(&mut input).unwrap();
+					(Sent::Heartbeat { period, version }, None)
+				}
+				other => panic!("unexpected call {other}"),
+			};
+			state.sent.push(sent.0);
+			let result = match state.failures.pop_front() {
+				Some(error) => Err(error),
+				None => {
+					// Included in a block of its own.
+					state.best += 1;
+					let block_number = state.best;
+					if let Some(view) = state.view.as_mut() {
+						match sent.1 {
+							Some(record) => {
+								view.record = Some(SignedRecord {
+									record,
+									signature: [0; 64],
+									published_at: block_number,
+								})
+							}
+							None => {
+								if let Some(liveness) = view.liveness.as_mut() {
+									liveness.last_seen = block_number;
+									liveness.heartbeat_sent = true;
+								}
+							}
+						}
+					}
+					Ok(Included { block_number, block_hash: String::new(), events: vec![] })
+				}
+			};
+			async move { result }
+		}
+	}
+
+	/// A parked loop's discovery with what it shares and persists.
+	struct Harness {
+		config: RegistrationConfig,
+		discovery: Discovery,
+		shared: Shared,
+		persisted: PersistedState,
+		start: Instant,
+	}
+
+	impl Harness {
+		fn new(config: RegistrationConfig) -> Self {
+			let discovery = Discovery::new(&config);
+			Self {
+				config,
+				discovery,
+				shared: Shared::new(Status::default()),
+				persisted: PersistedState::default(),
+				start: Instant::now(),
+			}
+		}
+
+		/// A step `secs` seconds after the start, as a finalized block (`full` = false) or a
+		/// storage check (`full` = true) runs it.
+		async fn step(&mut self, chain: &FakeChain, full: bool, secs: u64) -> StepResult {
+			let now = self.start + std::time::Duration::from_secs(secs);
+			self.discovery
+				.step(chain, &self.config, &self.shared, &mut self.persisted, full, now)
+				.await
+		}
+	}
+
+	#[tokio::test]
+	async fn a_parked_node_publishes_its_record_then_its_heartbeat() {
+		let mut h = Harness::new(test_config("ws://x"));
+		// Block 25 is past any block this period's heartbeat can be planned at.
+		let chain = FakeChain::new(&h.config, 24);
+		let step = h.step(&chain, true, 0).await;
+		assert!(step.save);
+		let version = h.config.discovery.version.as_bytes().to_vec();
+		assert_eq!(
+			chain.sent(),
+			[Sent::Record { seq: 1 }, Sent::Heartbeat { period: 2, version: version.clone() }]
+		);
+		assert_eq!(h.persisted.record_seq, 1);
+		assert_eq!(h.persisted.last_heartbeat_period, Some(2));
+		let status = h.shared.status().discovery;
+		assert_eq!(status.record.as_deref(), Some("published"));
+		assert_eq!(status.last_heartbeat_period, Some(2));
+		// Nothing more in this period (blocks 27 and 28).
+		for block in 0..2 {
+			chain.advance(1);
+			h.step(&chain, block == 1, 10 * block).await;
+		}
+		assert_eq!(chain.sent().len(), 2);
+		// The next period's heartbeat, from its planned block.
+		chain.advance(PERIOD);
+		h.step(&chain, false, 60).await;
+		assert_eq!(chain.sent()[2..], [Sent::Heartbeat { period: 3, version }]);
+		let counters = h.shared.counters();
+		assert_eq!((counters.records_published, counters.heartbeats_sent), (1, 2));
+	}
+
+	#[tokio::test]
+	async fn a_failed_heartbeat_is_counted_and_shown() {
+		let mut config = test_config("ws://x");
+		config.discovery.record = None;
+		let mut h = Harness::new(config);
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(ChainError::Rpc("connection reset".into()));
+		h.step(&chain, true, 0).await;
+		assert_eq!(chain.sent().len(), 1);
+		assert_eq!(h.shared.counters().heartbeat_failures, 1);
+		let status = h.shared.status().discovery;
+		assert_eq!(status.record.as_deref(), Some("disabled"));
+		let error = status.last_error.unwrap_or_default();
+		assert!(error.contains("sending the heartbeat failed: RPC error"), "{error}");
+	}
 }

@@ -362,7 +362,7 @@ impl<'a> Worker<'a> {
 			if let Some(full) = discovery_due.take() {
 				let step = tokio::select! {
 					_ = stopped(&mut stop) => return ParkEnd::Stop,
-					step = self.discovery.step(client, self.config, &self.shared, &mut self.persisted, full) => step,
+					step = self.discovery.step(client, self.config, &self.shared, &mut self.persisted, full, Instant::now()) => step,
 				};
 				if step.save {
 					self.save();
