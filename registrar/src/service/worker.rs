@@ -356,7 +356,7 @@ impl<'a> Worker<'a> {
 		let mut stop = self.stop.clone();
 		// Records and heartbeats: a full look at once (a new registration), then at each
 		// finalized block, and a full one at each storage check or when the node went offline.
-		self.discovery.reset();
+		self.discovery.reset(&self.shared);
 		let mut discovery_due = Some(true);
 		loop {
 			if let Some(full) = discovery_due.take() {
