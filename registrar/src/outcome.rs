@@ -192,8 +192,9 @@ pub fn needs_reconnect(error: &ChainError) -> bool {
 
 /// The `Registration` error names this registrar classifies by name (checked against the dev
 /// runtime's metadata by the end-to-end tests): the conflicts, the stale challenges, the
-/// deterministic refusals (of the owner's registration, of consents and of rotations) and the
-/// slow retries the README names.
+/// deterministic refusals (of the owner's registration, of consents and of rotations), the
+/// slow retries the README names, and the refusals of records and heartbeats
+/// ([`DISCOVERY_PALLET_ERRORS`]).
 pub fn known_pallet_errors() -> Vec<&'static str> {
 	let mut names = vec![
 		"NodeAlreadyRegistered",
@@ -210,8 +211,35 @@ pub fn known_pallet_errors() -> Vec<&'static str> {
 	names.extend(DETERMINISTIC_PALLET_ERRORS);
 	names.extend(DETERMINISTIC_CONSENT_ERRORS);
 	names.extend(["FeeAboveMaximum", "ConsentLifetimeTooLong", "KeyRotationTooSoon"]);
+	names.extend(DISCOVERY_PALLET_ERRORS);
 	names
 }
+
+/// Errors of `publish_node_record` that refuse the record's content for what it is: an
+/// address that is not a multiaddr the pallet accepts, a `/p2p/` component naming another
+/// node, a version or capability that is not printable text, a capability named twice. The
+/// same record is refused every time; publishing it again only pays fees (or loads the pool).
+/// Of a `heartbeat`, `InvalidRecordText` refuses its version the same way.
+pub const FINAL_RECORD_ERRORS: [&str; 4] =
+	["InvalidAddress", "ForeignPeerIdInAddress", "InvalidRecordText", "DuplicateCapability"];
+
+/// The errors of `publish_node_record` and `heartbeat` that the discovery loop classifies by
+/// name (`judge::discovery::classify_failure` says how): [`FINAL_RECORD_ERRORS`], the stale
+/// and rate-limited record, the heartbeat for another period or already sent, the refused
+/// signatures, and a node that is not registered.
+pub const DISCOVERY_PALLET_ERRORS: [&str; 11] = [
+	"InvalidAddress",
+	"ForeignPeerIdInAddress",
+	"InvalidRecordText",
+	"DuplicateCapability",
+	"StaleRecord",
+	"RecordRateLimited",
+	"InvalidRecordSignature",
+	"HeartbeatForAnotherPeriod",
+	"HeartbeatAlreadySent",
+	"InvalidHeartbeatSignature",
+	"NodeNotFound",
+];
 
 /// Errors of `register_node_with_coldkey` that the same node key, owner and options produce
 /// again on every attempt: the proof is rejected for what it is (built and signed the same way

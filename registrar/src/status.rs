@@ -2,6 +2,7 @@
 //! Prometheus metrics.
 
 use crate::{
+	judge::discovery::{DiscoveryCall, FailureClass},
 	outcome::{OutcomeClass, RearmReason},
 	state::Phase,
 };
@@ -62,9 +63,12 @@ pub struct DiscoveryStatus {
 	/// The block the chain's record was published in, as last read.
 	pub record_published_at: Option<u64>,
 	/// The record: `published` (the chain has the configured one), `pending` (to publish, or
-	/// waiting for the next period), `invalid` (beyond the chain's limits: see `last_error`),
-	/// `disabled`.
+	/// waiting for the next period or after a failure), `invalid` (beyond the chain's limits),
+	/// `refused` (the chain refused its content), `disabled`. While `invalid` or `refused`, it
+	/// is not published until the configuration changes: `record_error` says why.
 	pub record: Option<String>,
+	/// Why the configured record is not published, while `record` is `invalid` or `refused`.
+	pub record_error: Option<String>,
 	/// The period of the node's last heartbeat on chain.
 	pub last_heartbeat_period: Option<u32>,
 	/// The block from which this period's heartbeat is sent, while it waits.
@@ -77,6 +81,26 @@ pub struct DiscoveryStatus {
 	pub heartbeat_period: Option<u64>,
 	/// The last error of a record or heartbeat (cleared by the next success).
 	pub last_error: Option<String>,
+	/// How the next record waits after failures (none since the last success: absent).
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub record_retry: Option<DiscoveryRetry>,
+	/// How the next heartbeat waits after failures (none since the last success: absent).
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub heartbeat_retry: Option<DiscoveryRetry>,
+}
+
+/// The wait before the next record or heartbeat after a failure of its kind.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct DiscoveryRetry {
+	/// The last failure's class: `fast_retry`, `slow_retry`, `next_period`, or `final` (a
+	/// heartbeat's version refused: the next goes without one).
+	pub class: String,
+	/// Failures in a row since the last success.
+	pub failures: u32,
+	/// Seconds the next attempt waits after the last failure (at least).
+	pub wait_secs: u64,
+	/// The first block the next attempt may be for (never the block after the failed one).
+	pub from_block: u64,
 }
 
 /// Counters exported on `/metrics`.
@@ -100,6 +124,8 @@ pub struct Counters {
 	pub heartbeats_sent: u64,
 	/// Heartbeats that failed.
 	pub heartbeat_failures: u64,
+	/// Failed records and heartbeats by call and class.
+	pub discovery_failures: BTreeMap<(&'static str, &'static str), u64>,
 }
 
 #[derive(Debug, Default)]
@@ -190,6 +216,14 @@ impl Shared {
 			*counter += 1;
 		})
 	}
+	/// Counts a failed record or heartbeat (`call`) of class `class`.
+	pub fn count_discovery_failure(&self, call: DiscoveryCall, class: FailureClass) {
+		self.write(|inner| {
+			*inner.counters.discovery_failures.entry((call.label(), class.label())).or_default() +=
+				1
+		})
+	}
+
 	/// Whether `/readyz` answers ready: registered to this owner as of a finalized block.
 	pub fn ready(&self) -> bool {
 		self.read(|inner| {
@@ -325,6 +359,33 @@ impl Shared {
 			"counter",
 			"Heartbeats that failed (refused, failed or lost).",
 			&plain(counters.heartbeat_failures),
+		);
+		let calls = [DiscoveryCall::Record, DiscoveryCall::Heartbeat];
+		let by_class: Vec<_> = calls
+			.iter()
+			.flat_map(|call| FailureClass::ALL.iter().map(move |class| (call, class)))
+			.map(|(call, class)| {
+				let (call, class) = (call.label(), class.label());
+				let count = counters.discovery_failures.get(&(call, class)).copied().unwrap_or(0);
+				(format!("{{call=\"{call}\",class=\"{class}\"}}"), count)
+			})
+			.collect();
+		metric(
+			"registrar_discovery_failures_total",
+			"counter",
+			"Failed records and heartbeats by class: done, next_period, fast_retry, slow_retry, final.",
+			&by_class,
+		);
+		let in_a_row =
+			|retry: &Option<DiscoveryRetry>| u64::from(retry.as_ref().map_or(0, |r| r.failures));
+		metric(
+			"registrar_discovery_retry_failures",
+			"gauge",
+			"Failures in a row of records or heartbeats (0 after a success): their backoff's depth.",
+			&[
+				("{call=\"record\"}".to_owned(), in_a_row(&status.discovery.record_retry)),
+				("{call=\"heartbeat\"}".to_owned(), in_a_row(&status.discovery.heartbeat_retry)),
+			],
 		);
 		if let Some(period) = status.discovery.last_heartbeat_period {
 			metric(
@@ -463,6 +524,51 @@ mod tests {
 			let value = line.rsplit(' ').next().unwrap();
 			value.parse::<u64>().unwrap_or_else(|_| panic!("bad sample line {line}"));
 		}
+	}
+
+	#[test]
+	fn discovery_failures_are_counted_by_call_and_class_and_retries_in_a_row() {
+		let shared = Shared::new(Status::default());
+		let text = shared.render_metrics();
+		for call in ["record", "heartbeat"] {
+			for class in FailureClass::ALL {
+				let label = class.label();
+				let line = format!(
+					"registrar_discovery_failures_total{{call=\"{call}\",class=\"{label}\"}} 0\n"
+				);
+				assert!(text.contains(&line), "{text}");
+			}
+			let line = format!("registrar_discovery_retry_failures{{call=\"{call}\"}} 0\n");
+			assert!(text.contains(&line), "{text}");
+		}
+		shared.count_discovery_failure(DiscoveryCall::Heartbeat, FailureClass::SlowRetry);
+		shared.count_discovery_failure(DiscoveryCall::Heartbeat, FailureClass::SlowRetry);
+		shared.count_discovery_failure(DiscoveryCall::Record, FailureClass::Final);
+		shared.update(|s| {
+			s.discovery.heartbeat_retry = Some(DiscoveryRetry {
+				class: "slow_retry".into(),
+				failures: 2,
+				wait_secs: 240,
+				from_block: 29,
+			})
+		});
+		let text = shared.render_metrics();
+		for line in [
+			"registrar_discovery_failures_total{call=\"heartbeat\",class=\"slow_retry\"} 2\n",
+			"registrar_discovery_failures_total{call=\"record\",class=\"final\"} 1\n",
+			"registrar_discovery_failures_total{call=\"record\",class=\"slow_retry\"} 0\n",
+			"registrar_discovery_retry_failures{call=\"heartbeat\"} 2\n",
+			"registrar_discovery_retry_failures{call=\"record\"} 0\n",
+		] {
+			assert!(text.contains(line), "{line}{text}");
+		}
+		let status = serde_json::to_value(shared.status()).unwrap();
+		let retry = &status["discovery"]["heartbeat_retry"];
+		assert_eq!(
+			(retry["class"].as_str(), retry["wait_secs"].as_u64()),
+			(Some("slow_retry"), Some(240))
+		);
+		assert!(status["discovery"].get("record_retry").is_none(), "{status}");
 	}
 
 	#[test]

@@ -1,11 +1,19 @@
 //! Discovery's decisions: which liveness period a block is in, when in a period to send the
 //! heartbeat (a random block in the first half, so the nodes of a chain do not all send at the
 //! period's first block, and a late one still has half a period to get in), whether to send it,
-//! and whether to publish the record again and with which sequence number.
+//! and whether to publish the record again and with which sequence number; and after a failed
+//! record or heartbeat, what the failure is ([`classify_failure`]) and how long the next one
+//! of its kind waits ([`Retry`]).
 
-use crate::discovery::{Liveness, RecordContent, SignedRecord};
+use crate::{
+	backoff::Backoff,
+	chain::{ChainError, PALLET},
+	discovery::{Liveness, RecordContent, SignedRecord},
+	outcome::{self, OutcomeClass, FINAL_RECORD_ERRORS},
+};
 use pallet_registration::Status as NodeStatus;
 use serde::Serialize;
+use std::time::{Duration, Instant};
 
 /// The liveness period of block `block` (the pallet's `period_of`: the block number divided by
 /// `HeartbeatPeriod`, saturating at `u32::MAX`; a zero period reads as period 0).
@@ -162,6 +170,226 @@ pub fn liveness_label(status: NodeStatus, liveness: Option<&Liveness>) -> &'stat
 	}
 }
 
+/// The two transactions of discovery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscoveryCall {
+	/// `publish_node_record`.
+	Record,
+	/// `heartbeat`.
+	Heartbeat,
+}
+
+impl DiscoveryCall {
+	/// The label used in metrics.
+	pub fn label(self) -> &'static str {
+		match self {
+			DiscoveryCall::Record => "record",
+			DiscoveryCall::Heartbeat => "heartbeat",
+		}
+	}
+}
+
+/// What a failed record or heartbeat comes to; it decides when the next one of its kind is
+/// sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureClass {
+	/// The chain has this period's heartbeat already (`HeartbeatAlreadySent`): done, as if
+	/// this one had gone in.
+	Done,
+	/// Not in this period: a heartbeat that reached the chain in the next period
+	/// (`HeartbeatForAnotherPeriod`), a record published in this period already
+	/// (`RecordRateLimited`). The next one waits for the next period.
+	NextPeriod,
+	/// Transient: the connection, an RPC, a timeout, a transaction the pool holds already or
+	/// finds outdated (a stale nonce), a record whose sequence number another publication
+	/// overtook (`StaleRecord`). Retried soon, backing off as registration's fast retries do.
+	FastRetry,
+	/// A refusal that may last, or that the registrar cannot tell apart: a signature refused
+	/// (`InvalidRecordSignature`, `InvalidHeartbeatSignature`: e.g. the node registered again
+	/// meanwhile), a fee the account cannot pay, a bad proof in the fee-less pool (which names
+	/// no check), the node not registered (`NodeNotFound`: the parked loop re-arms), and
+	/// anything unknown. Retried after the interval, doubling while it lasts, as registration's
+	/// slow retries are.
+	SlowRetry,
+	/// The chain refuses the content for what it is ([`FINAL_RECORD_ERRORS`]): the same record
+	/// would be refused every time, so it is not published again until the configuration
+	/// changes. Of a heartbeat, its version is refused (`InvalidRecordText`): heartbeats go
+	/// without one, after a fast retry's wait.
+	Final,
+}
+
+impl FailureClass {
+	/// The label used in `/status` and metrics (the serialized name).
+	pub fn label(self) -> &'static str {
+		match self {
+			FailureClass::Done => "done",
+			FailureClass::NextPeriod => "next_period",
+			FailureClass::FastRetry => "fast_retry",
+			FailureClass::SlowRetry => "slow_retry",
+			FailureClass::Final => "final",
+		}
+	}
+
+	/// Every class, in declaration order.
+	pub const ALL: [FailureClass; 5] = [
+		FailureClass::Done,
+		FailureClass::NextPeriod,
+		FailureClass::FastRetry,
+		FailureClass::SlowRetry,
+		FailureClass::Final,
+	];
+}
+
+/// The class of a failed `call`.
+///
+/// A `Registration` dispatch error is classified by its name ([`classify_pallet_failure`]).
+/// Anything else as registration classifies it ([`outcome::class_of`]): transient errors
+/// (connection, RPC, timeout, undecodable data, a pool rejection for a stale nonce, an outdated
+/// or already imported transaction) are fast retries; the rest (a fee the account cannot pay,
+/// a bad proof, another pallet's error, missing metadata) slow retries.
+///
+/// A fee-less transaction the pallet refuses never reaches a block: the pool answers with a
+/// bad proof whatever check failed (a heartbeat for another period: outdated), so it cannot
+/// be told final; only a signed one names the error.
+pub fn classify_failure(call: DiscoveryCall, error: &ChainError) -> FailureClass {
+	match error {
+		ChainError::Dispatch(failure) if failure.pallet.as_deref() == Some(PALLET) => {
+			classify_pallet_failure(call, &failure.error)
+		}
+		other => match outcome::class_of(other) {
+			OutcomeClass::FastRetry => FailureClass::FastRetry,
+			_ => FailureClass::SlowRetry,
+		},
+	}
+}
+
+/// The class of the `Registration` error `name` of a failed `call`: see [`FailureClass`].
+/// Names of the other call's checks, and names this registrar does not know, are slow
+/// retries.
+pub fn classify_pallet_failure(call: DiscoveryCall, name: &str) -> FailureClass {
+	match (call, name) {
+		(DiscoveryCall::Heartbeat, "HeartbeatAlreadySent") => FailureClass::Done,
+		(DiscoveryCall::Heartbeat, "HeartbeatForAnotherPeriod")
+		| (DiscoveryCall::Record, "RecordRateLimited") => FailureClass::NextPeriod,
+		(DiscoveryCall::Heartbeat, "InvalidRecordText") => FailureClass::Final,
+		(DiscoveryCall::Record, _) if FINAL_RECORD_ERRORS.contains(&name) => FailureClass::Final,
+		(DiscoveryCall::Record, "StaleRecord") => FailureClass::FastRetry,
+		_ => FailureClass::SlowRetry,
+	}
+}
+
+/// Blocks from a failed attempt's block to the first block another attempt of its kind may be
+/// for: the very next block is always skipped, whatever the wait in time.
+pub const MIN_RETRY_BLOCKS: u64 = 2;
+
+/// The wait before the next attempt of one kind after a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryWait {
+	/// The class of the failure.
+	pub class: FailureClass,
+	/// Failures of this kind in a row (since the last success).
+	pub failures: u32,
+	/// The wait in time the backoff chose (zero for [`FailureClass::NextPeriod`]).
+	pub delay: Duration,
+	/// Not before this time.
+	pub until: Instant,
+	/// Not for a block before this one.
+	pub from_block: u64,
+}
+
+/// When the next record, or the next heartbeat, may be sent after failures of its kind: one
+/// per kind, with registration's [`Backoff`] (fast retries 2, 4, … 60 s with jitter, bursts
+/// bounded by `--max-retry`; slow retries the interval, doubling up to the cap), and never
+/// for the block after the failed attempt's ([`MIN_RETRY_BLOCKS`]). A success forgets the
+/// failures.
+#[derive(Clone, Debug)]
+pub struct Retry {
+	backoff: Backoff,
+	failures: u32,
+	wait: Option<RetryWait>,
+}
+
+impl Retry {
+	/// No failure yet; `backoff` decides the waits.
+	pub fn new(backoff: Backoff) -> Self {
+		Self { backoff, failures: 0, wait: None }
+	}
+
+	/// The wait after the last failure, if any since the last success.
+	pub fn wait(&self) -> Option<&RetryWait> {
+		self.wait.as_ref()
+	}
+
+	/// Whether an attempt at `now`, for block `next_block`, may be made.
+	pub fn allows(&self, now: Instant, next_block: u64) -> bool {
+		self.wait.as_ref().is_none_or(|w| now >= w.until && next_block >= w.from_block)
+	}
+
+	/// After a success: no wait, and the next failure starts the backoff afresh.
+	pub fn succeeded(&mut self) {
+		self.backoff.reset();
+		self.failures = 0;
+		self.wait = None;
+	}
+
+	/// After a failure of class `class` of an attempt at `now` for block `next_block`, with
+	/// `jitter` in `0.0..=1.0` for a fast retry: the wait before the next attempt (`None` for
+	/// [`FailureClass::Done`], which counts as a success). A fast retry (and a final refusal,
+	/// after which only a heartbeat without its version is sent again) waits as registration's
+	/// fast retries, a slow retry as its slow retries; a failure for another period waits for
+	/// the next period's first block; none is for the block after `next_block`.
+	pub fn failed(
+		&mut self,
+		class: FailureClass,
+		now: Instant,
+		next_block: u64,
+		period_len: u64,
+		jitter: f64,
+	) -> Option<RetryWait> {
+		let floor = next_block.saturating_add(MIN_RETRY_BLOCKS);
+		let (delay, from_block) = match class {
+			FailureClass::Done => {
+				self.succeeded();
+				return None;
+			}
+			FailureClass::NextPeriod => {
+				let next_period = period_of(next_block, period_len).saturating_add(1);
+				(Duration::ZERO, period_start(next_period, period_len).max(floor))
+			}
+			FailureClass::FastRetry | FailureClass::Final => {
+				(self.backoff.next_delay(OutcomeClass::FastRetry, jitter), floor)
+			}
+			FailureClass::SlowRetry => {
+				(self.backoff.next_delay(OutcomeClass::SlowRetry, jitter), floor)
+			}
+		};
+		self.failures = self.failures.saturating_add(1);
+		let wait = RetryWait {
+			class,
+			failures: self.failures,
+			delay,
+			until: later(now, delay),
+			from_block,
+		};
+		self.wait = Some(wait);
+		Some(wait)
+	}
+}
+
+/// `now` plus `delay`, or the latest time this platform's clock can hold on the way there.
+fn later(now: Instant, delay: Duration) -> Instant {
+	let mut delay = delay;
+	while !delay.is_zero() {
+		if let Some(at) = now.checked_add(delay) {
+			return at;
+		}
+		delay /= 2;
+	}
+	now
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -308,5 +536,267 @@ mod tests {
 		assert_eq!(liveness_label(NodeStatus::Degraded, Some(&silent)), "silent");
 		assert_eq!(liveness_label(NodeStatus::Degraded, Some(&alive)), "degraded");
 		assert_eq!(liveness_label(NodeStatus::Online, None), "unknown");
+	}
+
+	fn dispatch(error: &str) -> ChainError {
+		ChainError::Dispatch(crate::chain::DispatchFailure {
+			pallet: Some(PALLET.into()),
+			error: error.into(),
+		})
+	}
+
+	#[test]
+	fn refusals_of_a_records_content_are_final() {
+		use DiscoveryCall::*;
+		for name in FINAL_RECORD_ERRORS {
+			assert_eq!(classify_failure(Record, &dispatch(name)), FailureClass::Final, "{name}");
+		}
+		// Of a heartbeat, only the version's text is its content.
+		assert_eq!(
+			classify_failure(Heartbeat, &dispatch("InvalidRecordText")),
+			FailureClass::Final
+		);
+		for name in ["InvalidAddress", "ForeignPeerIdInAddress", "DuplicateCapability"] {
+			assert_eq!(
+				classify_failure(Heartbeat, &dispatch(name)),
+				FailureClass::SlowRetry,
+				"{name}"
+			);
+		}
+	}
+
+	#[test]
+	fn a_heartbeat_already_sent_is_done_and_another_period_waits_for_the_next() {
+		use DiscoveryCall::*;
+		assert_eq!(
+			classify_failure(Heartbeat, &dispatch("HeartbeatAlreadySent")),
+			FailureClass::Done
+		);
+		assert_eq!(
+			classify_failure(Heartbeat, &dispatch("HeartbeatForAnotherPeriod")),
+			FailureClass::NextPeriod
+		);
+		assert_eq!(
+			classify_failure(Record, &dispatch("RecordRateLimited")),
+			FailureClass::NextPeriod
+		);
+		// The names of the other call's checks are not taken for this one's.
+		assert_eq!(
+			classify_failure(Record, &dispatch("HeartbeatAlreadySent")),
+			FailureClass::SlowRetry
+		);
+		assert_eq!(
+			classify_failure(Heartbeat, &dispatch("RecordRateLimited")),
+			FailureClass::SlowRetry
+		);
+	}
+
+	#[test]
+	fn transient_failures_are_fast_retries() {
+		use DiscoveryCall::*;
+		assert_eq!(classify_failure(Record, &dispatch("StaleRecord")), FailureClass::FastRetry);
+		assert_eq!(classify_failure(Heartbeat, &dispatch("StaleRecord")), FailureClass::SlowRetry);
+		let transient = [
+			ChainError::Rpc("connection reset".into()),
+			ChainError::Rpc("transaction dropped: limit reached".into()),
+			ChainError::Timeout(120),
+			ChainError::Connect { endpoint: "ws://x".into(), reason: "refused".into() },
+			ChainError::Decode("short".into()),
+			ChainError::Pool("1010: Invalid Transaction: Transaction is outdated".into()),
+			ChainError::Pool("Transaction Already Imported".into()),
+			ChainError::Pool("1014: Priority is too low: (1 vs 1)".into()),
+		];
+		for call in [Record, Heartbeat] {
+			for error in &transient {
+				assert_eq!(classify_failure(call, error), FailureClass::FastRetry, "{error}");
+			}
+		}
+	}
+
+	#[test]
+	fn refused_signatures_payments_and_the_unknown_are_slow_retries() {
+		use DiscoveryCall::*;
+		let slow = [
+			(Record, dispatch("InvalidRecordSignature")),
+			(Heartbeat, dispatch("InvalidHeartbeatSignature")),
+			(Record, dispatch("NodeNotFound")),
+			(Heartbeat, dispatch("NodeNotFound")),
+			(Record, dispatch("InvalidSignatureLength")),
+			(Heartbeat, dispatch("SomethingNew")),
+			// A signed transaction whose fee the account cannot pay.
+			(
+				Heartbeat,
+				ChainError::Pool(
+					"1010: Invalid Transaction: Inability to pay some fees (e.g. account balance \
+					 too low)"
+						.into(),
+				),
+			),
+			// The fee-less pool refuses every failed check as a bad proof.
+			(
+				Record,
+				ChainError::Pool(
+					"1010: Invalid Transaction: Transaction has a bad signature".into(),
+				),
+			),
+			(
+				Record,
+				ChainError::Dispatch(crate::chain::DispatchFailure {
+					pallet: Some("Balances".into()),
+					error: "InsufficientBalance".into(),
+				}),
+			),
+			(Heartbeat, ChainError::Metadata("no call Registration.heartbeat".into())),
+		];
+		for (call, error) in slow {
+			assert_eq!(classify_failure(call, &error), FailureClass::SlowRetry, "{call:?} {error}");
+		}
+	}
+
+	#[test]
+	fn every_name_classified_is_checked_against_the_runtime() {
+		let known = outcome::known_pallet_errors();
+		for name in outcome::DISCOVERY_PALLET_ERRORS {
+			assert!(known.contains(&name), "{name}");
+		}
+		for name in FINAL_RECORD_ERRORS {
+			assert!(outcome::DISCOVERY_PALLET_ERRORS.contains(&name), "{name}");
+		}
+		let labels: std::collections::HashSet<_> =
+			FailureClass::ALL.iter().map(|c| c.label()).collect();
+		assert_eq!(labels.len(), FailureClass::ALL.len());
+		for class in FailureClass::ALL {
+			assert_eq!(serde_json::to_value(class).unwrap(), class.label());
+		}
+		assert_eq!(DiscoveryCall::Record.label(), "record");
+		assert_eq!(DiscoveryCall::Heartbeat.label(), "heartbeat");
+	}
+
+	fn retry() -> Retry {
+		Retry::new(Backoff::new(Duration::from_secs(120), -1))
+	}
+
+	#[test]
+	fn no_failure_no_wait() {
+		let retry = retry();
+		assert!(retry.wait().is_none());
+		assert!(retry.allows(Instant::now(), 0));
+	}
+
+	#[test]
+	fn a_failure_never_lets_the_next_block_retry() {
+		let now = Instant::now();
+		let hour = Duration::from_secs(3600);
+		for class in [FailureClass::FastRetry, FailureClass::SlowRetry, FailureClass::Final] {
+			let mut retry = retry();
+			let wait = retry.failed(class, now, 25, 10, 0.5).unwrap();
+			assert_eq!(wait.from_block, 27, "{class:?}");
+			// However long after: not for the next block.
+			assert!(!retry.allows(now + hour * 24, 26), "{class:?}");
+			assert!(retry.allows(now + hour * 24, 27), "{class:?}");
+		}
+	}
+
+	#[test]
+	fn fast_retries_wait_as_registrations_do_and_a_success_resets_them() {
+		let now = Instant::now();
+		let mut retry = retry();
+		let mut secs = vec![];
+		for i in 0..7u64 {
+			let wait = retry.failed(FailureClass::FastRetry, now, 100 + i, 10, 0.5).unwrap();
+			assert_eq!((wait.class, wait.failures), (FailureClass::FastRetry, i as u32 + 1));
+			assert_eq!(wait.until, now + wait.delay);
+			secs.push(wait.delay.as_secs());
+		}
+		assert_eq!(secs, [2, 4, 8, 16, 32, 60, 60]);
+		// Blocks alone do not open the wait, nor time alone.
+		assert!(!retry.allows(now + Duration::from_secs(59), 200));
+		assert!(!retry.allows(now + Duration::from_secs(60), 107));
+		assert!(retry.allows(now + Duration::from_secs(60), 108));
+		// Jitter as registration's: 0.8 to 1.2 times the step.
+		let mut jittered = self::retry();
+		let low = jittered.clone().failed(FailureClass::FastRetry, now, 1, 10, 0.0).unwrap();
+		let high = jittered.failed(FailureClass::FastRetry, now, 1, 10, 1.0).unwrap();
+		assert_eq!((low.delay.as_millis(), high.delay.as_millis()), (1600, 2400));
+		retry.succeeded();
+		assert!(retry.wait().is_none() && retry.allows(now, 0));
+		let wait = retry.failed(FailureClass::FastRetry, now, 1, 10, 0.5).unwrap();
+		assert_eq!((wait.delay.as_secs(), wait.failures), (2, 1));
+	}
+
+	#[test]
+	fn bursts_of_fast_retries_are_bounded_as_registrations_are() {
+		let now = Instant::now();
+		let mut retry = Retry::new(Backoff::new(Duration::from_secs(30), 2));
+		let secs: Vec<u64> = (0..4)
+			.map(|_| {
+				retry.failed(FailureClass::FastRetry, now, 1, 10, 0.5).unwrap().delay.as_secs()
+			})
+			.collect();
+		assert_eq!(secs, [2, 4, 30, 2]);
+	}
+
+	#[test]
+	fn slow_retries_double_from_the_interval_up_to_the_cap() {
+		let now = Instant::now();
+		let backoff = Backoff::new(Duration::from_secs(120), -1)
+			.with_slow_retry_cap(Duration::from_secs(600));
+		let mut retry = Retry::new(backoff);
+		let secs: Vec<u64> = (0..5)
+			.map(|_| {
+				retry.failed(FailureClass::SlowRetry, now, 1, 10, 0.5).unwrap().delay.as_secs()
+			})
+			.collect();
+		assert_eq!(secs, [120, 240, 480, 600, 600]);
+		assert_eq!(retry.wait().map(|w| w.failures), Some(5));
+		assert!(!retry.allows(now + Duration::from_secs(599), 1000));
+		assert!(retry.allows(now + Duration::from_secs(600), 1000));
+		retry.succeeded();
+		let wait = retry.failed(FailureClass::SlowRetry, now, 1, 10, 0.5).unwrap();
+		assert_eq!(wait.delay.as_secs(), 120);
+	}
+
+	#[test]
+	fn another_period_waits_for_the_next_periods_first_block() {
+		let now = Instant::now();
+		let mut retry = retry();
+		// Block 23 of period 2 (20..30): from block 30, at once in time.
+		let wait = retry.failed(FailureClass::NextPeriod, now, 23, 10, 0.5).unwrap();
+		assert_eq!((wait.delay, wait.from_block, wait.failures), (Duration::ZERO, 30, 1));
+		assert!(!retry.allows(now, 29));
+		assert!(retry.allows(now, 30));
+		// At a period's last block, the next period's first block is still skipped.
+		let wait = retry.failed(FailureClass::NextPeriod, now, 29, 10, 0.5).unwrap();
+		assert_eq!(wait.from_block, 31);
+		// It does not grow the backoff: the next fast retry is the burst's first.
+		let fast = retry.failed(FailureClass::FastRetry, now, 31, 10, 0.5).unwrap();
+		assert_eq!((fast.delay.as_secs(), fast.failures), (2, 3));
+	}
+
+	#[test]
+	fn done_counts_as_a_success() {
+		let now = Instant::now();
+		let mut retry = retry();
+		retry.failed(FailureClass::SlowRetry, now, 5, 10, 0.5);
+		assert!(!retry.allows(now, 100));
+		assert_eq!(retry.failed(FailureClass::Done, now, 9, 10, 0.5), None);
+		assert!(retry.wait().is_none() && retry.allows(now, 9));
+		let wait = retry.failed(FailureClass::SlowRetry, now, 9, 10, 0.5).unwrap();
+		assert_eq!((wait.delay.as_secs(), wait.failures), (120, 1));
+	}
+
+	#[test]
+	fn a_wait_past_the_clocks_end_stays_as_long_as_it_can() {
+		let now = Instant::now();
+		assert_eq!(later(now, Duration::ZERO), now);
+		assert_eq!(later(now, Duration::from_secs(5)), now + Duration::from_secs(5));
+		assert!(later(now, Duration::MAX) > now + Duration::from_secs(3600 * 24 * 365));
+		let mut retry = Retry::new(
+			Backoff::new(Duration::from_secs(120), -1).with_slow_retry_cap(Duration::MAX),
+		);
+		for _ in 0..100 {
+			retry.failed(FailureClass::SlowRetry, now, 1, 10, 0.5);
+		}
+		assert!(!retry.allows(now + Duration::from_secs(3600 * 24 * 365), 1000));
 	}
 }

@@ -4,17 +4,104 @@
 //! the period's first half (at once when the chain has the node silent or offline) unless the
 //! chain already has this period's. Decisions are [`crate::judge::discovery`]'s; this module
 //! reads, signs and submits, and keeps `/status`, the metrics and the state file up to date.
+//!
+//! # Failures
+//!
+//! A failed record or heartbeat is not sent again at the next block: each attempt of a signed
+//! one (`--signed-discovery`) pays a fee, and a fee-less one loads the pool. The failure is
+//! classified ([`judge::classify_failure`]) and the next attempt of its kind waits
+//! ([`judge::Retry`]: one per kind, forgotten after a success or a new registration), never
+//! for the block after the failed attempt's:
+//!
+//! - **final**: the chain refuses the record's content for what it is (`InvalidAddress`,
+//!   `ForeignPeerIdInAddress`, `InvalidRecordText`, `DuplicateCapability`). That record is not
+//!   published again while it is the configured one (fix the flags and restart): one error is
+//!   logged and `/status` shows `record: "refused"` with `record_error`. Heartbeats go on. Of a
+//!   heartbeat, `InvalidRecordText` refuses its version: the next ones carry none.
+//! - **done**: `HeartbeatAlreadySent`, as if this one had gone in.
+//! - **next period**: `HeartbeatForAnotherPeriod`, `RecordRateLimited`: from the next period's
+//!   first block.
+//! - **fast retry**: the connection, an RPC, a timeout, a transaction the pool holds already or
+//!   finds outdated, `StaleRecord`: registration's fast retries (2, 4, … 60 s with jitter, in
+//!   bursts of at most `--max-retry`).
+//! - **slow retry**: a refused signature (`InvalidRecordSignature`,
+//!   `InvalidHeartbeatSignature`), a fee the account cannot pay, `NodeNotFound`, and anything
+//!   else: registration's slow retries (the interval, doubling up to `--max-slow-retry-secs`).
+//!
+//! Only a signed transaction names the pallet's error: the pool refuses a fee-less one whose
+//! check fails as a bad proof, whatever the check, so a fee-less record is never found final
+//! (its content was checked as the pallet checks it before it was first sent) and retries
+//! slowly. `/status` shows each kind's wait (`record_retry`, `heartbeat_retry`); the metrics
+//! count the failures by class (`registrar_discovery_failures_total`) and in a row
+//! (`registrar_discovery_retry_failures`).
 
 use super::{DiscoverySigning, RegistrationConfig};
 use crate::{
-	backoff::LogLimiter,
+	backoff::{Backoff, LogLimiter},
 	chain::{within, ChainClient, ChainError, DiscoveryRead, Included},
-	discovery::{self as wire, DiscoveryParams},
-	judge::discovery::{self as judge, HeartbeatAction, RecordAction},
+	challenge::BlockNumberWidth,
+	discovery::{self as wire, DiscoveryParams, RecordContent},
+	judge::discovery::{
+		self as judge, DiscoveryCall, FailureClass, HeartbeatAction, RecordAction, Retry,
+	},
+	keys::OwnerKey,
 	state::PersistedState,
-	status::Shared,
+	status::{DiscoveryRetry, Shared},
 };
-use std::time::Instant;
+use std::{future::Future, time::Instant};
+
+/// What a discovery step needs of the chain: [`ChainClient`]'s reads and submission, behind a
+/// trait so that the step's decisions can be tested against a scripted chain.
+pub(super) trait DiscoveryChain {
+	/// [`ChainClient::discovery_params`].
+	fn discovery_params(&self) -> impl Future<Output = Result<DiscoveryParams, ChainError>> + Send;
+	/// [`ChainClient::best_block_number`].
+	fn best_block_number(&self) -> impl Future<Output = Result<u64, ChainError>> + Send;
+	/// [`ChainClient::discovery_read`].
+	fn discovery_read(
+		&self,
+		node_id: &[u8],
+	) -> impl Future<Output = Result<DiscoveryRead, ChainError>> + Send;
+	/// [`ChainClient::block_number_width`].
+	fn block_number_width(&self) -> Option<BlockNumberWidth>;
+	/// [`ChainClient::submit_discovery`].
+	fn submit_discovery(
+		&self,
+		call: &str,
+		args: &[u8],
+		signer: Option<(&OwnerKey, u64)>,
+	) -> impl Future<Output = Result<Included, ChainError>> + Send;
+}
+
+impl DiscoveryChain for ChainClient {
+	fn discovery_params(&self) -> impl Future<Output = Result<DiscoveryParams, ChainError>> + Send {
+		ChainClient::discovery_params(self)
+	}
+
+	fn best_block_number(&self) -> impl Future<Output = Result<u64, ChainError>> + Send {
+		ChainClient::best_block_number(self)
+	}
+
+	fn discovery_read(
+		&self,
+		node_id: &[u8],
+	) -> impl Future<Output = Result<DiscoveryRead, ChainError>> + Send {
+		ChainClient::discovery_read(self, node_id)
+	}
+
+	fn block_number_width(&self) -> Option<BlockNumberWidth> {
+		ChainClient::block_number_width(self)
+	}
+
+	fn submit_discovery(
+		&self,
+		call: &str,
+		args: &[u8],
+		signer: Option<(&OwnerKey, u64)>,
+	) -> impl Future<Output = Result<Included, ChainError>> + Send {
+		ChainClient::submit_discovery(self, call, args, signer)
+	}
+}
 
 /// The discovery state of a parked loop.
 pub(super) struct Discovery {
@@ -22,8 +109,17 @@ pub(super) struct Discovery {
 	params: Option<DiscoveryParams>,
 	/// Why the configured record cannot be published on this chain (its limits).
 	record_blocked: Option<String>,
+	/// A record whose content the chain refused (a final failure): not published again
+	/// while it is the configured one.
+	record_refused: Option<RecordContent>,
 	/// Whether the heartbeat version fits the chain's limit (else heartbeats carry none).
 	version_fits: bool,
+	/// The chain refused the heartbeat's version (a final failure): heartbeats carry none.
+	version_refused: bool,
+	/// When the next record may be published after failures.
+	record_retry: Retry,
+	/// When the next heartbeat may be sent after failures.
+	heartbeat_retry: Retry,
 	/// The chain's record was the configured one at the last read (or was just published).
 	record_synced: bool,
 	/// The period whose heartbeat is planned, and the block it is planned at.
@@ -46,10 +142,18 @@ const HEARTBEAT_CALL: &str = "heartbeat";
 
 impl Discovery {
 	pub(super) fn new(config: &RegistrationConfig) -> Self {
+		// Registration's policy: fast retries 2 … 60 s in bursts of at most `max_retry`, slow
+		// retries from the interval, doubling up to the cap.
+		let backoff = Backoff::new(config.register_interval, config.max_retry)
+			.with_slow_retry_cap(config.max_slow_retry_interval);
 		Self {
 			params: None,
 			record_blocked: None,
+			record_refused: None,
 			version_fits: true,
+			version_refused: false,
+			record_retry: Retry::new(backoff.clone()),
+			heartbeat_retry: Retry::new(backoff),
 			record_synced: false,
 			plan: None,
 			heartbeat_done: None,
@@ -57,11 +161,19 @@ impl Discovery {
 		}
 	}
 
-	/// Forgets what was known of the chain's record and heartbeats (a new registration).
-	pub(super) fn reset(&mut self) {
+	/// Forgets what was known of the chain's record and heartbeats, and the failures of the
+	/// last registration's (a new registration). A record the chain refused stays refused: its
+	/// content has not changed.
+	pub(super) fn reset(&mut self, shared: &Shared) {
 		self.record_synced = false;
 		self.plan = None;
 		self.heartbeat_done = None;
+		self.record_retry.succeeded();
+		self.heartbeat_retry.succeeded();
+		shared.update(|s| {
+			s.discovery.record_retry = None;
+			s.discovery.heartbeat_retry = None;
+		});
 	}
 
 	fn active(config: &RegistrationConfig) -> bool {
@@ -71,7 +183,7 @@ impl Discovery {
 	/// Reads the chain's constants once, and checks the configured record against its limits.
 	async fn params(
 		&mut self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		shared: &Shared,
 	) -> Result<DiscoveryParams, ChainError> {
@@ -111,6 +223,7 @@ impl Discovery {
 				.to_owned(),
 			);
 			if blocked.is_some() {
+				s.discovery.record_error.clone_from(&blocked);
 				s.discovery.last_error = blocked;
 			}
 		});
@@ -118,22 +231,31 @@ impl Discovery {
 		Ok(params)
 	}
 
-	/// Whether the record needs no look at the chain: none configured, unpublishable, or the
-	/// chain had it at the last read.
-	fn record_settled(&self, config: &RegistrationConfig) -> bool {
-		config.discovery.record.is_none() || self.record_blocked.is_some() || self.record_synced
+	/// The configured record, unless it cannot be published: beyond the chain's limits, or
+	/// its content refused by the chain.
+	fn publishable<'c>(&self, config: &'c RegistrationConfig) -> Option<&'c RecordContent> {
+		let content = config.discovery.record.as_ref()?;
+		let refused = self.record_refused.as_ref() == Some(content);
+		(self.record_blocked.is_none() && !refused).then_some(content)
 	}
 
-	/// One step: publishes the record and sends the heartbeat if due. `full` reads the chain
-	/// even when nothing seems due (the periodic check, a new registration, the node reported
-	/// offline).
+	/// Whether the record needs no look at the chain: none to publish, or the chain had it at
+	/// the last read.
+	fn record_settled(&self, config: &RegistrationConfig) -> bool {
+		self.publishable(config).is_none() || self.record_synced
+	}
+
+	/// One step at `now`: publishes the record and sends the heartbeat if due. `full` reads
+	/// the chain even when nothing seems due (the periodic check, a new registration, the node
+	/// reported offline).
 	pub(super) async fn step(
 		&mut self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		shared: &Shared,
 		persisted: &mut PersistedState,
 		full: bool,
+		now: Instant,
 	) -> StepResult {
 		let mut result = StepResult::default();
 		if !Self::active(config) {
@@ -143,7 +265,7 @@ impl Discovery {
 		// only one for a while): look again once for the heartbeat.
 		let mut full = full;
 		for _ in 0..2 {
-			match self.step_once(client, config, shared, persisted, full).await {
+			match self.step_once(client, config, shared, persisted, full, now).await {
 				Ok(Some(again)) => {
 					result.save |= again.save;
 					if !again.look_again {
@@ -154,7 +276,7 @@ impl Discovery {
 				Ok(None) => break,
 				Err(error) => {
 					let message = error.to_string();
-					if self.warnings.allow(Instant::now()) {
+					if self.warnings.allow(now) {
 						tracing::warn!(%error, "reading the node's record and liveness failed");
 					} else {
 						tracing::debug!(%error, "reading the node's record and liveness failed");
@@ -169,23 +291,27 @@ impl Discovery {
 
 	async fn step_once(
 		&mut self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		shared: &Shared,
 		persisted: &mut PersistedState,
 		full: bool,
+		now: Instant,
 	) -> Result<Option<Progress>, ChainError> {
 		let params = self.params(client, config, shared).await?;
 		let period_len = params.heartbeat_period;
-		if !full && self.record_settled(config) {
-			// Nothing to look at the chain for in this block?
+		if !full {
+			// Nothing to look at the chain for in this block? (A record or heartbeat waiting
+			// after a failure is not.)
 			let best = within(config.rpc_timeout, client.best_block_number()).await?;
 			let next = best.saturating_add(1);
 			let period = judge::period_of(next, period_len);
+			let record_quiet = self.record_settled(config) || !self.record_retry.allows(now, next);
 			let heartbeat_quiet = !config.discovery.heartbeats
 				|| self.heartbeat_done == Some(period)
-				|| matches!(self.plan, Some((planned, target)) if planned == period && next < target);
-			if heartbeat_quiet {
+				|| matches!(self.plan, Some((planned, target)) if planned == period && next < target)
+				|| !self.heartbeat_retry.allows(now, next);
+			if record_quiet && heartbeat_quiet {
 				return Ok(None);
 			}
 		}
@@ -199,7 +325,7 @@ impl Discovery {
 		let next = read.best_block.saturating_add(1);
 		let mut progress = Progress::default();
 
-		if let (Some(content), None) = (&config.discovery.record, &self.record_blocked) {
+		if let Some(content) = self.publishable(config) {
 			let action = judge::record_action(
 				content,
 				view.record.as_ref(),
@@ -209,8 +335,13 @@ impl Discovery {
 			);
 			match action {
 				RecordAction::UpToDate => {
+					// (Also after a failure whose transaction got in after all.)
 					self.record_synced = true;
-					shared.update(|s| s.discovery.record = Some("published".into()));
+					self.record_retry.succeeded();
+					shared.update(|s| {
+						s.discovery.record = Some("published".into());
+						s.discovery.record_retry = None;
+					});
 				}
 				RecordAction::RateLimited { from_block } => {
 					self.record_synced = false;
@@ -218,6 +349,14 @@ impl Discovery {
 					tracing::debug!(
 						from_block,
 						"the record changed; publishing it in the next period"
+					);
+				}
+				RecordAction::Publish { .. } if !self.record_retry.allows(now, next) => {
+					self.record_synced = false;
+					shared.update(|s| s.discovery.record = Some("pending".into()));
+					tracing::debug!(
+						wait = ?self.record_retry.wait(),
+						"the record waits after a failure before it is published again"
 					);
 				}
 				RecordAction::Publish { seq, reason } => {
@@ -230,12 +369,14 @@ impl Discovery {
 					match published {
 						Ok(included) => {
 							self.record_synced = true;
+							self.record_retry.succeeded();
 							shared.count_record(true);
 							shared.update(|s| {
 								s.discovery.record = Some("published".into());
 								s.discovery.record_seq = Some(seq);
 								s.discovery.record_published_at = Some(included.block_number);
 								s.discovery.last_error = None;
+								s.discovery.record_retry = None;
 							});
 							tracing::info!(
 								seq,
@@ -251,7 +392,12 @@ impl Discovery {
 						}
 						Err(error) => {
 							shared.count_record(false);
-							self.failed(shared, "publishing the node's record failed", &error);
+							let attempt =
+								Attempt { call: DiscoveryCall::Record, now, next, period_len };
+							let class = self.failed(shared, attempt, &error);
+							if class == FailureClass::Final {
+								self.refuse_record(shared, content, &error);
+							}
 						}
 					}
 				}
@@ -274,20 +420,35 @@ impl Discovery {
 		};
 		match judge::heartbeat_action(liveness, view.info.status, next, period_len, target) {
 			HeartbeatAction::AlreadySent { period } => {
+				// (Also after a failure whose transaction got in after all.)
 				self.heartbeat_done = Some(period);
-				shared.update(|s| s.discovery.next_heartbeat_block = None);
+				self.heartbeat_retry.succeeded();
+				shared.update(|s| {
+					s.discovery.next_heartbeat_block = None;
+					s.discovery.heartbeat_retry = None;
+				});
 			}
 			HeartbeatAction::Wait { from_block, .. } => {
 				shared.update(|s| s.discovery.next_heartbeat_block = Some(from_block));
 			}
+			HeartbeatAction::Send { .. } if !self.heartbeat_retry.allows(now, next) => {
+				let from_block = self.heartbeat_retry.wait().map(|w| w.from_block.max(next));
+				shared.update(|s| s.discovery.next_heartbeat_block = from_block);
+				tracing::debug!(
+					wait = ?self.heartbeat_retry.wait(),
+					"the heartbeat waits after a failure before it is sent again"
+				);
+			}
 			HeartbeatAction::Send { period, urgent } => {
+				let with_version = self.version_fits && !self.version_refused;
 				let version =
-					if self.version_fits { config.discovery.version.as_bytes() } else { &[][..] };
+					if with_version { config.discovery.version.as_bytes() } else { &[][..] };
 				let args =
 					wire::heartbeat_args(&config.node_key, read.genesis_hash, period, version);
 				match self.submit(client, config, HEARTBEAT_CALL, &args).await {
 					Ok(included) => {
 						self.heartbeat_done = Some(period);
+						self.heartbeat_retry.succeeded();
 						persisted.last_heartbeat_period = Some(period);
 						progress.save = true;
 						shared.count_heartbeat(true);
@@ -297,6 +458,7 @@ impl Discovery {
 							s.discovery.last_seen = Some(included.block_number);
 							s.discovery.liveness = Some("online".into());
 							s.discovery.last_error = None;
+							s.discovery.heartbeat_retry = None;
 						});
 						if urgent {
 							tracing::info!(
@@ -310,7 +472,26 @@ impl Discovery {
 					}
 					Err(error) => {
 						shared.count_heartbeat(false);
-						self.failed(shared, "sending the heartbeat failed", &error);
+						let attempt =
+							Attempt { call: DiscoveryCall::Heartbeat, now, next, period_len };
+						match self.failed(shared, attempt, &error) {
+							FailureClass::Done => {
+								self.heartbeat_done = Some(period);
+								shared.update(|s| s.discovery.next_heartbeat_block = None);
+							}
+							FailureClass::Final => {
+								// Said once: the next heartbeats carry no version to refuse.
+								self.version_refused = true;
+								tracing::error!(
+									%error,
+									version = %config.discovery.version,
+									with_version,
+									"the chain refuses the heartbeat's version; heartbeats carry \
+									 none from now on (fix --version and restart)"
+								);
+							}
+							_ => {}
+						}
 					}
 				}
 			}
@@ -333,20 +514,93 @@ impl Discovery {
 		});
 	}
 
-	fn failed(&mut self, shared: &Shared, what: &'static str, error: &ChainError) {
+	/// After `attempt` failed with `error`: classifies the failure, sets the wait before the
+	/// next attempt of its kind, counts it, logs it (warnings rate-limited) and shows it.
+	fn failed(&mut self, shared: &Shared, attempt: Attempt, error: &ChainError) -> FailureClass {
+		let Attempt { call, now, next, period_len } = attempt;
+		let what = match call {
+			DiscoveryCall::Record => "publishing the node's record failed",
+			DiscoveryCall::Heartbeat => "sending the heartbeat failed",
+		};
+		let class = judge::classify_failure(call, error);
+		let retry = match call {
+			DiscoveryCall::Record => &mut self.record_retry,
+			DiscoveryCall::Heartbeat => &mut self.heartbeat_retry,
+		};
+		let wait = retry.failed(class, now, next, period_len, rand::random());
+		shared.count_discovery_failure(call, class);
 		let message = format!("{what}: {error}");
-		if self.warnings.allow(Instant::now()) {
-			tracing::warn!(%error, "{what}; trying again at the next block");
-		} else {
-			tracing::debug!(%error, "{what} (warning rate-limited)");
-			shared.count_suppressed_warning();
+		match (class, wait) {
+			(FailureClass::Done, _) => {
+				tracing::info!(%error, "the chain has this period's heartbeat already");
+			}
+			// A refusal of the content is said once, at error level, by the caller.
+			(FailureClass::Final, _) => {}
+			(_, Some(wait)) => {
+				let retry_in_secs = wait.delay.as_secs();
+				let class = class.label();
+				if self.warnings.allow(now) {
+					tracing::warn!(
+						%error,
+						class,
+						failures = wait.failures,
+						retry_in_secs,
+						from_block = wait.from_block,
+						"{what}; trying again after the wait"
+					);
+				} else {
+					tracing::debug!(%error, class, retry_in_secs, "{what} (warning rate-limited)");
+					shared.count_suppressed_warning();
+				}
+			}
+			(_, None) => {}
 		}
-		shared.update(|s| s.discovery.last_error = Some(message));
+		let shown =
+			wait.filter(|_| !(class == FailureClass::Final && call == DiscoveryCall::Record));
+		let shown = shown.map(|wait| DiscoveryRetry {
+			class: wait.class.label().to_owned(),
+			failures: wait.failures,
+			wait_secs: wait.delay.as_secs(),
+			from_block: wait.from_block,
+		});
+		shared.update(|s| {
+			let d = &mut s.discovery;
+			if class == FailureClass::Done {
+				d.last_error = None;
+			} else {
+				d.last_error = Some(message);
+			}
+			match call {
+				DiscoveryCall::Record => d.record_retry = shown,
+				DiscoveryCall::Heartbeat => d.heartbeat_retry = shown,
+			}
+		});
+		class
+	}
+
+	/// The chain refused `content` for what it is: it is not published again while it is the
+	/// configured record (said once, at error level, and in `/status`).
+	fn refuse_record(&mut self, shared: &Shared, content: &RecordContent, error: &ChainError) {
+		tracing::error!(
+			%error,
+			addresses = ?content.address_texts,
+			capabilities = ?content.capabilities,
+			version = %content.version,
+			"the chain refuses the configured record's content; not publishing it again \
+			 (fix --address/--capability/--version and restart)"
+		);
+		self.record_refused = Some(content.clone());
+		self.record_synced = false;
+		let reason = format!("the chain refused the record: {error}");
+		shared.update(|s| {
+			s.discovery.record = Some("refused".into());
+			s.discovery.record_error = Some(reason);
+		});
 	}
 
 	async fn publish(
 		&self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		read: &DiscoveryRead,
 		view: &wire::NodeView,
@@ -367,7 +621,7 @@ impl Discovery {
 
 	async fn submit(
 		&self,
-		client: &ChainClient,
+		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
 		call: &str,
 		args: &[u8],
@@ -380,6 +634,15 @@ impl Discovery {
 	}
 }
 
+/// A failed attempt: of which call, when, for which block, in periods of how many blocks.
+#[derive(Clone, Copy, Debug)]
+struct Attempt {
+	call: DiscoveryCall,
+	now: Instant,
+	next: u64,
+	period_len: u64,
+}
+
 /// What one look at the chain did.
 #[derive(Clone, Copy, Debug, Default)]
 struct Progress {
@@ -387,4 +650,517 @@ struct Progress {
 	save: bool,
 	/// A transaction built a block: look again.
 	look_again: bool,
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{
+		chain::NodeRecord as RegistryEntry,
+		discovery::{Limits, Liveness, NodeView, Record, SignedRecord},
+		service::config::test_config,
+		status::Status,
+	};
+	use codec::Decode;
+	use pallet_registration::{NodeType, Status as NodeStatus};
+	use sp_core::crypto::AccountId32;
+	use std::{collections::VecDeque, sync::Mutex};
+
+	/// The dev runtime's period: blocks 20..30 are period 2, its heartbeat planned in 20..25.
+	const PERIOD: u64 = 10;
+
+	/// A transaction the scripted chain received.
+	#[derive(Clone, Debug, PartialEq, Eq)]
+	enum Sent {
+		Record { seq: u64 },
+		Heartbeat { period: u32, version: Vec<u8> },
+	}
+
+	/// A chain that answers from memory: a registered node, a best block the test moves, and
+	/// submissions that succeed (building a block) unless a failure is queued for them.
+	struct FakeChain(Mutex<FakeState>);
+
+	struct FakeState {
+		best: u64,
+		view: Option<NodeView>,
+		sent: Vec<Sent>,
+		failures: VecDeque<ChainError>,
+	}
+
+	impl FakeChain {
+		/// A node registered at block 3, never heard from since, at best block `best`.
+		fn new(config: &RegistrationConfig, best: u64) -> Self {
+			let view = NodeView {
+				info: RegistryEntry {
+					node_id: config.node_key.peer_id_base58(),
+					node_type: NodeType::StorageMiner,
+					status: NodeStatus::Online,
+					registered_at: 3,
+					owner: AccountId32::new([1; 32]),
+				},
+				record: None,
+				liveness: Some(Liveness {
+					last_seen: 3,
+					heartbeat_sent: false,
+					version: vec![],
+					silent: false,
+					check_at: 40,
+				}),
+			};
+			Self(Mutex::new(FakeState {
+				best,
+				view: Some(view),
+				sent: vec![],
+				failures: VecDeque::new(),
+			}))
+		}
+
+		fn state(&self) -> std::sync::MutexGuard<'_, FakeState> {
+			self.0.lock().unwrap()
+		}
+
+		/// The next submission fails with `error`.
+		fn fail_next(&self, error: ChainError) {
+			self.state().failures.push_back(error);
+		}
+
+		/// Other transactions built `blocks` blocks.
+		fn advance(&self, blocks: u64) {
+			self.state().best += blocks;
+		}
+
+		/// The chain has a heartbeat of the node's in block `block`.
+		fn heartbeat_in(&self, block: u64) {
+			let mut state = self.state();
+			let liveness = state.view.as_mut().and_then(|v| v.liveness.as_mut()).unwrap();
+			liveness.last_seen = block;
+			liveness.heartbeat_sent = true;
+		}
+
+		fn sent(&self) -> Vec<Sent> {
+			self.state().sent.clone()
+		}
+	}
+
+	impl DiscoveryChain for FakeChain {
+		fn discovery_params(
+			&self,
+		) -> impl Future<Output = Result<DiscoveryParams, ChainError>> + Send {
+			let limits = Limits {
+				max_addresses: 8,
+				max_address_len: 128,
+				max_version_len: 64,
+				max_capabilities: 16,
+				max_capability_len: 64,
+			};
+			let params = DiscoveryParams {
+				heartbeat_period: PERIOD,
+				offline_after_periods: 2,
+				max_page_size: 100,
+				limits,
+			};
+			async move { Ok(params) }
+		}
+
+		fn best_block_number(&self) -> impl Future<Output = Result<u64, ChainError>> + Send {
+			let best = self.state().best;
+			async move { Ok(best) }
+		}
+
+		fn discovery_read(
+			&self,
+			_node_id: &[u8],
+		) -> impl Future<Output = Result<DiscoveryRead, ChainError>> + Send {
+			let state = self.state();
+			let read = DiscoveryRead {
+				best_block: state.best,
+				genesis_hash: [7; 32],
+				view: state.view.clone(),
+			};
+			async move { Ok(read) }
+		}
+
+		fn block_number_width(&self) -> Option<BlockNumberWidth> {
+			Some(BlockNumberWidth::U64)
+		}
+
+		fn submit_discovery(
+			&self,
+			call: &str,
+			args: &[u8],
+			_signer: Option<(&OwnerKey, u64)>,
+		) -> impl Future<Output = Result<Included, ChainError>> + Send {
+			let mut state = self.state();
+			let mut input = args;
+			let sent = match call {
+				PUBLISH_CALL => {
+					let (_, record, _) = <(Vec<u8>, Record, Vec<u8>)>::decode(&mut input).unwrap();
+					let seq = record.seq;
+					(Sent::Record { seq }, Some(record))
+				}
+				HEARTBEAT_CALL => {
+					let (_, period, version, _) =
+						<(Vec<u8>, u32, Vec<u8>, Vec<u8>)>::decode(&mut input).unwrap();
+					(Sent::Heartbeat { period, version }, None)
+				}
+				other => panic!("unexpected call {other}"),
+			};
+			state.sent.push(sent.0);
+			let result = match state.failures.pop_front() {
+				Some(error) => Err(error),
+				None => {
+					// Included in a block of its own.
+					state.best += 1;
+					let block_number = state.best;
+					if let Some(view) = state.view.as_mut() {
+						match sent.1 {
+							Some(record) => {
+								view.record = Some(SignedRecord {
+									record,
+									signature: [0; 64],
+									published_at: block_number,
+								})
+							}
+							None => {
+								if let Some(liveness) = view.liveness.as_mut() {
+									liveness.last_seen = block_number;
+									liveness.heartbeat_sent = true;
+								}
+							}
+						}
+					}
+					Ok(Included { block_number, block_hash: String::new(), events: vec![] })
+				}
+			};
+			async move { result }
+		}
+	}
+
+	/// A parked loop's discovery with what it shares and persists.
+	struct Harness {
+		config: RegistrationConfig,
+		discovery: Discovery,
+		shared: Shared,
+		persisted: PersistedState,
+		start: Instant,
+	}
+
+	impl Harness {
+		fn new(config: RegistrationConfig) -> Self {
+			let discovery = Discovery::new(&config);
+			Self {
+				config,
+				discovery,
+				shared: Shared::new(Status::default()),
+				persisted: PersistedState::default(),
+				start: Instant::now(),
+			}
+		}
+
+		/// A step `secs` seconds after the start, as a finalized block (`full` = false) or a
+		/// storage check (`full` = true) runs it.
+		async fn step(&mut self, chain: &FakeChain, full: bool, secs: u64) -> StepResult {
+			let now = self.start + std::time::Duration::from_secs(secs);
+			self.discovery
+				.step(chain, &self.config, &self.shared, &mut self.persisted, full, now)
+				.await
+		}
+	}
+
+	#[tokio::test]
+	async fn a_parked_node_publishes_its_record_then_its_heartbeat() {
+		let mut h = Harness::new(test_config("ws://x"));
+		// Block 25 is past any block this period's heartbeat can be planned at.
+		let chain = FakeChain::new(&h.config, 24);
+		let step = h.step(&chain, true, 0).await;
+		assert!(step.save);
+		let version = h.config.discovery.version.as_bytes().to_vec();
+		assert_eq!(
+			chain.sent(),
+			[Sent::Record { seq: 1 }, Sent::Heartbeat { period: 2, version: version.clone() }]
+		);
+		assert_eq!(h.persisted.record_seq, 1);
+		assert_eq!(h.persisted.last_heartbeat_period, Some(2));
+		let status = h.shared.status().discovery;
+		assert_eq!(status.record.as_deref(), Some("published"));
+		assert_eq!(status.last_heartbeat_period, Some(2));
+		// Nothing more in this period (blocks 27 and 28).
+		for block in 0..2 {
+			chain.advance(1);
+			h.step(&chain, block == 1, 10 * block).await;
+		}
+		assert_eq!(chain.sent().len(), 2);
+		// The next period's heartbeat, from its planned block.
+		chain.advance(PERIOD);
+		h.step(&chain, false, 60).await;
+		assert_eq!(chain.sent()[2..], [Sent::Heartbeat { period: 3, version }]);
+		let counters = h.shared.counters();
+		assert_eq!((counters.records_published, counters.heartbeats_sent), (1, 2));
+	}
+
+	#[tokio::test]
+	async fn a_failed_heartbeat_is_counted_and_shown() {
+		let mut config = test_config("ws://x");
+		config.discovery.record = None;
+		let mut h = Harness::new(config);
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(ChainError::Rpc("connection reset".into()));
+		h.step(&chain, true, 0).await;
+		assert_eq!(chain.sent().len(), 1);
+		assert_eq!(h.shared.counters().heartbeat_failures, 1);
+		let status = h.shared.status().discovery;
+		assert_eq!(status.record.as_deref(), Some("disabled"));
+		let error = status.last_error.unwrap_or_default();
+		assert!(error.contains("sending the heartbeat failed: RPC error"), "{error}");
+	}
+
+	/// Item 16 of issue 24: with `--signed-discovery` a failed heartbeat was sent again at the
+	/// next block, paying each time.
+	#[tokio::test]
+	async fn a_failed_heartbeat_is_not_sent_again_at_the_next_block() {
+		let mut config = test_config("ws://x");
+		config.discovery.record = None;
+		config.discovery.signing = DiscoverySigning::Signed;
+		let mut h = Harness::new(config);
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(ChainError::Pool(
+			"1010: Invalid Transaction: Inability to pay some fees (e.g. account balance too low)"
+				.into(),
+		));
+		h.step(&chain, true, 0).await;
+		assert_eq!(chain.sent().len(), 1);
+		// The next finalized blocks, a block time apart, and a storage check: nothing sent.
+		for block in 1..=3 {
+			chain.advance(1);
+			h.step(&chain, block == 3, 6 * block).await;
+		}
+		assert_eq!(chain.sent().len(), 1, "{:?}", chain.sent());
+	}
+
+	/// The same for a record that failed for a transient reason.
+	#[tokio::test]
+	async fn a_failed_record_is_not_published_again_at_the_next_block() {
+		let mut config = test_config("ws://x");
+		config.discovery.heartbeats = false;
+		config.discovery.signing = DiscoverySigning::Signed;
+		let mut h = Harness::new(config);
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(ChainError::Timeout(120));
+		h.step(&chain, true, 0).await;
+		chain.advance(1);
+		// Long after in time, but at the very next block.
+		h.step(&chain, false, 600).await;
+		assert_eq!(chain.sent(), [Sent::Record { seq: 1 }]);
+	}
+
+	/// The pallet's error `name` in a block.
+	fn dispatch(name: &str) -> ChainError {
+		ChainError::Dispatch(crate::chain::DispatchFailure {
+			pallet: Some(crate::chain::PALLET.into()),
+			error: name.into(),
+		})
+	}
+
+	fn payment_refused() -> ChainError {
+		ChainError::Pool("1010: Invalid Transaction: Inability to pay some fees".into())
+	}
+
+	/// Heartbeats only, signed.
+	fn heartbeats_only() -> Harness {
+		let mut config = test_config("ws://x");
+		config.discovery.record = None;
+		config.discovery.signing = DiscoverySigning::Signed;
+		Harness::new(config)
+	}
+
+	fn heartbeat(period: u32, h: &Harness) -> Sent {
+		Sent::Heartbeat { period, version: h.config.discovery.version.as_bytes().to_vec() }
+	}
+
+	#[tokio::test]
+	async fn a_transient_failure_retries_fast_after_a_block_and_a_success_clears_it() {
+		let mut h = heartbeats_only();
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(ChainError::Rpc("connection reset".into()));
+		h.step(&chain, true, 0).await;
+		let retry = h.shared.status().discovery.heartbeat_retry.unwrap();
+		assert_eq!((retry.class.as_str(), retry.failures, retry.from_block), ("fast_retry", 1, 27));
+		assert!(retry.wait_secs <= 2, "{retry:?}");
+		// Block 26: however late, not the block after the failed one's.
+		chain.advance(1);
+		h.step(&chain, false, 30).await;
+		// Block 27, but within the first fast retry's wait (at least 1.6 s). (The clock is the
+		// test's: an earlier time shows the wait in time alone.)
+		chain.advance(1);
+		h.step(&chain, false, 1).await;
+		assert_eq!(chain.sent().len(), 1, "{:?}", chain.sent());
+		h.step(&chain, false, 3).await;
+		assert_eq!(chain.sent(), [heartbeat(2, &h), heartbeat(2, &h)]);
+		let status = h.shared.status().discovery;
+		assert_eq!((status.heartbeat_retry, status.last_error), (None, None));
+		assert_eq!(h.shared.counters().heartbeats_sent, 1);
+	}
+
+	#[tokio::test]
+	async fn a_refused_payment_retries_after_the_interval_doubling() {
+		let mut h = heartbeats_only();
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(payment_refused());
+		chain.fail_next(payment_refused());
+		h.step(&chain, true, 0).await;
+		chain.advance(2);
+		h.step(&chain, false, 119).await;
+		assert_eq!(chain.sent().len(), 1);
+		h.step(&chain, true, 121).await;
+		assert_eq!(chain.sent().len(), 2);
+		let retry = h.shared.status().discovery.heartbeat_retry.unwrap();
+		assert_eq!(
+			(retry.class.as_str(), retry.failures, retry.wait_secs, retry.from_block),
+			("slow_retry", 2, 240, 29)
+		);
+		chain.advance(2);
+		h.step(&chain, true, 121 + 239).await;
+		assert_eq!(chain.sent().len(), 2);
+		h.step(&chain, false, 121 + 241).await;
+		assert_eq!(chain.sent().len(), 3);
+		assert_eq!(h.persisted.last_heartbeat_period, Some(2));
+		assert_eq!(h.shared.status().discovery.heartbeat_retry, None);
+		let counters = h.shared.counters();
+		assert_eq!(counters.discovery_failures.get(&("heartbeat", "slow_retry")), Some(&2));
+		assert_eq!((counters.heartbeat_failures, counters.heartbeats_sent), (2, 1));
+	}
+
+	#[tokio::test]
+	async fn a_refused_record_is_not_published_again_until_the_configuration_changes() {
+		let mut config = test_config("ws://x");
+		config.discovery.signing = DiscoverySigning::Signed;
+		let mut h = Harness::new(config);
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(dispatch("InvalidAddress"));
+		h.step(&chain, true, 0).await;
+		// The heartbeat goes on.
+		assert_eq!(chain.sent(), [Sent::Record { seq: 1 }, heartbeat(2, &h)]);
+		for step in 1..20u64 {
+			chain.advance(3);
+			h.step(&chain, step % 4 == 0, 3600 * step).await;
+		}
+		let sent = chain.sent();
+		assert_eq!(sent.iter().filter(|s| matches!(s, Sent::Record { .. })).count(), 1, "{sent:?}");
+		let status = h.shared.status().discovery;
+		assert_eq!(status.record.as_deref(), Some("refused"));
+		let reason = status.record_error.unwrap_or_default();
+		assert!(reason.contains("Registration.InvalidAddress"), "{reason}");
+		assert_eq!(status.record_retry, None);
+		let counters = h.shared.counters();
+		assert_eq!(counters.discovery_failures.get(&("record", "final")), Some(&1));
+		assert_eq!(counters.record_failures, 1);
+		// Other flags: the new record is published.
+		h.config.set_record(&[], "v2", &["gpu".into()]).unwrap();
+		chain.advance(1);
+		h.step(&chain, false, 3600 * 20).await;
+		assert!(chain.sent().contains(&Sent::Record { seq: 2 }), "{:?}", chain.sent());
+		assert_eq!(h.shared.status().discovery.record.as_deref(), Some("published"));
+	}
+
+	#[tokio::test]
+	async fn a_heartbeat_already_sent_counts_as_done() {
+		let mut h = heartbeats_only();
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(dispatch("HeartbeatAlreadySent"));
+		h.step(&chain, true, 0).await;
+		// (An earlier one, lost on its way back, got in.)
+		chain.heartbeat_in(25);
+		let status = h.shared.status().discovery;
+		assert_eq!((status.heartbeat_retry, status.last_error), (None, None));
+		for step in 1..=3 {
+			chain.advance(1);
+			h.step(&chain, step == 2, step).await;
+		}
+		assert_eq!(chain.sent().len(), 1);
+		// The next period's goes as planned, with no wait (a slow retry's would be 120 s).
+		chain.advance(PERIOD);
+		h.step(&chain, false, 5).await;
+		assert_eq!(chain.sent(), [heartbeat(2, &h), heartbeat(3, &h)]);
+		let counters = h.shared.counters();
+		assert_eq!(counters.discovery_failures.get(&("heartbeat", "done")), Some(&1));
+	}
+
+	#[tokio::test]
+	async fn a_heartbeat_for_another_period_waits_for_the_next_period() {
+		let mut h = heartbeats_only();
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(dispatch("HeartbeatForAnotherPeriod"));
+		h.step(&chain, true, 0).await;
+		let retry = h.shared.status().discovery.heartbeat_retry.unwrap();
+		assert_eq!(
+			(retry.class.as_str(), retry.wait_secs, retry.from_block),
+			("next_period", 0, 30)
+		);
+		// Blocks 27 to 29, however late: not in this period.
+		chain.advance(2);
+		for step in 1..=3 {
+			h.step(&chain, step == 2, 600 * step).await;
+			chain.advance(1);
+		}
+		assert_eq!(chain.sent().len(), 1);
+		assert_eq!(h.shared.status().discovery.next_heartbeat_block, Some(30));
+		// Block 35: past any block period 3's heartbeat is planned at.
+		chain.advance(5);
+		h.step(&chain, false, 3000).await;
+		assert_eq!(chain.sent(), [heartbeat(2, &h), heartbeat(3, &h)]);
+	}
+
+	#[tokio::test]
+	async fn a_rate_limited_record_waits_for_the_next_period() {
+		let mut config = test_config("ws://x");
+		config.discovery.heartbeats = false;
+		config.discovery.signing = DiscoverySigning::Signed;
+		let mut h = Harness::new(config);
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(dispatch("RecordRateLimited"));
+		h.step(&chain, true, 0).await;
+		chain.advance(2);
+		for step in 1..=3 {
+			h.step(&chain, step == 2, 600 * step).await;
+			chain.advance(1);
+		}
+		assert_eq!(chain.sent(), [Sent::Record { seq: 1 }]);
+		assert_eq!(h.shared.status().discovery.record.as_deref(), Some("pending"));
+		// Block 30, the next period's first.
+		h.step(&chain, false, 1800).await;
+		assert_eq!(chain.sent(), [Sent::Record { seq: 1 }, Sent::Record { seq: 2 }]);
+		let status = h.shared.status().discovery;
+		assert_eq!((status.record.as_deref(), status.record_retry), (Some("published"), None));
+	}
+
+	#[tokio::test]
+	async fn a_refused_version_leaves_the_heartbeats_without_one() {
+		let mut h = heartbeats_only();
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(dispatch("InvalidRecordText"));
+		h.step(&chain, true, 0).await;
+		let retry = h.shared.status().discovery.heartbeat_retry.unwrap();
+		assert_eq!((retry.class.as_str(), retry.from_block), ("final", 27));
+		chain.advance(2);
+		h.step(&chain, false, 3).await;
+		let sent = chain.sent();
+		assert_eq!(sent[1..], [Sent::Heartbeat { period: 2, version: vec![] }]);
+		chain.advance(PERIOD);
+		h.step(&chain, false, 600).await;
+		assert_eq!(chain.sent()[2..], [Sent::Heartbeat { period: 3, version: vec![] }]);
+	}
+
+	#[tokio::test]
+	async fn a_new_registration_forgets_the_waits() {
+		let mut h = heartbeats_only();
+		let chain = FakeChain::new(&h.config, 24);
+		chain.fail_next(payment_refused());
+		h.step(&chain, true, 0).await;
+		assert!(h.shared.status().discovery.heartbeat_retry.is_some());
+		h.discovery.reset(&h.shared);
+		assert_eq!(h.shared.status().discovery.heartbeat_retry, None);
+		chain.advance(2);
+		h.step(&chain, true, 1).await;
+		assert_eq!(chain.sent().len(), 2);
+	}
 }

@@ -356,13 +356,13 @@ impl<'a> Worker<'a> {
 		let mut stop = self.stop.clone();
 		// Records and heartbeats: a full look at once (a new registration), then at each
 		// finalized block, and a full one at each storage check or when the node went offline.
-		self.discovery.reset();
+		self.discovery.reset(&self.shared);
 		let mut discovery_due = Some(true);
 		loop {
 			if let Some(full) = discovery_due.take() {
 				let step = tokio::select! {
 					_ = stopped(&mut stop) => return ParkEnd::Stop,
-					step = self.discovery.step(client, self.config, &self.shared, &mut self.persisted, full) => step,
+					step = self.discovery.step(client, self.config, &self.shared, &mut self.persisted, full, Instant::now()) => step,
 				};
 				if step.save {
 					self.save();
