@@ -14,18 +14,18 @@
 //!
 //! ## Overview
 //!
-//! | role | calls | origin |
+//! | role | calls (index) | origin |
 //! |---|---|---|
-//! | owner | [`register_node_with_coldkey`](Pallet::register_node_with_coldkey), [`register_node_with_max_fee`](Pallet::register_node_with_max_fee) (the same with a fee limit) | signed, by `owner` itself |
-//! | anyone holding an owner's consent | [`register_node_with_consent`](Pallet::register_node_with_consent): registers for the owner, who pays the fee | signed, any account |
-//! | owner | [`revoke_consent`](Pallet::revoke_consent) | signed, the consent's owner |
-//! | owner, or a holder of its consent | [`rotate_node_key`](Pallet::rotate_node_key): moves the node to a new libp2p key | signed, the node's owner or any account with a consent that allows it |
-//! | owner | [`unregister_main_node`](Pallet::unregister_main_node), [`swap_node_owner`](Pallet::swap_node_owner) (offers the node to a new owner), [`cancel_node_ownership_offer`](Pallet::cancel_node_ownership_offer) | signed, the node's owner |
-//! | new owner | [`accept_node_ownership`](Pallet::accept_node_ownership) | signed, the account the node was offered to |
-//! | the node (its key signs; anyone submits) | [`publish_node_record`](Pallet::publish_node_record) (addresses, version, capabilities), [`heartbeat`](Pallet::heartbeat) (alive in this period) | signed by any account, or fee-less |
-//! | validator | [`submit_deregistration_report`](Pallet::submit_deregistration_report) | signed, a registered validator (or an account [`Config::ReporterResolver`] maps to one) |
-//! | governance | [`force_register_coldkey_node`](Pallet::force_register_coldkey_node), [`set_node_status_to_degraded`](Pallet::set_node_status_to_degraded), [`set_fee_charging`](Pallet::set_fee_charging), [`set_node_type_disabled`](Pallet::set_node_type_disabled), [`force_unregister_coldkey_node`](Pallet::force_unregister_coldkey_node), [`set_account_ban_status`](Pallet::set_account_ban_status), [`set_whitelisted_validators`](Pallet::set_whitelisted_validators), [`set_deregistration_enabled`](Pallet::set_deregistration_enabled) | [`Config::ForceOrigin`] |
-//! | fee authority | [`set_node_type_fee`](Pallet::set_node_type_fee) | [`Config::FeeOrigin`] |
+//! | owner | [`register_node_with_coldkey`](Pallet::register_node_with_coldkey) (1), [`register_node_with_max_fee`](Pallet::register_node_with_max_fee) (19): the same with a fee limit | signed, by `owner` itself |
+//! | anyone holding an owner's consent | [`register_node_with_consent`](Pallet::register_node_with_consent) (18): registers for the owner, who pays the fee | signed, any account |
+//! | owner | [`revoke_consent`](Pallet::revoke_consent) (20) | signed, the consent's owner |
+//! | owner, or a holder of its consent | [`rotate_node_key`](Pallet::rotate_node_key) (21): moves the node to a new libp2p key | signed, the node's owner or any account with a consent that allows it |
+//! | owner | [`unregister_main_node`](Pallet::unregister_main_node) (10), [`swap_node_owner`](Pallet::swap_node_owner) (11): offers the node to a new owner; [`cancel_node_ownership_offer`](Pallet::cancel_node_ownership_offer) (17) | signed, the node's owner |
+//! | new owner | [`accept_node_ownership`](Pallet::accept_node_ownership) (16) | signed, the account the node was offered to |
+//! | the node (its key signs; anyone submits) | [`publish_node_record`](Pallet::publish_node_record) (22): addresses, version, capabilities; [`heartbeat`](Pallet::heartbeat) (23): alive in this period | signed by any account, or fee-less |
+//! | validator | [`submit_deregistration_report`](Pallet::submit_deregistration_report) (12) | signed, a registered validator (or an account [`Config::ReporterResolver`] maps to one) |
+//! | governance | [`force_register_coldkey_node`](Pallet::force_register_coldkey_node) (0), [`set_node_status_to_degraded`](Pallet::set_node_status_to_degraded) (3), [`set_fee_charging`](Pallet::set_fee_charging) (6), [`set_node_type_disabled`](Pallet::set_node_type_disabled) (8), [`force_unregister_coldkey_node`](Pallet::force_unregister_coldkey_node) (9), [`set_account_ban_status`](Pallet::set_account_ban_status) (13), [`set_whitelisted_validators`](Pallet::set_whitelisted_validators) (14), [`set_deregistration_enabled`](Pallet::set_deregistration_enabled) (15) | [`Config::ForceOrigin`] |
+//! | fee authority | [`set_node_type_fee`](Pallet::set_node_type_fee) (7) | [`Config::FeeOrigin`] |
 //!
 //! Each call's own docs give its parameters, checks and events; the sections below say how the
 //! pieces fit together.
@@ -64,10 +64,7 @@
 //!
 //! Every failure has its own error and changes no state; [`Error`] documents each one's cause.
 //! A client builds the challenge from the [`challenge_fields`](Pallet::challenge_fields) view
-//! function (or from `System::BlockHash(0)` and the current block). Governance may register a
-//! node without a proof and without a fee
-//! ([`force_register_coldkey_node`](Pallet::force_register_coldkey_node)), for bootstrapping and
-//! recovery.
+//! function (or from `System::BlockHash(0)` and the current block).
 //!
 //! ### Lifecycle
 //!
