@@ -8,7 +8,7 @@
 # after which the reference chain's Python SDK registers a node.
 # Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh),
 # the pinned npm packages (scripts/setup-node-deps.sh) and the pinned Python SDK
-# (scripts/setup-python-sdk.sh). Measured times: README, "Timings".
+# (scripts/setup-python-sdk.sh). Measured times: docs/development.md, "Timings".
 #
 # Everything Rust is compiled once, in one feature set: clippy is the compiler of the workspace's
 # own crates during the one build (RUSTC_WORKSPACE_WRAPPER, as `cargo clippy` itself does), and
