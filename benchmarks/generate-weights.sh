@@ -5,7 +5,8 @@
 # The bencher is installed when missing into $BENCHER_ROOT (default $HOME/.cache/frame-omni-bencher):
 # a release build of about 975 crates (RocksDB and wasmtime among them), 2.8 GiB peak; start it
 # early, in the background. Registration is measured with 100,000 nodes and used challenges
-# stored, and that state is set up again for each of its 21 runs. Measured times: README, "Weights".
+# stored, and that state is set up again for each of its 21 runs. Measured times:
+# docs/development.md, "Weights".
 #
 # Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N] [--extrinsic A,B,… --output FILE]
 # (defaults: 50 steps, 20 repeats, every benchmark into src/weights.rs). A subset goes to its own

@@ -3,7 +3,7 @@
 #
 # Builds the dev runtime and its chain spec, installs chopsticks and @polkadot/api (pinned by
 # e2e/package-lock.json), then runs chopsticks until Ctrl-C. Blocks are built as soon as a
-# transaction arrives. Measured times: README, "Timings".
+# transaction arrives. Measured times: docs/development.md, "Timings".
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 PORT="${PORT:-8000}"

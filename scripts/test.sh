@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: formatting, clippy (every crate and target, all
-# features, warnings denied), the pallet's no_std build, all tests (the pallet's unit and
+# features, warnings denied), the pallet's no_std build, the pallet's and the registrar's
+# rustdoc (warnings and broken intra-doc links denied), all tests (the pallet's unit and
 # mock-runtime tests and its benchmark test suite, the dev runtime's, the registrar's unit and
 # end-to-end tests), then the JS end-to-end tests: the dev runtime on a local chain (chopsticks)
 # driven through @polkadot/api, including a runtime upgrade from the reference pallet's layout
 # after which the reference chain's Python SDK registers a node.
 # Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh),
 # the pinned npm packages (scripts/setup-node-deps.sh) and the pinned Python SDK
-# (scripts/setup-python-sdk.sh). Measured times: README, "Timings".
+# (scripts/setup-python-sdk.sh). Measured times: docs/development.md, "Timings".
 #
 # Everything Rust is compiled once, in one feature set: clippy is the compiler of the workspace's
 # own crates during the one build (RUSTC_WORKSPACE_WRAPPER, as `cargo clippy` itself does), and
@@ -49,6 +50,10 @@ wasm_toolchain=$!
 
 step "no_std build of the pallet with try-runtime (the plain one is the runtime's wasm)"
 cargo check --locked -p pallet-registration --no-default-features --features try-runtime
+
+# Beside the downloads too; rustdoc checks the dependencies in a mode of its own (metadata only).
+step "docs: rustdoc of the pallet and the registrar, warnings and broken intra-doc links denied"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps -p pallet-registration -p registrar
 
 finish "$wasm_toolchain" "$LOGS/wasm-toolchain.log"
 toolchain=$(tail -n 1 "$LOGS/wasm-toolchain.out")

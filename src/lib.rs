@@ -1,86 +1,271 @@
 //! # Registration pallet
 //!
-//! A registry of network nodes. An owner account (a "coldkey") registers one main node,
-//! identified by its libp2p PeerId, and proves control of the node's Ed25519 key by having that
-//! key sign a challenge bound to this chain, the owner, the node and an expiry block.
+//! A registry of libp2p network nodes. An owner account (a "coldkey") registers one main node,
+//! identified by its libp2p PeerId, and proves control of the node's Ed25519 key: the key signs
+//! a SCALE-encoded [`RegisterChallenge`] bound to this chain's genesis hash, the owner, the node
+//! and an expiry block. Registered nodes publish signed records (addresses, version,
+//! capabilities) and heartbeats, so clients can find them and tell which are alive.
+//!
+//! It re-implements the Hippius chain's Registration pallet (the reference): the calls, call
+//! indices, challenge layout, storage names, events and errors are the reference's, so its
+//! clients (a Python SDK, polkadot.js scripts, indexers) work unchanged (see
+//! [Names](#names-are-the-references)); the reference's defects are fixed
+//! (`docs/departures.md` in the repository).
 //!
 //! ## Overview
 //!
-//! - **Registration** ([`Pallet::register_node_with_coldkey`]): the owner submits the node's
-//!   signature over a SCALE-encoded [`RegisterChallenge`]. The pallet checks the challenge
-//!   strictly (exact encoding, domain, genesis hash, owner, node, block window), refuses replays,
-//!   verifies the signature, applies policy (bans, disabled node types, eligibility, one node per
-//!   owner, cooldowns, validator stake) and charges the node type's fee when fee charging is on.
-//! - **Owner consent** ([`Pallet::register_node_with_consent`]): the owner signs an
-//!   [`OwnerConsent`] offline with its account key (bare or `<Bytes>`-wrapped, as wallets sign);
-//!   any account submits it with the node key's proof, the owner pays the fee (at most the
-//!   consent's `max_fee`), and the consent serves again until it expires or the owner revokes it
-//!   ([`Pallet::revoke_consent`]). [`Pallet::register_node_with_max_fee`] gives the owner path the
-//!   same price limit.
-//! - **Key rotation** ([`Pallet::rotate_node_key`]): a node moves to a new libp2p key and keeps
-//!   its owner, type, status and registration block; the new key proves itself with a challenge
-//!   and the old key signs a [`KeyRotation`] statement naming the new one.
-//! - **Lifecycle**: owners unregister ([`Pallet::unregister_main_node`]) or offer their node to
-//!   another account ([`Pallet::swap_node_owner`]), which takes it only by accepting
-//!   ([`Pallet::accept_node_ownership`]). Storage miners are degraded first and removed on the
-//!   next unregistration. A removed node and its owner, and an owner that handed its node over,
-//!   wait out a cooldown before registering again.
-//! - **Deregistration by validators** ([`Pallet::submit_deregistration_report`]): staked,
-//!   registered validators vote against nodes, each the first to report at most its share of a
-//!   round's list; after each round `on_initialize` removes the nodes whose votes, from
-//!   validators that may still vote, reach the threshold.
-//! - **Governance**: configurable origins force-register and force-unregister nodes, degrade
-//!   storage miners, set fees, disable node types, ban accounts, keep a validator whitelist and
-//!   switch fee charging and deregistration on and off.
+//! | role | calls (index) | origin |
+//! |---|---|---|
+//! | owner | [`register_node_with_coldkey`](Pallet::register_node_with_coldkey) (1), [`register_node_with_max_fee`](Pallet::register_node_with_max_fee) (19): the same with a fee limit | signed, by `owner` itself |
+//! | anyone holding an owner's consent | [`register_node_with_consent`](Pallet::register_node_with_consent) (18): registers for the owner, who pays the fee | signed, any account |
+//! | owner | [`revoke_consent`](Pallet::revoke_consent) (20) | signed, the consent's owner |
+//! | owner, or a holder of its consent | [`rotate_node_key`](Pallet::rotate_node_key) (21): moves the node to a new libp2p key | signed, the node's owner or any account with a consent that allows it |
+//! | owner | [`unregister_main_node`](Pallet::unregister_main_node) (10), [`swap_node_owner`](Pallet::swap_node_owner) (11): offers the node to a new owner; [`cancel_node_ownership_offer`](Pallet::cancel_node_ownership_offer) (17) | signed, the node's owner |
+//! | new owner | [`accept_node_ownership`](Pallet::accept_node_ownership) (16) | signed, the account the node was offered to |
+//! | the node (its key signs; anyone submits) | [`publish_node_record`](Pallet::publish_node_record) (22): addresses, version, capabilities; [`heartbeat`](Pallet::heartbeat) (23): alive in this period | signed by any account, or fee-less |
+//! | validator | [`submit_deregistration_report`](Pallet::submit_deregistration_report) (12) | signed, a registered validator (or an account [`Config::ReporterResolver`] maps to one) |
+//! | governance | [`force_register_coldkey_node`](Pallet::force_register_coldkey_node) (0), [`set_node_status_to_degraded`](Pallet::set_node_status_to_degraded) (3), [`set_fee_charging`](Pallet::set_fee_charging) (6), [`set_node_type_disabled`](Pallet::set_node_type_disabled) (8), [`force_unregister_coldkey_node`](Pallet::force_unregister_coldkey_node) (9), [`set_account_ban_status`](Pallet::set_account_ban_status) (13), [`set_whitelisted_validators`](Pallet::set_whitelisted_validators) (14), [`set_deregistration_enabled`](Pallet::set_deregistration_enabled) (15) | [`Config::ForceOrigin`] |
+//! | fee authority | [`set_node_type_fee`](Pallet::set_node_type_fee) (7) | [`Config::FeeOrigin`] |
 //!
-//! The calls, call indices, challenge layout, storage names and events are those of the Hippius
-//! chain's Registration pallet, so its clients work unchanged; its known defects are fixed (the
-//! README lists them).
+//! Each call's own docs give its parameters, checks and events; the sections below say how the
+//! pieces fit together.
+//!
+//! ## What it does
+//!
+//! ### Registration and its checks
+//!
+//! [`register_node_with_coldkey`](Pallet::register_node_with_coldkey) checks, in this order, and
+//! refuses with the error named at each step:
+//! 1. the signer is `owner` ([`Error::SignerNotOwner`]);
+//! 2. `node_id_hex` is the raw PeerId of an Ed25519 key that is not of small order
+//!    ([`Error::InvalidNodeId`], [`Error::SmallOrderNodeKey`]), `main_public_key` is that key
+//!    ([`Error::PublicKeyMismatch`]), and `node_id` (base58 text or raw bytes) names the same
+//!    PeerId ([`Error::NodeIdMismatch`]);
+//! 3. the challenge decodes exactly, with no trailing bytes ([`Error::InvalidChallenge`]), and
+//!    has the domain `HIPPIUS::REGISTER::v1` ([`Error::InvalidChallengeDomain`]), this chain's
+//!    genesis hash ([`Error::GenesisMismatch`]), the owner ([`Error::InvalidAccountId`]) and
+//!    `blake2_256(node_id_hex)` ([`Error::ChallengeMismatch`]); `block_number <= now <=
+//!    expires_at <= now + MaxChallengeLifetime` ([`Error::ChallengeFromFuture`],
+//!    [`Error::ChallengeExpired`], [`Error::ChallengeLifetimeTooLong`]); and it was never used
+//!    ([`Error::ChallengeReused`]);
+//! 4. the node key's signature over the challenge bytes verifies
+//!    ([`Error::InvalidSignatureLength`], [`Error::InvalidSignature`]);
+//! 5. the node type is enabled ([`Error::NodeTypeDisabled`]); the owner is not banned
+//!    ([`Error::AccountBanned`]), is eligible ([`Error::NotEligible`]), has no node
+//!    ([`Error::OwnerAlreadyRegistered`]), is not cooling down and, for a validator node, has
+//!    [`Config::MinerStakeThreshold`] active stake in [`Config::Staking`]
+//!    ([`Error::InsufficientStake`]); the node is not registered
+//!    ([`Error::NodeAlreadyRegistered`]) and not cooling down (for the owner or the node:
+//!    [`Error::NodeCooldownPeriodNotExpired`]); fewer than [`Config::MaxValidators`] validator
+//!    nodes are registered ([`Error::TooManyValidators`]);
+//! 6. when fee charging is on: the fee is within the caller's limit, if it gave one
+//!    ([`Error::FeeAboveMaximum`]), and is paid ([`Error::InsufficientBalanceForFee`]; in
+//!    credits: [`Error::CreditsNotSupported`], [`Error::InsufficientCreditsForFee`]).
+//!
+//! Every failure has its own error and changes no state; [`Error`] documents each one's cause.
+//! A client builds the challenge from the [`challenge_fields`](Pallet::challenge_fields) view
+//! function (or from `System::BlockHash(0)` and the current block).
+//!
+//! ### Lifecycle
+//!
+//! Unregistering an online storage miner degrades it; unregistering anything else (or a
+//! degraded miner) removes it and starts a cooldown of [`Config::NodeCooldownPeriod`] blocks
+//! for both the node and its owner. Handing a node over takes two steps: the owner offers it
+//! ([`swap_node_owner`](Pallet::swap_node_owner), open for [`Config::OwnershipOfferLifetime`]
+//! blocks, cancellable), the new owner accepts
+//! ([`accept_node_ownership`](Pallet::accept_node_ownership)); the old owner then cools down as
+//! after a removal, and no node that validators are voting against can change hands
+//! ([`Error::NodeUnderReport`]).
+//!
+//! ### Deregistration by validators
+//!
+//! Validators vote against nodes
+//! ([`submit_deregistration_report`](Pallet::submit_deregistration_report)) during a round of
+//! [`Config::ConsensusPeriod`] blocks (its end is fixed when it opens). A validator may vote if
+//! it owns a registered validator node, is not banned, is on the whitelist when one is in use
+//! and holds [`Config::MinerStakeThreshold`] active stake: checked when it reports and again
+//! when the round is tallied. Each may be the first to report
+//! `MaxReportedNodesPerRound / MaxValidators` nodes of a round (and vote for any node others
+//! reported), so no validator can fill the round for the others. After the round's last block
+//! `on_initialize` removes (or degrades) every node whose votes from validators that may still
+//! vote reach `max(ConsensusThreshold, ConsensusShare × validators that may vote)`. An owner's
+//! votes and rate-limit window stay with it until the round and the window end, whatever it
+//! does with its node.
+//!
+//! ### Fees
+//!
+//! A node type's fee doubles after each paid registration (up to [`Config::MaxNodeTypeFee`])
+//! and halves for every [`Config::BlocksPerDay`] without one (down to
+//! [`Config::MinNodeTypeFee`]); it is computed when needed
+//! ([`current_fee`](Pallet::current_fee)), so no hook walks the fee table. Fees go to the
+//! pallet's account ([`Pallet::account_id`]). Because the fee doubles, a registration sent
+//! after reading it can pay twice that:
+//! [`register_node_with_max_fee`](Pallet::register_node_with_max_fee) and consents carry the
+//! most the owner pays ([`Error::FeeAboveMaximum`]). Calls also pay ordinary transaction fees.
+//!
+//! ### Owner consent: the coldkey stays cold
+//!
+//! An owner signs, offline and with its account's own key ([`Config::OwnerSignature`]:
+//! `MultiSignature` in the dev runtime, so sr25519, ed25519 or ecdsa), an [`OwnerConsent`]: the
+//! domain `HIPPIUS::CONSENT::v1`, this chain's genesis hash, the owner, the node's raw PeerId,
+//! the node type, the most fee it pays, its last valid block (`valid_until`, at most
+//! [`Config::MaxConsentLifetime`] ahead), a nonce, and whether it also allows a key rotation.
+//! The signature may be over the bare SCALE bytes (`subkey sign`) or over `<Bytes>…</Bytes>`
+//! around them (the polkadot.js extension and apps' sign tab). The
+//! [`consent_payload`](Pallet::consent_payload) view function returns the consent to sign and
+//! its bytes; [`consent_status`](Pallet::consent_status) says whether a signed one can be used
+//! now, and if not why.
+//!
+//! Any account then submits [`register_node_with_consent`](Pallet::register_node_with_consent)
+//! with the consent, the owner's signature and the node key's proof (a challenge bound to the
+//! owner, as above): every check of the owner's path applies, the fee comes from the owner, and
+//! the consent serves again (after a removal and the cooldown) until `valid_until`, unless the
+//! owner revokes it ([`revoke_consent`](Pallet::revoke_consent); at most
+//! [`Config::MaxRevokedConsents`] revocations per owner are kept, each until its consent's
+//! `valid_until`, then pruned by the expiry queue). Each refusal has its own error: domain,
+//! chain, PeerId, node type, expired, lifetime too long, revoked, owner signature, fee above the
+//! maximum.
+//!
+//! ### Key rotation
+//!
+//! [`rotate_node_key`](Pallet::rotate_node_key) moves a registered node to a new libp2p key in
+//! one step: the registry, identity, type index and owner index move to the new PeerId; owner,
+//! type, status and `registered_at` stay; the old PeerId cools down as after a removal, and a
+//! pending ownership offer is withdrawn. Both keys prove continuity: the new key signs a
+//! registration challenge (bound to the owner and the new PeerId, used once), and the old key
+//! signs a [`KeyRotation`] statement (`HIPPIUS::ROTATE::v1`, genesis hash, owner, old and new
+//! PeerId, `blake2_256` of that challenge). The owner signs the transaction, or any account
+//! does with a consent for the new PeerId that sets `may_rotate`. A node rotates at most once
+//! per [`Config::NodeCooldownPeriod`], and not while validators vote against it. An owner that
+//! lost the old key cannot rotate: it unregisters the node and registers the new key after the
+//! cooldown.
+//!
+//! ### Discovery: node-signed records
+//!
+//! A registered node publishes a [`NodeRecord`]
+//! ([`publish_node_record`](Pallet::publish_node_record)): a sequence number, up to
+//! [`Config::MaxAddresses`] binary multiaddrs (each checked structurally by [`multiaddr`]:
+//! known protocols, whole values, no trailing bytes; a `/p2p/` component must name this node),
+//! a printable version and up to [`Config::MaxCapabilities`] distinct capabilities such as
+//! `/reconstruction/global-refinement/v1`. As with libp2p's signed envelopes and Ethereum's
+//! ENR, the node key signs a [`RecordStatement`] (`HIPPIUS::RECORD::v1`, this chain's genesis
+//! hash, the raw PeerId, the node's `registered_at`, the record), so a client checks every
+//! record itself against the PeerId it asked for, trusting neither the owner nor the RPC. The
+//! sequence must increase, and a node publishes at most once per [`Config::HeartbeatPeriod`].
+//! Removing a node removes its record ([`Event::NodeRecordRemoved`]); a key rotation removes it
+//! too (the new key signs a new one).
+//!
+//! ### Liveness
+//!
+//! A node's key signs a [`HeartbeatStatement`] (`HIPPIUS::HEARTBEAT::v1`, genesis hash, PeerId,
+//! period index = block ÷ `HeartbeatPeriod`, version) once per period
+//! ([`heartbeat`](Pallet::heartbeat)). A node heard from last in block b is silent from the
+//! start of period `b ÷ HeartbeatPeriod + OfflineAfterPeriods + 1`; the expiry queue looks at
+//! it then (one entry per node, queued again when it beat since), so the sweep's work per block
+//! is bounded and metered whatever the registry's size. A silent `Online` node becomes
+//! `Offline` ([`Event::NodeWentOffline`]); its next heartbeat makes it `Online` again
+//! ([`Event::NodeBackOnline`]). What else `Offline` means is the runtime's
+//! [`Config::OnNodeOffline`] hook (`()`: nothing; it declares its weight, which the sweep
+//! charges).
+//!
+//! ### Fee-less records and heartbeats
+//!
+//! Both calls may come as unsigned transactions (bare, or general ones that `AuthorizeCall`
+//! lets through), so a node key alone keeps a node discoverable. The pool runs every check of
+//! the call before it admits one (registered node, signature, sequence, period, rate limit), so
+//! a refused one never reaches a block, and tags it `(node, seq)` and `(node, period)` for
+//! records and `(node, period)` for heartbeats, valid until the period ends: at most one record
+//! and one heartbeat per registered node and period can enter blocks, at
+//! [`Config::UnsignedPriority`]. The fee-less load is therefore bounded by the registry's size,
+//! which costs a registration fee (and the owner's one-node limit) to grow. An account may also
+//! send them signed, paying fees.
 //!
 //! ## Example
 //!
-//! A client builds the challenge from the [`Pallet::challenge_fields`] view function (or by
-//! reading `System::BlockHash(0)` and the current block), signs its bytes with the node key and
-//! submits them:
+//! An owner registers its node: the node key signs a challenge for this chain, the owner and the
+//! node, and the owner submits it. The test's `Registering` helper (in `tests/common/mock.rs`)
+//! builds the [`RegisterChallenge`] as a client does (domain, genesis hash, owner,
+//! `blake2_256` of the raw PeerId, `blake2_256(b"")` for the legacy IPFS field, the current
+//! block, a nonce, an expiry 10 blocks ahead) and signs its bytes with the node key.
+#![doc = docify::embed!("tests/register.rs", register_node_with_coldkey_works_with_base58_node_id)]
 //!
-//! ```ignore
-//! let challenge = RegisterChallenge {
-//!     domain: REGISTER_DOMAIN,
-//!     genesis_hash,
-//!     account: owner.clone(),
-//!     node_id_hash: H256(blake2_256(&peer_id.to_raw())),
-//!     ipfs_peer_id_hash: H256(blake2_256(b"")),
-//!     block_number: now,
-//!     nonce: random_bytes,
-//!     expires_at: now + 10,
-//! };
-//! let bytes = challenge.encode();
-//! Registration::register_node_with_coldkey(
-//!     RuntimeOrigin::signed(owner.clone()),
-//!     NodeType::StorageMiner,
-//!     peer_id.to_node_id().to_vec().try_into()?, // base58 text, or the raw bytes
-//!     false,
-//!     owner,
-//!     Libp2pKeyType::Ed25519,
-//!     public_key.to_vec().try_into()?,
-//!     node_key.sign(&bytes).to_vec().try_into()?,
-//!     bytes.try_into()?,
-//!     peer_id.to_raw().to_vec().try_into()?,
-//! )?;
-//! ```
+//! The owner stays cold: it signs a consent offline, and another account submits the
+//! registration with it; the owner pays the fee, the submitter only the transaction fee.
+#![doc = docify::embed!("tests/consent.rs", register_node_with_consent_works_and_the_owner_pays)]
+//!
+//! A node's life: registered with a fee, degraded by the validators' consensus, handed to a new
+//! owner, unregistered, cooling down, and back at the doubled fee.
+#![doc = docify::embed!("tests/departures.rs", story_of_a_node_from_registration_to_return)]
+//!
+//! ## Pallet API
+//!
+//! See the [`pallet`] module for the configuration trait ([`Config`], every item documented),
+//! the calls ([`Call`], [`Pallet`]), the storage items, the events ([`Event`]) and the errors
+//! ([`Error`]), and [`GenesisConfig`] for the genesis state. Other pallets read the registry
+//! through the [`NodeRegistry`] trait, which [`Pallet`] implements; the runtime adapts the
+//! pallet to its chain through the traits in [`traits`]. Migrations from the reference's
+//! layout are in [`migrations`].
+//!
+//! ### View functions
+//!
+//! Clients call them through the runtime API `RuntimeViewFunction_execute_view_function` (for
+//! example with the `state_call` RPC). A view function's id is `twox_128("Registration") ++
+//! twox_128(signature)` with the signature exactly as the first column writes it (arguments
+//! joined by commas without spaces); a test pins every id. Node ids may be given in either form
+//! (base58 text or raw PeerId bytes). Paged functions return at most `limit` nodes (capped at
+//! [`Config::MaxPageSize`]) after the node id `start_after` (the previous page's `next`),
+//! read from indexes, never by scanning the registry.
+//!
+//! | signature (of the id) | returns | cost |
+//! |---|---|---|
+//! | `node_by_id(Vec<u8>) -> Option<NodeInfoOf<T>>` | [`node_by_id`](Pallet::node_by_id): a node's registry entry | the id parsed, 1 read |
+//! | `node_of_owner(T::AccountId) -> Option<NodeInfoOf<T>>` | [`node_of_owner`](Pallet::node_of_owner): the owner's node | 2 reads |
+//! | `current_fee(NodeType) -> BalanceOf<T>` | [`current_fee`](Pallet::current_fee): the fee a registration of the type pays now (when charging is on) | 2 reads |
+//! | `challenge_fields() -> ChallengeFields<BlockNumberFor<T>>` | [`challenge_fields`](Pallet::challenge_fields): what a client needs to build a challenge now ([`ChallengeFields`]) | 1 read |
+//! | `consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>` | [`consent_payload`](Pallet::consent_payload): the consent to sign and its bytes ([`ConsentPayload`]) | the id parsed, 1 read |
+//! | `consent_status(OwnerConsentOf<T>,T::OwnerSignature) -> ConsentStatus` | [`consent_status`](Pallet::consent_status): whether a signed consent can be used now, and if not why ([`ConsentStatus`]) | 2 reads, up to two signature checks (bare, then `<Bytes>`-wrapped) |
+//! | `nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> NodePage<T>` | [`nodes_by_type`](Pallet::nodes_by_type): a page of the type's nodes, each with its record and liveness ([`NodePage`]) | 3 reads per node, at most `MaxPageSize` nodes |
+//! | `nodes_by_status(Status,Option<Vec<u8>>,u32) -> NodePage<T>` | [`nodes_by_status`](Pallet::nodes_by_status): the same by status | the same |
+//! | `nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> NodePage<T>` | [`nodes_by_capability`](Pallet::nodes_by_capability): the same for nodes whose record names the capability | the same |
+//! | `node_view(Vec<u8>) -> Option<NodeView<T>>` | [`node_view`](Pallet::node_view): a node with its record and liveness ([`NodeView`]) | the id parsed, 3 reads |
+//! | `node_counts() -> NodeCounts` | [`node_counts`](Pallet::node_counts): registered nodes per type and per status ([`NodeCounts`]) | 8 reads |
+//!
+//! ### Names are the reference's
+//!
+//! The call names, their parameter names, order and types, the call indices, the error names,
+//! the event names and fields, and the storage names are the reference pallet's: existing
+//! clients encode calls, decode events, match errors by name and read storage by them. They must
+//! never be renamed, reordered or reused, even where a better name exists (`NotAminer`,
+//! `node_id_hex` for raw bytes). New calls take the next free index, new errors and events are
+//! appended (their position is their index); `tests/upgrade.rs` pins the call indices and names,
+//! and the storage version and view-function ids are pinned too.
 //!
 //! ## Low Level
 //!
 //! - Challenge checking and PeerId parsing are pure functions ([`challenge`], [`peer_id`]).
-//! - Every piece of state that ends at a known block (used challenge hashes, cooldown anchors) is
-//!   put in an expiry queue keyed by block; `on_initialize` drains it in bounded, metered batches
-//!   that resume in the next block, so its cost does not depend on the size of the registry.
+//! - Every piece of state that ends at a known block (used challenge hashes, cooldown anchors,
+//!   offers, revocations, report state, liveness checks) is put in an expiry queue keyed by
+//!   block; `on_initialize` drains it in bounded, metered batches within
+//!   [`Config::HookWeightBudget`] that resume in the next block, so its cost does not depend on
+//!   the size of the registry.
 //! - Deregistration votes of a round live in one bounded list and in each owner's ballot; the
 //!   tally walks at most `MaxValidators` validators and `MaxReportedNodesPerRound` nodes in one
 //!   step after the round's last block. Per-reporter state is tagged with its round or window
 //!   and queued for removal when both are over.
-//! - Stored lists whose bounds are runtime constants are read strictly (`stored`): one an upgrade
-//!   made too long for its bound fails closed instead of reading as empty.
+//! - Stored lists whose bounds are runtime constants are read strictly: one an upgrade made too
+//!   long for its bound fails closed ([`Error::StoredListOverBound`]) instead of reading as
+//!   empty.
+//! - The storage version is [`STORAGE_VERSION`]; until a chain reaches it (through
+//!   [`migrations::LazyMigrationV0ToV2`]) the hooks wait.
+//! - `try_state` checks every relation between the storage items (registry, owner index,
+//!   identities, type and status indexes and counts, used challenges, cooldown anchors, report
+//!   state and ownership offers, revoked consents and their per-owner counts, key rotation
+//!   anchors and their expiry queue, fee bounds), that every stored list still decodes within its
+//!   bound, and that no cursor, round or window lies in the future; the tests run it after every
+//!   test.
+//! - Runtime code never panics: the crate denies `unwrap`, `expect`, unchecked indexing and
+//!   arithmetic, and `panic!` (clippy restriction lints, crate-wide; FRAME's generated code
+//!   excepted); unreachable branches are `defensive`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code never panics: no unwrap, expect, unchecked indexing or arithmetic, no panic!
@@ -381,6 +566,7 @@ pub mod pallet {
 	///
 	/// Entries are added by registration and removed by unregistration (owner, force origin or
 	/// consensus); degrading a storage miner only changes its status.
+	// Hasher: Blake2_128Concat, safe for node ids, which users choose (any key makes a PeerId).
 	#[pallet::storage]
 	pub type ColdkeyNodeRegistrationV2<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, NodeInfoOf<T>, OptionQuery>;
@@ -388,6 +574,7 @@ pub mod pallet {
 	/// Owner → its main node id (a list of at most one, as the reference's list).
 	///
 	/// Present exactly while the owner has a node in the registry.
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
 	#[pallet::storage]
 	pub type OwnerToNode<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, OwnerNodes, OptionQuery>;
@@ -395,6 +582,7 @@ pub mod pallet {
 	/// Node id → the libp2p key bound at registration.
 	///
 	/// Present exactly while the node is in the registry.
+	// Hasher: Blake2_128Concat, safe for node ids, which users choose (any key makes a PeerId).
 	#[pallet::storage]
 	pub type Libp2pMainIdentity<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, (Libp2pKeyType, PublicKeyParam), OptionQuery>;
@@ -403,6 +591,8 @@ pub mod pallet {
 	///
 	/// Added by a successful registration; removed by `on_initialize` only after `expires_at`,
 	/// so a challenge can never be replayed while it is still acceptable.
+	// Hasher: Identity, safe since the key is already a blake2_256 hash, and each one costs a
+	// successful registration.
 	#[pallet::storage]
 	pub type UsedChallenges<T: Config> =
 		StorageMap<_, Identity, H256, BlockNumberFor<T>, OptionQuery>;
@@ -410,6 +600,7 @@ pub mod pallet {
 	/// Node id → block of its last removal: the node's cooldown anchor.
 	///
 	/// Written when a node leaves the registry; removed once its cooldown is over.
+	// Hasher: Blake2_128Concat, safe for node ids, which users choose (any key makes a PeerId).
 	#[pallet::storage]
 	pub type NodeLastDeregisteredAt<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, BlockNumberFor<T>, OptionQuery>;
@@ -418,11 +609,13 @@ pub mod pallet {
 	/// hop to a fresh node id.
 	///
 	/// Written when an owner's node leaves the registry; removed once the cooldown is over.
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
 	#[pallet::storage]
 	pub type OwnerLastDeregisteredAt<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>, OptionQuery>;
 
 	/// Node types that cannot be registered (present = disabled).
+	// Hasher: Twox64Concat, safe since the key is one of five node types, which nobody chooses.
 	#[pallet::storage]
 	pub type DisabledNodeTypes<T: Config> = StorageMap<_, Twox64Concat, NodeType, bool, ValueQuery>;
 
@@ -432,16 +625,19 @@ pub mod pallet {
 
 	/// Node type → its fee as of `LastRegistrationBlock` (it halves for every `BlocksPerDay`
 	/// since). Absent: `InitialNodeTypeFee`.
+	// Hasher: Twox64Concat, safe since the key is one of five node types, which nobody chooses.
 	#[pallet::storage]
 	pub type CurrentNodeTypeFee<T: Config> =
 		StorageMap<_, Twox64Concat, NodeType, BalanceOf<T>, OptionQuery>;
 
 	/// Node type → the block its fee was last set (by a paid registration or governance).
+	// Hasher: Twox64Concat, safe since the key is one of five node types, which nobody chooses.
 	#[pallet::storage]
 	pub type LastRegistrationBlock<T: Config> =
 		StorageMap<_, Twox64Concat, NodeType, BlockNumberFor<T>, OptionQuery>;
 
 	/// Accounts that may not register, receive or report for a node (present = banned).
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
 	#[pallet::storage]
 	pub type BannedAccounts<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, bool, ValueQuery>;
@@ -456,6 +652,7 @@ pub mod pallet {
 	/// Replaced when the owner reports in a later round; kept while the round is open even if
 	/// the owner's node leaves the registry or changes hands (one vote per owner, node and
 	/// round), and removed by `on_initialize` once the round is over.
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
 	#[pallet::storage]
 	pub type TemporaryDeregistrationReports<T: Config> = StorageMap<
 		_,
@@ -469,6 +666,7 @@ pub mod pallet {
 	///
 	/// Kept until the window is over, whatever happens to the owner's node, and then removed
 	/// by `on_initialize`.
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
 	#[pallet::storage]
 	pub type ReportSubmissionCount<T: Config> = StorageMap<
 		_,
@@ -503,6 +701,7 @@ pub mod pallet {
 	///
 	/// Written by `swap_node_owner`; removed when accepted, cancelled, replaced by a new offer,
 	/// when the node leaves the registry, and by `on_initialize` once expired.
+	// Hasher: Blake2_128Concat, safe for node ids, which users choose (any key makes a PeerId).
 	#[pallet::storage]
 	pub type NodeOwnershipOffers<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, OwnershipOfferOf<T>, OptionQuery>;
@@ -511,6 +710,8 @@ pub mod pallet {
 	/// their owner revoked.
 	///
 	/// Written by `revoke_consent`; removed by `on_initialize` once `valid_until` is past.
+	// Hasher: Blake2_128Concat for the owner, which users choose; Identity for the consent, safe
+	// since it is already a blake2_256 hash, at most `MaxRevokedConsents` under each owner.
 	#[pallet::storage]
 	pub type RevokedConsents<T: Config> = StorageDoubleMap<
 		_,
@@ -534,6 +735,7 @@ pub mod pallet {
 		StorageMap<_, Blake2_128Concat, T::AccountId, u64, ValueQuery>;
 
 	/// Owner → how many of its consents are in `RevokedConsents` (at most `MaxRevokedConsents`).
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
 	#[pallet::storage]
 	pub type RevokedConsentCount<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
@@ -543,6 +745,7 @@ pub mod pallet {
 	///
 	/// Written by a rotation; removed when the node rotates again and by `on_initialize` once
 	/// the period is over.
+	// Hasher: Blake2_128Concat, safe for node ids, which users choose (any key makes a PeerId).
 	#[pallet::storage]
 	pub type NodeKeyRotatedAt<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, BlockNumberFor<T>, OptionQuery>;
@@ -558,6 +761,7 @@ pub mod pallet {
 	///
 	/// Written by `publish_node_record`; removed with the node and when it rotates its key (a
 	/// record names the key that signed it: the node publishes again with its new key).
+	// Hasher: Blake2_128Concat, safe for node ids, which users choose (any key makes a PeerId).
 	#[pallet::storage]
 	pub type NodeRecords<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, SignedRecord<T>, OptionQuery>;
@@ -566,20 +770,25 @@ pub mod pallet {
 	/// silent.
 	///
 	/// Present exactly while the node is in the registry; moves with a key rotation.
+	// Hasher: Blake2_128Concat, safe for node ids, which users choose (any key makes a PeerId).
 	#[pallet::storage]
 	pub type NodeLiveness<T: Config> =
 		StorageMap<_, Blake2_128Concat, NodeId, Liveness<T>, OptionQuery>;
 
 	/// Index of the registry by status: (status, node id) → ().
+	// Hasher: Twox64Concat for the status, safe since it is one of three, which nobody chooses;
+	// Blake2_128Concat for the node id, which users choose.
 	#[pallet::storage]
 	pub type NodesByStatus<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, Status, Blake2_128Concat, NodeId, (), OptionQuery>;
 
 	/// Status → number of registered nodes with that status.
+	// Hasher: Twox64Concat, safe since the key is one of three statuses, which nobody chooses.
 	#[pallet::storage]
 	pub type NodeCountByStatus<T: Config> = StorageMap<_, Twox64Concat, Status, u32, ValueQuery>;
 
 	/// Index of the published records by capability: (capability, node id) → ().
+	// Hasher: Blake2_128Concat for both, safe for capabilities and node ids, which users choose.
 	#[pallet::storage]
 	pub type NodesByCapability<T: Config> = StorageDoubleMap<
 		_,
@@ -592,11 +801,14 @@ pub mod pallet {
 	>;
 
 	/// Index of the registry by node type: (node type, node id) → ().
+	// Hasher: Twox64Concat for the node type, safe since it is one of five, which nobody chooses;
+	// Blake2_128Concat for the node id, which users choose.
 	#[pallet::storage]
 	pub type NodesByType<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, NodeType, Blake2_128Concat, NodeId, (), OptionQuery>;
 
 	/// Node type → number of registered nodes of that type.
+	// Hasher: Twox64Concat, safe since the key is one of five node types, which nobody chooses.
 	#[pallet::storage]
 	pub type NodeCountByType<T: Config> = StorageMap<_, Twox64Concat, NodeType, u32, ValueQuery>;
 
@@ -604,6 +816,9 @@ pub mod pallet {
 	///
 	/// Drained by `on_initialize` once the block is past. Keyed by the item itself, so queueing
 	/// is one write and needs no counter.
+	// Hasher: Twox64Concat for the block, safe since every entry's block lies a bounded number of
+	// blocks ahead (a `Config` lifetime or period), so users cannot spread keys at will;
+	// Blake2_128Concat for the item, whose node ids and accounts users choose.
 	#[pallet::storage]
 	pub type ExpiryQueue<T: Config> = StorageDoubleMap<
 		_,
@@ -718,6 +933,9 @@ pub mod pallet {
 	}
 
 	/// Errors of the pallet.
+	///
+	/// The names are the reference pallet's, and clients match them by name: never rename or
+	/// reorder them (see the crate docs, "Names are the reference's"); new errors are appended.
 	#[pallet::error]
 	pub enum Error<T> {
 		/// The node id is in the registry already (in either form).

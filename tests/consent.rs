@@ -22,6 +22,7 @@ fn fails(consenting: &Consenting, error: Error<Test>) {
 	assert_noop!(consenting.submit(), error);
 }
 
+#[docify::export]
 #[test]
 fn register_node_with_consent_works_and_the_owner_pays() {
 	new_test_ext(|| {

@@ -394,6 +394,7 @@ fn d13_registry_owner_index_and_identities_agree_after_every_path() {
 	});
 }
 
+#[docify::export]
 #[test]
 fn story_of_a_node_from_registration_to_return() {
 	new_test_ext(|| {

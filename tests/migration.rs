@@ -896,7 +896,8 @@ fn the_identifier_is_the_pallets_own() {
 	assert_eq!(&id.pallet_id, b"pallet-registration");
 	assert_eq!((id.version_from, id.version_to), (0, 2));
 	assert_eq!(Migration::max_steps(), None, "any registry size");
-	// What `pallet-migrations`' `CursorMaxLen` and `IdentifierMaxLen` must hold (README).
+	// What `pallet-migrations`' `CursorMaxLen` and `IdentifierMaxLen` must hold (the dev runtime's
+	// `pallet_migrations::Config` says it).
 	use codec::MaxEncodedLen;
 	assert_eq!(MigrationCursor::max_encoded_len(), 275);
 	assert_eq!(id.encode().len(), 21);

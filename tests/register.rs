@@ -13,6 +13,7 @@ fn fails(registering: Registering, error: Error<Test>) {
 	assert_noop!(registering.submit(), error);
 }
 
+#[docify::export]
 #[test]
 fn register_node_with_coldkey_works_with_base58_node_id() {
 	new_test_ext(|| {

@@ -430,7 +430,8 @@ impl SignedConsent {
 		Ok(out)
 	}
 
-	/// The consent file's JSON (format [`CONSENT_FILE_VERSION`]; see the README).
+	/// The consent file's JSON (format [`CONSENT_FILE_VERSION`]; `docs/consents-and-rotation.md`
+	/// describes it).
 	pub fn to_json(&self) -> serde_json::Value {
 		let file = ConsentFile {
 			kind: CONSENT_FILE_KIND.into(),

@@ -3,11 +3,10 @@
 //! Keeps a libp2p node registered in the registration pallet: a library, a CLI (`registrar`)
 //! and a service.
 //!
-//! Layers point one way: the binary (`main.rs`, `cli.rs`) calls [`commands`] and [`service`];
-//! those call [`judge`] (every decision, pure), [`chain`] (reads and submissions), [`keys`],
-//! [`challenge`], [`consent`], [`rotation`], [`state`], [`http`] and [`status`]; at the bottom
-//! are [`outcome`] (outcome classes, re-arm reasons, error classification), [`backoff`],
-//! [`endpoint`], [`secret`] and [`shutdown`].
+//! How to run it (commands, flags, the service's loop, HTTP endpoints, consents): the
+//! repository's `registrar/README.md`, `docs/registrar.md` and `docs/consents-and-rotation.md`.
+//!
+//! ## Modules
 //!
 //! - [`keys`]: the node's Ed25519 key (Substrate node-key file, hex seed, go-libp2p protobuf)
 //!   and the owner's sr25519 key (secret URI or mnemonic from a file or environment variable).
@@ -38,6 +37,68 @@
 //! - [`status`], [`http`]: `/livez`, `/readyz`, `/status` and `/metrics`.
 //! - [`shutdown`]: SIGINT/SIGTERM and the stop flag.
 //!
+//! ## Architecture
+//!
+//! One job per file; layers point one way (no module imports one that imports it back):
+//!
+//! ```text
+//! binary:   main.rs (dispatches only) ─ cli.rs (flags → configuration and requests, exit codes)
+//!               │
+//! service:  commands.rs (sign, register, status bodies)   service/ (run(config, shutdown))
+//!           commands/ (consent, rotate, nodes bodies)       ├─ mod.rs       lock, state file, HTTP, the worker
+//!               │                                           ├─ config.rs    RegistrationConfig, Authority, DiscoveryConfig
+//!               │                                           ├─ attempt.rs   one attempt: reads what judge asks, acts
+//!               │                                           ├─ worker.rs    the loop: attempt, back off, park, re-arm
+//!               │                                           └─ discovery.rs while parked: record and heartbeats
+//!               ▼
+//! parts:    judge.rs   every decision, pure: ownership, decide (park / conflict / degraded / refuse /
+//!                      hold / read / prepare / submit; with a consent; a rotation), confirmation,
+//!                      re-arm on events and checks; judge/discovery.rs: periods, the heartbeat's
+//!                      planned block and whether to send it, whether to publish the record and its
+//!                      seq, what a failed one is and when the next may go
+//!           chain/     mod.rs transport (connect, width detected once), error.rs, facts.rs (what is
+//!                      read), reads.rs (typed reads), consent.rs (consent and rotation reads),
+//!                      discovery.rs (constants, node views and pages, fee-less submission),
+//!                      view_functions.rs (the runtime API call), events.rs (events by field
+//!                      name), submit.rs (sign, submit, finality)
+//!           keys.rs  challenge.rs  consent.rs (the consent, its signature, the consent file)
+//!           rotation.rs (the rotation statement and call)  discovery.rs (record and heartbeat
+//!           statements, call arguments, views, signature check)  multiaddr.rs (text ↔ binary)
+//!           state.rs  http.rs  status.rs
+//!               ▼
+//! base:     outcome.rs (classes, re-arm reasons, AttemptOutcome, error classification)
+//!           backoff.rs  endpoint.rs  secret.rs  shutdown.rs (signals, stop flag)
+//! ```
+//!
+//! The one function that decides whether the registrar submits, parks or re-arms is
+//! [`judge::decide`] ([`judge::decide_with_consent`] with an owner's consent: the same steps plus
+//! the consent's; with [`judge::rearm_on_event`] and [`judge::storage_check`] while parked); a
+//! rotation is decided by [`judge::decide_rotation`]. Their unit tests are in `judge.rs` and need
+//! no chain. [`register_once`] and [`commands::rotate_once`] only perform the reads and actions
+//! they ask for.
+//!
+//! The pallet's discovery types (`NodeRecord`, `RecordStatement`, `HeartbeatStatement`,
+//! `SignedRecord`, `Liveness`, `NodeView`, `NodePage`) are generic over the runtime, so a client
+//! without one cannot name them: [`discovery`] and [`chain::discovery`] lay them out again
+//! (bounded vectors as vectors, block numbers in the detected width, every byte of an answer
+//! used). The statements are checked byte for byte against vectors computed by the JS reference
+//! client (`e2e/lib/discovery.mjs`), the decoded views against the dev runtime, and the
+//! signatures by the chain itself in the end-to-end test.
+//!
+//! The registrar reads the pallet through its interface: nodes (`node_by_id`, `node_of_owner`),
+//! the fee (`current_fee`), the challenge's genesis hash (`challenge_fields`), the consent to
+//! sign (`consent_payload`) and a consent's standing (`consent_status`) through its view
+//! functions, called as the `RuntimeViewFunction_execute_view_function` runtime API declares
+//! them ([`chain::view_functions`] says why not through subxt's view function client); events
+//! by field name. The policy's flags and cooldown anchors (`BannedAccounts`,
+//! `DisabledNodeTypes`, `NodeLastDeregisteredAt`, `OwnerLastDeregisteredAt`,
+//! `NodeKeyRotatedAt`, `FeeChargingEnabled`) are storage reads: the pallet has no view function
+//! for them. The consent and rotation calls' arguments are SCALE-encoded with the pallet crate's
+//! own types (`OwnerConsent`, `KeyRotation`) and decoded into the call with the chain's own
+//! argument types before signing, so what is submitted is exactly those bytes, and bytes the
+//! chain's types do not read exactly are refused before anything is signed. The challenge is
+//! the pallet crate's own `RegisterChallenge<AccountId32, u64>` (or `u32`).
+//!
 //! ## Example
 //!
 //! ```no_run
@@ -53,9 +114,18 @@
 //!     "/var/lib/registrar",
 //! );
 //! config.http_addr = Some("127.0.0.1:9615".parse()?);
-//! tokio::spawn(registrar::run_registration_loop(config));
+//! tokio::spawn(registrar::run_registration_loop(config)); // stops on SIGINT/SIGTERM
 //! # Ok(()) }
 //! ```
+//!
+//! [`run_registration_loop`] stops on SIGINT/SIGTERM; [`run`] takes a configuration and a
+//! shutdown future of your own. With an owner's consent instead of its key:
+//! [`RegistrationConfig::with_consent`] (the node type is the consent's). The record and
+//! heartbeats: [`RegistrationConfig::set_record`] (checked as the pallet checks a record),
+//! `config.discovery.heartbeats`, `config.discovery.signing` ([`DiscoverySigning::FeeLess`] or
+//! `Signed`); the default is a version-only record, heartbeats, fee-less. The one-shot
+//! commands are in [`commands`], the decisions in [`judge`], the chain client in
+//! [`chain::ChainClient`].
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![warn(missing_docs)]

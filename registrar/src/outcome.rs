@@ -193,7 +193,7 @@ pub fn needs_reconnect(error: &ChainError) -> bool {
 /// The `Registration` error names this registrar classifies by name (checked against the dev
 /// runtime's metadata by the end-to-end tests): the conflicts, the stale challenges, the
 /// deterministic refusals (of the owner's registration, of consents and of rotations), the
-/// slow retries the README names, and the refusals of records and heartbeats
+/// slow retries that may clear by themselves, and the refusals of records and heartbeats
 /// ([`DISCOVERY_PALLET_ERRORS`]).
 pub fn known_pallet_errors() -> Vec<&'static str> {
 	let mut names = vec![

@@ -3,8 +3,8 @@
 //! [`LazyMigrationV0ToV2`] brings a chain that runs the reference pallet (storage version 0) or
 //! this pallet before its discovery indexes (storage version 1) to storage version 2, as a
 //! multi-block migration (`pallet-migrations`): bounded, weighed steps that resume from a
-//! cursor, safe on a registry of any size. The README's "Upgrading a chain from the reference
-//! pallet" says how to add it to a runtime and what it changes.
+//! cursor, safe on a registry of any size. The repository's `docs/upgrading.md` says how to add it
+//! to a runtime and what it changes.
 
 #[cfg(feature = "try-runtime")]
 mod checks;

@@ -16,15 +16,16 @@ use subxt::client::OnlineClientAtBlock;
 /// The runtime API method that executes view functions.
 const EXECUTE: &str = "RuntimeViewFunction_execute_view_function";
 
-/// The parameters of [`EXECUTE`] for the view function `query_id` with the SCALE-encoded
-/// arguments `input`.
+/// The parameters of the runtime API method (`RuntimeViewFunction_execute_view_function`) for
+/// the view function `query_id` with the SCALE-encoded arguments `input`.
 pub fn encode_call(query_id: &[u8; 32], input: &[u8]) -> Vec<u8> {
 	let mut params = query_id.to_vec();
 	input.encode_to(&mut params);
 	params
 }
 
-/// The output bytes of [`EXECUTE`]'s answer `Result<Vec<u8>, ViewFunctionDispatchError>`.
+/// The output bytes of the runtime API method's answer, a
+/// `Result<Vec<u8>, ViewFunctionDispatchError>`.
 pub fn decode_answer(mut answer: &[u8]) -> Result<Vec<u8>, ChainError> {
 	let input = &mut answer;
 	let err = |e: codec::Error| ChainError::Decode(format!("view function answer: {e}"));

@@ -1,6 +1,6 @@
 //! The service: [`run`] takes a configuration and a shutdown future, holds the state
 //! directory's lock, resumes from the state file, serves the HTTP endpoints and runs the loop
-//! ([`worker`]) of attempts ([`attempt`]) until shut down.
+//! (the private `worker` module) of attempts (`attempt`, [`register_once`]) until shut down.
 
 mod attempt;
 mod config;
