@@ -56,8 +56,9 @@
 //!    [`Config::MinerStakeThreshold`] active stake in [`Config::Staking`]
 //!    ([`Error::InsufficientStake`]); the node is not registered
 //!    ([`Error::NodeAlreadyRegistered`]) and not cooling down (for the owner or the node:
-//!    [`Error::NodeCooldownPeriodNotExpired`]); fewer than [`Config::MaxValidators`] validator
-//!    nodes are registered ([`Error::TooManyValidators`]);
+//!    [`Error::NodeCooldownPeriodNotExpired`]); fewer than [`Config::MaxNodes`] nodes
+//!    ([`Error::RegistryFull`]) and fewer than [`Config::MaxValidators`] validator nodes are
+//!    registered ([`Error::TooManyValidators`]);
 //! 6. when fee charging is on: the fee is within the caller's limit, if it gave one
 //!    ([`Error::FeeAboveMaximum`]), and is paid ([`Error::InsufficientBalanceForFee`]; in
 //!    credits: [`Error::CreditsNotSupported`], [`Error::InsufficientCreditsForFee`]).
@@ -90,7 +91,11 @@
 //! `on_initialize` removes (or degrades) every node whose votes from validators that may still
 //! vote reach `max(ConsensusThreshold, ConsensusShare × validators that may vote)`. An owner's
 //! votes and rate-limit window stay with it until the round and the window end, whatever it
-//! does with its node.
+//! does with its node. A report may name nodes that left (or moved to a new key) since the
+//! validator looked: they are skipped ([`Event::DeregistrationReportSkipped`]). Every tally
+//! also removes the validator nodes whose owners no longer hold the stake
+//! ([`UnregisterReason::InsufficientStake`]), as many as the hook budget leaves room for, so a
+//! validator that cannot vote does not keep a place under [`Config::MaxValidators`].
 //!
 //! ### Fees
 //!
@@ -122,9 +127,12 @@
 //! the consent serves again (after a removal and the cooldown) until `valid_until`, unless the
 //! owner revokes it ([`revoke_consent`](Pallet::revoke_consent); at most
 //! [`Config::MaxRevokedConsents`] revocations per owner are kept, each until its consent's
-//! `valid_until`, then pruned by the expiry queue). Each refusal has its own error: domain,
-//! chain, PeerId, node type, expired, lifetime too long, revoked, owner signature, fee above the
-//! maximum.
+//! `valid_until`, then pruned by the expiry queue), or revokes at once every consent whose nonce
+//! is below a value ([`revoke_consents_below`](Pallet::revoke_consents_below): one entry per
+//! owner, [`ConsentNonceFloor`]). Each refusal has its own error: domain, chain, PeerId, node
+//! type, expired, lifetime too long, revoked, owner signature, fee above the maximum, and an
+//! owner account whose key has small order ([`Error::SmallOrderOwner`]: a constant signature
+//! verifies for such a key, so it proves no consent).
 //!
 //! ### Key rotation
 //!
@@ -149,11 +157,13 @@
 //! a printable version and up to [`Config::MaxCapabilities`] distinct capabilities such as
 //! `/reconstruction/global-refinement/v1`. As with libp2p's signed envelopes and Ethereum's
 //! ENR, the node key signs a [`RecordStatement`] (`HIPPIUS::RECORD::v1`, this chain's genesis
-//! hash, the raw PeerId, the node's `registered_at`, the record), so a client checks every
-//! record itself against the PeerId it asked for, trusting neither the owner nor the RPC. The
-//! sequence must increase, and a node publishes at most once per [`Config::HeartbeatPeriod`].
-//! Removing a node removes its record ([`Event::NodeRecordRemoved`]); a key rotation removes it
-//! too (the new key signs a new one).
+//! hash, the raw PeerId, the node's `registered_at` and key epoch, the record), so a client
+//! checks every record itself against the PeerId it asked for, trusting neither the owner nor
+//! the RPC. The sequence must increase, and a node publishes at most once per
+//! [`Config::HeartbeatPeriod`]. Removing a node removes its record
+//! ([`Event::NodeRecordRemoved`]); a key rotation removes it too and raises the node's key epoch
+//! ([`NodeKeyEpoch`]), so no record signed before the rotation verifies again, even after the
+//! node rotates back to the key that signed it.
 //!
 //! ### Liveness
 //!
@@ -175,10 +185,13 @@
 //! the call before it admits one (registered node, signature, sequence, period, rate limit), so
 //! a refused one never reaches a block, and tags it `(node, seq)` and `(node, period)` for
 //! records and `(node, period)` for heartbeats, valid until the period ends: at most one record
-//! and one heartbeat per registered node and period can enter blocks, at
-//! [`Config::UnsignedPriority`]. The fee-less load is therefore bounded by the registry's size,
-//! which costs a registration fee (and the owner's one-node limit) to grow. An account may also
-//! send them signed, paying fees.
+//! and one heartbeat per registered node and period can enter blocks. Records rank at
+//! [`Config::RecordPriority`] (below every paid transaction, so they only fill room paid ones
+//! leave), heartbeats at [`Config::HeartbeatPriority`]. A bare transaction is checked again in
+//! the block (`pre_dispatch`), and its weight includes that check. The fee-less load is
+//! therefore bounded by the registry's size ([`Config::MaxNodes`]), which costs a registration
+//! fee (and the owner's one-node limit) to grow. An account may also send them signed, paying
+//! fees.
 //!
 //! ## Example
 //!
@@ -214,7 +227,9 @@
 //! joined by commas without spaces); a test pins every id. Node ids may be given in either form
 //! (base58 text or raw PeerId bytes). Paged functions return at most `limit` nodes (capped at
 //! [`Config::MaxPageSize`]) after the node id `start_after` (the previous page's `next`),
-//! read from indexes, never by scanning the registry.
+//! read from indexes, never by scanning the registry; a zero `limit`, a `start_after` that is
+//! no PeerId or a capability over its bound is refused ([`PageError`]), so a page without
+//! `next` always means the end.
 //!
 //! | signature (of the id) | returns | cost |
 //! |---|---|---|
@@ -224,9 +239,9 @@
 //! | `challenge_fields() -> ChallengeFields<BlockNumberFor<T>>` | [`challenge_fields`](Pallet::challenge_fields): what a client needs to build a challenge now ([`ChallengeFields`]) | 1 read |
 //! | `consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>` | [`consent_payload`](Pallet::consent_payload): the consent to sign and its bytes ([`ConsentPayload`]) | the id parsed, 1 read |
 //! | `consent_status(OwnerConsentOf<T>,T::OwnerSignature) -> ConsentStatus` | [`consent_status`](Pallet::consent_status): whether a signed consent can be used now, and if not why ([`ConsentStatus`]) | 2 reads, up to two signature checks (bare, then `<Bytes>`-wrapped) |
-//! | `nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> NodePage<T>` | [`nodes_by_type`](Pallet::nodes_by_type): a page of the type's nodes, each with its record and liveness ([`NodePage`]) | 3 reads per node, at most `MaxPageSize` nodes |
-//! | `nodes_by_status(Status,Option<Vec<u8>>,u32) -> NodePage<T>` | [`nodes_by_status`](Pallet::nodes_by_status): the same by status | the same |
-//! | `nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> NodePage<T>` | [`nodes_by_capability`](Pallet::nodes_by_capability): the same for nodes whose record names the capability | the same |
+//! | `nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_type`](Pallet::nodes_by_type): a page of the type's nodes, each with its record and liveness ([`NodePage`]) | 3 reads per node, at most `MaxPageSize` nodes |
+//! | `nodes_by_status(Status,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_status`](Pallet::nodes_by_status): the same by status | the same |
+//! | `nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_capability`](Pallet::nodes_by_capability): the same for nodes whose record names the capability | the same |
 //! | `node_view(Vec<u8>) -> Option<NodeView<T>>` | [`node_view`](Pallet::node_view): a node with its record and liveness ([`NodeView`]) | the id parsed, 3 reads |
 //! | `node_counts() -> NodeCounts` | [`node_counts`](Pallet::node_counts): registered nodes per type and per status ([`NodeCounts`]) | 8 reads |
 //!
@@ -256,7 +271,15 @@
 //!   long for its bound fails closed ([`Error::StoredListOverBound`]) instead of reading as
 //!   empty.
 //! - The storage version is [`STORAGE_VERSION`]; until a chain reaches it (through
-//!   [`migrations::LazyMigrationV0ToV2`]) the hooks wait.
+//!   [`migrations::LazyMigrationV0ToV2`]) the hooks wait and every call is refused
+//!   ([`Error::StorageMigrationPending`]).
+//! - Records and liveness entries that a lowered bound made undecodable are never read as
+//!   absent: a liveness is re-bounded (its version cleared), a record keeps the node's sequence
+//!   floor and rate limit and its index entries until it is replaced or removed.
+//! - The liveness sweep keeps up with at most [`Pallet::sweep_capacity`] nodes:
+//!   `sweep_steps_per_block × OfflineAfterPeriods × HeartbeatPeriod / 2`, where the steps are
+//!   the sweep's costliest ones that fit what the hook budget leaves after its fixed work;
+//!   `integrity_test` requires [`Config::MaxNodes`] to be at most that.
 //! - `try_state` checks every relation between the storage items (registry, owner index,
 //!   identities, type and status indexes and counts, used challenges, cooldown anchors, report
 //!   state and ownership offers, revoked consents and their per-owner counts, key rotation
