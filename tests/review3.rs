@@ -269,11 +269,11 @@ fn d22_calls_and_fee_less_transactions_wait_while_storage_is_behind() {
 #[test]
 fn d22_try_state_fails_on_storage_behind_with_no_migration_running() {
 	new_test_ext(|| {
-		assert_ok!(<Registration as Hooks<u64>>::try_state(1));
+		assert_ok!(Registration::try_state_of_version());
 		StorageVersion::new(1).put::<Registration>();
-		assert!(<Registration as Hooks<u64>>::try_state(1).is_err());
+		assert!(Registration::try_state_of_version().is_err());
 		MigrationOngoing::set(true);
-		assert_ok!(<Registration as Hooks<u64>>::try_state(1));
+		assert_ok!(Registration::try_state_of_version());
 		MigrationOngoing::set(false);
 		StorageVersion::new(2).put::<Registration>();
 	});
