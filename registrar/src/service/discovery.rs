@@ -706,6 +706,7 @@ mod tests {
 					silent: false,
 					check_at: 40,
 				}),
+				key_epoch: 0,
 			};
 			Self(Mutex::new(FakeState {
 				best,
