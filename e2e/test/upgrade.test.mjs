@@ -4,7 +4,7 @@
 // with several nodes, fees, disabled types, bans, used challenges, cooldown anchors, reports,
 // legacy items, malformed entries, no storage version), sudo sets the code of the same runtime
 // with spec_version 2 (`chain-spec --next-spec-wasm`), and blocks are built until
-// pallet-migrations has run `LazyMigrationV0ToV2` to its end. Then @polkadot/api checks what the
+// pallet-migrations has run `LazyMigrationToV3` to its end. Then @polkadot/api checks what the
 // migration kept, moved and dropped, that a challenge used before the upgrade is refused, and
 // the reference chain's Python SDK registers a new node.
 //

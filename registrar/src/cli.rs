@@ -572,6 +572,10 @@ pub struct ConsentArgs {
 	/// base units.
 	#[arg(long, requires = "node_type")]
 	max_fee: Option<u128>,
+	/// New consent: the most deposit (the node's bond) one registration may hold from the
+	/// owner, in base units (0: only node types without a deposit).
+	#[arg(long, requires = "node_type", default_value_t = 0)]
+	max_deposit: u128,
 	/// New consent: blocks it stays valid from the current block (the chain caps it at its
 	/// MaxConsentLifetime).
 	#[arg(long, conflicts_with = "valid_until", requires = "node_type")]
@@ -825,6 +829,7 @@ impl ConsentArgs {
 			peer_id,
 			node_type: node_type.into(),
 			max_fee: self.max_fee.ok_or("give --max-fee")?,
+			max_deposit: self.max_deposit,
 			nonce: self.nonce.unwrap_or_else(rand::random),
 			may_rotate: self.may_rotate,
 		};

@@ -62,6 +62,7 @@ fn consent_of(owner: u8, key: &NodeKey, node_type: NodeType) -> OwnerConsentOf<T
 		peer_id: key.peer().to_raw(),
 		node_type,
 		max_fee: MAX_FEE,
+		max_deposit: MAX_FEE,
 		valid_until: CONSENT_END,
 		nonce: 0,
 		may_rotate: true,
