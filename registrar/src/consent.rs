@@ -480,6 +480,13 @@ impl SignedConsent {
 			Some(v) if v > u64::from(CONSENT_FILE_VERSION) => {
 				return Err(ConsentError::Version(u32::try_from(v).unwrap_or(u32::MAX)))
 			}
+			Some(1) => {
+				return Err(ConsentError::Format(
+					"a version 1 file holds a consent without max_deposit, which the chain no \
+					 longer takes: the owner makes a new one (registrar consent)"
+						.into(),
+				))
+			}
 			other => return Err(ConsentError::Format(format!("unknown version {other:?}"))),
 		}
 		let file: ConsentFile =
@@ -826,7 +833,7 @@ mod tests {
 			SignedConsent::from_json(&forged.to_string()),
 			Err(ConsentError::BadSignature { .. })
 		));
-		assert!(matches!(edited(&|v| v["version"] = 2.into()), Err(ConsentError::Version(2))));
+		assert!(matches!(edited(&|v| v["version"] = 3.into()), Err(ConsentError::Version(3))));
 		assert!(matches!(edited(&|v| v["kind"] = "x".into()), Err(ConsentError::Format(_))));
 		assert!(matches!(
 			edited(&|v| v["block_number_bits"] = 16.into()),
