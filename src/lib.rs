@@ -1,7 +1,8 @@
 //! # Registration pallet
 //!
-//! A registry of libp2p network nodes. An owner account (a "coldkey") registers one main node,
-//! identified by its libp2p PeerId, and proves control of the node's Ed25519 key: the key signs
+//! A registry of libp2p network nodes. An owner account (a "coldkey") registers a main node, and
+//! up to [`Config::MaxNodesPerOwner`] nodes in all (a fleet), each identified by its libp2p
+//! PeerId, and proves control of each node's Ed25519 key: the key signs
 //! a SCALE-encoded [`RegisterChallenge`] bound to this chain's genesis hash, the owner, the node
 //! and an expiry block. Registered nodes publish signed records (addresses, version,
 //! capabilities) and heartbeats, so clients can find them and tell which are alive.
@@ -18,14 +19,14 @@
 //! |---|---|---|
 //! | owner | [`register_node_with_coldkey`](Pallet::register_node_with_coldkey) (1), [`register_node_with_max_fee`](Pallet::register_node_with_max_fee) (19): the same with a fee limit | signed, by `owner` itself |
 //! | anyone holding an owner's consent | [`register_node_with_consent`](Pallet::register_node_with_consent) (18): registers for the owner, who pays the fee | signed, any account |
-//! | owner | [`revoke_consent`](Pallet::revoke_consent) (20) | signed, the consent's owner |
+//! | owner | [`revoke_consent`](Pallet::revoke_consent) (20), [`revoke_consents_below`](Pallet::revoke_consents_below) (24) | signed, the consent's owner |
 //! | owner, or a holder of its consent | [`rotate_node_key`](Pallet::rotate_node_key) (21): moves the node to a new libp2p key | signed, the node's owner or any account with a consent that allows it |
-//! | owner | [`unregister_main_node`](Pallet::unregister_main_node) (10), [`swap_node_owner`](Pallet::swap_node_owner) (11): offers the node to a new owner; [`cancel_node_ownership_offer`](Pallet::cancel_node_ownership_offer) (17) | signed, the node's owner |
+//! | owner | [`unregister_main_node`](Pallet::unregister_main_node) (10), [`unregister_node`](Pallet::unregister_node) (25): any node of its fleet, [`swap_node_owner`](Pallet::swap_node_owner) (11): offers the node to a new owner; [`cancel_node_ownership_offer`](Pallet::cancel_node_ownership_offer) (17) | signed, the node's owner |
 //! | new owner | [`accept_node_ownership`](Pallet::accept_node_ownership) (16) | signed, the account the node was offered to |
 //! | the node (its key signs; anyone submits) | [`publish_node_record`](Pallet::publish_node_record) (22): addresses, version, capabilities; [`heartbeat`](Pallet::heartbeat) (23): alive in this period | signed by any account, or fee-less |
 //! | validator | [`submit_deregistration_report`](Pallet::submit_deregistration_report) (12) | signed, a registered validator (or an account [`Config::ReporterResolver`] maps to one) |
-//! | governance | [`force_register_coldkey_node`](Pallet::force_register_coldkey_node) (0), [`set_node_status_to_degraded`](Pallet::set_node_status_to_degraded) (3), [`set_fee_charging`](Pallet::set_fee_charging) (6), [`set_node_type_disabled`](Pallet::set_node_type_disabled) (8), [`force_unregister_coldkey_node`](Pallet::force_unregister_coldkey_node) (9), [`set_account_ban_status`](Pallet::set_account_ban_status) (13), [`set_whitelisted_validators`](Pallet::set_whitelisted_validators) (14), [`set_deregistration_enabled`](Pallet::set_deregistration_enabled) (15) | [`Config::ForceOrigin`] |
-//! | fee authority | [`set_node_type_fee`](Pallet::set_node_type_fee) (7) | [`Config::FeeOrigin`] |
+//! | governance | [`force_register_coldkey_node`](Pallet::force_register_coldkey_node) (0), [`set_node_status_to_degraded`](Pallet::set_node_status_to_degraded) (3), [`set_fee_charging`](Pallet::set_fee_charging) (6), [`set_node_type_disabled`](Pallet::set_node_type_disabled) (8), [`force_unregister_coldkey_node`](Pallet::force_unregister_coldkey_node) (9), [`set_account_ban_status`](Pallet::set_account_ban_status) (13), [`set_whitelisted_validators`](Pallet::set_whitelisted_validators) (14), [`set_deregistration_enabled`](Pallet::set_deregistration_enabled) (15), [`force_remove_node`](Pallet::force_remove_node) (27): removal with the bond forfeited or not | [`Config::ForceOrigin`] |
+//! | fee authority | [`set_node_type_fee`](Pallet::set_node_type_fee) (7), [`set_node_type_deposit`](Pallet::set_node_type_deposit) (26) | [`Config::FeeOrigin`] |
 //!
 //! Each call's own docs give its parameters, checks and events; the sections below say how the
 //! pieces fit together.
@@ -77,6 +78,42 @@
 //! ([`accept_node_ownership`](Pallet::accept_node_ownership)); the old owner then cools down as
 //! after a removal, and no node that validators are voting against can change hands
 //! ([`Error::NodeUnderReport`]).
+//!
+//! ### Fleets
+//!
+//! An owner may have up to [`Config::MaxNodesPerOwner`] nodes registered at once, each proven
+//! by its own key against its own challenge, through every registration path; at the limit a
+//! registration is refused with [`Error::OwnerAlreadyRegistered`]. With a limit of 1 every call
+//! behaves as the reference's. [`OwnerToNode`] and [`node_of_owner`](Pallet::node_of_owner)
+//! keep naming one node, the owner's main node (its first); when the main node leaves or
+//! changes hands while others remain, the first of them in [`NodesByOwner`]'s order takes its
+//! place ([`Event::MainNodeChanged`]): one read, whatever the fleet's size.
+//! [`unregister_main_node`](Pallet::unregister_main_node) removes the main node only
+//! ([`Error::NotMainNode`]); [`unregister_node`](Pallet::unregister_node) removes any node of
+//! the caller's. Every node an owner loses frees a place that cools down for
+//! [`Config::NodeCooldownPeriod`] blocks (an owner removed by consensus cannot replace the node
+//! at once), while its other nodes and free places are untouched: an owner registers while its
+//! nodes and cooling places are fewer than the limit. An owner has at most one validator node
+//! ([`Error::OwnerHasValidator`]): one stake, one vote. Swaps and rotations work per node; an
+//! offer to an owner at its limit is refused at offer and at acceptance.
+//! [`nodes_of_owner`](Pallet::nodes_of_owner) pages a fleet.
+//!
+//! ### Bonds
+//!
+//! Each node type may carry a deposit ([`NodeTypeDeposit`],
+//! [`set_node_type_deposit`](Pallet::set_node_type_deposit); zero keeps the reference's rule).
+//! A registration holds it from the owner under [`HoldReason::NodeBond`], beside the fee, and
+//! records it for the node ([`NodeBonds`]), so that what is released or slashed is what was
+//! held. When the node leaves its owner (unregistered, handed over, removed by governance or
+//! for lost stake), the bond stays held until the node's cooldown is over
+//! ([`ReleasingBonds`]) and is released by the expiry queue ([`Event::BondReleased`]). When
+//! validators' consensus removes it, [`Config::BondSlashShare`] of the bond is slashed to
+//! [`Config::OnBondSlashed`] ([`Event::BondSlashed`]) and the rest released after the cooldown;
+//! [`force_remove_node`](Pallet::force_remove_node) may forfeit all of it. A consent binds the
+//! most deposit the owner agrees to hold (`max_deposit`, [`Error::DepositAboveMaximum`]); a
+//! handover holds the new owner's deposit when it accepts; a key rotation keeps the bond. Nodes
+//! registered while their type's deposit was zero (or before deposits existed) hold none, and
+//! nothing is released or slashed for them.
 //!
 //! ### Deregistration by validators
 //!
@@ -237,13 +274,16 @@
 //! | `node_of_owner(T::AccountId) -> Option<NodeInfoOf<T>>` | [`node_of_owner`](Pallet::node_of_owner): the owner's node | 2 reads |
 //! | `current_fee(NodeType) -> BalanceOf<T>` | [`current_fee`](Pallet::current_fee): the fee a registration of the type pays now (when charging is on) | 2 reads |
 //! | `challenge_fields() -> ChallengeFields<BlockNumberFor<T>>` | [`challenge_fields`](Pallet::challenge_fields): what a client needs to build a challenge now ([`ChallengeFields`]) | 1 read |
-//! | `consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>` | [`consent_payload`](Pallet::consent_payload): the consent to sign and its bytes ([`ConsentPayload`]) | the id parsed, 1 read |
+//! | `consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>` | [`consent_payload`](Pallet::consent_payload): the consent to sign and its bytes ([`ConsentPayload`]) | the id parsed, 1 read |
 //! | `consent_status(OwnerConsentOf<T>,T::OwnerSignature) -> ConsentStatus` | [`consent_status`](Pallet::consent_status): whether a signed consent can be used now, and if not why ([`ConsentStatus`]) | 2 reads, up to two signature checks (bare, then `<Bytes>`-wrapped) |
 //! | `nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_type`](Pallet::nodes_by_type): a page of the type's nodes, each with its record and liveness ([`NodePage`]) | 3 reads per node, at most `MaxPageSize` nodes |
 //! | `nodes_by_status(Status,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_status`](Pallet::nodes_by_status): the same by status | the same |
 //! | `nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_capability`](Pallet::nodes_by_capability): the same for nodes whose record names the capability | the same |
 //! | `node_view(Vec<u8>) -> Option<NodeView<T>>` | [`node_view`](Pallet::node_view): a node with its record and liveness ([`NodeView`]) | the id parsed, 3 reads |
 //! | `node_counts() -> NodeCounts` | [`node_counts`](Pallet::node_counts): registered nodes per type and per status ([`NodeCounts`]) | 8 reads |
+//! | `current_deposit(NodeType) -> BalanceOf<T>` | [`current_deposit`](Pallet::current_deposit): the bond a registration of the type holds now | 1 read |
+//! | `nodes_of_owner(T::AccountId,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_of_owner`](Pallet::nodes_of_owner): a page of an owner's fleet, as `nodes_by_type` | as `nodes_by_type` |
+//! | `owner_node_count(T::AccountId) -> u32` | [`owner_node_count`](Pallet::owner_node_count): how many nodes the owner has | 1 read |
 //!
 //! ### Names are the reference's
 //!
