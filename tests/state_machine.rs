@@ -5,7 +5,8 @@
 //! rotations (by the owner or with a consent), fee-less heartbeats and node records (valid,
 //! stale, foreign, corrupted), deregistration reports, stake bonded and unbonded, bans, disabled types, whitelists and the
 //! governance switches, fleets (removals of the main node or of any node, forced removals with
-//! and without forfeit) and deposits per node type — interleaved with block advances
+//! and without forfeit) and deposits per node type (GPU miners and validators bonded from the
+//! start) — interleaved with block advances
 //! across consensus rounds and challenge expiries, checked against a plain model of the registry
 //! after every step. A call the model refuses must fail and leave the storage root unchanged; one
 //! it accepts must succeed; the registry must equal the model (each owner's fleet, main node,
@@ -108,7 +109,7 @@ fn consensus_replay_and_return_agree_with_the_model() {
 		corrupt: false,
 		raw: true,
 	};
-	let outcomes = run_with_fleet_limit(
+	let outcomes = run_with(
 		vec![
 			register(1, 1, NodeType::Validator, MAX_LIFETIME),
 			register(2, 2, NodeType::Validator, MAX_LIFETIME),
@@ -126,6 +127,7 @@ fn consensus_replay_and_return_agree_with_the_model() {
 			Replay,
 		],
 		1,
+		&[],
 	)
 	.expect("the pallet agrees with the model");
 	let expected =
@@ -149,7 +151,7 @@ fn swap_stake_and_report_state_agree_with_the_model() {
 		corrupt: false,
 		raw: false,
 	};
-	let outcomes = run_with_fleet_limit(
+	let outcomes = run_with(
 		vec![
 			register(1, 1, NodeType::Validator),
 			register(2, 2, NodeType::Validator),
@@ -167,6 +169,7 @@ fn swap_stake_and_report_state_agree_with_the_model() {
 			register(4, 3, NodeType::GpuMiner),
 		],
 		1,
+		&[],
 	)
 	.expect("the pallet agrees with the model");
 	let expected =
@@ -174,7 +177,8 @@ fn swap_stake_and_report_state_agree_with_the_model() {
 	assert_eq!(outcomes, expected);
 }
 
-/// A fixed sequence through fleets and bonds (fleets of 3): a second validator node of an owner
+/// A fixed sequence through fleets and bonds (fleets of 3, no deposit until it sets them): a
+/// second validator node of an owner
 /// is refused; `unregister_main_node` refuses a node that is not main; consensus removes the
 /// main node (40 % of its bond slashed, the rest released later) and the owner's other node
 /// becomes main; each lost node cools one place, so a third registration waits while a second
@@ -192,7 +196,7 @@ fn fleets_and_bonds_agree_with_the_model() {
 		corrupt: false,
 		raw: true,
 	};
-	let outcomes = run_with_fleet_limit(
+	let outcomes = run_with(
 		vec![
 			SetDeposit { node_type: NodeType::GpuMiner, deposit: 333 },
 			SetDeposit { node_type: NodeType::Validator, deposit: CONSENT_MAX_DEPOSIT },
@@ -224,6 +228,7 @@ fn fleets_and_bonds_agree_with_the_model() {
 			Advance { blocks: COOLDOWN + 1 },
 		],
 		3,
+		&[],
 	)
 	.expect("the pallet agrees with the model");
 	let expected = [
@@ -236,8 +241,8 @@ fn fleets_and_bonds_agree_with_the_model() {
 }
 
 /// Inputs the `state_machine` fuzz target once failed on (`fuzz/regressions/state_machine/`),
-/// decoded as the fuzzer decodes them, and once more with one node per owner, the rules they
-/// were found under.
+/// decoded as the fuzzer decodes them, and once more with one node per owner and no deposits,
+/// the rules they were found under.
 #[test]
 fn fuzz_regressions_agree_with_the_model() {
 	let dir =
@@ -249,8 +254,8 @@ fn fuzz_regressions_agree_with_the_model() {
 		if let Err(error) = run(Op::sequence_from_bytes(&data)) {
 			panic!("{}: {error}", path.display());
 		}
-		if let Err(error) = run_with_fleet_limit(Op::sequence_from_bytes(&data), 1) {
-			panic!("{} (one node per owner): {error}", path.display());
+		if let Err(error) = run_with(Op::sequence_from_bytes(&data), 1, &[]) {
+			panic!("{} (one node per owner, no deposits): {error}", path.display());
 		}
 		inputs += 1;
 	}

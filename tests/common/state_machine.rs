@@ -21,7 +21,8 @@
 //! and rate-limit window stay with it whatever happens to its node.
 //!
 //! It knows fleets and bonds (issue 26). [`run`] sets `MaxNodesPerOwner` to 2 or 3 (see
-//! [`fleet_limit_of`]); [`run_with_fleet_limit`] takes any limit (1: the reference's rules). An
+//! [`fleet_limit_of`]) and starts with the deposits of [`INITIAL_DEPOSITS`]; [`run_with`] takes
+//! any limit and deposits (1 and none: the reference's rules). An
 //! owner registers while its nodes and its places cooling down are fewer than the limit (each
 //! node it loses, by any removal or a handover, cools one more place until `COOLDOWN` blocks
 //! after its latest loss), with one validator node at most; governance's registration checks
@@ -71,6 +72,13 @@ pub const CONSENT_MAX_DEPOSIT: Balance = 1_000;
 pub const DEPOSITS: [Balance; 6] = [0, 1, 333, CONSENT_MAX_DEPOSIT, CONSENT_MAX_DEPOSIT + 1, 2_500];
 /// The share of a bond a consensus removal slashes in the mock (`BondSlashShare`), in percent.
 const SLASH_PERCENT: Balance = 40;
+
+/// The deposits in force when [`run`] starts, so that bonds are held, released and slashed
+/// without waiting for a `SetDeposit`: GPU miners 333 (whose slashed share rounds down) and
+/// validators the consents' limit. Storage miners hold none until a `SetDeposit`: they are the
+/// only type the kept regression inputs register, which so hold nothing, as when they were found.
+pub const INITIAL_DEPOSITS: [(NodeType, Balance); 2] =
+	[(NodeType::GpuMiner, 333), (NodeType::Validator, CONSENT_MAX_DEPOSIT)];
 
 /// The fleet limit (`MaxNodesPerOwner`) [`run`] gives a sequence of `ops` operations: 2 for an
 /// even number, 3 for an odd one, so that random and fuzzed runs meet both without an argument
@@ -1248,15 +1256,21 @@ impl Harness {
 	}
 }
 
-/// Applies `ops` to a fresh mock chain with fleets of [`fleet_limit_of`] nodes. Returns whether
-/// each step succeeded, or the first disagreement with the model.
+/// Applies `ops` to a fresh mock chain with fleets of [`fleet_limit_of`] nodes and the deposits
+/// of [`INITIAL_DEPOSITS`]. Returns whether each step succeeded, or the first disagreement with
+/// the model.
 pub fn run(ops: Vec<Op>) -> Result<Vec<bool>, String> {
 	let limit = fleet_limit_of(ops.len());
-	run_with_fleet_limit(ops, limit)
+	run_with(ops, limit, &INITIAL_DEPOSITS)
 }
 
-/// [`run`] with fleets of `fleet_limit` nodes (`MaxNodesPerOwner`).
-pub fn run_with_fleet_limit(ops: Vec<Op>, fleet_limit: u32) -> Result<Vec<bool>, String> {
+/// [`run`] with fleets of `fleet_limit` nodes (`MaxNodesPerOwner`) and `deposits` in force at
+/// the start (every other type's deposit zero).
+pub fn run_with(
+	ops: Vec<Op>,
+	fleet_limit: u32,
+	deposits: &[(NodeType, Balance)],
+) -> Result<Vec<bool>, String> {
 	let mut result = Ok(Vec::with_capacity(ops.len()));
 	// `try_state` runs after every step below, so a disagreement is returned, not panicked.
 	ExtBuilder::default().build().execute_with(|| {
@@ -1270,6 +1284,14 @@ pub fn run_with_fleet_limit(ops: Vec<Op>, fleet_limit: u32) -> Result<Vec<bool>,
 		MaxNodesPerOwnerParam::set(fleet_limit);
 		let mut harness = Harness::new();
 		let mut model = Model::new(fleet_limit, harness.storage_order());
+		for (node_type, deposit) in deposits {
+			let set = Op::SetDeposit { node_type: *node_type, deposit: *deposit };
+			if let Err(error) = harness.execute(&set, System::block_number()) {
+				result = Err(format!("setting up {set:?}: {error:?}"));
+				return;
+			}
+			model.apply(&set, System::block_number());
+		}
 		let mut outcomes = Vec::with_capacity(ops.len());
 		for op in ops {
 			let now = System::block_number();
