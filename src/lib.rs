@@ -1373,8 +1373,10 @@ pub mod pallet {
 		///
 		/// ## Details
 		/// `node_id` must be the PeerId of an Ed25519 key (either form); its key is recorded as
-		/// the node's identity. Bans, one node per owner and node uniqueness are checked; fees,
-		/// stake, cooldowns and disabled types are not. Emits `MainNodeRegistered`.
+		/// the node's identity. Checked: bans, node uniqueness, the owner's node limit
+		/// (`MaxNodesPerOwner`; places still cooling are not counted), one validator per owner,
+		/// and the bounds of the registry and of validators. Not checked: fees, deposits (no bond
+		/// is held), stake, cooldowns and disabled types. Emits `MainNodeRegistered`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::force_register_coldkey_node(peer_id::base58_form(
 			node_id
