@@ -9,8 +9,9 @@
 # Two runs, one file: the benchmarks on a filled registry (FILLED below: 100,000 nodes, used
 # challenges and liveness entries, set up again for every run of the benchmark) run with fewer
 # steps and repeats than the rest, since each of their runs costs seconds of set-up while the
-# call itself varies by a few percent between runs. Each run writes its raw results as JSON; the
-# bencher then renders both, as one set, through benchmarks/weight-template.hbs.
+# call itself varies by a few percent between runs. Each run renders its benchmarks through
+# benchmarks/weight-template.hbs, and benchmarks/merge-weights.py joins the two files into one
+# (the bencher's own re-rendering of saved JSON results would drop the proof sizes).
 #
 # Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N] [--filled-steps N]
 #        [--filled-repeat N] [--extrinsic A,B,… --output FILE]
@@ -59,17 +60,18 @@ cp "$CARGO_TARGET_DIR/release/wbuild/registration-dev-runtime/registration_dev_r
 
 raw=target/weights-raw
 rm -rf "$raw" && mkdir -p "$raw"
-bench() { # bench STEPS REPEAT JSON ARGS…: one run of the bencher, its raw results into JSON
-	local steps="$1" repeat="$2" json="$3"
+bench() { # bench STEPS REPEAT FILE ARGS…: one run of the bencher, its weights into FILE
+	local steps="$1" repeat="$2" file="$3"
 	shift 3
 	"$BENCHER" v1 benchmark pallet --runtime "$wasm" --pallet pallet_registration \
-		--steps "$steps" --repeat "$repeat" --min-duration 0 --json-file "$json" "$@"
+		--steps "$steps" --repeat "$repeat" --min-duration 0 \
+		--template benchmarks/weight-template.hbs --output "$file" "$@"
 }
 filled_pattern="^(${FILLED//,/|})$"
 if [ "$EXTRINSIC" = '*' ]; then
-	bench "$STEPS" "$REPEAT" "$raw/plain.json" --extrinsic '*' \
+	bench "$STEPS" "$REPEAT" "$raw/plain.rs" --extrinsic '*' \
 		--exclude-extrinsics "$(sed 's/\([^,]*\)/pallet_registration::\1/g' <<<"$FILLED")" | tee "$RESULTS"
-	bench "$FILLED_STEPS" "$FILLED_REPEAT" "$raw/filled.json" --extrinsic "$FILLED" | tee -a "$RESULTS"
+	bench "$FILLED_STEPS" "$FILLED_REPEAT" "$raw/filled.rs" --extrinsic "$FILLED" | tee -a "$RESULTS"
 else
 	# A subset: each of its benchmarks with the steps and repeats of its kind.
 	plain=() filled=()
@@ -79,15 +81,15 @@ else
 	: >"$RESULTS"
 	if [ ${#plain[@]} -gt 0 ]; then
 		list="${plain[*]}"
-		bench "$STEPS" "$REPEAT" "$raw/plain.json" --extrinsic "${list// /,}" | tee -a "$RESULTS"
+		bench "$STEPS" "$REPEAT" "$raw/plain.rs" --extrinsic "${list// /,}" | tee -a "$RESULTS"
 	fi
 	if [ ${#filled[@]} -gt 0 ]; then
 		list="${filled[*]}"
-		bench "$FILLED_STEPS" "$FILLED_REPEAT" "$raw/filled.json" --extrinsic "${list// /,}" | tee -a "$RESULTS"
+		bench "$FILLED_STEPS" "$FILLED_REPEAT" "$raw/filled.rs" --extrinsic "${list// /,}" | tee -a "$RESULTS"
 	fi
 fi
-# One JSON array of every result, rendered in one go.
-python3 -c 'import json, sys; print(json.dumps([r for f in sys.argv[1:] for r in json.load(open(f))]))' \
-	"$raw"/*.json >"$raw/all.json"
-"$BENCHER" v1 benchmark pallet --runtime "$wasm" --pallet pallet_registration --extrinsic '*' \
-	--json-input "$raw/all.json" --template benchmarks/weight-template.hbs --output "$OUTPUT"
+files=()
+for run in plain filled; do
+	if [ -f "$raw/$run.rs" ]; then files+=("$raw/$run.rs"); fi
+done
+python3 benchmarks/merge-weights.py "$OUTPUT" "${files[@]}"
