@@ -698,6 +698,7 @@ mod tests {
 					registered_at: 3,
 					owner: AccountId32::new([1; 32]),
 				},
+				key_epoch: 0,
 				record: None,
 				liveness: Some(Liveness {
 					last_seen: 3,
