@@ -3,10 +3,9 @@
 //! The challenge is the pallet crate's own [`RegisterChallenge`] (never a second definition),
 //! SCALE-encoded with the chain's block number width, and signed with the node key.
 
-use crate::keys::NodeKey;
+use crate::{facts::BlockNumberWidth, keys::NodeKey};
 use codec::Encode;
 use pallet_registration::{Libp2pKeyType, NodeType, RegisterChallenge, REGISTER_DOMAIN};
-use serde::Serialize;
 use sp_core::{
 	crypto::{AccountId32, Ss58Codec},
 	H256,
@@ -19,16 +18,6 @@ pub const REGISTER_CALL_INDEX: u8 = 1;
 /// The pallet index of `Registration` in the development runtime (used offline only; online,
 /// it comes from the chain's metadata).
 pub const DEV_PALLET_INDEX: u8 = 7;
-
-/// How the chain encodes block numbers: the challenge's `block_number` and `expires_at` use it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
-pub enum BlockNumberWidth {
-	/// `u32` block numbers (192-byte challenges).
-	U32,
-	/// `u64` block numbers (200-byte challenges), as in the reference chain and the dev runtime.
-	#[default]
-	U64,
-}
 
 /// Why a challenge or call could not be built.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -4,7 +4,6 @@
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use pallet_registration::{peer_id::Ed25519PeerId, NodeType, Status};
 use registrar::{
-	challenge::{BlockNumberWidth, DEV_PALLET_INDEX},
 	commands::{
 		ChainSource, ConsentChainSource, ConsentRequest, NodesRequest, RotateRequest, SignRequest,
 		StatusRequest,
@@ -14,6 +13,7 @@ use registrar::{
 	keys::{parse_account, NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource},
 	outcome::OutcomeClass,
 	Authority, DiscoverySigning, RegistrationConfig,
+	{challenge::DEV_PALLET_INDEX, facts::BlockNumberWidth},
 };
 use sp_core::crypto::AccountId32;
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};

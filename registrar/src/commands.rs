@@ -13,8 +13,10 @@ pub use nodes_cmd::{nodes, render_text as render_nodes, NodeEntry, NodesListing,
 pub use rotate_cmd::{rotate, rotate_once, RotateRequest, RotationOutcome};
 
 use crate::{
-	chain::{ChainClient, ChainError},
-	challenge::{BlockNumberWidth, ChallengeError, ChallengeInputs, RegistrationCall},
+	chain::ChainClient,
+	chain_error::ChainError,
+	challenge::{ChallengeError, ChallengeInputs, RegistrationCall},
+	facts::BlockNumberWidth,
 	judge::{self, effective_lifetime},
 	keys::NodeKey,
 	outcome::AttemptOutcome,

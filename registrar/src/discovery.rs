@@ -11,8 +11,7 @@
 //! end-to-end tests: a statement encoded differently would not verify).
 
 use crate::{
-	chain::NodeRecord as RegistryEntry,
-	challenge::BlockNumberWidth,
+	facts::{BlockNumberWidth, RegistryEntry},
 	keys::NodeKey,
 	multiaddr::{self, MultiaddrError},
 };

@@ -13,8 +13,10 @@
 //! Nothing here does I/O: the service reads what [`decide`] asks for and acts on its answer.
 
 use crate::{
-	chain::{ChainContext, ChainView, ConsentFacts, Policy, RegistryEvent, RotationRead},
-	challenge::BlockNumberWidth,
+	facts::{
+		BlockNumberWidth, ChainContext, ChainView, ConsentFacts, Policy, RegistryEvent,
+		RotationRead,
+	},
 	outcome::{OutcomeClass, RearmReason},
 };
 use pallet_registration::{ConsentStatus, NodeType, Status as NodeStatus};
@@ -777,7 +779,7 @@ pub fn rotation_confirmed(
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::chain::{NodeRecord, Stake};
+	use crate::facts::{RegistryEntry, Stake};
 	use pallet_registration::UnregisterReason;
 	use subxt::config::substrate::H256;
 
@@ -803,8 +805,8 @@ mod tests {
 		}
 	}
 
-	fn record(owner: AccountId32, status: NodeStatus) -> NodeRecord {
-		NodeRecord {
+	fn record(owner: AccountId32, status: NodeStatus) -> RegistryEntry {
+		RegistryEntry {
 			node_id: NODE.into(),
 			node_type: NodeType::StorageMiner,
 			status,
@@ -813,7 +815,7 @@ mod tests {
 		}
 	}
 
-	fn view(node: Option<NodeRecord>, owner_node: Option<&str>) -> ChainView {
+	fn view(node: Option<RegistryEntry>, owner_node: Option<&str>) -> ChainView {
 		ChainView {
 			block_number: 10,
 			block_hash: "0x00".into(),
@@ -1259,7 +1261,7 @@ mod tests {
 		}
 	}
 
-	fn rotation_read(old: Option<NodeRecord>, new: Option<NodeRecord>) -> RotationRead {
+	fn rotation_read(old: Option<RegistryEntry>, new: Option<RegistryEntry>) -> RotationRead {
 		RotationRead {
 			block_number: 10,
 			old_node: old,
@@ -1271,7 +1273,7 @@ mod tests {
 		}
 	}
 
-	fn registered_old() -> Option<NodeRecord> {
+	fn registered_old() -> Option<RegistryEntry> {
 		Some(record(me(), NodeStatus::Online))
 	}
 
@@ -1302,7 +1304,8 @@ mod tests {
 	#[test]
 	fn the_registry_decides_whether_there_is_anything_to_rotate() {
 		let intent = rotation_intent();
-		let mine_new = Some(NodeRecord { node_id: NEW.into(), ..record(me(), NodeStatus::Online) });
+		let mine_new =
+			Some(RegistryEntry { node_id: NEW.into(), ..record(me(), NodeStatus::Online) });
 		let done = decide_rotation(&intent, &rotating(rotation_read(None, mine_new)));
 		assert!(
 			matches!(&done, Decision::Park { detail } if detail.contains("already rotated")),
@@ -1317,7 +1320,8 @@ mod tests {
 		fatal(decide_rotation(&intent, &rotating(rotation_read(None, None))), "not registered");
 		let theirs = Some(record(other(), NodeStatus::Online));
 		fatal(decide_rotation(&intent, &rotating(rotation_read(theirs, None))), "registered to");
-		let taken = Some(NodeRecord { node_id: NEW.into(), ..record(other(), NodeStatus::Online) });
+		let taken =
+			Some(RegistryEntry { node_id: NEW.into(), ..record(other(), NodeStatus::Online) });
 		let conflict = decide_rotation(&intent, &rotating(rotation_read(registered_old(), taken)));
 		assert!(matches!(conflict, Decision::Conflict { .. }), "{conflict:?}");
 	}
@@ -1403,7 +1407,7 @@ mod tests {
 			owner: me(),
 		};
 		let moved = ChainView {
-			node: Some(NodeRecord { node_id: NEW.into(), ..record(me(), NodeStatus::Online) }),
+			node: Some(RegistryEntry { node_id: NEW.into(), ..record(me(), NodeStatus::Online) }),
 			owner_node: Some(NEW.into()),
 			..free_view()
 		};

@@ -132,11 +132,13 @@
 
 pub mod backoff;
 pub mod chain;
+pub mod chain_error;
 pub mod challenge;
 pub mod commands;
 pub mod consent;
 pub mod discovery;
 pub mod endpoint;
+pub mod facts;
 pub mod http;
 pub mod judge;
 pub mod keys;

@@ -9,9 +9,10 @@
 //! unless `REGISTRAR_E2E_REQUIRED=1` (CI) makes that a failure.
 
 use registrar::{
-	chain::{ChainClient, RegistryEvent},
-	challenge::BlockNumberWidth,
+	chain::ChainClient,
 	discovery::{verify_record, NodeView, RecordText},
+	facts::BlockNumberWidth,
+	facts::RegistryEvent,
 	keys::{NodeKey, OwnerKey},
 	outcome::OutcomeClass,
 	register_once,
@@ -982,7 +983,7 @@ async fn the_dev_runtime_has_the_events_errors_and_view_functions_the_registrar_
 	let client = chain.client().await;
 	let at = client.api().at_current_block().await.unwrap();
 	let metadata = at.metadata();
-	let pallet = metadata.pallet_by_name(registrar::chain::PALLET).expect("the pallet");
+	let pallet = metadata.pallet_by_name(registrar::facts::PALLET).expect("the pallet");
 	let events = pallet.event_variants().expect("the pallet's events");
 	for (name, fields) in registrar::chain::events::REQUIRED_EVENT_FIELDS {
 		let variant = events.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("{name}"));

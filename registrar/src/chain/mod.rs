@@ -2,33 +2,27 @@
 //! methods every node and chopsticks serve), so no generated code or metadata file is needed.
 //!
 //! This module is the transport (connecting, the endpoint's redaction, the block number width
-//! detected once per connection); its submodules hold one job each: [`error`] (what can go
-//! wrong), [`facts`] (what is read, as plain values), [`reads`] (the typed reads, through the
-//! pallet's view functions where it has them), [`consent`] (the reads of owner consents and key
-//! rotations), [`discovery`] (records, liveness and the paged node queries; fee-less
-//! submission), [`view_functions`] (the runtime API call), [`events`] (events decoded by field
-//! name) and [`submit`] (signing, submission, finality).
+//! detected once per connection, the time limit on a call); its submodules hold one job each:
+//! [`reads`] (the typed reads, through the pallet's view functions where it has them),
+//! [`consent`] (the reads of owner consents and key rotations), [`discovery`] (records,
+//! liveness and the paged node queries; fee-less submission), [`view_functions`] (the runtime
+//! API call), [`events`] (events decoded by field name) and [`submit`] (signing, submission,
+//! finality). What they read is in [`crate::facts`], what can go wrong in
+//! [`crate::chain_error`]: both leaves below this module.
 
 pub mod consent;
 pub mod discovery;
-pub mod error;
 pub mod events;
-pub mod facts;
 pub mod reads;
 pub mod submit;
 pub mod view_functions;
 
 pub use consent::ConsentPayloadAnswer;
 pub use discovery::{DiscoveryRead, NodeQuery};
-pub use error::{within, ChainError, DispatchFailure};
-pub use events::{BlockWatcher, RegistryEvent};
-pub use facts::{
-	ChainContext, ChainView, ConsentFacts, Included, NodeRecord, Policy, RotationRead, Stake,
-};
+pub use events::BlockWatcher;
 pub use submit::PreparedRegistration;
 
-use crate::{challenge::BlockNumberWidth, endpoint::EndpointRedactor};
-use error::rpc;
+use crate::{chain_error::ChainError, endpoint::EndpointRedactor, facts::BlockNumberWidth};
 use scale_info::{TypeDef, TypeDefPrimitive};
 use std::{sync::Arc, time::Duration};
 use subxt::{backend::LegacyBackend, OnlineClient, SubstrateConfig};
@@ -37,9 +31,6 @@ use subxt::{backend::LegacyBackend, OnlineClient, SubstrateConfig};
 /// `MultiSignature`, BLAKE2 hashes and the default transaction extensions (the header's block
 /// number is compact, so any width up to 64 bits decodes).
 pub type ChainConfig = SubstrateConfig;
-
-/// The name of the pallet in the runtime.
-pub const PALLET: &str = "Registration";
 
 /// A connection to a chain.
 #[derive(Clone)]
@@ -118,6 +109,19 @@ impl ChainClient {
 		let blocks = self.api.stream_blocks().await.map_err(|e| self.scrub(rpc(e)))?;
 		Ok(BlockWatcher { blocks, redactor: self.redactor.clone() })
 	}
+}
+
+/// An RPC or transport error of any kind.
+pub(crate) fn rpc<E: std::fmt::Display>(error: E) -> ChainError {
+	ChainError::Rpc(error.to_string())
+}
+
+/// Runs `future` for at most `limit`; [`ChainError::Timeout`] after that.
+pub async fn within<T>(
+	limit: std::time::Duration,
+	future: impl std::future::Future<Output = Result<T, ChainError>>,
+) -> Result<T, ChainError> {
+	tokio::time::timeout(limit, future).await.unwrap_or(Err(ChainError::Timeout(limit.as_secs())))
 }
 
 /// The width of `System::Number`'s type in `metadata`.

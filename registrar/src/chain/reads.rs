@@ -6,11 +6,11 @@
 //! view function for them. Values are decoded with the pallet crate's own types, in the block
 //! number width detected when connecting.
 
-use super::{
-	error::rpc, view_functions, ChainClient, ChainConfig, ChainContext, ChainError, ChainView,
-	NodeRecord, Policy, Stake, PALLET,
+use super::{rpc, view_functions, ChainClient, ChainConfig};
+use crate::{
+	chain_error::ChainError,
+	facts::{BlockNumberWidth, ChainContext, ChainView, Policy, RegistryEntry, Stake, PALLET},
 };
-use crate::challenge::BlockNumberWidth;
 use codec::{Decode, Encode};
 use pallet_registration::{ChallengeFields, ColdkeyNodeInfoLite, NodeId, NodeType};
 use sp_core::crypto::AccountId32;
@@ -342,7 +342,7 @@ impl ChainClient {
 		at: &OnlineClientAtBlock<ChainConfig>,
 		function: &str,
 		input: &[u8],
-	) -> Result<Option<NodeRecord>, ChainError> {
+	) -> Result<Option<RegistryEntry>, ChainError> {
 		let (output, _) = view_functions::call(at, function, input).await?;
 		decode_record(&output, self.width_or_default())
 	}
@@ -371,7 +371,7 @@ fn decode_block_number(mut bytes: &[u8], width: BlockNumberWidth) -> Result<u64,
 fn decode_record(
 	mut bytes: &[u8],
 	width: BlockNumberWidth,
-) -> Result<Option<NodeRecord>, ChainError> {
+) -> Result<Option<RegistryEntry>, ChainError> {
 	let err = |e: codec::Error| ChainError::Decode(format!("node record: {e}"));
 	type Info<N> = ColdkeyNodeInfoLite<NodeId, AccountId32, N>;
 	let info = match width {
@@ -386,7 +386,7 @@ fn decode_record(
 			})
 		}
 	};
-	Ok(info.map(|info| NodeRecord {
+	Ok(info.map(|info| RegistryEntry {
 		node_id: String::from_utf8_lossy(&info.node_id).into_owned(),
 		node_type: info.node_type,
 		status: info.status,

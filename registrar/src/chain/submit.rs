@@ -7,11 +7,13 @@
 //! argument types ([`args_as_values`]): bytes that do not decode exactly as the chain's call are
 //! refused before anything is signed, and what is submitted is exactly those bytes.
 
-use super::{
-	error::rpc, ChainClient, ChainConfig, ChainContext, ChainError, DispatchFailure, Included,
-	RegistryEvent, PALLET,
+use super::{rpc, ChainClient, ChainConfig};
+use crate::{
+	chain_error::{ChainError, DispatchFailure},
+	challenge::RegistrationCall,
+	facts::{ChainContext, Included, RegistryEvent, PALLET},
+	keys::OwnerKey,
 };
-use crate::{challenge::RegistrationCall, keys::OwnerKey};
 use sp_core::crypto::AccountId32;
 use subxt::{
 	backend::BlockRef,

@@ -5,8 +5,8 @@
 use super::CommandError;
 use crate::{
 	chain::ChainClient,
-	challenge::BlockNumberWidth,
 	consent::{ConsentTerms, OwnerSignature, SignatureScheme, SignedConsent, Validity},
+	facts::BlockNumberWidth,
 	keys::OwnerKey,
 };
 use pallet_registration::CONSENT_DOMAIN;

@@ -4,8 +4,10 @@
 
 use super::{config::Authority, RegistrationConfig};
 use crate::{
-	chain::{within, ChainClient, ChainError, ChainView, Included, PreparedRegistration},
+	chain::{within, ChainClient, PreparedRegistration},
+	chain_error::ChainError,
 	challenge::{ChallengeInputs, RegistrationCall},
+	facts::{ChainView, Included},
 	judge::{self, Decision, Fact, Facts, Plan},
 	outcome::{AttemptOutcome, OutcomeClass},
 };
@@ -137,7 +139,7 @@ async fn prepare(
 	config: &RegistrationConfig,
 	call: &RegistrationCall,
 	mortality: u64,
-	context: &crate::chain::ChainContext,
+	context: &crate::facts::ChainContext,
 ) -> Result<PreparedRegistration, ChainError> {
 	match &config.authority {
 		Authority::Owner(owner) => {

@@ -1,6 +1,6 @@
 //! What can go wrong talking to the chain: [`ChainError`], and a failed dispatch by name
-//! ([`DispatchFailure`]). How each error is classified for the loop lives with the outcome
-//! types (the `outcome` module, a layer above).
+//! ([`DispatchFailure`]). A leaf beside `facts` (it imports only the endpoint's redaction): the
+//! chain client returns these errors, and the outcomes (`outcome`) classify them.
 
 use crate::endpoint::EndpointRedactor;
 use serde::Serialize;
@@ -86,19 +86,6 @@ impl ChainError {
 			other @ (ChainError::Timeout(_) | ChainError::Dispatch(_)) => other,
 		}
 	}
-}
-
-/// An RPC or transport error of any kind.
-pub(crate) fn rpc<E: std::fmt::Display>(error: E) -> ChainError {
-	ChainError::Rpc(error.to_string())
-}
-
-/// Runs `future` for at most `limit`; [`ChainError::Timeout`] after that.
-pub async fn within<T>(
-	limit: std::time::Duration,
-	future: impl std::future::Future<Output = Result<T, ChainError>>,
-) -> Result<T, ChainError> {
-	tokio::time::timeout(limit, future).await.unwrap_or(Err(ChainError::Timeout(limit.as_secs())))
 }
 
 #[cfg(test)]
