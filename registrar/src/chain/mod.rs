@@ -20,7 +20,7 @@ pub mod view_functions;
 pub use consent::ConsentPayloadAnswer;
 pub use discovery::{DiscoveryRead, NodeQuery};
 pub use events::BlockWatcher;
-pub use submit::PreparedRegistration;
+pub use submit::PreparedCall;
 
 use crate::{chain_error::ChainError, endpoint::EndpointRedactor, facts::BlockNumberWidth};
 use scale_info::{TypeDef, TypeDefPrimitive};
