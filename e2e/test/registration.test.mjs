@@ -1,14 +1,12 @@
 // End to end: the registration pallet on a local chain (chopsticks + the dev runtime's wasm),
 // driven through @polkadot/api as clients of the reference chain drive it.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
-import { blake2AsU8a, ed25519Sign } from '@polkadot/util-crypto';
-import { root, startChain } from '../lib/chain.mjs';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { startChain } from '../lib/chain.mjs';
 import {
-  UNIT, DOMAIN, chainContext, challengeBytes, findEvent, newBlocks, nodeKey, palletAccount, ready,
+  UNIT, DOMAIN, chainContext, findEvent, newBlocks, nodeKey, palletAccount, ready,
   registerCall, registrationArgs, send, viewFunction,
 } from '../lib/registration.mjs';
 
@@ -328,28 +326,5 @@ describe('query API (view functions)', () => {
     const fee = await viewFunction(api, 'current_fee(NodeType) -> BalanceOf<T>',
       api.createType('u8', 1).toHex(), 'u128');
     assert.ok(fee.toBigInt() >= UNIT / 100n);
-  });
-
-  it('builds the contract\'s vector bytes and signature from the same fields', async () => {
-    // spec/vectors.json: the one copy of the contract's vectors (the pallet's and the
-    // registrar's tests read it too).
-    const v = JSON.parse(readFileSync(path.join(root, 'spec', 'vectors.json'), 'utf8'));
-    const hex = (text) => Uint8Array.from(Buffer.from(text, 'hex'));
-    const vector = v.cases.find((c) => c.block_number_type === 'u64');
-    const node = nodeKey(hex(v.node_seed));
-    assert.equal(u8aToHex(node.raw), `0x${v.node_id_hex}`);
-    assert.equal(keyring.addFromUri('//Alice').address, v.owner_ss58);
-    const bytes = challengeBytes({
-      genesisHash: hex(v.genesis_hash),
-      owner: hex(v.owner_account),
-      nodeIdHex: node.raw,
-      blockNumber: v.block_number,
-      expiresAt: v.expires_at,
-      nonce: hex(v.nonce),
-    });
-    assert.equal(bytes.length, Number(vector.length));
-    assert.equal(u8aToHex(bytes), `0x${vector.challenge_bytes}`);
-    assert.equal(u8aToHex(blake2AsU8a(bytes)), `0x${vector.challenge_hash}`);
-    assert.equal(u8aToHex(ed25519Sign(bytes, node.pair)), `0x${vector.signature}`);
   });
 });

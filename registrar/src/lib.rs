@@ -81,9 +81,10 @@
 //! `SignedRecord`, `Liveness`, `NodeView`, `NodePage`) are generic over the runtime, so a client
 //! without one cannot name them: [`discovery`] and [`chain::discovery`] lay them out again
 //! (bounded vectors as vectors, block numbers in the detected width, every byte of an answer
-//! used). The statements are checked byte for byte against vectors computed by the JS reference
-//! client (`e2e/lib/discovery.mjs`), the decoded views against the dev runtime, and the
-//! signatures by the chain itself in the end-to-end test.
+//! used). The statements are checked byte for byte against the repository's vectors
+//! (`spec/vectors.json`, which the JS reference client `e2e/lib/discovery.mjs` computes too), the
+//! decoded views against the dev runtime, and the signatures by the chain itself in the
+//! end-to-end test.
 //!
 //! The registrar reads the pallet through its interface: nodes (`node_by_id`, `node_of_owner`),
 //! the fee (`current_fee`), the challenge's genesis hash (`challenge_fields`), the consent to

@@ -281,44 +281,17 @@ mod tests {
 	const PEER_RAW: &str =
 		"002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 
-	/// Vectors computed by the JS reference client (`e2e/lib/discovery.mjs`, `multiaddr` and
-	/// `multiaddrText`, @polkadot/util), independently of this module: text, bytes, text read
+	/// The multiaddr vectors of the contract's vectors (`spec/vectors.json`, the repository's
+	/// one copy), computed by the JS reference client (`e2e/lib/discovery.mjs`, `multiaddr` and
+	/// `multiaddrText`, @polkadot/util) independently of this module: text, bytes, text read
 	/// back.
 	fn js_vectors() -> Vec<(String, String, String)> {
-		let p2p = format!("/ip4/10.0.0.2/tcp/4001/ws/p2p/{PEER}");
-		vec![
-			(
-				"/ip4/127.0.0.1/tcp/30333".into(),
-				"047f00000106767d".into(),
-				"/ip4/127.0.0.1/tcp/30333".into(),
-			),
-			(
-				"/ip6/::1/udp/443/quic-v1".into(),
-				"2900000000000000000000000000000001910201bbcd03".into(),
-				"/ip6/::1/udp/443/quic-v1".into(),
-			),
-			(p2p.clone(), format!("040a000002060fa1dd03a50326{PEER_RAW}"), p2p),
-			(
-				"/dns4/example.org/tcp/443".into(),
-				"360b6578616d706c652e6f72670601bb".into(),
-				"/dns4/example.org/tcp/443".into(),
-			),
-			(
-				"/ip6/2001:db8::8a2e:370:7334/tcp/1".into(),
-				"2920010db80000000000008a2e03707334060001".into(),
-				"/ip6/2001:db8::8a2e:370:7334/tcp/1".into(),
-			),
-			(
-				"/ip6/1:0:0:1:0:0:0:1/tcp/80".into(),
-				"2900010000000000010000000000000001060050".into(),
-				"/ip6/1:0:0:1::1/tcp/80".into(),
-			),
-			(
-				"/ip6/::/tcp/0".into(),
-				"2900000000000000000000000000000000060000".into(),
-				"/ip6/::/tcp/0".into(),
-			),
-		]
+		let vectors: serde_json::Value =
+			serde_json::from_str(include_str!("../../spec/vectors.json")).unwrap();
+		let field = |v: &serde_json::Value, key: &str| v[key].as_str().unwrap().to_owned();
+		let cases = vectors["discovery"]["multiaddrs"].as_array().unwrap();
+		assert!(cases.len() >= 7);
+		cases.iter().map(|v| (field(v, "text"), field(v, "bytes"), field(v, "shown"))).collect()
 	}
 
 	#[test]
