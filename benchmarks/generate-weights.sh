@@ -10,7 +10,8 @@
 #
 # Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N] [--extrinsic A,B,… --output FILE]
 # (defaults: 50 steps, 20 repeats, every benchmark into src/weights.rs). A subset goes to its own
-# file, whose functions then replace their namesakes in src/weights.rs by hand.
+# file, whose functions then replace their namesakes in src/weights.rs by hand. The bencher's own
+# output goes to benchmarks/results/: omni-results.txt, or FILE's name with .txt for a subset.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 BENCHER_ROOT="${BENCHER_ROOT:-$HOME/.cache/frame-omni-bencher}"
@@ -19,13 +20,13 @@ STEPS=50
 REPEAT=20
 EXTRINSIC='*'
 OUTPUT=src/weights.rs
-RESULTS=benchmarks/omni-results.txt
+RESULTS=benchmarks/results/omni-results.txt
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--steps) STEPS="$2"; shift 2 ;;
 		--repeat) REPEAT="$2"; shift 2 ;;
 		--extrinsic) EXTRINSIC="$2"; shift 2 ;;
-		--output) OUTPUT="$2"; RESULTS="${2%.rs}.txt"; shift 2 ;;
+		--output) OUTPUT="$2"; RESULTS="benchmarks/results/$(basename "${2%.rs}").txt"; shift 2 ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -40,6 +41,7 @@ if [ ! -x "$BENCHER" ]; then
 fi
 
 use_wasm_toolchain
+mkdir -p benchmarks/results
 cargo build --release --locked -p registration-dev-runtime --features runtime-benchmarks
 # A normal build writes the same path: keep this wasm aside.
 wasm=target/registration-dev-runtime-benchmarks.wasm
