@@ -8,8 +8,9 @@
 //!
 //! ## Modules
 //!
-//! - [`keys`]: the node's Ed25519 key (Substrate node-key file, hex seed, go-libp2p protobuf)
-//!   and the owner's sr25519 key (secret URI or mnemonic from a file or environment variable).
+//! - [`keys`]: the node's Ed25519 key (Substrate node-key file, hex seed, go-libp2p protobuf
+//!   through `libp2p-identity`) and the owner's sr25519 key (secret URI or mnemonic from a file
+//!   or environment variable).
 //! - [`challenge`]: the pallet's own `RegisterChallenge`, built and signed, and the nine
 //!   arguments of `register_node_with_coldkey`.
 //! - [`consent`]: the pallet's own `OwnerConsent`: made, signed (or a signature made elsewhere
@@ -20,7 +21,8 @@
 //! - [`discovery`]: the node's record (addresses, version, capabilities) and heartbeat
 //!   statements, signed by the node key, the arguments of `publish_node_record` and
 //!   `heartbeat`, the nodes the paged view functions return, and the check of a record's
-//!   signature; [`multiaddr`]: multiaddr text to the binary form and back.
+//!   signature; [`multiaddr`]: multiaddr text to the binary form and back (rust-libp2p's
+//!   `multiaddr` crate, limited to the pallet's protocols).
 //! - [`chain`]: a Substrate JSON-RPC client (subxt, dynamic API, legacy backend): reads
 //!   through the pallet's view functions, submission with mortality, finality, pallet errors
 //!   by name, registry events by field name.
