@@ -51,6 +51,6 @@ describe('the default port', () => {
     const script = readFileSync(path.join(root, 'scripts', 'chain.sh'), 'utf8');
     assert.match(script, new RegExp(`PORT="\\$\\{PORT:-${DEFAULT_PORT}\\}"`));
     const cli = readFileSync(path.join(root, 'registrar', 'src', 'cli.rs'), 'utf8');
-    assert.match(cli, new RegExp(`default_value = "ws://127\\.0\\.0\\.1:${DEFAULT_PORT}"`));
+    assert.match(cli, new RegExp(`DEFAULT_ENDPOINT: &str = "ws://127\\.0\\.0\\.1:${DEFAULT_PORT}"`));
   });
 });

@@ -43,8 +43,12 @@ impl DispatchFailure {
 /// Errors talking to the chain.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
-	/// The websocket could not be opened or the client not set up.
-	#[error("cannot connect to {endpoint}: {reason}")]
+	/// The websocket could not be opened or the client not set up. Says where the endpoint
+	/// is set, since the usual cause is a chain elsewhere than the endpoint says.
+	#[error(
+		"cannot connect to {endpoint}: {reason} (is the chain running there? the endpoint is set \
+		 with --endpoint or REGISTRAR_ENDPOINT)"
+	)]
 	Connect {
 		/// The endpoint, as it may be shown (no user-info, path or query).
 		endpoint: String,

@@ -140,6 +140,23 @@ pub struct RecordContent {
 	pub capabilities: Vec<String>,
 }
 
+/// What the pallet's `ForeignPeerId` means for `address`: which PeerId its `/p2p/` names, and
+/// what to do about it.
+fn foreign_peer_id(address: &str, peer: &Ed25519PeerId) -> String {
+	let ours = String::from_utf8_lossy(&peer.to_node_id()).into_owned();
+	let parts: Vec<&str> = address.split('/').collect();
+	let named = parts
+		.windows(2)
+		.filter(|pair| matches!(pair[0], "p2p" | "ipfs"))
+		.map(|pair| pair[1])
+		.find(|named| *named != ours)
+		.unwrap_or("another node");
+	format!(
+		"ForeignPeerId: its /p2p/ names {named}, but this node is {ours}; a record carries the \
+		 node's own addresses (end it with /p2p/{ours}, or leave /p2p/ out)"
+	)
+}
+
 impl RecordContent {
 	/// The content of the node `peer`'s record: every address encoded and accepted by the
 	/// pallet's own check (known protocols; a `/p2p/` component names this node), a printable
@@ -156,7 +173,13 @@ impl RecordContent {
 			let bytes = multiaddr::parse(address)
 				.map_err(|error| RecordError::Address { address: address.clone(), error })?;
 			pallet_registration::multiaddr::check(&bytes, &raw).map_err(|error| {
-				RecordError::Refused { address: address.clone(), reason: format!("{error:?}") }
+				let reason = match error {
+					pallet_registration::multiaddr::MultiaddrError::ForeignPeerId => {
+						foreign_peer_id(address, peer)
+					}
+					other => format!("{other:?}"),
+				};
+				RecordError::Refused { address: address.clone(), reason }
 			})?;
 			binary.push(bytes);
 		}

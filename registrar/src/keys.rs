@@ -308,7 +308,16 @@ impl OwnerKey {
 	/// The key of a secret URI (`<mnemonic or 0x seed>[//hard][/soft][///password]`, or
 	/// `//Alice`-style development keys).
 	pub fn from_suri(suri: &SecretText) -> Result<Self, KeyError> {
-		let uri = subxt_signer::SecretUri::from_str(suri.expose().trim())
+		let text = suri.expose().trim();
+		if AccountId32::from_ss58check(text).is_ok() {
+			return Err(KeyError::InvalidOwnerSecret(
+				"it is an account address (SS58), not a secret: give the secret URI or mnemonic \
+				 of the account's key (an address alone goes in --owner, where a command takes \
+				 one)"
+					.into(),
+			));
+		}
+		let uri = subxt_signer::SecretUri::from_str(text)
 			.map_err(|_| KeyError::InvalidOwnerSecret("not a secret URI or mnemonic".into()))?;
 		let pair = subxt_signer::sr25519::Keypair::from_uri(&uri).map_err(|_| {
 			KeyError::InvalidOwnerSecret("cannot derive an sr25519 key from it".into())
@@ -491,6 +500,13 @@ mod tests {
 		assert!(matches!(missing, Err(KeyError::MissingEnv(_))));
 		let err = OwnerKey::from_suri(&SecretText::new("not a phrase at all".into())).unwrap_err();
 		assert!(!err.to_string().contains("phrase at all"));
+		// An address where the secret belongs: said so (the address is no secret to hide).
+		let address = OwnerKey::from_suri(&SecretText::new(
+			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY\n".into(),
+		))
+		.unwrap_err()
+		.to_string();
+		assert!(address.contains("is an account address (SS58), not a secret"), "{address}");
 	}
 
 	#[test]

@@ -133,6 +133,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![warn(missing_docs)]
 
+pub mod amount;
 pub mod backoff;
 pub mod chain;
 pub mod chain_error;

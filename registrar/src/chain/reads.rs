@@ -156,6 +156,34 @@ impl ChainClient {
 		})
 	}
 
+	/// What registering a node of `node_type` costs now, at the finalized block: the
+	/// `current_fee` view function's answer while the fee is charged (`FeeChargingEnabled`), 0
+	/// while it is not; `None` when the runtime does not answer.
+	pub async fn registration_fee(&self, node_type: NodeType) -> Result<Option<u128>, ChainError> {
+		let read = async {
+			let at = self.api.at_current_block().await.map_err(rpc)?;
+			let charging = storage_bool(
+				at.storage()
+					.try_fetch(
+						subxt::dynamic::storage::<(), Value>(PALLET, "FeeChargingEnabled"),
+						(),
+					)
+					.await
+					.map_err(rpc)?,
+				"FeeChargingEnabled",
+			)?;
+			Ok(if charging { self.current_fee(&at, node_type).await } else { Some(0) })
+		};
+		read.await.map_err(|e| self.scrub(e))
+	}
+
+	/// The pallet's index in the runtime (the first byte of its calls' call data).
+	pub async fn pallet_index(&self) -> Result<u8, ChainError> {
+		let at = self.api.at_current_block().await.map_err(|e| self.scrub(rpc(e)))?;
+		let pallet = at.metadata().pallet_by_name(PALLET).map(|pallet| pallet.call_index());
+		pallet.ok_or_else(|| ChainError::Metadata(format!("no pallet {PALLET}")))
+	}
+
 	/// A `bool` map entry of the pallet (`false` when absent).
 	pub(super) async fn flag<K: EncodeAsType + IntoVisitor>(
 		&self,

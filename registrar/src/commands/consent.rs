@@ -1,16 +1,69 @@
 //! `consent`: an owner consent file, made (online through the `consent_payload` view function,
 //! or offline from the genesis hash and the current block), signed with the owner's key, given
-//! a signature made elsewhere, or checked (online through `consent_status`).
+//! a signature made elsewhere, or checked (online through `consent_status`). Every report also
+//! carries the call data that revokes the consent, for owners who only have polkadot.js apps.
 
 use super::CommandError;
 use crate::{
+	amount::{show, Amount, Token},
 	chain::ChainClient,
 	consent::{ConsentTerms, OwnerSignature, SignatureScheme, SignedConsent, Validity},
 	facts::BlockNumberWidth,
 	keys::OwnerKey,
+	outcome::OutcomeClass,
 };
-use pallet_registration::CONSENT_DOMAIN;
+use pallet_registration::{ConsentStatus, NodeType, CONSENT_DOMAIN};
+use sp_core::crypto::{AccountId32, Ss58Codec};
 use std::path::{Path, PathBuf};
+
+/// The call index of `revoke_consent` in the pallet (pinned by the pallet's upgrade tests).
+pub const REVOKE_CALL_INDEX: u8 = 20;
+
+/// What a new consent is to allow, as asked: [`ConsentTerms`] with the most fee as given, in
+/// base units or in the chain's currency (read once the chain's [`Token`] is known).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewConsent {
+	/// The owner that consents.
+	pub owner: AccountId32,
+	/// The node.
+	pub peer_id: pallet_registration::peer_id::Ed25519PeerId,
+	/// The node type it may be registered as.
+	pub node_type: NodeType,
+	/// The most registration fee one registration may take from the owner.
+	pub max_fee: Amount,
+	/// Tells apart two consents of the same terms.
+	pub nonce: u64,
+	/// Also allow rotating the owner's node to this PeerId.
+	pub may_rotate: bool,
+}
+
+impl NewConsent {
+	/// The terms, with the fee in base units (`token`: how the chain writes amounts, when known).
+	pub fn terms(&self, token: Option<&Token>) -> Result<ConsentTerms, CommandError> {
+		let max_fee = self
+			.max_fee
+			.base_units(token)
+			.map_err(|e| CommandError::Invalid(format!("--max-fee: {e}")))?;
+		Ok(ConsentTerms {
+			owner: self.owner.clone(),
+			peer_id: self.peer_id,
+			node_type: self.node_type,
+			max_fee,
+			nonce: self.nonce,
+			may_rotate: self.may_rotate,
+		})
+	}
+}
+
+/// What `consent` did: the report it prints, and whether the chain said the consent cannot be
+/// used (`SlowRetry` until it can, `Fatal` for good), which decides the exit code.
+#[derive(Debug)]
+pub struct ConsentReport {
+	/// The consent file's content, what was done, what the chain said, how to sign and revoke.
+	pub report: serde_json::Value,
+	/// `None` unless the chain was asked and refuses the consent.
+	pub refused: Option<OutcomeClass>,
+}
 
 /// Where a new consent takes the chain's part from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,12 +86,14 @@ pub enum ConsentChainSource {
 }
 
 /// What `consent` does.
+// One request per run: the size of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum ConsentRequest {
 	/// Make a new consent file; signed when the owner's key is given.
 	Create {
 		/// What the owner consents to.
-		terms: ConsentTerms,
+		terms: NewConsent,
 		/// How long the consent stays valid.
 		validity: Validity,
 		/// Where the chain's part comes from.
@@ -49,6 +104,8 @@ pub enum ConsentRequest {
 		path: PathBuf,
 		/// Replace an existing file.
 		overwrite: bool,
+		/// Offline: the pallet's index in the runtime, for the revocation's call data.
+		pallet_index: u8,
 	},
 	/// Sign an existing consent file with the owner's key.
 	Sign {
@@ -56,6 +113,8 @@ pub enum ConsentRequest {
 		path: PathBuf,
 		/// The owner's key.
 		owner_key: OwnerKey,
+		/// The pallet's index in the runtime, for the revocation's call data.
+		pallet_index: u8,
 	},
 	/// Attach a signature made elsewhere to an existing consent file, once it verifies.
 	Attach {
@@ -65,6 +124,8 @@ pub enum ConsentRequest {
 		signature: String,
 		/// Its scheme (sr25519 when absent and not a `MultiSignature`).
 		scheme: Option<SignatureScheme>,
+		/// The pallet's index in the runtime, for the revocation's call data.
+		pallet_index: u8,
 	},
 	/// Check a consent file (and ask the chain about it when an endpoint is given).
 	Show {
@@ -72,15 +133,27 @@ pub enum ConsentRequest {
 		path: PathBuf,
 		/// The chain to ask `consent_status`.
 		endpoint: Option<String>,
+		/// Offline: the pallet's index in the runtime, for the revocation's call data.
+		pallet_index: u8,
 	},
 }
 
 /// Carries out `request`; returns what the CLI prints: the consent file's content, with what
-/// was done (`action`), where (`consent_file`), whether it is signed, what the chain said, and
-/// how to sign it when it is not signed yet. The owner's secret is never part of it.
-pub async fn consent(request: ConsentRequest) -> Result<serde_json::Value, CommandError> {
+/// was done (`action`), where (`consent_file`), whether it is signed, what the chain said, how
+/// to sign it when it is not signed yet, and how to revoke it. The owner's secret is never part
+/// of it.
+pub async fn consent(request: ConsentRequest) -> Result<ConsentReport, CommandError> {
+	let done = |report, refused| Ok(ConsentReport { report, refused });
 	match request {
-		ConsentRequest::Create { terms, validity, chain, owner_key, path, overwrite } => {
+		ConsentRequest::Create {
+			terms,
+			validity,
+			chain,
+			owner_key,
+			path,
+			overwrite,
+			pallet_index,
+		} => {
 			if !overwrite && path.exists() {
 				return Err(CommandError::Invalid(format!(
 					"{} exists; give --force to replace it",
@@ -94,7 +167,7 @@ pub async fn consent(request: ConsentRequest) -> Result<serde_json::Value, Comma
 					));
 				}
 			}
-			let (mut signed, chain_info) = match chain {
+			let (mut signed, chain_info, pallet_index) = match chain {
 				ConsentChainSource::Online { endpoint } => {
 					create_online(&endpoint, &terms, validity).await?
 				}
@@ -111,43 +184,53 @@ pub async fn consent(request: ConsentRequest) -> Result<serde_json::Value, Comma
 							})?
 							.saturating_add(blocks),
 					};
-					(SignedConsent::new(terms.consent(genesis_hash, valid_until), width)?, None)
+					let consent = terms.terms(None)?.consent(genesis_hash, valid_until);
+					(SignedConsent::new(consent, width)?, None, pallet_index)
 				}
 			};
 			if let Some(key) = &owner_key {
 				signed.sign(key)?;
 			}
 			signed.save(&path)?;
-			Ok(report("created", &path, &signed, chain_info))
+			done(report("created", &path, &signed, chain_info, pallet_index), None)
 		}
-		ConsentRequest::Sign { path, owner_key } => {
+		ConsentRequest::Sign { path, owner_key, pallet_index } => {
 			let mut signed = SignedConsent::load(&path)?;
 			signed.sign(&owner_key)?;
 			signed.save(&path)?;
-			Ok(report("signed", &path, &signed, None))
+			done(report("signed", &path, &signed, None, pallet_index), None)
 		}
-		ConsentRequest::Attach { path, signature, scheme } => {
+		ConsentRequest::Attach { path, signature, scheme, pallet_index } => {
 			let mut signed = SignedConsent::load(&path)?;
 			signed.attach(OwnerSignature::parse(&signature, scheme)?)?;
 			signed.save(&path)?;
-			Ok(report("attached", &path, &signed, None))
+			done(report("attached", &path, &signed, None, pallet_index), None)
 		}
-		ConsentRequest::Show { path, endpoint } => {
+		ConsentRequest::Show { path, endpoint, pallet_index } => {
 			let signed = SignedConsent::load(&path)?;
-			let chain_info = match (&endpoint, signed.signature()) {
-				(Some(endpoint), Some(signature)) => {
-					let client = ChainClient::connect(endpoint).await?;
-					let (block, status) =
-						client.consent_status(signed.payload(), signature).await?;
-					Some(serde_json::json!({
-						"block_number": block,
-						"status": format!("{status:?}"),
-						"usable": status == pallet_registration::ConsentStatus::Valid,
-					}))
-				}
-				_ => None,
+			let Some(endpoint) = endpoint else {
+				return done(report("checked", &path, &signed, None, pallet_index), None);
 			};
-			Ok(report("checked", &path, &signed, chain_info))
+			let client = ChainClient::connect(&endpoint).await?;
+			let pallet_index = client.pallet_index().await?;
+			let Some(signature) = signed.signature() else {
+				// Nothing the chain could say of an unsigned consent: it is not usable yet.
+				let report = report("checked", &path, &signed, None, pallet_index);
+				return done(report, Some(OutcomeClass::Fatal));
+			};
+			let (block, status) = client.consent_status(signed.payload(), signature).await?;
+			let chain_info = serde_json::json!({
+				"block_number": block,
+				"status": format!("{status:?}"),
+				"usable": status == ConsentStatus::Valid,
+			});
+			let refused = match status {
+				ConsentStatus::Valid => None,
+				// A valid_until further ahead than the chain allows clears as blocks pass.
+				ConsentStatus::LifetimeTooLong => Some(OutcomeClass::SlowRetry),
+				_ => Some(OutcomeClass::Fatal),
+			};
+			done(report("checked", &path, &signed, Some(chain_info), pallet_index), refused)
 		}
 	}
 }
@@ -157,10 +240,12 @@ pub async fn consent(request: ConsentRequest) -> Result<serde_json::Value, Comma
 /// chain said.
 async fn create_online(
 	endpoint: &str,
-	terms: &ConsentTerms,
+	asked: &NewConsent,
 	validity: Validity,
-) -> Result<(SignedConsent, Option<serde_json::Value>), CommandError> {
+) -> Result<(SignedConsent, Option<serde_json::Value>, u8), CommandError> {
 	let client = ChainClient::connect(endpoint).await?;
+	let token = client.token();
+	let terms = &asked.terms(token)?;
 	let answer = client.consent_payload(terms, validity).await?.ok_or_else(|| {
 		CommandError::Invalid("the chain does not accept the node's PeerId".into())
 	})?;
@@ -195,12 +280,37 @@ async fn create_online(
 			"the lifetime was capped at the chain's MaxConsentLifetime"
 		);
 	}
+	// A consent whose max_fee is below the fee now cannot be used until the fee falls: say so
+	// while the owner is still at hand.
+	let fee = client.registration_fee(terms.node_type).await?;
+	let below = fee.filter(|fee| terms.max_fee < *fee);
+	if let Some(fee) = below {
+		tracing::warn!(
+			"the consent's max_fee of {} is below the current registration fee of {} for a {:?}: \
+			 it cannot be used until the fee falls (it halves every day without a registration); \
+			 give a higher --max-fee to use it now",
+			show(terms.max_fee, token),
+			show(fee, token),
+			terms.node_type
+		);
+	}
 	let info = serde_json::json!({
 		"block_number": now,
 		"max_consent_lifetime": answer.max_lifetime,
 		"lifetime_capped": capped,
+		"current_fee": fee.map(|fee| show(fee, token)),
+		"max_fee": show(terms.max_fee, token),
+		"max_fee_below_current_fee": below.is_some(),
 	});
-	Ok((signed, Some(info)))
+	Ok((signed, Some(info), client.pallet_index().await?))
+}
+
+/// The call data of `revoke_consent(consent)` for a runtime where the pallet has index
+/// `pallet_index`: the owner submits it (in polkadot.js apps: Developer > Extrinsics > Decode).
+pub fn revoke_call_data(signed: &SignedConsent, pallet_index: u8) -> Vec<u8> {
+	let mut out = vec![pallet_index, REVOKE_CALL_INDEX];
+	out.extend_from_slice(signed.payload());
+	out
 }
 
 /// What `consent` prints: the file's content and what was done.
@@ -209,10 +319,24 @@ fn report(
 	path: &Path,
 	signed: &SignedConsent,
 	chain: Option<serde_json::Value>,
+	pallet_index: u8,
 ) -> serde_json::Value {
 	let mut out = signed.to_json();
 	let file = path.display().to_string();
 	if let Some(object) = out.as_object_mut() {
+		object.insert(
+			"revoke".into(),
+			serde_json::json!({
+				"call": "registration.revokeConsent",
+				"callData": format!("0x{}", hex::encode(revoke_call_data(signed, pallet_index))),
+				"palletIndex": pallet_index,
+				"inApps": format!(
+					"to revoke this consent: polkadot.js apps, Developer > Extrinsics > Decode: \
+					 paste callData, then submit it signed by the owner ({})",
+					signed.consent().owner.to_ss58check()
+				),
+			}),
+		);
 		object.insert("action".into(), action.into());
 		object.insert("consent_file".into(), file.clone().into());
 		object.insert("signed".into(), signed.signature().is_some().into());

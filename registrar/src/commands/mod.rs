@@ -12,7 +12,9 @@ mod rotate;
 mod sign;
 mod status;
 
-pub use consent::{consent, ConsentChainSource, ConsentRequest};
+pub use consent::{
+	consent, revoke_call_data, ConsentChainSource, ConsentReport, ConsentRequest, NewConsent,
+};
 pub use nodes::{nodes, render_text as render_nodes, NodeEntry, NodesListing, NodesRequest};
 pub use register::register;
 pub use rotate::{rotate, rotate_once, RotateRequest, RotationOutcome};

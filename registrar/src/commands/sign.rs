@@ -5,7 +5,7 @@
 use super::CommandError;
 use crate::{
 	chain::ChainClient,
-	challenge::{ChallengeInputs, RegistrationCall},
+	challenge::{ChallengeInputs, RegistrationCall, SignedCall},
 	facts::BlockNumberWidth,
 	judge::effective_lifetime,
 	keys::NodeKey,
@@ -54,8 +54,9 @@ pub struct SignRequest {
 	pub nonce: [u8; 32],
 }
 
-/// Builds and signs the challenge: `register_node_with_coldkey`'s parameters as JSON.
-pub async fn sign(request: SignRequest) -> Result<serde_json::Value, CommandError> {
+/// Builds and signs the challenge: `register_node_with_coldkey`'s call data and parameters, in
+/// the call's order when printed.
+pub async fn sign(request: SignRequest) -> Result<SignedCall, CommandError> {
 	let (genesis_hash, block_number, lifetime, pallet_index, width) = match &request.chain {
 		ChainSource::Online { endpoint } => {
 			let client = ChainClient::connect(endpoint).await?;
@@ -86,5 +87,5 @@ pub async fn sign(request: SignRequest) -> Result<serde_json::Value, CommandErro
 		inputs,
 		width,
 	)?;
-	Ok(call.to_json(pallet_index))
+	Ok(call.shown(pallet_index))
 }

@@ -13,6 +13,7 @@
 //! Nothing here does I/O: the service reads what [`decide`] asks for and acts on its answer.
 
 use crate::{
+	amount::{show, Token},
 	facts::{BlockNumberWidth, ChainContext, ChainView, ConsentFacts, Policy, RegistryEvent},
 	outcome::{OutcomeClass, RearmReason},
 };
@@ -138,12 +139,14 @@ pub struct Facts {
 	pub context: Option<ChainContext>,
 	/// The signed transaction's estimated fee, once prepared (0 when it cannot be estimated).
 	pub transaction_fee: Option<u128>,
+	/// How the chain writes amounts, for what a refusal says (amounts in base units without it).
+	pub token: Option<Token>,
 }
 
 impl Facts {
 	/// Facts with only the view read.
 	pub fn new(view: ChainView) -> Self {
-		Self { view, policy: None, context: None, transaction_fee: None }
+		Self { view, policy: None, context: None, transaction_fee: None, token: None }
 	}
 }
 
@@ -264,8 +267,8 @@ fn decide_as(
 				return Decision::Refuse(refusal);
 			}
 			let Some(read) = read else { return Decision::Read(Fact::Consent) };
-			if let Some(refusal) =
-				consent_refusal(terms, read).or_else(|| fee_above_maximum(terms, policy))
+			if let Some(refusal) = consent_refusal(terms, read)
+				.or_else(|| fee_above_maximum(terms, policy, facts.token.as_ref()))
 			{
 				return Decision::Refuse(refusal);
 			}
@@ -362,12 +365,21 @@ pub fn consent_refusal(consent: &ConsentIntent, read: &ConsentFacts) -> Option<R
 }
 
 /// Why the pallet would refuse the fee as above the consent's `max_fee`, if it would: only
-/// while the fee is charged. Slow retry: the fee halves every day without a registration.
-fn fee_above_maximum(consent: &ConsentIntent, policy: &Policy) -> Option<Refusal> {
+/// while the fee is charged. Slow retry: the fee halves every day without a registration. The
+/// amounts in the chain's currency when `token` says how it writes them.
+fn fee_above_maximum(
+	consent: &ConsentIntent,
+	policy: &Policy,
+	token: Option<&Token>,
+) -> Option<Refusal> {
 	let fee = policy.fee.filter(|fee| policy.fee_charging && *fee > consent.max_fee)?;
 	Some(Refusal::slow(format!(
-		"the registration fee is {fee}, above the consent's max_fee of {}",
-		consent.max_fee
+		"the registration fee is {}, above the consent's max_fee of {}: the fee halves every day \
+		 without a registration, so this is tried again later; to register sooner, ask the owner \
+		 for a new consent with a higher --max-fee (at least {})",
+		show(fee, token),
+		show(consent.max_fee, token),
+		show(fee, token)
 	)))
 }
 
@@ -405,7 +417,10 @@ pub fn by_ownership(intent: &Intent, view: &ChainView) -> Option<Decision> {
 		}),
 		Ownership::OwnerHasOtherNode(other) => Some(Decision::Conflict {
 			detail: format!(
-				"owner {} already has another node ({other})",
+				"owner {} already has another node ({other}), and an owner has one main node: \
+				 move that node to this key with `registrar rotate --old-node-key-file <its key> \
+				 --new-node-key-file <this key>`, or unregister it first (its owner submits \
+				 unregister_main_node)",
 				intent.owner.to_ss58check()
 			),
 		}),
@@ -697,7 +712,7 @@ pub(super) mod tests {
 		context: Option<ChainContext>,
 		fee: Option<u128>,
 	) -> Facts {
-		Facts { view: free_view(), policy, context, transaction_fee: fee }
+		Facts { view: free_view(), policy, context, transaction_fee: fee, token: None }
 	}
 
 	fn reason(policy: Policy) -> String {
@@ -732,9 +747,10 @@ pub(super) mod tests {
 			matches!(decide(&intent(), &theirs), Decision::Conflict { detail } if detail.contains("another owner"))
 		);
 		let busy = Facts::new(view(None, Some("12D3KooWOther")));
-		assert!(
-			matches!(decide(&intent(), &busy), Decision::Conflict { detail } if detail.contains("already has another node"))
-		);
+		let Decision::Conflict { detail } = decide(&intent(), &busy) else { panic!("a conflict") };
+		assert!(detail.contains("already has another node (12D3KooWOther)"), "{detail}");
+		// What the owner can do about it: rotate that node to this key, or unregister it.
+		assert!(detail.contains("registrar rotate") && detail.contains("unregister"), "{detail}");
 	}
 
 	#[test]
@@ -1057,6 +1073,29 @@ pub(super) mod tests {
 		assert!(
 			matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::SlowRetry && r.reason.contains("max_fee of 1000")),
 			"{decision:?}"
+		);
+		// In the chain's currency when it says how it writes amounts, with what to do.
+		let unit = 1_000_000_000_000_000_000u128;
+		let dear_in_units = Policy { fee: Some(4 * unit), spendable: Some(100 * unit), ..dear };
+		let consent = ConsentIntent { max_fee: 2 * unit, ..consent() };
+		let in_units = Facts {
+			token: Some(Token { symbol: "UNIT".into(), decimals: 18 }),
+			..facts(Some(dear_in_units), Some(context(100, 95)), None)
+		};
+		let decision = decide_with_consent(&intent(), &consent, &in_units, valid.as_ref());
+		let Decision::Refuse(refusal) = decision else { panic!("{decision:?}") };
+		assert!(
+			refusal.reason.starts_with(
+				"the registration fee is 4 UNIT, above the consent's max_fee of 2 UNIT"
+			),
+			"{}",
+			refusal.reason
+		);
+		assert!(
+			refusal.reason.contains("halves every day")
+				&& refusal.reason.contains("higher --max-fee (at least 4 UNIT)"),
+			"{}",
+			refusal.reason
 		);
 		// Not charged: no fee, so no maximum to keep.
 		let free = Policy { fee_charging: false, fee: None, spendable: None, ..dear };

@@ -36,7 +36,7 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 		Ok(view) => view,
 		Err(e) => return AttemptOutcome::chain_error(&e, false, None),
 	};
-	let mut facts = Facts::new(view);
+	let mut facts = Facts { token: client.token().cloned(), ..Facts::new(view) };
 	let mut consent_facts = None;
 	let mut prepared = None;
 	loop {

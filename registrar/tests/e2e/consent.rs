@@ -185,3 +185,108 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 	}
 	files
 }
+
+/// What a newcomer meets with a consent: `--max-fee` in the chain's currency, a warning when it
+/// is below the fee now, the refusal of a fee above it in UNIT with what to do, the call data
+/// that revokes it from polkadot.js apps (checked by submitting it), and the exit codes of the
+/// README: `consent --endpoint` non-zero for a consent that cannot be used, 6 for a consent for
+/// another node.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consent_in_unit_warns_refuses_revokes_and_exits_as_documented() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let client = chain.client().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let eve = owner("//Eve");
+	let eve_secret = secret_file(dir.path(), "eve", "//Eve");
+	let submitter = secret_file(dir.path(), "ferdie", "//Ferdie");
+	let consent_path = dir.path().join("consent.json");
+	let consent = consent_path.to_str().unwrap();
+
+	// Made and signed in one step, half a UNIT: below the dev chain's first fee (1 UNIT).
+	let (code, made, stderr) = registrar_str(&[
+		"consent",
+		"--consent-file",
+		consent,
+		"--endpoint",
+		&chain.endpoint,
+		"--owner-secret-file",
+		eve_secret.to_str().unwrap(),
+		"--peer-id",
+		&key.peer_id_base58(),
+		"--node-type",
+		"storage-miner",
+		"--max-fee",
+		"0.5UNIT",
+		"--lifetime",
+		"1000",
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(made["consent"]["max_fee"], (UNIT / 2).to_string(), "{made}");
+	assert_eq!(made["chain"]["max_fee"], "0.5 UNIT", "{made}");
+	assert_eq!(made["chain"]["max_fee_below_current_fee"], true, "{made}");
+	assert!(
+		stderr.contains("max_fee of 0.5 UNIT is below the current registration fee of 1 UNIT"),
+		"{stderr}"
+	);
+
+	// Registering with it waits for the fee to fall, and says so in UNIT, with what to do.
+	let (code, outcome, stderr) = registrar_str(&[
+		"register",
+		"--endpoint",
+		&chain.endpoint,
+		"--node-key-file",
+		key_path.to_str().unwrap(),
+		"--consent-file",
+		consent,
+		"--submitter-secret-file",
+		submitter.to_str().unwrap(),
+	])
+	.await;
+	assert_eq!(code, Some(5), "slow retry: {outcome} {stderr}");
+	let detail = outcome["detail"].as_str().unwrap();
+	assert!(detail.contains("fee is 1 UNIT, above the consent's max_fee of 0.5 UNIT"), "{detail}");
+	assert!(detail.contains("higher --max-fee"), "{detail}");
+
+	// A consent for another node: refused every time, exit 6, before any transaction.
+	let other = tempfile::tempdir().unwrap();
+	let (_, other_key) = node_key_file(other.path());
+	let (code, _, stderr) = registrar_str(&[
+		"register",
+		"--endpoint",
+		&chain.endpoint,
+		"--node-key-file",
+		other_key.to_str().unwrap(),
+		"--consent-file",
+		consent,
+		"--submitter-secret-file",
+		submitter.to_str().unwrap(),
+	])
+	.await;
+	assert_eq!(code, Some(6), "{stderr}");
+
+	// The chain checks it: usable, exit 0.
+	let check = ["consent", "--consent-file", consent, "--endpoint", &chain.endpoint];
+	let (code, checked, stderr) = registrar_str(&check).await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(checked["chain"]["status"], "Valid");
+
+	// Revoked with the call data printed for polkadot.js apps: the pallet's index, call 20
+	// (revoke_consent), then the consent, as the chain decodes its arguments.
+	let call_data = made["revoke"]["callData"].as_str().unwrap();
+	let call_data = hex::decode(call_data.trim_start_matches("0x")).unwrap();
+	assert_eq!(call_data[..2], [7, 20]);
+	let context = client.context().await.unwrap();
+	let prepared =
+		client.prepare_call("revoke_consent", &call_data[2..], &eve, 32, &context).await.unwrap();
+	let included = client.submit_prepared(prepared).await.unwrap();
+	assert!(included.block_number > 0);
+
+	// Now it cannot be used: `consent --endpoint` says so and exits 6.
+	let (code, checked, stderr) = registrar_str(&check).await;
+	assert_eq!(code, Some(6), "{checked} {stderr}");
+	assert_eq!(checked["chain"]["status"], "Revoked");
+	assert_eq!(checked["chain"]["usable"], false);
+}

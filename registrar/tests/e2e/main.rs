@@ -11,6 +11,7 @@
 #[macro_use]
 mod common;
 
+mod cli_errors;
 mod consent;
 mod discovery;
 mod registration;

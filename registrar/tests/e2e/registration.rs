@@ -76,6 +76,12 @@ async fn one_shot_register_then_status_and_sign_through_the_cli() {
 	assert!(sign.status.success(), "{}", String::from_utf8_lossy(&sign.stderr));
 	let signed: serde_json::Value = serde_json::from_slice(&sign.stdout).unwrap();
 	assert!(signed["callData"].as_str().unwrap().starts_with("0x0701"));
+	// Printed in the call's order, as polkadot.js apps' form asks for them.
+	let text = String::from_utf8_lossy(&sign.stdout);
+	let at = |key: &str| text.find(&format!("\"{key}\"")).unwrap();
+	let order = ["nodeType", "nodeId", "payInCredits", "owner", "mainKeyType", "mainPublicKey"];
+	let order = [&order[..], &["mainSig", "challengeBytes", "nodeIdHex"]].concat();
+	assert!(order.windows(2).all(|pair| at(pair[0]) < at(pair[1])), "{text}");
 	assert_eq!(signed["challenge"]["length"], 200);
 	assert_eq!(signed["peerId"], key.peer_id_base58());
 }
