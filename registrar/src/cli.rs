@@ -489,7 +489,7 @@ pub struct RunArgs {
 	#[arg(long, env = "REGISTRAR_STATE_DIR")]
 	state_dir: PathBuf,
 	/// Where to serve /livez, /readyz, /status and /metrics.
-	#[arg(long, default_value = "127.0.0.1:9955")]
+	#[arg(long, env = "REGISTRAR_HTTP_ADDR", default_value = "127.0.0.1:9955")]
 	http_addr: SocketAddr,
 	/// Serve no HTTP endpoints.
 	#[arg(long)]
