@@ -251,8 +251,7 @@ mod tests {
 	use super::*;
 	use crate::{
 		discovery::{publish_args, Liveness, Record, SignedRecord},
-		facts::BlockNumberWidth,
-		facts::RegistryEntry,
+		facts::{BlockNumberWidth, RegistryEntry},
 		keys::NodeKey,
 	};
 	use codec::Decode;

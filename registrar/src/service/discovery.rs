@@ -41,8 +41,7 @@ use crate::{
 	chain::{within, ChainClient, DiscoveryRead},
 	chain_error::ChainError,
 	discovery::{self as wire, DiscoveryParams, RecordContent},
-	facts::BlockNumberWidth,
-	facts::Included,
+	facts::{BlockNumberWidth, Included},
 	judge::discovery::{
 		self as judge, DiscoveryCall, FailureClass, HeartbeatAction, RecordAction, Retry,
 	},
@@ -700,7 +699,6 @@ mod tests {
 					registered_at: 3,
 					owner: AccountId32::new([1; 32]),
 				},
-				key_epoch: 0,
 				record: None,
 				liveness: Some(Liveness {
 					last_seen: 3,
@@ -709,6 +707,7 @@ mod tests {
 					silent: false,
 					check_at: 40,
 				}),
+				key_epoch: 0,
 			};
 			Self(Mutex::new(FakeState {
 				best,
