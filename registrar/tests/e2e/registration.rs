@@ -100,9 +100,15 @@ async fn loop_registers_parks_and_rearms_after_force_unregister() {
 	assert_eq!(status["phase"], "registered");
 	assert_eq!(status["node_id"], key.peer_id_base58());
 
-	// Parked: blocks come and go, nothing more is submitted.
+	// Parked: blocks come and go, nothing more is submitted. (Waited for rather than slept on:
+	// on a loaded machine the first storage check may come later than its 2 s interval.)
 	chain.new_blocks(3).await;
 	tokio::time::sleep(Duration::from_secs(3)).await;
+	wait_until(Duration::from_secs(60), "a storage check while parked", || async {
+		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
+		metric(&metrics, "registrar_storage_checks_total") >= 1
+	})
+	.await;
 	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
 	assert_eq!(metric(&metrics, "registrar_submissions_total"), 1, "{metrics}");
 	assert_eq!(metric(&metrics, "registrar_ready"), 1);
