@@ -64,9 +64,10 @@ async fn run_publishes_the_record_heartbeats_and_brings_an_offline_node_back() {
 	assert_eq!(record.version, "e2e 1.0");
 
 	// Heartbeats: one in each period, at a block of the registrar's choosing, as blocks come
-	// (chopsticks builds a block only when asked or when a transaction arrives).
+	// (chopsticks builds a block only when asked or when a transaction arrives). The bound is
+	// for a loaded machine: at load 7 on two cores, 22 blocks took two minutes.
 	let mut periods = std::collections::BTreeSet::new();
-	let deadline = Instant::now() + Duration::from_secs(120);
+	let deadline = Instant::now() + Duration::from_secs(300);
 	while periods.len() < 3 {
 		assert!(
 			Instant::now() < deadline,
@@ -239,7 +240,7 @@ async fn signed_discovery_is_signed_by_the_owner_and_no_record_publishes_none() 
 	);
 	run.wait_ready(Duration::from_secs(90)).await;
 	let node_id = key.peer_id_base58();
-	let deadline = Instant::now() + Duration::from_secs(60);
+	let deadline = Instant::now() + Duration::from_secs(180);
 	while !node_view(&client, &node_id).await.liveness.unwrap().heartbeat_sent {
 		assert!(Instant::now() < deadline, "no heartbeat: {}", run.log());
 		chain.new_blocks(1).await;
