@@ -18,6 +18,7 @@ export const NODE_TYPES = ['Validator', 'StorageMiner', 'StorageS3', 'ComputeMin
 /** `ConsentStatus` in encoding order (what the `consent_status` view function returns). */
 export const CONSENT_STATUSES = [
   'Valid', 'WrongDomain', 'WrongChain', 'InvalidPeerId', 'Expired', 'LifetimeTooLong', 'Revoked', 'BadSignature',
+  'SmallOrderOwner',
 ];
 
 /** Bytes of an OwnerConsent: 24 + 32 + 32 + 38 + 1 + 16 + 8 + 8 + 1. */
