@@ -163,6 +163,20 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
+	/// `set_whitelisted_validators` after the origin check: no account twice.
+	pub(crate) fn do_set_whitelist(
+		validators: BoundedVec<T::AccountId, T::MaxWhitelistedValidators>,
+	) -> DispatchResult {
+		let mut seen = validators.clone().into_inner();
+		seen.sort();
+		seen.dedup();
+		ensure!(seen.len() == validators.len(), Error::<T>::DuplicateValidator);
+		let count = validators.len() as u32;
+		WhitelistedValidators::<T>::put(validators);
+		Self::deposit_event(Event::WhitelistUpdated { count });
+		Ok(())
+	}
+
 	/// `submit_deregistration_report` for the resolved validator owner `reporter`.
 	pub(crate) fn do_report(
 		reporter: T::AccountId,

@@ -228,8 +228,8 @@ impl<T: Config> Pallet<T> {
 		signature: &[u8],
 		now: BlockNumberFor<T>,
 	) -> Result<NodeId, DispatchError> {
-		let (peer, node_id) = Ed25519PeerId::parse_canonical(node_id).map_err(Error::<T>::from)?;
-		let info = ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+		let (peer, info) = Self::registered_node(node_id)?;
+		let node_id = info.node_id.clone();
 		let raw = peer.to_raw();
 		for address in record.addresses.iter() {
 			multiaddr::check(address, &raw).map_err(|error| match error {

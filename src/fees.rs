@@ -6,7 +6,7 @@
 //! set.
 
 use crate::{pallet::*, types::*, InitialNodeTypeFee};
-use frame_support::traits::Get;
+use frame_support::{dispatch::DispatchResult, ensure, traits::Get};
 use frame_system::pallet_prelude::BlockNumberFor;
 
 /// Halvings beyond this leave any fee at the floor (balances have at most 128 bits).
@@ -66,6 +66,15 @@ impl<T: Config> Pallet<T> {
 			None => stored,
 		};
 		fee.max(floor).min(cap)
+	}
+
+	/// `set_node_type_fee` after the origin check: a fee within the floor and the cap.
+	pub(crate) fn do_set_fee(node_type: NodeType, fee: BalanceOf<T>) -> DispatchResult {
+		ensure!(fee <= T::MaxNodeTypeFee::get(), Error::<T>::FeeTooHigh);
+		ensure!(fee >= T::MinNodeTypeFee::get(), Error::<T>::FeeTooLow);
+		Self::store_fee(node_type, fee);
+		Self::deposit_event(Event::NodeTypeFeeUpdated { node_type, fee });
+		Ok(())
 	}
 
 	/// Sets the fee of `node_type` as of now.

@@ -359,14 +359,50 @@ impl<T: Config> Pallet<T> {
 		);
 	}
 
+	/// The registered node `node_id` (either form) names, with its PeerId: the one lookup of
+	/// every call that takes a node id.
+	pub(crate) fn registered_node(
+		node_id: &[u8],
+	) -> Result<(Ed25519PeerId, NodeInfoOf<T>), Error<T>> {
+		let (peer, node_id) = Ed25519PeerId::parse_canonical(node_id).map_err(Error::<T>::from)?;
+		let info = ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+		Ok((peer, info))
+	}
+
+	/// `set_node_status_to_degraded` after the origin check.
+	pub(crate) fn do_degrade(node_id: &[u8]) -> DispatchResult {
+		let (_, mut info) = Self::registered_node(node_id)?;
+		ensure!(info.node_type == NodeType::StorageMiner, Error::<T>::NotAminer);
+		Self::set_status(&mut info, Status::Degraded);
+		let node_id = info.node_id.clone();
+		ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
+		Self::deposit_event(Event::NodeStatusUpdated { node_id, status: Status::Degraded });
+		Ok(())
+	}
+
+	/// `unregister_main_node` (by `who`, the node's owner) and `force_unregister_coldkey_node`
+	/// (`who` is `None`) after the origin check.
+	pub(crate) fn do_unregister(who: Option<T::AccountId>, node_id: &[u8]) -> DispatchResult {
+		let (_, info) = Self::registered_node(node_id)?;
+		let reason = match who {
+			Some(who) => {
+				ensure!(info.owner == who, Error::<T>::NotNodeOwner);
+				UnregisterReason::Owner
+			}
+			None => UnregisterReason::Forced,
+		};
+		Self::degrade_or_remove(info, reason);
+		Ok(())
+	}
+
 	/// `swap_node_owner` after the origin check: records an offer of the node to `new_owner`.
 	pub(crate) fn do_offer_ownership(
 		who: T::AccountId,
 		node_id: &[u8],
 		new_owner: T::AccountId,
 	) -> DispatchResult {
-		let node_id = Self::canonical_node_id(node_id)?;
-		let info = ColdkeyNodeRegistrationV2::<T>::get(&node_id).ok_or(Error::<T>::NodeNotFound)?;
+		let (_, info) = Self::registered_node(node_id)?;
+		let node_id = info.node_id.clone();
 		ensure!(info.owner == who, Error::<T>::NotNodeOwner);
 		ensure!(new_owner != who, Error::<T>::SameOwner);
 		ensure!(!Self::is_under_report(&node_id), Error::<T>::NodeUnderReport);

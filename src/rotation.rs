@@ -47,9 +47,8 @@ impl<T: Config> Pallet<T> {
 			consent,
 		} = request;
 		let now = frame_system::Pallet::<T>::block_number();
-		let (old_peer, old_id) =
-			Ed25519PeerId::parse_canonical(&node_id).map_err(Error::<T>::from)?;
-		let info = ColdkeyNodeRegistrationV2::<T>::get(&old_id).ok_or(Error::<T>::NodeNotFound)?;
+		let (old_peer, info) = Self::registered_node(&node_id)?;
+		let old_id = info.node_id.clone();
 		let new_key: [u8; 32] =
 			new_public_key.as_slice().try_into().map_err(|_| Error::<T>::PublicKeyMismatch)?;
 		let new_peer = Ed25519PeerId::from_raw(&Ed25519PeerId::from_public_key(new_key).to_raw())

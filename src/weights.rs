@@ -706,6 +706,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(2_585_865, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
+			// INTERIM: one write per new capability (the old ones are all removed) until the
+			// benchmarks run again with disjoint capability sets.
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 	/// Storage: `Registration::ColdkeyNodeRegistrationV2` (r:1 w:0)
 	/// Proof: `Registration::ColdkeyNodeRegistrationV2` (`max_values`: None, `max_size`: Some(166), added: 2641, mode: `MaxEncodedLen`)
@@ -1215,6 +1218,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(2_585_865, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
+			// INTERIM: one write per new capability (the old ones are all removed) until the
+			// benchmarks run again with disjoint capability sets.
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
 	}
 	fn authorize_publish_node_record() -> Weight {
 		Weight::from_parts(100_838_000, 5779)

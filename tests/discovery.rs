@@ -321,20 +321,7 @@ fn a_silent_node_goes_offline_and_comes_back_with_its_next_heartbeat() {
 
 /// The `heartbeat` call of `key` for the current period.
 fn heartbeat_dispatch(key: &NodeKey) -> RuntimeCall {
-	let version: pallet_registration::VersionOf<Test> = b"v".to_vec().try_into().expect("1");
-	let statement = pallet_registration::HeartbeatStatement::<Test> {
-		domain: pallet_registration::HEARTBEAT_DOMAIN,
-		genesis_hash: Registration::genesis_hash(),
-		peer_id: key.peer().to_raw(),
-		period: period(),
-		version: version.clone(),
-	};
-	RuntimeCall::Registration(Call::heartbeat {
-		node_id: node_param(key.raw()),
-		period: period(),
-		version,
-		signature: key.sign(&statement.encode()).try_into().expect("64 bytes"),
-	})
+	RuntimeCall::Registration(heartbeat_of(key, period(), b"v"))
 }
 
 #[test]

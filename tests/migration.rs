@@ -866,6 +866,7 @@ fn a_chain_at_version_2_is_left_alone() {
 	});
 }
 
+#[cfg(feature = "try-runtime")]
 #[test]
 fn the_try_runtime_checks_pass_and_catch_a_loss() {
 	v0_ext(|| {

@@ -36,21 +36,8 @@ fn record_call(key: &NodeKey, record: pallet_registration::NodeRecord<Test>) -> 
 }
 
 /// `key`'s heartbeat for the current period as a call.
-fn heartbeat_of(key: &NodeKey) -> Call<Test> {
-	let version: pallet_registration::VersionOf<Test> = b"v".to_vec().try_into().expect("short");
-	let statement = pallet_registration::HeartbeatStatement::<Test> {
-		domain: pallet_registration::HEARTBEAT_DOMAIN,
-		genesis_hash: Registration::genesis_hash(),
-		peer_id: key.peer().to_raw(),
-		period: period(),
-		version: version.clone(),
-	};
-	Call::heartbeat {
-		node_id: node_param(key.base58()),
-		period: period(),
-		version,
-		signature: key.sign(&statement.encode()).try_into().expect("64 bytes"),
-	}
+fn beat_now(key: &NodeKey) -> Call<Test> {
+	crate::common::mock::heartbeat_of(key, period(), b"v")
 }
 
 // Item 2: a bare fee-less call runs its check twice (pool and `pre_dispatch`), and pays for it.
@@ -59,7 +46,7 @@ fn item02_a_bare_heartbeat_or_record_is_charged_its_check_in_the_block() {
 	new_test_ext(|| {
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::StorageMiner);
-		let heartbeat = heartbeat_of(&key);
+		let heartbeat = beat_now(&key);
 		let declared = heartbeat.get_dispatch_info().call_weight;
 		let check = <() as WeightInfo>::authorize_heartbeat();
 		assert_eq!(declared, <() as WeightInfo>::heartbeat_back_online() + check);
@@ -78,7 +65,7 @@ fn item02_a_bare_heartbeat_or_record_is_charged_its_check_in_the_block() {
 		// Signed (and authorized, which pays the check as its authorization): the work only.
 		run_to_block(System::block_number() + HEARTBEAT_PERIOD);
 		let signed =
-			heartbeat_of(&key).dispatch_bypass_filter(RuntimeOrigin::signed(account(9))).unwrap();
+			beat_now(&key).dispatch_bypass_filter(RuntimeOrigin::signed(account(9))).unwrap();
 		assert_eq!(signed.actual_weight, Some(<() as WeightInfo>::heartbeat()));
 		let authorized = record_call(&key, node_record(2, &key, &["/a"]))
 			.dispatch_bypass_filter(frame_system::RawOrigin::Authorized.into())
@@ -99,8 +86,7 @@ fn d21_records_and_heartbeats_take_their_own_priorities() {
 		)
 		.unwrap();
 		let heartbeat =
-			Registration::validate_unsigned(TransactionSource::External, &heartbeat_of(&key))
-				.unwrap();
+			Registration::validate_unsigned(TransactionSource::External, &beat_now(&key)).unwrap();
 		assert_eq!(record.priority, 0);
 		assert_eq!(heartbeat.priority, 1_000);
 	});
@@ -152,13 +138,7 @@ fn item05_a_record_over_lowered_bounds_keeps_its_floor_and_leaves_nothing_behind
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::GpuMiner);
 		let record = node_record(5, &key, &["/storage/v1", "/compute/v1", "/gpu/v1"]);
-		let signature = record_signature(&key, 1, &record);
-		assert_ok!(Registration::publish_node_record(
-			RuntimeOrigin::none(),
-			node_param(key.raw()),
-			Box::new(record),
-			signature.try_into().unwrap()
-		));
+		assert_ok!(publish_record(&key, record));
 		// An upgrade lowers the capability bounds below the stored record's.
 		MaxCapabilitiesParam::set(2);
 		MaxCapabilityLenParam::set(4);
@@ -168,16 +148,7 @@ fn item05_a_record_over_lowered_bounds_keeps_its_floor_and_leaves_nothing_behind
 		// Its sequence number still sets the floor: an older record is stale.
 		run_to_block(System::block_number() + HEARTBEAT_PERIOD);
 		let stale = node_record(4, &key, &["/a"]);
-		let signature = record_signature(&key, 1, &stale);
-		assert_noop!(
-			Registration::publish_node_record(
-				RuntimeOrigin::none(),
-				node_param(key.raw()),
-				Box::new(stale),
-				signature.try_into().unwrap()
-			),
-			Error::<Test>::StaleRecord
-		);
+		assert_noop!(publish_record(&key, stale), Error::<Test>::StaleRecord);
 		// Removing the node removes the record and every index entry, however long.
 		assert_ok!(Registration::force_unregister_coldkey_node(
 			RuntimeOrigin::root(),
@@ -197,23 +168,11 @@ fn item05_a_new_record_replaces_an_undecodable_one_and_its_index_entries() {
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::StorageMiner);
 		let record = node_record(1, &key, &["/storage/v1", "/compute/v1"]);
-		let signature = record_signature(&key, 1, &record);
-		assert_ok!(Registration::publish_node_record(
-			RuntimeOrigin::none(),
-			node_param(key.raw()),
-			Box::new(record),
-			signature.try_into().unwrap()
-		));
+		assert_ok!(publish_record(&key, record));
 		MaxCapabilityLenParam::set(4);
 		run_to_block(System::block_number() + HEARTBEAT_PERIOD);
 		let record = node_record(2, &key, &["/a"]);
-		let signature = record_signature(&key, 1, &record);
-		assert_ok!(Registration::publish_node_record(
-			RuntimeOrigin::none(),
-			node_param(key.raw()),
-			Box::new(record),
-			signature.try_into().unwrap()
-		));
+		assert_ok!(publish_record(&key, record));
 		MaxCapabilityLenParam::set(48);
 		let left: Vec<_> = NodesByCapability::<Test>::iter_keys().collect();
 		assert_eq!(left, vec![(b"/a".to_vec().try_into().unwrap(), node_id(&key))]);
@@ -252,7 +211,7 @@ fn d22_calls_and_fee_less_transactions_wait_while_storage_is_behind() {
 			pallet_registration::STORAGE_MIGRATION_PENDING,
 		));
 		assert_eq!(
-			Registration::validate_unsigned(TransactionSource::External, &heartbeat_of(&key)),
+			Registration::validate_unsigned(TransactionSource::External, &beat_now(&key)),
 			Err(pending)
 		);
 		assert_eq!(
@@ -269,11 +228,11 @@ fn d22_calls_and_fee_less_transactions_wait_while_storage_is_behind() {
 #[test]
 fn d22_try_state_fails_on_storage_behind_with_no_migration_running() {
 	new_test_ext(|| {
-		assert_ok!(<Registration as Hooks<u64>>::try_state(1));
+		assert_ok!(Registration::try_state_of_version());
 		StorageVersion::new(1).put::<Registration>();
-		assert!(<Registration as Hooks<u64>>::try_state(1).is_err());
+		assert!(Registration::try_state_of_version().is_err());
 		MigrationOngoing::set(true);
-		assert_ok!(<Registration as Hooks<u64>>::try_state(1));
+		assert_ok!(Registration::try_state_of_version());
 		MigrationOngoing::set(false);
 		StorageVersion::new(2).put::<Registration>();
 	});
@@ -363,7 +322,7 @@ fn d24_a_heartbeat_replayed_in_its_period_after_rotating_back_is_refused() {
 		let owner = account(1);
 		let (a, b) = (NodeKey::new(1), NodeKey::new(2));
 		register(&owner, &a, NodeType::StorageMiner);
-		let beat = heartbeat_of(&a);
+		let beat = beat_now(&a);
 		assert_ok!(beat.clone().dispatch_bypass_filter(RuntimeOrigin::none()));
 		assert_ok!(Rotating::new(&owner, &a, &b).submit());
 		run_to_block(System::block_number() + COOLDOWN);

@@ -817,6 +817,22 @@ mod tests {
 		});
 	}
 
+	/// The runtime's transaction extensions for a signed transaction of `era` and `nonce`, with
+	/// no tip.
+	fn tx_extension(era: sp_runtime::generic::Era, nonce: Nonce) -> TxExtension {
+		(
+			frame_system::AuthorizeCall::new(),
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(era),
+			frame_system::CheckNonce::from(nonce),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		)
+	}
+
 	/// A registration as the SDK sends it (base58 node id, 200-byte challenge), signed: the
 	/// transaction fee it pays, printed, within 0.005..=0.02 UNIT.
 	#[test]
@@ -837,17 +853,7 @@ mod tests {
 				challenge_bytes: BoundedVec::truncate_from(vec![0; 200]),
 				node_id_hex: BoundedVec::truncate_from(vec![0; 38]),
 			});
-		let extension: TxExtension = (
-			frame_system::AuthorizeCall::new(),
-			frame_system::CheckNonZeroSender::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(sp_runtime::generic::Era::mortal(64, 0)),
-			frame_system::CheckNonce::from(0),
-			frame_system::CheckWeight::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::from(0),
-		);
+		let extension = tx_extension(sp_runtime::generic::Era::mortal(64, 0), 0);
 		let signature = MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([0; 64]));
 		let extrinsic =
 			UncheckedExtrinsic::new_signed(call.clone(), account.into(), signature, extension);
@@ -1010,17 +1016,7 @@ mod tests {
 				1_000 * UNIT,
 			);
 			let call = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
-			let extension: TxExtension = (
-				frame_system::AuthorizeCall::new(),
-				frame_system::CheckNonZeroSender::new(),
-				frame_system::CheckSpecVersion::new(),
-				frame_system::CheckTxVersion::new(),
-				frame_system::CheckGenesis::new(),
-				frame_system::CheckEra::from(sp_runtime::generic::Era::Immortal),
-				frame_system::CheckNonce::from(0),
-				frame_system::CheckWeight::new(),
-				pallet_transaction_payment::ChargeTransactionPayment::from(0),
-			);
+			let extension = tx_extension(sp_runtime::generic::Era::Immortal, 0);
 			let payload = sp_runtime::generic::SignedPayload::new(call.clone(), extension.clone())
 				.expect("the implicit data builds");
 			let signature = payload.using_encoded(|bytes| payer.sign(bytes));

@@ -7,8 +7,8 @@
 //! of bans, of fees, and of used challenges that still guard (expiry not past).
 
 use super::{
+	rules::{decode_key, effective_status, rank, read_strict},
 	v0,
-	v2::{decode_key, effective_status, rank, read_strict},
 };
 use crate::{pallet::*, peer_id::Ed25519PeerId, stored::Stored, types::*, STORAGE_VERSION};
 use alloc::{collections::btree_map::BTreeMap, vec::Vec};

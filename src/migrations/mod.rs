@@ -8,6 +8,7 @@
 
 #[cfg(feature = "try-runtime")]
 mod checks;
+mod rules;
 mod v0;
 mod v2;
 

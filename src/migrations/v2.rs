@@ -66,13 +66,16 @@
 //! below 2), so nothing reads the half-built indexes. Node counts are kept in memory during a
 //! step and written at its end.
 
-use super::v0;
+use super::{
+	rules::{decode_key, effective_status, rank, read_strict, PREFIX_LEN},
+	v0,
+};
 use crate::{
 	pallet::*, peer_id::Ed25519PeerId, stored::Stored, types::*, weights::WeightInfo,
 	STORAGE_VERSION,
 };
 use alloc::{collections::btree_set::BTreeSet, vec, vec::Vec};
-use codec::{Compact, Decode, DecodeAll, Encode, MaxEncodedLen};
+use codec::{Compact, Decode, Encode, MaxEncodedLen};
 use core::marker::PhantomData;
 use frame_support::{
 	migrations::{MigrationId, SteppedMigration, SteppedMigrationError},
@@ -85,6 +88,85 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_core::H256;
 use sp_runtime::traits::{Saturating, Zero};
 
+/// The migration to storage version 2 for a runtime with weights `W` (the runtime's
+/// `pallet_registration::weights::SubstrateWeight<Runtime>`), for `pallet-migrations`'
+/// `Migrations`.
+pub struct LazyMigrationV0ToV2<T, W>(PhantomData<(T, W)>);
+
+impl<T: Config, W: WeightInfo> SteppedMigration for LazyMigrationV0ToV2<T, W> {
+	type Cursor = MigrationCursor;
+	type Identifier = MigrationId<19>;
+
+	fn id() -> Self::Identifier {
+		MigrationId { pallet_id: MIGRATION_ID, version_from: 0, version_to: 2 }
+	}
+
+	fn migrating_prefixes() -> Option<impl IntoIterator<Item = Vec<u8>>> {
+		Some([sp_io::hashing::twox_128(Pallet::<T>::name().as_bytes()).to_vec()])
+	}
+
+	fn step(
+		cursor: Option<Self::Cursor>,
+		meter: &mut WeightMeter,
+	) -> Result<Option<Self::Cursor>, SteppedMigrationError> {
+		let base = W::migration_step();
+		if !meter.can_consume(base) {
+			return Err(SteppedMigrationError::InsufficientWeight {
+				required: base.saturating_add(W::migration_registry_node()),
+			});
+		}
+		meter.consume(base);
+		let fresh = cursor.is_none();
+		let cursor = match cursor {
+			// Someone else finished it (or the chain is at a later version): nothing to do.
+			Some(_) if StorageVersion::get::<Pallet<T>>() >= STORAGE_VERSION => return Ok(None),
+			// Storage the migration cannot read, announced in the previous step: nothing was
+			// changed, and the runtime's `FailedMigrationHandler` decides what follows.
+			Some(MigrationCursor { phase: MigrationPhase::Refused, .. }) => {
+				return Err(SteppedMigrationError::Failed)
+			}
+			Some(cursor) => cursor,
+			None => match Migrator::<T>::start() {
+				Some(cursor) => cursor,
+				None => return Ok(None),
+			},
+		};
+		let mut migrator = Migrator::<T>::new(cursor);
+		let first = migrator.worst::<W>();
+		if !meter.can_consume(first) {
+			return Err(SteppedMigrationError::InsufficientWeight {
+				required: base.saturating_add(first),
+			});
+		}
+		if fresh && !NextExpiryToPrune::<T>::exists() {
+			// Everything the migration queues lies at or after this block.
+			NextExpiryToPrune::<T>::put(frame_system::Pallet::<T>::block_number());
+		}
+		loop {
+			if !meter.can_consume(migrator.worst::<W>()) {
+				break;
+			}
+			let work = migrator.unit();
+			meter.consume(work.weight::<W>());
+			if migrator.done || migrator.paused {
+				break;
+			}
+		}
+		migrator.flush();
+		Ok(if migrator.done { None } else { Some(migrator.cursor) })
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+		super::checks::pre_upgrade::<T>()
+	}
+
+	#[cfg(feature = "try-runtime")]
+	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+		super::checks::post_upgrade::<T>(state)
+	}
+}
+
 /// The longest storage key a cursor keeps. Every key a phase leaves in place fits (canonical
 /// node ids, hashes, node types, accounts of up to 208 bytes). Keys of the reference can be
 /// longer (a node id of any length), but a phase removes those; a longer key is kept cut, and
@@ -96,9 +178,6 @@ pub type CursorKey = BoundedVec<u8, ConstU32<MAX_CURSOR_KEY_LEN>>;
 
 /// The identifier's prefix, unique to this pallet.
 const MIGRATION_ID: [u8; 19] = *b"pallet-registration";
-
-/// Length of a storage item's prefix (`twox_128(pallet) ++ twox_128(item)`).
-const PREFIX_LEN: usize = 32;
 
 /// What the migration is doing.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
@@ -326,61 +405,6 @@ fn next_key_under(prefix: &[u8], after: Option<&[u8]>) -> Option<Vec<u8>> {
 		_ => prefix,
 	};
 	sp_io::storage::next_key(from).filter(|key| key.starts_with(prefix))
-}
-
-/// Reads the value under `key` strictly, reading at most `V::max_encoded_len()` bytes of it: a
-/// longer value does not decode.
-pub(crate) fn read_strict<V: Decode + MaxEncodedLen>(key: &[u8]) -> Stored<V> {
-	let max = V::max_encoded_len();
-	let mut buffer = vec![0u8; max];
-	match sp_io::storage::read(key, &mut buffer, 0) {
-		None => Stored::Absent,
-		Some(len) if len as usize > max => Stored::Undecodable,
-		Some(len) => {
-			buffer.truncate(len as usize);
-			match V::decode_all(&mut buffer.as_slice()) {
-				Ok(value) => Stored::Present(value),
-				Err(_) => Stored::Undecodable,
-			}
-		}
-	}
-}
-
-/// The encoded map key of a `Blake2_128Concat` entry under a storage item's prefix, if its
-/// hash matches.
-fn blake2_key(key: &[u8]) -> Option<&[u8]> {
-	let (hash, encoded) = key.get(PREFIX_LEN..)?.split_at_checked(16)?;
-	(sp_io::hashing::blake2_128(encoded).as_slice() == hash).then_some(encoded)
-}
-
-/// The map key of a `Blake2_128Concat` entry, decoded exactly.
-pub(crate) fn decode_key<K: Decode>(key: &[u8]) -> Option<K> {
-	let mut encoded = blake2_key(key)?;
-	K::decode_all(&mut encoded).ok()
-}
-
-/// The status a node of the reference keeps: only storage miners are ever `Degraded` here, so
-/// another degraded node becomes `Online`.
-pub(crate) fn effective_status(node_type: NodeType, status: Status) -> Status {
-	if status == Status::Degraded && node_type != NodeType::StorageMiner {
-		Status::Online
-	} else {
-		status
-	}
-}
-
-/// What the preference compares, lower first: not `Online`, `registered_at`, in the raw form,
-/// the node id.
-pub(crate) fn rank<N: AsRef<[u8]>, A, B: Copy>(
-	info: &ColdkeyNodeInfoLite<N, A, B>,
-	raw_form: bool,
-) -> (bool, B, bool, Vec<u8>) {
-	(
-		effective_status(info.node_type, info.status) != Status::Online,
-		info.registered_at,
-		raw_form,
-		info.node_id.as_ref().to_vec(),
-	)
 }
 
 /// Whether a node id (either form) names `peer`.
@@ -1085,84 +1109,5 @@ impl<T: Config> Migrator<T> {
 			self.start_liveness(&node_id, info.status);
 		}
 		Work::V1Node
-	}
-}
-
-/// The migration to storage version 2 for a runtime with weights `W` (the runtime's
-/// `pallet_registration::weights::SubstrateWeight<Runtime>`), for `pallet-migrations`'
-/// `Migrations`.
-pub struct LazyMigrationV0ToV2<T, W>(PhantomData<(T, W)>);
-
-impl<T: Config, W: WeightInfo> SteppedMigration for LazyMigrationV0ToV2<T, W> {
-	type Cursor = MigrationCursor;
-	type Identifier = MigrationId<19>;
-
-	fn id() -> Self::Identifier {
-		MigrationId { pallet_id: MIGRATION_ID, version_from: 0, version_to: 2 }
-	}
-
-	fn migrating_prefixes() -> Option<impl IntoIterator<Item = Vec<u8>>> {
-		Some([sp_io::hashing::twox_128(Pallet::<T>::name().as_bytes()).to_vec()])
-	}
-
-	fn step(
-		cursor: Option<Self::Cursor>,
-		meter: &mut WeightMeter,
-	) -> Result<Option<Self::Cursor>, SteppedMigrationError> {
-		let base = W::migration_step();
-		if !meter.can_consume(base) {
-			return Err(SteppedMigrationError::InsufficientWeight {
-				required: base.saturating_add(W::migration_registry_node()),
-			});
-		}
-		meter.consume(base);
-		let fresh = cursor.is_none();
-		let cursor = match cursor {
-			// Someone else finished it (or the chain is at a later version): nothing to do.
-			Some(_) if StorageVersion::get::<Pallet<T>>() >= STORAGE_VERSION => return Ok(None),
-			// Storage the migration cannot read, announced in the previous step: nothing was
-			// changed, and the runtime's `FailedMigrationHandler` decides what follows.
-			Some(MigrationCursor { phase: MigrationPhase::Refused, .. }) => {
-				return Err(SteppedMigrationError::Failed)
-			}
-			Some(cursor) => cursor,
-			None => match Migrator::<T>::start() {
-				Some(cursor) => cursor,
-				None => return Ok(None),
-			},
-		};
-		let mut migrator = Migrator::<T>::new(cursor);
-		let first = migrator.worst::<W>();
-		if !meter.can_consume(first) {
-			return Err(SteppedMigrationError::InsufficientWeight {
-				required: base.saturating_add(first),
-			});
-		}
-		if fresh && !NextExpiryToPrune::<T>::exists() {
-			// Everything the migration queues lies at or after this block.
-			NextExpiryToPrune::<T>::put(frame_system::Pallet::<T>::block_number());
-		}
-		loop {
-			if !meter.can_consume(migrator.worst::<W>()) {
-				break;
-			}
-			let work = migrator.unit();
-			meter.consume(work.weight::<W>());
-			if migrator.done || migrator.paused {
-				break;
-			}
-		}
-		migrator.flush();
-		Ok(if migrator.done { None } else { Some(migrator.cursor) })
-	}
-
-	#[cfg(feature = "try-runtime")]
-	fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
-		super::checks::pre_upgrade::<T>()
-	}
-
-	#[cfg(feature = "try-runtime")]
-	fn post_upgrade(state: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-		super::checks::post_upgrade::<T>(state)
 	}
 }

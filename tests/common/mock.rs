@@ -727,8 +727,8 @@ pub fn record_signature_at(
 	key.sign(&statement.encode())
 }
 
-/// `key`'s heartbeat for `period` with `version`, signed.
-pub fn heartbeat_call(key: &NodeKey, period: u32, version: &[u8]) -> DispatchResult {
+/// The `heartbeat` call of `key` for `period` with `version`, signed by its key.
+pub fn heartbeat_of(key: &NodeKey, period: u32, version: &[u8]) -> registration::Call<Test> {
 	let version: registration::VersionOf<Test> = version.to_vec().try_into().expect("short");
 	let statement = registration::HeartbeatStatement::<Test> {
 		domain: registration::HEARTBEAT_DOMAIN,
@@ -737,12 +737,31 @@ pub fn heartbeat_call(key: &NodeKey, period: u32, version: &[u8]) -> DispatchRes
 		period,
 		version: version.clone(),
 	};
-	Registration::heartbeat(
-		RuntimeOrigin::none(),
-		node_param(key.base58()),
+	registration::Call::heartbeat {
+		node_id: node_param(key.base58()),
 		period,
 		version,
-		key.sign(&statement.encode()).try_into().expect("64 bytes"),
+		signature: key.sign(&statement.encode()).try_into().expect("64 bytes"),
+	}
+}
+
+/// `key`'s heartbeat for `period` with `version`, signed and sent fee-less (bare).
+pub fn heartbeat_call(key: &NodeKey, period: u32, version: &[u8]) -> DispatchResult {
+	use frame_support::traits::UnfilteredDispatchable;
+	heartbeat_of(key, period, version)
+		.dispatch_bypass_filter(RuntimeOrigin::none())
+		.map(|_| ())
+		.map_err(|e| e.error)
+}
+
+/// `key`'s `record`, signed for its node registered at block 1, published fee-less (bare).
+pub fn publish_record(key: &NodeKey, record: registration::NodeRecord<Test>) -> DispatchResult {
+	let signature = record_signature(key, 1, &record);
+	Registration::publish_node_record(
+		RuntimeOrigin::none(),
+		node_param(key.raw()),
+		Box::new(record),
+		signature.try_into().expect("64 bytes"),
 	)
 	.map(|_| ())
 	.map_err(|e| e.error)
