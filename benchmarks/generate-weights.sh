@@ -4,20 +4,29 @@
 #
 # The bencher is installed when missing into $BENCHER_ROOT (default $HOME/.cache/frame-omni-bencher):
 # a release build of about 975 crates (RocksDB and wasmtime among them), 2.8 GiB peak; start it
-# early, in the background. Registration is measured with 100,000 nodes and used challenges
-# stored, and that state is set up again for each of its 21 runs. Measured times:
-# docs/development.md, "Weights".
+# early, in the background. Measured times: docs/development.md, "Weights".
 #
-# Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N] [--extrinsic A,B,… --output FILE]
-# (defaults: 50 steps, 20 repeats, every benchmark into src/weights.rs). A subset goes to its own
-# file, whose functions then replace their namesakes in src/weights.rs by hand. The bencher's own
-# output goes to benchmarks/results/: omni-results.txt, or FILE's name with .txt for a subset.
+# Two runs, one file: the benchmarks on a filled registry (FILLED below: 100,000 nodes, used
+# challenges and liveness entries, set up again for every run of the benchmark) run with fewer
+# steps and repeats than the rest, since each of their runs costs seconds of set-up while the
+# call itself varies by a few percent between runs. Each run writes its raw results as JSON; the
+# bencher then renders both, as one set, through benchmarks/weight-template.hbs.
+#
+# Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N] [--filled-steps N]
+#        [--filled-repeat N] [--extrinsic A,B,… --output FILE]
+# (defaults: 50 steps and 20 repeats, 10 and 5 on a filled registry, every benchmark into
+# src/weights.rs). A subset goes to its own file, whose functions then replace their namesakes in
+# src/weights.rs by hand. The bencher's own output goes to benchmarks/results/: omni-results.txt,
+# or FILE's name with .txt for a subset.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 BENCHER_ROOT="${BENCHER_ROOT:-$HOME/.cache/frame-omni-bencher}"
 BENCHER="$BENCHER_ROOT/bin/frame-omni-bencher"
 STEPS=50
 REPEAT=20
+FILLED_STEPS=10
+FILLED_REPEAT=5
+FILLED=register_node_with_coldkey,register_node_with_consent,register_node_with_max_fee,rotate_node_key,heartbeat,heartbeat_back_online,authorize_heartbeat,sweep_offline_items
 EXTRINSIC='*'
 OUTPUT=src/weights.rs
 RESULTS=benchmarks/results/omni-results.txt
@@ -25,6 +34,8 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 		--steps) STEPS="$2"; shift 2 ;;
 		--repeat) REPEAT="$2"; shift 2 ;;
+		--filled-steps) FILLED_STEPS="$2"; shift 2 ;;
+		--filled-repeat) FILLED_REPEAT="$2"; shift 2 ;;
 		--extrinsic) EXTRINSIC="$2"; shift 2 ;;
 		--output) OUTPUT="$2"; RESULTS="benchmarks/results/$(basename "${2%.rs}").txt"; shift 2 ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
@@ -48,13 +59,37 @@ wasm=target/registration-dev-runtime-benchmarks.wasm
 mkdir -p target
 cp "$CARGO_TARGET_DIR/release/wbuild/registration-dev-runtime/registration_dev_runtime.compact.compressed.wasm" "$wasm"
 
-"$BENCHER" v1 benchmark pallet \
-	--runtime "$wasm" \
-	--pallet pallet_registration \
-	--extrinsic "$EXTRINSIC" \
-	--steps "$STEPS" \
-	--repeat "$REPEAT" \
-	--min-duration 0 \
-	--template benchmarks/weight-template.hbs \
-	--output "$OUTPUT" \
-	| tee "$RESULTS"
+raw=target/weights-raw
+rm -rf "$raw" && mkdir -p "$raw"
+bench() { # bench STEPS REPEAT JSON ARGS…: one run of the bencher, its raw results into JSON
+	local steps="$1" repeat="$2" json="$3"
+	shift 3
+	"$BENCHER" v1 benchmark pallet --runtime "$wasm" --pallet pallet_registration \
+		--steps "$steps" --repeat "$repeat" --min-duration 0 --json-file "$json" "$@"
+}
+filled_pattern="^(${FILLED//,/|})$"
+if [ "$EXTRINSIC" = '*' ]; then
+	bench "$STEPS" "$REPEAT" "$raw/plain.json" --extrinsic '*' \
+		--exclude-extrinsics "$(sed 's/\([^,]*\)/pallet_registration::\1/g' <<<"$FILLED")" | tee "$RESULTS"
+	bench "$FILLED_STEPS" "$FILLED_REPEAT" "$raw/filled.json" --extrinsic "$FILLED" | tee -a "$RESULTS"
+else
+	# A subset: each of its benchmarks with the steps and repeats of its kind.
+	plain=() filled=()
+	for name in ${EXTRINSIC//,/ }; do
+		if [[ "$name" =~ $filled_pattern ]]; then filled+=("$name"); else plain+=("$name"); fi
+	done
+	: >"$RESULTS"
+	if [ ${#plain[@]} -gt 0 ]; then
+		list="${plain[*]}"
+		bench "$STEPS" "$REPEAT" "$raw/plain.json" --extrinsic "${list// /,}" | tee -a "$RESULTS"
+	fi
+	if [ ${#filled[@]} -gt 0 ]; then
+		list="${filled[*]}"
+		bench "$FILLED_STEPS" "$FILLED_REPEAT" "$raw/filled.json" --extrinsic "${list// /,}" | tee -a "$RESULTS"
+	fi
+fi
+# One JSON array of every result, rendered in one go.
+python3 -c 'import json, sys; print(json.dumps([r for f in sys.argv[1:] for r in json.load(open(f))]))' \
+	"$raw"/*.json >"$raw/all.json"
+"$BENCHER" v1 benchmark pallet --runtime "$wasm" --pallet pallet_registration --extrinsic '*' \
+	--json-input "$raw/all.json" --template benchmarks/weight-template.hbs --output "$OUTPUT"

@@ -10,7 +10,7 @@ use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	pallet_prelude::*,
-	traits::fungible::{Inspect, Mutate},
+	traits::fungible::{Inspect, Mutate, MutateHold},
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::{crypto::KeyTypeId, H256};
@@ -138,6 +138,27 @@ fn registered<T: Config>(node_type: NodeType, index: u32) -> (T::AccountId, Node
 	(owner, node_id)
 }
 
+/// A deposit for every node type: the bond a registration holds in the benchmarks.
+fn with_deposits<T: Config>() -> BalanceOf<T> {
+	let deposit = T::Currency::minimum_balance().max(One::one()).saturating_mul(100u32.into());
+	for node_type in NodeType::ALL {
+		NodeTypeDeposit::<T>::insert(node_type, deposit);
+	}
+	deposit
+}
+
+/// Makes `node_id` (of `owner`, of `node_type`) the worst case of a node that leaves: bonded,
+/// and the main node of a fleet with another node, which takes its place.
+fn leaving_worst_case<T: Config>(owner: &T::AccountId, node_id: &NodeId, node_type: NodeType) {
+	with_deposits::<T>();
+	if Pallet::<T>::hold_bond(owner, node_id, node_type).is_err() {
+		frame_support::defensive!("a funded owner holds the deposit");
+	}
+	let other = peer_of(&node_key(60_000)).to_node_id();
+	NodesByOwner::<T>::insert(owner, &other, ());
+	OwnerNodeCount::<T>::mutate(owner, |count| *count += 1);
+}
+
 /// Leaves expired cooldown anchors for `owner` and `node_id`, so registration reads them.
 fn expired_cooldowns<T: Config>(owner: &T::AccountId, node_id: &NodeId) {
 	NodeLastDeregisteredAt::<T>::insert(node_id, BlockNumberFor::<T>::zero());
@@ -203,7 +224,7 @@ fn wrapped(message: &[u8]) -> Vec<u8> {
 }
 
 /// A consent of `owner` for `peer` as `node_type`, valid as long as allowed, with the highest
-/// fee limit.
+/// fee and deposit limits.
 fn consent_for<T: Config>(
 	owner: &T::AccountId,
 	peer: &Ed25519PeerId,
@@ -217,6 +238,7 @@ fn consent_for<T: Config>(
 		peer_id: peer.to_raw(),
 		node_type,
 		max_fee: T::MaxNodeTypeFee::get(),
+		max_deposit: BalanceOf::<T>::max_value(),
 		valid_until: now.saturating_add(T::MaxConsentLifetime::get()),
 		nonce: 7,
 		may_rotate: false,
@@ -446,6 +468,7 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		staked::<T>(&owner)?;
 		FeeChargingEnabled::<T>::put(true);
+		with_deposits::<T>();
 		let key = node_key(0);
 		let peer = peer_of(&key);
 		expired_cooldowns::<T>(&owner, &peer.to_node_id());
@@ -514,13 +537,15 @@ mod benchmarks {
 		assert!(DisabledNodeTypes::<T>::get(NodeType::GpuMiner));
 	}
 
-	/// Worst case: a validator with report state and a full record (every capability leaves
-	/// the index) is removed and both cooldowns start.
+	/// Worst case: a validator with report state, a full record (every capability leaves the
+	/// index) and a bond, the main node of a fleet (another node takes its place), is removed and
+	/// both cooldowns start.
 	#[benchmark]
 	fn force_unregister_coldkey_node(b: Linear<0, 1>) {
 		let (owner, node_id) = registered::<T>(NodeType::Validator, 0);
 		full_report_state::<T>(&owner);
 		give_full_record::<T>(&node_id, &node_key(0));
+		leaving_worst_case::<T>(&owner, &node_id, NodeType::Validator);
 
 		#[extrinsic_call]
 		_(RawOrigin::Root, node_id_param(&peer_of(&node_key(0)), b));
@@ -534,6 +559,7 @@ mod benchmarks {
 		let (owner, node_id) = registered::<T>(NodeType::Validator, 0);
 		full_report_state::<T>(&owner);
 		give_full_record::<T>(&node_id, &node_key(0));
+		leaving_worst_case::<T>(&owner, &node_id, NodeType::Validator);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), node_id_param(&peer_of(&node_key(0)), b));
@@ -645,14 +671,16 @@ mod benchmarks {
 		assert!(DeregistrationEnabled::<T>::get());
 	}
 
-	/// Worst case: a validator node whose old owner claimed part of the open round's list (so
-	/// a place under `MaxValidators` is checked and it is counted as departed), a new owner
-	/// with stake and an expired cooldown anchor to read, and a full round list to scan.
+	/// Worst case: a bonded validator node, the main node of its old owner's fleet, whose old
+	/// owner claimed part of the open round's list (so a place under `MaxValidators` is checked
+	/// and it is counted as departed), a new owner with stake, an expired cooldown anchor to
+	/// read and a deposit to hold, and a full round list to scan.
 	#[benchmark]
 	fn accept_node_ownership(b: Linear<0, 1>) -> Result<(), BenchmarkError> {
 		go_to_working_block::<T>();
 		let (owner, node_id) = registered::<T>(NodeType::Validator, 0);
 		full_report_state::<T>(&owner);
+		leaving_worst_case::<T>(&owner, &node_id, NodeType::Validator);
 		let new_owner = offered::<T>(&owner, &node_id)?;
 		full_round_list::<T>();
 
@@ -693,6 +721,7 @@ mod benchmarks {
 		fund::<T>(&owner);
 		staked::<T>(&owner)?;
 		FeeChargingEnabled::<T>::put(true);
+		with_deposits::<T>();
 		let key = node_key(0);
 		let peer = peer_of(&key);
 		expired_cooldowns::<T>(&owner, &peer.to_node_id());
@@ -730,6 +759,7 @@ mod benchmarks {
 		let owner = funded::<T>("owner", 0);
 		staked::<T>(&owner)?;
 		FeeChargingEnabled::<T>::put(true);
+		with_deposits::<T>();
 		let key = node_key(0);
 		let peer = peer_of(&key);
 		expired_cooldowns::<T>(&owner, &peer.to_node_id());
@@ -810,6 +840,10 @@ mod benchmarks {
 		);
 		offered::<T>(&owner, &old_id)?;
 		give_full_record::<T>(&old_id, &old_key);
+		with_deposits::<T>();
+		if Pallet::<T>::hold_bond(&owner, &old_id, NodeType::Validator).is_err() {
+			return Err(BenchmarkError::Stop("the owner holds the deposit"));
+		}
 		NodeKeyRotatedAt::<T>::insert(&old_id, BlockNumberFor::<T>::zero());
 		full_round_list::<T>();
 		let new_key = node_key(1);
@@ -1029,8 +1063,9 @@ mod benchmarks {
 		let round = Pallet::<T>::current_round();
 		let mut nodes = Vec::new();
 		for i in 0..n {
-			let (_, node_id) = registered::<T>(NodeType::GpuMiner, 10_000 + i);
+			let (owner, node_id) = registered::<T>(NodeType::GpuMiner, 10_000 + i);
 			give_full_record::<T>(&node_id, &node_key(10_000 + i));
+			leaving_worst_case::<T>(&owner, &node_id, NodeType::GpuMiner);
 			nodes.push(NodeVotes { node_id, votes: v.max(1) });
 		}
 		let ballot: Vec<NodeId> = nodes
@@ -1085,6 +1120,7 @@ mod benchmarks {
 			let (owner, node_id) = registered::<T>(NodeType::Validator, i);
 			give_full_record::<T>(&node_id, &node_key(i));
 			full_report_state::<T>(&owner);
+			leaving_worst_case::<T>(&owner, &node_id, NodeType::Validator);
 			NodeOwnershipOffers::<T>::insert(
 				&node_id,
 				OwnershipOffer {
@@ -1134,6 +1170,60 @@ mod benchmarks {
 
 		assert_eq!(TemporaryDeregistrationReports::<T>::iter_keys().count(), 0);
 		assert_eq!(NextExpiryToPrune::<T>::get(), Some(now));
+	}
+
+	/// `k` bonds of nodes that left, queued in one block, each released (a hold released).
+	#[benchmark]
+	fn release_bonds(k: Linear<0, MAX_PRUNED_IN_ONE_BLOCK>) {
+		let now = go_to_working_block::<T>();
+		let at = now.saturating_sub(One::one());
+		let deposit = with_deposits::<T>();
+		for i in 0..k {
+			let owner = funded::<T>("bonded", i);
+			let node_id = peer_of(&node_key(30_000 + i)).to_node_id();
+			if T::Currency::hold(&HoldReason::NodeBond.into(), &owner, deposit).is_err() {
+				frame_support::defensive!("a funded owner holds the deposit");
+			}
+			ReleasingBonds::<T>::insert(&owner, &node_id, (deposit, at));
+			Pallet::<T>::schedule_expiry(at, Expiring::BondRelease(owner, node_id));
+		}
+		NextExpiryToPrune::<T>::put(at);
+		let mut meter = frame_support::weights::WeightMeter::new();
+
+		#[block]
+		{
+			Pallet::<T>::prune_expired(now, &mut meter);
+		}
+
+		assert_eq!(ReleasingBonds::<T>::iter_keys().count(), 0);
+	}
+
+	#[benchmark]
+	fn set_node_type_deposit() -> Result<(), BenchmarkError> {
+		let origin =
+			T::FeeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let deposit = T::Currency::minimum_balance().max(One::one());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, NodeType::GpuMiner, deposit);
+
+		assert_eq!(NodeTypeDeposit::<T>::get(NodeType::GpuMiner), deposit);
+		Ok(())
+	}
+
+	/// Worst case: as `force_unregister_coldkey_node`, with the bond forfeited (slashed to
+	/// `OnBondSlashed`).
+	#[benchmark]
+	fn force_remove_node() {
+		let (owner, node_id) = registered::<T>(NodeType::Validator, 0);
+		full_report_state::<T>(&owner);
+		give_full_record::<T>(&node_id, &node_key(0));
+		leaving_worst_case::<T>(&owner, &node_id, NodeType::Validator);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, node_id_param(&peer_of(&node_key(0)), 1), true);
+
+		assert!(!ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id));
 	}
 
 	/// The cursor passes one block with nothing queued.

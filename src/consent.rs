@@ -44,6 +44,22 @@ pub fn is_small_order_account<A: Encode>(account: &A) -> bool {
 	})
 }
 
+/// The terms of a consent a client asks for (the `consent_payload` view function).
+pub struct ConsentTerms<Balance, BlockNumber> {
+	/// The node type.
+	pub node_type: NodeType,
+	/// The most fee one registration may take.
+	pub max_fee: Balance,
+	/// The most deposit one registration may hold.
+	pub max_deposit: Balance,
+	/// How many blocks from now it stays valid.
+	pub lifetime: BlockNumber,
+	/// The owner's nonce for it.
+	pub nonce: u64,
+	/// Whether it also allows a rotation to this PeerId.
+	pub may_rotate: bool,
+}
+
 /// `blake2_256` of a consent's encoding: how revocations name it.
 pub fn consent_hash<C: Encode>(consent: &C) -> H256 {
 	H256(sp_io::hashing::blake2_256(&consent.encode()))
@@ -101,17 +117,13 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// The consent `owner` would sign for `peer_id` now, valid for `lifetime` blocks (at most
-	/// `MaxConsentLifetime`), with its encoding; `None` when `peer_id` is not an acceptable
-	/// PeerId in either form.
+	/// The consent `owner` would sign for `peer_id` now on `terms`, valid for `terms.lifetime`
+	/// blocks (at most `MaxConsentLifetime`), with its encoding; `None` when `peer_id` is not an
+	/// acceptable PeerId in either form.
 	pub(crate) fn consent_payload_now(
 		owner: T::AccountId,
 		peer_id: &[u8],
-		node_type: NodeType,
-		max_fee: BalanceOf<T>,
-		lifetime: BlockNumberFor<T>,
-		nonce: u64,
-		may_rotate: bool,
+		terms: ConsentTerms<BalanceOf<T>, BlockNumberFor<T>>,
 	) -> Option<ConsentPayload<OwnerConsentOf<T>>> {
 		let peer = Ed25519PeerId::parse(peer_id).ok()?;
 		let now = frame_system::Pallet::<T>::block_number();
@@ -120,11 +132,12 @@ impl<T: Config> Pallet<T> {
 			genesis_hash: Self::genesis_hash(),
 			owner,
 			peer_id: peer.to_raw(),
-			node_type,
-			max_fee,
-			valid_until: now.saturating_add(lifetime.min(T::MaxConsentLifetime::get())),
-			nonce,
-			may_rotate,
+			node_type: terms.node_type,
+			max_fee: terms.max_fee,
+			max_deposit: terms.max_deposit,
+			valid_until: now.saturating_add(terms.lifetime.min(T::MaxConsentLifetime::get())),
+			nonce: terms.nonce,
+			may_rotate: terms.may_rotate,
 		};
 		let bytes = consent.encode();
 		Some(ConsentPayload { consent, bytes })
@@ -161,6 +174,7 @@ impl<T: Config> Pallet<T> {
 			challenge_bytes,
 			node_id_hex: raw,
 			max_fee: Some(consent.max_fee),
+			max_deposit: Some(consent.max_deposit),
 		})?;
 		Self::deposit_event(Event::ConsentUsed {
 			owner,

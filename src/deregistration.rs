@@ -185,11 +185,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(DeregistrationEnabled::<T>::get(), Error::<T>::DeregistrationDisabled);
 		ensure!(!node_ids.is_empty(), Error::<T>::EmptyReport);
 		ensure!(!BannedAccounts::<T>::get(&reporter), Error::<T>::AccountBanned);
-		let own_node = OwnerToNode::<T>::get(&reporter)
-			.and_then(|ids| ids.into_iter().next())
-			.and_then(ColdkeyNodeRegistrationV2::<T>::get)
-			.ok_or(Error::<T>::AccountNotRegistered)?;
-		ensure!(own_node.node_type == NodeType::Validator, Error::<T>::NotAValidator);
+		if !OwnerValidatorNode::<T>::contains_key(&reporter) {
+			ensure!(OwnerNodeCount::<T>::get(&reporter) > 0, Error::<T>::AccountNotRegistered);
+			return Err(Error::<T>::NotAValidator.into());
+		}
 		let whitelist =
 			Self::whitelist().or_undecodable(Error::<T>::StoredListOverBound)?.unwrap_or_default();
 		ensure!(

@@ -29,6 +29,18 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::prune_expired_items(1).saturating_sub(T::WeightInfo::prune_expired_items(0))
 	}
 
+	/// The weight of releasing one bond (a queued `BondRelease`): the slope of
+	/// `release_bonds`.
+	pub(crate) fn bond_release_weight() -> Weight {
+		T::WeightInfo::release_bonds(1).saturating_sub(T::WeightInfo::release_bonds(0))
+	}
+
+	/// The most one queued entry of any kind can weigh: what the meter keeps room for before it
+	/// takes the next one.
+	pub(crate) fn worst_expiry_weight() -> Weight {
+		Self::prune_item_weight().max(Self::sweep_item_weight()).max(Self::bond_release_weight())
+	}
+
 	/// Removes queued entries of blocks before `now`, oldest block first, while `meter` allows.
 	///
 	/// Each block is drained by one iterator (`prune_expired_block` pays for opening it and for
@@ -36,7 +48,7 @@ impl<T: Config> Pallet<T> {
 	/// removing k entries of one block costs k steps: a fresh iterator per entry would step over
 	/// every key already removed in this block, which stays in the trie until it is committed.
 	pub(crate) fn prune_expired(now: BlockNumberFor<T>, meter: &mut WeightMeter) {
-		let worst = Self::prune_item_weight().max(Self::sweep_item_weight());
+		let worst = Self::worst_expiry_weight();
 		let block_weight = T::WeightInfo::prune_expired_block();
 		let mut cursor = NextExpiryToPrune::<T>::get().unwrap_or(now);
 		'blocks: while cursor < now && meter.can_consume(block_weight) {
@@ -92,6 +104,7 @@ impl<T: Config> Pallet<T> {
 				if let Some(at) = OwnerLastDeregisteredAt::<T>::get(&owner) {
 					if Self::cooldown_over(at, now) {
 						OwnerLastDeregisteredAt::<T>::remove(&owner);
+						OwnerPlacesCooling::<T>::remove(&owner);
 					} else {
 						Self::schedule_expiry(
 							at.saturating_add(cooldown),
@@ -109,6 +122,10 @@ impl<T: Config> Pallet<T> {
 			Expiring::RevokedConsent(owner, hash) => Self::expire_revocation(owner, hash, now),
 			Expiring::KeyRotation(node_id) => Self::expire_rotation_anchor(node_id, now),
 			Expiring::Liveness(node_id) => return Self::check_liveness(node_id, at, now),
+			Expiring::BondRelease(owner, node_id) => {
+				Self::expire_bond_release(owner, node_id, now);
+				return Self::bond_release_weight();
+			}
 		}
 		Self::prune_item_weight()
 	}

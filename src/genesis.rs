@@ -23,6 +23,9 @@ impl<T: Config> GenesisConfig<T> {
 			);
 			CurrentNodeTypeFee::<T>::insert(node_type, fee);
 		}
+		for (node_type, deposit) in &self.deposits {
+			NodeTypeDeposit::<T>::insert(node_type, deposit);
+		}
 		for node_type in &self.disabled_node_types {
 			DisabledNodeTypes::<T>::insert(node_type, true);
 		}
@@ -42,8 +45,12 @@ impl<T: Config> GenesisConfig<T> {
 			};
 			let node_id = peer.to_node_id();
 			assert!(
-				!OwnerToNode::<T>::contains_key(owner),
-				"genesis owner {owner:?} has more than one node"
+				OwnerNodeCount::<T>::get(owner) < T::MaxNodesPerOwner::get(),
+				"genesis owner {owner:?} has more than MaxNodesPerOwner nodes"
+			);
+			assert!(
+				*node_type != NodeType::Validator || !OwnerValidatorNode::<T>::contains_key(owner),
+				"genesis owner {owner:?} has more than one validator node"
 			);
 			assert!(
 				!ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),

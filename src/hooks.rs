@@ -69,6 +69,7 @@ impl<T: Config> Pallet<T> {
 		assert!(!T::HeartbeatPeriod::get().is_zero(), "HeartbeatPeriod must not be zero");
 		assert!(T::OfflineAfterPeriods::get() > 0, "OfflineAfterPeriods must be > 0");
 		assert!(T::MaxPageSize::get() > 0, "MaxPageSize must be > 0");
+		assert!(T::MaxNodesPerOwner::get() > 0, "MaxNodesPerOwner must be > 0");
 		assert!(
 			T::MaxAddressLen::get() >= crate::types::RAW_PEER_ID_LEN.saturating_add(3),
 			"MaxAddressLen must hold at least a /p2p/ component"
@@ -100,8 +101,7 @@ impl<T: Config> Pallet<T> {
 			T::MaxReportedNodesPerRound::get() >= T::MaxValidators::get(),
 			"MaxReportedNodesPerRound must be at least MaxValidators (a share of one each)"
 		);
-		let least = Self::hook_fixed_weight()
-			.saturating_add(Self::prune_item_weight().max(Self::sweep_item_weight()));
+		let least = Self::hook_fixed_weight().saturating_add(Self::worst_expiry_weight());
 		assert!(
 			T::HookWeightBudget::get().all_gte(least),
 			"HookWeightBudget must cover the base, a full tally and some pruning: {least:?}"

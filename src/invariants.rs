@@ -5,7 +5,7 @@ use crate::{pallet::*, peer_id::Ed25519PeerId, stored::Stored, types::*};
 use alloc::collections::btree_map::BTreeMap;
 use frame_support::{ensure, storage::StoragePrefixedMap, traits::Get};
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::TryRuntimeError;
+use sp_runtime::{traits::Saturating, TryRuntimeError};
 
 /// How many storage keys lie under `prefix` (read raw: keys that no longer decode count too).
 fn keys_under(prefix: &[u8]) -> usize {
@@ -43,6 +43,7 @@ impl<T: Config> Pallet<T> {
 		Self::check_offers()?;
 		Self::check_consents_and_rotations()?;
 		Self::check_discovery()?;
+		Self::check_bonds()?;
 		Self::check_fees()?;
 		Ok(())
 	}
@@ -50,6 +51,7 @@ impl<T: Config> Pallet<T> {
 	/// Registry ⇄ owner index ⇄ identities ⇄ type index and counts.
 	fn check_registry() -> Result<(), TryRuntimeError> {
 		let mut per_type: BTreeMap<NodeType, u32> = BTreeMap::new();
+		let mut per_owner: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		let mut nodes = 0usize;
 		for (node_id, info) in ColdkeyNodeRegistrationV2::<T>::iter() {
 			nodes = nodes.saturating_add(1);
@@ -58,10 +60,17 @@ impl<T: Config> Pallet<T> {
 				Ed25519PeerId::from_base58(&node_id).map_err(|_| "registry key is not a PeerId")?;
 			ensure!(peer.to_node_id() == node_id, "registry key is not canonical base58");
 			ensure!(
-				OwnerToNode::<T>::get(&info.owner)
-					.is_some_and(|ids| ids.as_slice() == [node_id.clone()]),
-				"OwnerToNode does not point back to the node"
+				NodesByOwner::<T>::contains_key(&info.owner, &node_id),
+				"NodesByOwner does not name the node under its owner"
 			);
+			let per_owner = per_owner.entry(info.owner.clone()).or_default();
+			*per_owner = per_owner.saturating_add(1);
+			if info.node_type == NodeType::Validator {
+				ensure!(
+					OwnerValidatorNode::<T>::get(&info.owner).as_ref() == Some(&node_id),
+					"OwnerValidatorNode does not name the owner's validator node"
+				);
+			}
 			let identity = Libp2pMainIdentity::<T>::get(&node_id).ok_or("node has no identity")?;
 			ensure!(
 				identity.1.as_slice() == peer.public_key(),
@@ -78,7 +87,35 @@ impl<T: Config> Pallet<T> {
 			let count = per_type.entry(info.node_type).or_default();
 			*count = count.saturating_add(1);
 		}
-		ensure!(OwnerToNode::<T>::iter().count() == nodes, "OwnerToNode has stray owners");
+		// Fleets: each owner with nodes has its count, at most the limit, one main node of its
+		// own, and at most one validator node.
+		for (owner, count) in &per_owner {
+			ensure!(OwnerNodeCount::<T>::get(owner) == *count, "OwnerNodeCount differs");
+			let main =
+				OwnerToNode::<T>::get(owner).ok_or("an owner with nodes has no main node")?;
+			ensure!(
+				main.len() == 1 && main.iter().all(|id| NodesByOwner::<T>::contains_key(owner, id)),
+				"OwnerToNode does not name one of the owner's nodes"
+			);
+		}
+		ensure!(
+			OwnerToNode::<T>::iter_keys().count() == per_owner.len(),
+			"OwnerToNode has stray owners"
+		);
+		ensure!(
+			OwnerNodeCount::<T>::iter_keys().count() == per_owner.len(),
+			"OwnerNodeCount has stray owners"
+		);
+		ensure!(NodesByOwner::<T>::iter_keys().count() == nodes, "NodesByOwner has stray nodes");
+		for (owner, node_id) in OwnerValidatorNode::<T>::iter() {
+			ensure!(
+				ColdkeyNodeRegistrationV2::<T>::get(&node_id)
+					.is_some_and(
+						|info| info.owner == owner && info.node_type == NodeType::Validator
+					),
+				"OwnerValidatorNode names no validator node of the owner"
+			);
+		}
 		ensure!(
 			Libp2pMainIdentity::<T>::iter_keys().count() == nodes,
 			"Libp2pMainIdentity has stray nodes"
@@ -118,7 +155,8 @@ impl<T: Config> Pallet<T> {
 				| Expiring::OwnershipOffer(_)
 				| Expiring::RevokedConsent(..)
 				| Expiring::KeyRotation(_)
-				| Expiring::Liveness(_) => {}
+				| Expiring::Liveness(_)
+				| Expiring::BondRelease(..) => {}
 			}
 		}
 		for hash in UsedChallenges::<T>::iter_keys() {
@@ -370,6 +408,42 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),
 				"a key epoch of a node not in the registry"
+			);
+		}
+		Ok(())
+	}
+
+	/// Bonds: every bond belongs to a registered node; every releasing bond is queued at its
+	/// block; and per owner, the bonds of its nodes and its releasing bonds add up to what the
+	/// currency holds from it under [`HoldReason::NodeBond`].
+	fn check_bonds() -> Result<(), TryRuntimeError> {
+		use frame_support::traits::fungible::InspectHold;
+		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (node_id, amount) in NodeBonds::<T>::iter() {
+			let info = ColdkeyNodeRegistrationV2::<T>::get(&node_id)
+				.ok_or("a bond of a node not in the registry")?;
+			let sum = held.entry(info.owner).or_default();
+			*sum = sum.saturating_add(amount);
+		}
+		let mut queued = alloc::collections::btree_set::BTreeSet::new();
+		for (at, item) in ExpiryQueue::<T>::iter_keys() {
+			if let Expiring::BondRelease(owner, node_id) = item {
+				queued.insert((owner, node_id, at));
+			}
+		}
+		for (owner, node_id, (amount, release_at)) in ReleasingBonds::<T>::iter() {
+			ensure!(
+				queued.contains(&(owner.clone(), node_id, release_at)),
+				"a releasing bond not queued at its block"
+			);
+			let sum = held.entry(owner).or_default();
+			*sum = sum.saturating_add(amount);
+		}
+		let reason: T::RuntimeHoldReason = HoldReason::NodeBond.into();
+		for (owner, sum) in &held {
+			ensure!(
+				T::Currency::balance_on_hold(&reason, owner) == *sum,
+				"the bonds of an owner differ from what is held from it"
 			);
 		}
 		Ok(())

@@ -1,7 +1,8 @@
 //! # Registration pallet
 //!
-//! A registry of libp2p network nodes. An owner account (a "coldkey") registers one main node,
-//! identified by its libp2p PeerId, and proves control of the node's Ed25519 key: the key signs
+//! A registry of libp2p network nodes. An owner account (a "coldkey") registers a main node, and
+//! up to [`Config::MaxNodesPerOwner`] nodes in all (a fleet), each identified by its libp2p
+//! PeerId, and proves control of each node's Ed25519 key: the key signs
 //! a SCALE-encoded [`RegisterChallenge`] bound to this chain's genesis hash, the owner, the node
 //! and an expiry block. Registered nodes publish signed records (addresses, version,
 //! capabilities) and heartbeats, so clients can find them and tell which are alive.
@@ -18,14 +19,14 @@
 //! |---|---|---|
 //! | owner | [`register_node_with_coldkey`](Pallet::register_node_with_coldkey) (1), [`register_node_with_max_fee`](Pallet::register_node_with_max_fee) (19): the same with a fee limit | signed, by `owner` itself |
 //! | anyone holding an owner's consent | [`register_node_with_consent`](Pallet::register_node_with_consent) (18): registers for the owner, who pays the fee | signed, any account |
-//! | owner | [`revoke_consent`](Pallet::revoke_consent) (20) | signed, the consent's owner |
+//! | owner | [`revoke_consent`](Pallet::revoke_consent) (20), [`revoke_consents_below`](Pallet::revoke_consents_below) (24) | signed, the consent's owner |
 //! | owner, or a holder of its consent | [`rotate_node_key`](Pallet::rotate_node_key) (21): moves the node to a new libp2p key | signed, the node's owner or any account with a consent that allows it |
-//! | owner | [`unregister_main_node`](Pallet::unregister_main_node) (10), [`swap_node_owner`](Pallet::swap_node_owner) (11): offers the node to a new owner; [`cancel_node_ownership_offer`](Pallet::cancel_node_ownership_offer) (17) | signed, the node's owner |
+//! | owner | [`unregister_main_node`](Pallet::unregister_main_node) (10), [`unregister_node`](Pallet::unregister_node) (25): any node of its fleet, [`swap_node_owner`](Pallet::swap_node_owner) (11): offers the node to a new owner; [`cancel_node_ownership_offer`](Pallet::cancel_node_ownership_offer) (17) | signed, the node's owner |
 //! | new owner | [`accept_node_ownership`](Pallet::accept_node_ownership) (16) | signed, the account the node was offered to |
 //! | the node (its key signs; anyone submits) | [`publish_node_record`](Pallet::publish_node_record) (22): addresses, version, capabilities; [`heartbeat`](Pallet::heartbeat) (23): alive in this period | signed by any account, or fee-less |
 //! | validator | [`submit_deregistration_report`](Pallet::submit_deregistration_report) (12) | signed, a registered validator (or an account [`Config::ReporterResolver`] maps to one) |
-//! | governance | [`force_register_coldkey_node`](Pallet::force_register_coldkey_node) (0), [`set_node_status_to_degraded`](Pallet::set_node_status_to_degraded) (3), [`set_fee_charging`](Pallet::set_fee_charging) (6), [`set_node_type_disabled`](Pallet::set_node_type_disabled) (8), [`force_unregister_coldkey_node`](Pallet::force_unregister_coldkey_node) (9), [`set_account_ban_status`](Pallet::set_account_ban_status) (13), [`set_whitelisted_validators`](Pallet::set_whitelisted_validators) (14), [`set_deregistration_enabled`](Pallet::set_deregistration_enabled) (15) | [`Config::ForceOrigin`] |
-//! | fee authority | [`set_node_type_fee`](Pallet::set_node_type_fee) (7) | [`Config::FeeOrigin`] |
+//! | governance | [`force_register_coldkey_node`](Pallet::force_register_coldkey_node) (0), [`set_node_status_to_degraded`](Pallet::set_node_status_to_degraded) (3), [`set_fee_charging`](Pallet::set_fee_charging) (6), [`set_node_type_disabled`](Pallet::set_node_type_disabled) (8), [`force_unregister_coldkey_node`](Pallet::force_unregister_coldkey_node) (9), [`set_account_ban_status`](Pallet::set_account_ban_status) (13), [`set_whitelisted_validators`](Pallet::set_whitelisted_validators) (14), [`set_deregistration_enabled`](Pallet::set_deregistration_enabled) (15), [`force_remove_node`](Pallet::force_remove_node) (27): removal with the bond forfeited or not | [`Config::ForceOrigin`] |
+//! | fee authority | [`set_node_type_fee`](Pallet::set_node_type_fee) (7), [`set_node_type_deposit`](Pallet::set_node_type_deposit) (26) | [`Config::FeeOrigin`] |
 //!
 //! Each call's own docs give its parameters, checks and events; the sections below say how the
 //! pieces fit together.
@@ -78,6 +79,42 @@
 //! after a removal, and no node that validators are voting against can change hands
 //! ([`Error::NodeUnderReport`]).
 //!
+//! ### Fleets
+//!
+//! An owner may have up to [`Config::MaxNodesPerOwner`] nodes registered at once, each proven
+//! by its own key against its own challenge, through every registration path; at the limit a
+//! registration is refused with [`Error::OwnerAlreadyRegistered`]. With a limit of 1 every call
+//! behaves as the reference's. [`OwnerToNode`] and [`node_of_owner`](Pallet::node_of_owner)
+//! keep naming one node, the owner's main node (its first); when the main node leaves or
+//! changes hands while others remain, the first of them in [`NodesByOwner`]'s order takes its
+//! place ([`Event::MainNodeChanged`]): one read, whatever the fleet's size.
+//! [`unregister_main_node`](Pallet::unregister_main_node) removes the main node only
+//! ([`Error::NotMainNode`]); [`unregister_node`](Pallet::unregister_node) removes any node of
+//! the caller's. Every node an owner loses frees a place that cools down for
+//! [`Config::NodeCooldownPeriod`] blocks (an owner removed by consensus cannot replace the node
+//! at once), while its other nodes and free places are untouched: an owner registers while its
+//! nodes and cooling places are fewer than the limit. An owner has at most one validator node
+//! ([`Error::OwnerHasValidator`]): one stake, one vote. Swaps and rotations work per node; an
+//! offer to an owner at its limit is refused at offer and at acceptance.
+//! [`nodes_of_owner`](Pallet::nodes_of_owner) pages a fleet.
+//!
+//! ### Bonds
+//!
+//! Each node type may carry a deposit ([`NodeTypeDeposit`],
+//! [`set_node_type_deposit`](Pallet::set_node_type_deposit); zero keeps the reference's rule).
+//! A registration holds it from the owner under [`HoldReason::NodeBond`], beside the fee, and
+//! records it for the node ([`NodeBonds`]), so that what is released or slashed is what was
+//! held. When the node leaves its owner (unregistered, handed over, removed by governance or
+//! for lost stake), the bond stays held until the node's cooldown is over
+//! ([`ReleasingBonds`]) and is released by the expiry queue ([`Event::BondReleased`]). When
+//! validators' consensus removes it, [`Config::BondSlashShare`] of the bond is slashed to
+//! [`Config::OnBondSlashed`] ([`Event::BondSlashed`]) and the rest released after the cooldown;
+//! [`force_remove_node`](Pallet::force_remove_node) may forfeit all of it. A consent binds the
+//! most deposit the owner agrees to hold (`max_deposit`, [`Error::DepositAboveMaximum`]); a
+//! handover holds the new owner's deposit when it accepts; a key rotation keeps the bond. Nodes
+//! registered while their type's deposit was zero (or before deposits existed) hold none, and
+//! nothing is released or slashed for them.
+//!
 //! ### Deregistration by validators
 //!
 //! Validators vote against nodes
@@ -112,7 +149,7 @@
 //!
 //! An owner signs, offline and with its account's own key ([`Config::OwnerSignature`]:
 //! `MultiSignature` in the dev runtime, so sr25519, ed25519 or ecdsa), an [`OwnerConsent`]: the
-//! domain `HIPPIUS::CONSENT::v1`, this chain's genesis hash, the owner, the node's raw PeerId,
+//! domain `HIPPIUS::CONSENT::v2`, this chain's genesis hash, the owner, the node's raw PeerId,
 //! the node type, the most fee it pays, its last valid block (`valid_until`, at most
 //! [`Config::MaxConsentLifetime`] ahead), a nonce, and whether it also allows a key rotation.
 //! The signature may be over the bare SCALE bytes (`subkey sign`) or over `<Bytes>…</Bytes>`
@@ -237,13 +274,16 @@
 //! | `node_of_owner(T::AccountId) -> Option<NodeInfoOf<T>>` | [`node_of_owner`](Pallet::node_of_owner): the owner's node | 2 reads |
 //! | `current_fee(NodeType) -> BalanceOf<T>` | [`current_fee`](Pallet::current_fee): the fee a registration of the type pays now (when charging is on) | 2 reads |
 //! | `challenge_fields() -> ChallengeFields<BlockNumberFor<T>>` | [`challenge_fields`](Pallet::challenge_fields): what a client needs to build a challenge now ([`ChallengeFields`]) | 1 read |
-//! | `consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>` | [`consent_payload`](Pallet::consent_payload): the consent to sign and its bytes ([`ConsentPayload`]) | the id parsed, 1 read |
+//! | `consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>` | [`consent_payload`](Pallet::consent_payload): the consent to sign and its bytes ([`ConsentPayload`]) | the id parsed, 1 read |
 //! | `consent_status(OwnerConsentOf<T>,T::OwnerSignature) -> ConsentStatus` | [`consent_status`](Pallet::consent_status): whether a signed consent can be used now, and if not why ([`ConsentStatus`]) | 2 reads, up to two signature checks (bare, then `<Bytes>`-wrapped) |
 //! | `nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_type`](Pallet::nodes_by_type): a page of the type's nodes, each with its record and liveness ([`NodePage`]) | 3 reads per node, at most `MaxPageSize` nodes |
 //! | `nodes_by_status(Status,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_status`](Pallet::nodes_by_status): the same by status | the same |
 //! | `nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_by_capability`](Pallet::nodes_by_capability): the same for nodes whose record names the capability | the same |
 //! | `node_view(Vec<u8>) -> Option<NodeView<T>>` | [`node_view`](Pallet::node_view): a node with its record and liveness ([`NodeView`]) | the id parsed, 3 reads |
 //! | `node_counts() -> NodeCounts` | [`node_counts`](Pallet::node_counts): registered nodes per type and per status ([`NodeCounts`]) | 8 reads |
+//! | `current_deposit(NodeType) -> BalanceOf<T>` | [`current_deposit`](Pallet::current_deposit): the bond a registration of the type holds now | 1 read |
+//! | `nodes_of_owner(T::AccountId,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>` | [`nodes_of_owner`](Pallet::nodes_of_owner): a page of an owner's fleet, as `nodes_by_type` | as `nodes_by_type` |
+//! | `owner_node_count(T::AccountId) -> u32` | [`owner_node_count`](Pallet::owner_node_count): how many nodes the owner has | 1 read |
 //!
 //! ### Names are the reference's
 //!
@@ -271,7 +311,7 @@
 //!   long for its bound fails closed ([`Error::StoredListOverBound`]) instead of reading as
 //!   empty.
 //! - The storage version is [`STORAGE_VERSION`]; until a chain reaches it (through
-//!   [`migrations::LazyMigrationV0ToV2`]) the hooks wait and every call is refused
+//!   [`migrations::LazyMigrationToV3`]) the hooks wait and every call is refused
 //!   ([`Error::StorageMigrationPending`]).
 //! - Records and liveness entries that a lowered bound made undecodable are never read as
 //!   absent: a liveness is re-bounded (its version cleared), a record keeps the node's sequence
@@ -311,12 +351,14 @@ extern crate self as pallet_registration;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod bonds;
 pub mod challenge;
 pub mod consent;
 mod deregistration;
 mod discovery;
 mod expiry;
 mod fees;
+mod fleet;
 mod genesis;
 mod hooks;
 // Compiled always, so that the mock-runtime tests check the invariants after every test with
@@ -348,10 +390,11 @@ pub use weights::WeightInfo;
 /// The storage version written at genesis and expected by the code.
 ///
 /// 0 is the reference pallet's layout (no version stored), 1 this pallet's layout before the
-/// discovery indexes (status index, counts per status, liveness). A chain at 0 or 1 reaches 2
-/// with [`migrations::LazyMigrationV0ToV2`]; until it does, the hooks wait.
+/// discovery indexes (status index, counts per status, liveness), 2 before fleets (the owner
+/// index: `NodesByOwner`, `OwnerNodeCount`, `OwnerValidatorNode`). A chain at 0, 1 or 2 reaches 3
+/// with [`migrations::LazyMigrationToV3`]; until it does, the hooks wait and calls are refused.
 pub const STORAGE_VERSION: frame_support::traits::StorageVersion =
-	frame_support::traits::StorageVersion::new(2);
+	frame_support::traits::StorageVersion::new(3);
 
 // The contract fixes `register_node_with_coldkey`'s nine parameters. FRAME's macros expand to
 // code with `expect` and arithmetic that the crate's lints reject; the call bodies here hold
@@ -388,11 +431,29 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
+	/// Why the pallet holds an owner's funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A node's bond: held while the node is registered, and until its cooldown ends after
+		/// it left.
+		#[codec(index = 0)]
+		NodeBond,
+	}
+
 	/// Configuration of the pallet.
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The currency registration fees are paid in.
-		type Currency: fungible::Mutate<Self::AccountId>;
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ fungible::BalancedHold<Self::AccountId>;
+
+		/// The runtime's hold reasons; bonds are held under this pallet's
+		/// [`HoldReason::NodeBond`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Where the slashed part of a bond goes (a treasury; `()` burns it).
+		type OnBondSlashed: frame_support::traits::OnUnbalanced<CreditOf<Self>>;
 
 		/// Where validators' active stake is read (pallet-staking implements it).
 		type Staking: StakingInterface<AccountId = Self::AccountId, Balance = BalanceOf<Self>>;
@@ -520,6 +581,16 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
 
+		/// The most nodes one owner may have registered at once (a fleet, each node proven by its
+		/// own key). With 1, every call behaves as the reference's: one node per owner.
+		#[pallet::constant]
+		type MaxNodesPerOwner: Get<u32>;
+
+		/// The share of a node's bond slashed (to [`Config::OnBondSlashed`]) when validators'
+		/// consensus removes it; the rest is released after the node's cooldown.
+		#[pallet::constant]
+		type BondSlashShare: Get<Perbill>;
+
 		/// The most nodes the registry holds; registrations beyond it are refused
 		/// (`RegistryFull`). `integrity_test` checks the hook budget can keep up with the
 		/// liveness of that many nodes: at most half of what the budget leaves after a full
@@ -605,6 +676,83 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type OwnerToNode<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, OwnerNodes, OptionQuery>;
+
+	/// (owner, node id) → (): every node of an owner (its fleet), the main node among them.
+	///
+	/// Present exactly while the node is in the registry and owned by that owner.
+	// Hasher: Blake2_128Concat for both keys: accounts and node ids are chosen by users.
+	#[pallet::storage]
+	pub type NodesByOwner<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		NodeId,
+		(),
+		OptionQuery,
+	>;
+
+	/// Owner → how many nodes it has registered (at most `MaxNodesPerOwner`).
+	///
+	/// Present exactly while the owner has a node.
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
+	#[pallet::storage]
+	pub type OwnerNodeCount<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Owner → its validator node (an owner has at most one: one stake, one vote).
+	///
+	/// Present exactly while the owner has a validator node.
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
+	#[pallet::storage]
+	pub type OwnerValidatorNode<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, NodeId, OptionQuery>;
+
+	/// Owner → how many of its places are cooling down until `OwnerLastDeregisteredAt +
+	/// NodeCooldownPeriod` (each node it lost frees a place that cools down; its other free
+	/// places stay free). Absent while an anchor is: one place.
+	///
+	/// Written with the owner's cooldown anchor; removed with it once the cooldown is over.
+	// Hasher: Blake2_128Concat, safe for accounts, which users choose.
+	#[pallet::storage]
+	pub type OwnerPlacesCooling<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
+
+	/// Node type → the deposit a registration of that type holds from the owner (its bond);
+	/// zero (absent): none, as in the reference.
+	///
+	/// Written by `set_node_type_deposit`.
+	// Hasher: Twox64Concat, safe: node types are a fixed, small enum.
+	#[pallet::storage]
+	pub type NodeTypeDeposit<T: Config> =
+		StorageMap<_, Twox64Concat, NodeType, BalanceOf<T>, ValueQuery>;
+
+	/// Node id → the bond held from the node's owner for it.
+	///
+	/// Written at registration (and acceptance of an ownership offer) when the type's deposit
+	/// is not zero; moves with a key rotation; removed when the node leaves or changes hands
+	/// (the bond is then released after the cooldown, or slashed).
+	// Hasher: Blake2_128Concat, safe for node ids, which users choose.
+	#[pallet::storage]
+	pub type NodeBonds<T: Config> =
+		StorageMap<_, Blake2_128Concat, NodeId, BalanceOf<T>, OptionQuery>;
+
+	/// (owner, node id) → (amount, block): a bond still held after the node left the owner, and
+	/// the block after which it is released.
+	///
+	/// Written when a bonded node leaves or changes hands; released by `on_initialize` (the
+	/// expiry queue) once the block is past.
+	// Hasher: Blake2_128Concat for both keys: accounts and node ids are chosen by users.
+	#[pallet::storage]
+	pub type ReleasingBonds<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		NodeId,
+		(BalanceOf<T>, BlockNumberFor<T>),
+		OptionQuery,
+	>;
 
 	/// Node id → the libp2p key bound at registration.
 	///
@@ -933,20 +1081,20 @@ pub mod pallet {
 		/// An `Offline` node sent a heartbeat in `period` and is `Online` again.
 		NodeBackOnline { node_id: NodeId, period: u32 },
 		// New events are appended, so that the indices of the earlier ones never change.
-		/// The migration to storage version 2 dropped a registry entry of the earlier layout:
+		/// The migration to storage version 3 dropped a registry entry of the earlier layout:
 		/// `node_id` as it was stored (either form), its owner and why.
 		MigrationEntryDropped {
 			node_id: NodeIdParam,
 			owner: T::AccountId,
 			reason: MigrationDropReason,
 		},
-		/// The migration to storage version 2 removed `count` entries of `item` that did not
+		/// The migration to storage version 3 removed `count` entries of `item` that did not
 		/// decode.
 		MigrationUndecodable { item: MigrationItem, count: u32 },
-		/// The migration to storage version 2 removed `count` entries of `item` that the new
+		/// The migration to storage version 3 removed `count` entries of `item` that the new
 		/// layout does not keep (legacy items, expired or stale entries, report state).
 		MigrationEntriesRemoved { item: MigrationItem, count: u32 },
-		/// The migration to storage version 2 completed, from storage version `from_version`,
+		/// The migration to storage version 3 completed, from storage version `from_version`,
 		/// with `nodes` nodes in the registry.
 		MigrationCompleted { from_version: u16, nodes: u32 },
 		/// An owner revoked every consent of its with a nonce below `nonce`.
@@ -954,9 +1102,28 @@ pub mod pallet {
 		/// A report named a node that is no longer registered (removed, or moved to a new key
 		/// since the reporter looked); the rest of the report counted.
 		DeregistrationReportSkipped { reporter: T::AccountId, node_id: NodeId },
-		/// The migration to storage version 2 found storage at `from_version` in a layout it
+		/// The migration to storage version 3 found storage at `from_version` in a layout it
 		/// cannot read, changed nothing, and fails in its next step.
 		MigrationRefused { from_version: u16, reason: MigrationRefusal },
+		/// An owner's main node (`OwnerToNode`) is now `node_id`: its main node left or changed
+		/// hands, and this node of its fleet took its place.
+		MainNodeChanged { owner: T::AccountId, node_id: NodeId },
+		/// A node type's deposit was set.
+		NodeTypeDepositUpdated { node_type: NodeType, deposit: BalanceOf<T> },
+		/// `amount` of `owner`'s funds is held as the bond of `node_id`.
+		BondHeld { node_id: NodeId, owner: T::AccountId, amount: BalanceOf<T> },
+		/// The bond of `node_id`, which left `owner`, stays held until `release_at` is past.
+		BondReleasing {
+			node_id: NodeId,
+			owner: T::AccountId,
+			amount: BalanceOf<T>,
+			release_at: BlockNumberFor<T>,
+		},
+		/// `amount` of `owner`'s bond for `node_id` was released.
+		BondReleased { node_id: NodeId, owner: T::AccountId, amount: BalanceOf<T> },
+		/// `amount` of `owner`'s bond for `node_id` was slashed (consensus removed the node, or
+		/// governance removed it with its bond forfeited).
+		BondSlashed { node_id: NodeId, owner: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	/// Errors of the pallet.
@@ -996,7 +1163,8 @@ pub mod pallet {
 		AccountNotRegistered,
 		/// The node or its owner was removed less than `NodeCooldownPeriod` blocks ago.
 		NodeCooldownPeriodNotExpired,
-		/// The owner already has a main node.
+		/// The owner has `MaxNodesPerOwner` nodes already (with a limit of 1: it has its main
+		/// node).
 		OwnerAlreadyRegistered,
 		/// The reporter's node is not a validator.
 		NotAValidator,
@@ -1074,7 +1242,7 @@ pub mod pallet {
 		/// A stored list no longer fits its bound (an upgrade lowered the bound): refused until
 		/// the force origin replaces the list or its round ends.
 		StoredListOverBound,
-		/// The consent's domain is not `HIPPIUS::CONSENT::v1`.
+		/// The consent's domain is not `HIPPIUS::CONSENT::v2`.
 		InvalidConsentDomain,
 		/// The consent was made for another chain.
 		ConsentGenesisMismatch,
@@ -1140,6 +1308,15 @@ pub mod pallet {
 		NonceFloorNotRaised,
 		/// The registry holds `MaxNodes` nodes: a node must leave before another joins.
 		RegistryFull,
+		/// The owner already has a validator node: one stake, one vote, one validator node.
+		OwnerHasValidator,
+		/// The node is not the caller's main node (`unregister_main_node`); its other nodes
+		/// leave with `unregister_node`.
+		NotMainNode,
+		/// The owner cannot hold the node type's deposit.
+		InsufficientBalanceForDeposit,
+		/// The node type's deposit is above the most the owner agreed to hold.
+		DepositAboveMaximum,
 	}
 
 	/// Genesis state of the registry.
@@ -1152,6 +1329,8 @@ pub mod pallet {
 		pub deregistration_enabled: bool,
 		/// Initial fee per node type (others use `InitialNodeTypeFee`).
 		pub initial_fees: Vec<(NodeType, BalanceOf<T>)>,
+		/// Deposit (bond) per node type (others: none).
+		pub deposits: Vec<(NodeType, BalanceOf<T>)>,
 		/// Node types disabled at genesis.
 		pub disabled_node_types: Vec<NodeType>,
 		/// Accounts banned at genesis.
@@ -1194,8 +1373,10 @@ pub mod pallet {
 		///
 		/// ## Details
 		/// `node_id` must be the PeerId of an Ed25519 key (either form); its key is recorded as
-		/// the node's identity. Bans, one node per owner and node uniqueness are checked; fees,
-		/// stake, cooldowns and disabled types are not. Emits `MainNodeRegistered`.
+		/// the node's identity. Checked: bans, node uniqueness, the owner's node limit
+		/// (`MaxNodesPerOwner`; places still cooling are not counted), one validator per owner,
+		/// and the bounds of the registry and of validators. Not checked: fees, deposits (no bond
+		/// is held), stake, cooldowns and disabled types. Emits `MainNodeRegistered`.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::force_register_coldkey_node(peer_id::base58_form(
 			node_id
@@ -1261,6 +1442,7 @@ pub mod pallet {
 				challenge_bytes,
 				node_id_hex,
 				max_fee: None,
+				max_deposit: None,
 			})
 		}
 
@@ -1364,7 +1546,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::ForceOrigin::ensure_origin(origin)?;
 			Self::ensure_storage_current()?;
-			Self::do_unregister(None, &node_id)
+			Self::do_unregister(None, &node_id, false)
 		}
 
 		/// Unregister the caller's node: an online storage miner is degraded, any other node
@@ -1383,7 +1565,7 @@ pub mod pallet {
 		pub fn unregister_main_node(origin: OriginFor<T>, node_id: NodeIdParam) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::ensure_storage_current()?;
-			Self::do_unregister(Some(who), &node_id)
+			Self::do_unregister(Some(who), &node_id, true)
 		}
 
 		/// Offer the caller's node to `new_owner`, who takes it with `accept_node_ownership`.
@@ -1624,6 +1806,7 @@ pub mod pallet {
 				challenge_bytes,
 				node_id_hex,
 				max_fee: Some(max_fee),
+				max_deposit: None,
 			})
 		}
 
@@ -1801,6 +1984,70 @@ pub mod pallet {
 			Self::ensure_storage_current()?;
 			Self::do_revoke_consents_below(who, nonce)
 		}
+
+		/// Unregister one node of the caller's fleet: an online storage miner is degraded, any
+		/// other node (and a degraded one) removed.
+		///
+		/// ## Dispatch Origin
+		/// Signed, by the node's owner.
+		///
+		/// ## Details
+		/// As `unregister_main_node`, for any of the caller's nodes. A removal frees one place of
+		/// the fleet, which cools down for `NodeCooldownPeriod` blocks; the owner's other places
+		/// and nodes are not touched. If the node was the main node, another of the fleet takes
+		/// its place (`MainNodeChanged`). Its bond is released after the cooldown. Emits
+		/// `NodeStatusUpdated`, or `NodeUnregistered` and `BondReleasing` when bonded.
+		#[pallet::call_index(25)]
+		#[pallet::weight(T::WeightInfo::unregister_main_node(peer_id::base58_form(node_id)))]
+		pub fn unregister_node(origin: OriginFor<T>, node_id: NodeIdParam) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::ensure_storage_current()?;
+			Self::do_unregister(Some(who), &node_id, false)
+		}
+
+		/// Set the deposit (bond) a registration of `node_type` holds from its owner.
+		///
+		/// ## Dispatch Origin
+		/// `FeeOrigin`.
+		///
+		/// ## Details
+		/// Zero holds none (the reference's rule). Bonds held already keep their amount; a node
+		/// handed over holds the new owner's deposit at the deposit then in force. Emits
+		/// `NodeTypeDepositUpdated`.
+		#[pallet::call_index(26)]
+		#[pallet::weight(T::WeightInfo::set_node_type_deposit())]
+		pub fn set_node_type_deposit(
+			origin: OriginFor<T>,
+			node_type: NodeType,
+			deposit: BalanceOf<T>,
+		) -> DispatchResult {
+			T::FeeOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
+			Self::do_set_deposit(node_type, deposit)
+		}
+
+		/// Remove a node at once (a storage miner is not degraded first), its bond forfeited
+		/// when `forfeit_bond`.
+		///
+		/// ## Dispatch Origin
+		/// `ForceOrigin`.
+		///
+		/// ## Details
+		/// As a removal by `force_unregister_coldkey_node`, which keeps its reference
+		/// behaviour; with `forfeit_bond` the whole bond is slashed to `OnBondSlashed`
+		/// (`UnregisterReason::ForcedForfeit`), otherwise it is released after the cooldown.
+		/// Emits `NodeUnregistered`, and `BondSlashed` or `BondReleasing` when bonded.
+		#[pallet::call_index(27)]
+		#[pallet::weight(T::WeightInfo::force_remove_node())]
+		pub fn force_remove_node(
+			origin: OriginFor<T>,
+			node_id: NodeIdParam,
+			forfeit_bond: bool,
+		) -> DispatchResult {
+			T::ForceOrigin::ensure_origin(origin)?;
+			Self::ensure_storage_current()?;
+			Self::do_force_remove(&node_id, forfeit_bond)
+		}
 	}
 
 	/// The bare (unsigned) path of `publish_node_record` and `heartbeat`, for clients that
@@ -1895,20 +2142,47 @@ pub mod pallet {
 		}
 
 		/// The consent `owner` would sign now for `peer_id` (either form) as `node_type`, paying
-		/// at most `max_fee`, valid for `lifetime` blocks (capped at `MaxConsentLifetime`), and
-		/// its encoding: the bytes to sign. `None` when `peer_id` is not an acceptable PeerId.
+		/// at most `max_fee` and holding at most `max_deposit`, valid for `lifetime` blocks
+		/// (capped at `MaxConsentLifetime`), and its encoding: the bytes to sign. `None` when
+		/// `peer_id` is not an acceptable PeerId.
 		pub fn consent_payload(
 			owner: T::AccountId,
 			peer_id: Vec<u8>,
 			node_type: NodeType,
 			max_fee: BalanceOf<T>,
+			max_deposit: BalanceOf<T>,
 			lifetime: BlockNumberFor<T>,
 			nonce: u64,
 			may_rotate: bool,
 		) -> Option<ConsentPayload<OwnerConsentOf<T>>> {
-			Self::consent_payload_now(
-				owner, &peer_id, node_type, max_fee, lifetime, nonce, may_rotate,
-			)
+			let terms = crate::consent::ConsentTerms {
+				node_type,
+				max_fee,
+				max_deposit,
+				lifetime,
+				nonce,
+				may_rotate,
+			};
+			Self::consent_payload_now(owner, &peer_id, terms)
+		}
+
+		/// The deposit a registration of `node_type` would hold now (its bond).
+		pub fn current_deposit(node_type: NodeType) -> BalanceOf<T> {
+			Self::deposit_now(node_type)
+		}
+
+		/// One page of the nodes of `owner` (its fleet), as `nodes_by_type`.
+		pub fn nodes_of_owner(
+			owner: T::AccountId,
+			start_after: Option<Vec<u8>>,
+			limit: u32,
+		) -> Result<NodePage<T>, PageError> {
+			Self::page::<NodesByOwner<T>, _>(owner, start_after, limit)
+		}
+
+		/// How many nodes `owner` has registered.
+		pub fn owner_node_count(owner: T::AccountId) -> u32 {
+			OwnerNodeCount::<T>::get(owner)
 		}
 
 		/// Whether `consent`, signed with `owner_signature`, can be used in the current block, and
@@ -2003,6 +2277,23 @@ pub mod pallet {
 	impl<T: Config> NodeRegistry<T::AccountId, NodeInfoOf<T>> for Pallet<T> {
 		fn is_owner_registered(owner: &T::AccountId) -> bool {
 			OwnerToNode::<T>::contains_key(owner)
+		}
+
+		fn owner_node_count(owner: &T::AccountId) -> u32 {
+			OwnerNodeCount::<T>::get(owner)
+		}
+
+		fn nodes_of_owner(
+			owner: &T::AccountId,
+			start_after: Option<&[u8]>,
+			limit: u32,
+		) -> Result<Vec<NodeInfoOf<T>>, PageError> {
+			let (node_ids, _) = Self::page_ids::<NodesByOwner<T>, _>(
+				owner.clone(),
+				start_after.map(<[u8]>::to_vec),
+				limit,
+			)?;
+			Ok(node_ids.into_iter().filter_map(ColdkeyNodeRegistrationV2::<T>::get).collect())
 		}
 
 		fn node_of_owner(owner: &T::AccountId) -> Option<NodeInfoOf<T>> {

@@ -43,6 +43,8 @@ pub struct RegistrationRequest<T: Config> {
 	pub node_id_hex: NodeIdParam,
 	/// The most fee the owner agreed to pay (`None`: whatever the current fee is).
 	pub max_fee: Option<BalanceOf<T>>,
+	/// The most deposit the owner agreed to hold (`None`: whatever the type's deposit is).
+	pub max_deposit: Option<BalanceOf<T>>,
 }
 
 impl<T: Config> From<ChallengeError> for Error<T> {
@@ -83,6 +85,7 @@ impl<T: Config> Pallet<T> {
 			challenge_bytes,
 			node_id_hex,
 			max_fee,
+			max_deposit,
 		} = request;
 		let Libp2pKeyType::Ed25519 = main_key_type;
 		let now = frame_system::Pallet::<T>::block_number();
@@ -106,11 +109,14 @@ impl<T: Config> Pallet<T> {
 		Self::ensure_node_free(&node_id, now)?;
 		Self::ensure_registry_room()?;
 		Self::ensure_validator_slot(node_type)?;
+		Self::ensure_deposit_within(node_type, max_deposit)?;
 
-		// Fee, charged last among the checks: nothing is written before it succeeds.
+		// Fee and bond, taken last among the checks: nothing is written before they succeed
+		// (and the call is transactional: a bond that cannot be held undoes the fee).
 		if FeeChargingEnabled::<T>::get() {
 			Self::charge_fee(&owner, node_type, pay_in_credits, max_fee, now)?;
 		}
+		Self::hold_bond(&owner, &node_id, node_type)?;
 
 		Self::record_used_challenge(challenge_hash, expires_at);
 		Self::insert_node(node_id, node_type, owner, &peer, now);
@@ -170,7 +176,13 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let (peer, node_id) = Ed25519PeerId::parse_canonical(node_id).map_err(Error::<T>::from)?;
 		ensure!(!BannedAccounts::<T>::get(&owner), Error::<T>::AccountBanned);
-		ensure!(!OwnerToNode::<T>::contains_key(&owner), Error::<T>::OwnerAlreadyRegistered);
+		ensure!(
+			OwnerNodeCount::<T>::get(&owner) < T::MaxNodesPerOwner::get(),
+			Error::<T>::OwnerAlreadyRegistered
+		);
+		if node_type == NodeType::Validator {
+			ensure!(!OwnerValidatorNode::<T>::contains_key(&owner), Error::<T>::OwnerHasValidator);
+		}
 		ensure!(
 			!ColdkeyNodeRegistrationV2::<T>::contains_key(&node_id),
 			Error::<T>::NodeAlreadyRegistered
@@ -207,8 +219,9 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Checks that `owner` may own a node of `node_type` now: not banned, eligible, owning no
-	/// node, not cooling down, and staked enough for a validator.
+	/// Checks that `owner` may take one more node of `node_type` now: not banned, eligible, a
+	/// free place in its fleet that is not cooling down (one validator node at most), and
+	/// staked enough for a validator.
 	fn ensure_may_own(
 		owner: &T::AccountId,
 		node_type: NodeType,
@@ -216,10 +229,7 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(!BannedAccounts::<T>::get(owner), Error::<T>::AccountBanned);
 		ensure!(T::Eligibility::is_eligible(owner, node_type), Error::<T>::NotEligible);
-		ensure!(!OwnerToNode::<T>::contains_key(owner), Error::<T>::OwnerAlreadyRegistered);
-		if let Some(at) = OwnerLastDeregisteredAt::<T>::get(owner) {
-			ensure!(Self::cooldown_over(at, now), Error::<T>::NodeCooldownPeriodNotExpired);
-		}
+		Self::ensure_place(owner, node_type, now)?;
 		if node_type == NodeType::Validator {
 			let stake = T::Staking::active_stake(owner).unwrap_or_default();
 			ensure!(stake >= T::MinerStakeThreshold::get(), Error::<T>::InsufficientStake);
@@ -292,7 +302,7 @@ impl<T: Config> Pallet<T> {
 			owner: owner.clone(),
 		};
 		ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
-		OwnerToNode::<T>::insert(&owner, OwnerNodes::truncate_from(alloc::vec![node_id.clone()]));
+		Self::attach_to_owner(&owner, &node_id, node_type);
 		Libp2pMainIdentity::<T>::insert(
 			&node_id,
 			(Libp2pKeyType::Ed25519, PublicKeyParam::truncate_from(peer.public_key().to_vec())),
@@ -324,7 +334,7 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		let ColdkeyNodeInfoLite { node_id, node_type, owner, status, .. } = info;
 		ColdkeyNodeRegistrationV2::<T>::remove(&node_id);
-		OwnerToNode::<T>::remove(&owner);
+		Self::detach_from_owner(&owner, &node_id, node_type);
 		Libp2pMainIdentity::<T>::remove(&node_id);
 		NodesByType::<T>::remove(node_type, &node_id);
 		NodeCountByType::<T>::mutate(node_type, |count| *count = count.saturating_sub(1));
@@ -345,18 +355,10 @@ impl<T: Config> Pallet<T> {
 		NodeLastDeregisteredAt::<T>::insert(&node_id, now);
 		Self::schedule_expiry(cooldown_end, Expiring::NodeCooldown(node_id.clone()));
 		Self::start_owner_cooldown(&owner, now);
+		Self::settle_bond(&owner, &node_id, Some(reason), now);
 
 		T::OnNodeUnregistered::on_node_unregistered(&node_id, &owner, node_type);
 		Self::deposit_event(Event::NodeUnregistered { node_id, owner, reason });
-	}
-
-	/// Starts `owner`'s cooldown at `now`.
-	fn start_owner_cooldown(owner: &T::AccountId, now: BlockNumberFor<T>) {
-		OwnerLastDeregisteredAt::<T>::insert(owner, now);
-		Self::schedule_expiry(
-			now.saturating_add(T::NodeCooldownPeriod::get()),
-			Expiring::OwnerCooldown(owner.clone()),
-		);
 	}
 
 	/// The registered node `node_id` (either form) names, with its PeerId: the one lookup of
@@ -380,18 +382,38 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// `unregister_main_node` (by `who`, the node's owner) and `force_unregister_coldkey_node`
-	/// (`who` is `None`) after the origin check.
-	pub(crate) fn do_unregister(who: Option<T::AccountId>, node_id: &[u8]) -> DispatchResult {
+	/// `unregister_main_node` and `unregister_node` (by `who`, the node's owner; `main_only`:
+	/// the first) and `force_unregister_coldkey_node` (`who` is `None`) after the origin check.
+	pub(crate) fn do_unregister(
+		who: Option<T::AccountId>,
+		node_id: &[u8],
+		main_only: bool,
+	) -> DispatchResult {
 		let (_, info) = Self::registered_node(node_id)?;
 		let reason = match who {
 			Some(who) => {
 				ensure!(info.owner == who, Error::<T>::NotNodeOwner);
+				if main_only {
+					ensure!(
+						OwnerToNode::<T>::get(&who).is_some_and(|ids| ids.contains(&info.node_id)),
+						Error::<T>::NotMainNode
+					);
+				}
 				UnregisterReason::Owner
 			}
 			None => UnregisterReason::Forced,
 		};
 		Self::degrade_or_remove(info, reason);
+		Ok(())
+	}
+
+	/// `force_remove_node` after the origin check: removed at once (a storage miner is not
+	/// degraded first), its bond forfeited when `forfeit_bond`.
+	pub(crate) fn do_force_remove(node_id: &[u8], forfeit_bond: bool) -> DispatchResult {
+		let (_, info) = Self::registered_node(node_id)?;
+		let reason =
+			if forfeit_bond { UnregisterReason::ForcedForfeit } else { UnregisterReason::Forced };
+		Self::remove_node(info, reason);
 		Ok(())
 	}
 
@@ -448,16 +470,23 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 
+		// The new owner's bond first: if it cannot be held, nothing changes hands.
+		let old_bond = NodeBonds::<T>::take(&node_id);
+		Self::hold_bond(&who, &node_id, info.node_type)?;
 		NodeOwnershipOffers::<T>::remove(&node_id);
 		if claims_share {
 			Self::count_departed_reporter();
 		}
-		OwnerToNode::<T>::remove(&old_owner);
-		OwnerToNode::<T>::insert(&who, OwnerNodes::truncate_from(alloc::vec![node_id.clone()]));
+		Self::detach_from_owner(&old_owner, &node_id, info.node_type);
+		Self::attach_to_owner(&who, &node_id, info.node_type);
 		info.owner = who.clone();
 		ColdkeyNodeRegistrationV2::<T>::insert(&node_id, info);
-		// Handing a node over is leaving it: the old owner waits before registering another.
+		// Handing a node over is leaving it: the old owner waits before using the place again,
+		// and its bond is released after the node's cooldown, as after a removal.
 		Self::start_owner_cooldown(&old_owner, now);
+		if let Some(amount) = old_bond {
+			Self::settle_amount(&old_owner, &node_id, amount, None, now);
+		}
 		Self::deposit_event(Event::NodeOwnerSwapped { node_id, old_owner, new_owner: who });
 		Ok(())
 	}

@@ -139,7 +139,11 @@ impl<T: Config> Pallet<T> {
 		NodesByType::<T>::insert(info.node_type, &new_id, ());
 		NodesByStatus::<T>::insert(info.status, &new_id, ());
 		NodeKeyEpoch::<T>::insert(&new_id, key_epoch);
-		OwnerToNode::<T>::insert(&owner, OwnerNodes::truncate_from(alloc::vec![new_id.clone()]));
+		Self::rename_owner_node(&owner, &old_id, &new_id, info.node_type);
+		// The bond stays with the node.
+		if let Some(bond) = NodeBonds::<T>::take(&old_id) {
+			NodeBonds::<T>::insert(&new_id, bond);
+		}
 		match liveness {
 			Some(liveness) => {
 				if !liveness.silent {

@@ -99,10 +99,19 @@ impl<Balance, Fee: Get<Balance>> InitialNodeTypeFee<Balance> for UniformInitialF
 
 /// What other pallets may ask of the registry. Every method is O(1) or bounded by `limit`.
 pub trait NodeRegistry<AccountId, NodeInfo> {
-	/// Whether `owner` has a registered main node.
+	/// Whether `owner` has a registered node.
 	fn is_owner_registered(owner: &AccountId) -> bool;
+	/// How many nodes `owner` has registered (its fleet).
+	fn owner_node_count(owner: &AccountId) -> u32;
 	/// The record of the main node of `owner`.
 	fn node_of_owner(owner: &AccountId) -> Option<NodeInfo>;
+	/// Up to `limit` records of `owner`'s nodes, in storage order, after the node id
+	/// `start_after`; refused as `nodes_of_type` is.
+	fn nodes_of_owner(
+		owner: &AccountId,
+		start_after: Option<&[u8]>,
+		limit: u32,
+	) -> Result<alloc::vec::Vec<NodeInfo>, PageError>;
 	/// The record of a node, by its id in either form (base58 text or raw PeerId bytes).
 	fn node(node_id: &[u8]) -> Option<NodeInfo>;
 	/// How many nodes of `node_type` are registered.

@@ -16,9 +16,11 @@ use sp_core::{ConstU32, H256};
 /// to 24 bytes.
 pub const REGISTER_DOMAIN: [u8; 24] = *b"HIPPIUS::REGISTER::v1\0\0\0";
 
-/// The domain tag that opens every owner consent: `HIPPIUS::CONSENT::v1`, zero-padded to 24
+/// The domain tag that opens every owner consent: `HIPPIUS::CONSENT::v2`, zero-padded to 24
 /// bytes. Distinct from [`REGISTER_DOMAIN`], so no signature over one can pass for the other.
-pub const CONSENT_DOMAIN: [u8; 24] = *b"HIPPIUS::CONSENT::v1\0\0\0\0";
+/// (Version 1 consents had no `max_deposit`; they are refused with
+/// [`ConsentStatus::WrongDomain`].)
+pub const CONSENT_DOMAIN: [u8; 24] = *b"HIPPIUS::CONSENT::v2\0\0\0\0";
 
 /// The domain tag that opens every key rotation statement: `HIPPIUS::ROTATE::v1`, zero-padded
 /// to 24 bytes.
@@ -51,6 +53,12 @@ pub const MAX_NODE_ID_PARAM_LEN: u32 = 64;
 /// The balance type of the pallet's currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// Funds taken from a bond (the part slashed), for [`Config::OnBondSlashed`].
+pub type CreditOf<T> = frame_support::traits::fungible::Credit<
+	<T as frame_system::Config>::AccountId,
+	<T as Config>::Currency,
+>;
 
 /// A node id as stored: the canonical base58btc text of the node's PeerId.
 pub type NodeId = BoundedVec<u8, ConstU32<BASE58_PEER_ID_MAX_LEN>>;
@@ -241,7 +249,8 @@ pub struct ChallengeFields<BlockNumber> {
 /// wrapped in `<Bytes>`…`</Bytes>` as wallets do for raw messages. Whoever holds the consent, its
 /// signature and the node key can register the node for the owner (`register_node_with_consent`)
 /// as often as the registry allows until `valid_until`, paying at most `max_fee` of the owner's
-/// funds each time, unless the owner revokes it (`revoke_consent`). With `may_rotate` it also
+/// funds each time and holding at most `max_deposit` as the node's bond, unless the owner
+/// revokes it (`revoke_consent`). With `may_rotate` it also
 /// lets them move the owner's node to this PeerId (`rotate_node_key`).
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
@@ -259,6 +268,8 @@ pub struct OwnerConsent<AccountId, Balance, BlockNumber> {
 	pub node_type: NodeType,
 	/// The most registration fee one registration may take from the owner.
 	pub max_fee: Balance,
+	/// The most deposit (bond) one registration may hold from the owner.
+	pub max_deposit: Balance,
 	/// The last block in which the consent can be used (at most `MaxConsentLifetime` ahead of
 	/// the block that uses it).
 	pub valid_until: BlockNumber,
@@ -691,6 +702,9 @@ pub enum Expiring<AccountId> {
 	/// A node's liveness check (`NodeLiveness`): the sweep marks it `Offline` if it has been
 	/// silent too long, or looks again later.
 	Liveness(NodeId),
+	/// A bond held after its node left an owner (`ReleasingBonds`), released once its block is
+	/// past.
+	BondRelease(AccountId, NodeId),
 }
 
 /// Why a node left the registry (or was degraded).
@@ -716,6 +730,8 @@ pub enum UnregisterReason {
 	/// A validator node whose owner's active stake was below `MinerStakeThreshold` when a
 	/// round was tallied.
 	InsufficientStake,
+	/// The force origin removed it and forfeited its bond.
+	ForcedForfeit,
 }
 
 /// The longest `challenge_bytes` a call accepts: the encoded challenge plus 64 bytes, so that a
@@ -786,7 +802,7 @@ pub enum MigrationItem {
 	LinkedNodes,
 }
 
-/// Why the migration to storage version 2 refused to run (`MigrationRefused`).
+/// Why the migration to storage version 3 refused to run (`MigrationRefused`).
 #[derive(
 	Encode,
 	Decode,
@@ -805,7 +821,7 @@ pub enum MigrationRefusal {
 	EarlierVersion1Layout,
 }
 
-/// Why the migration to storage version 2 dropped a registry entry of the reference layout
+/// Why the migration to storage version 3 dropped a registry entry of the reference layout
 /// (`MigrationEntryDropped`).
 #[derive(
 	Encode,

@@ -131,6 +131,12 @@ pub trait WeightInfo {
 	fn revoke_consents_below() -> Weight;
 	/// Weight of `remove_unstaked_validators`.
 	fn remove_unstaked_validators(u: u32, ) -> Weight;
+	/// Weight of `set_node_type_deposit`.
+	fn set_node_type_deposit() -> Weight;
+	/// Weight of `force_remove_node`.
+	fn force_remove_node() -> Weight;
+	/// Weight of `release_bonds`.
+	fn release_bonds(k: u32, ) -> Weight;
 }
 
 /// Weights for the pallet, with the runtime's database weights.
@@ -1112,6 +1118,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn remove_unstaked_validators(u: u32, ) -> Weight {
 		Self::unregister_main_node(1).saturating_mul(u.into())
 	}
+	// INTERIM: `set_node_type_fee`'s weight until the benchmarks run again.
+	fn set_node_type_deposit() -> Weight {
+		Weight::from_parts(10_364_000, 0)
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	// INTERIM until the benchmarks run again.
+	fn force_remove_node() -> Weight {
+		Self::force_unregister_coldkey_node(1)
+	}
+	// INTERIM until the benchmarks run again.
+	fn release_bonds(k: u32, ) -> Weight {
+		Self::prune_expired_items(k)
+	}
 }
 
 /// For tests and the mock: the same weights with RocksDB database weights.
@@ -1353,5 +1372,18 @@ impl WeightInfo for () {
 	// INTERIM: `unregister_main_node`'s weight per validator until the benchmarks run again.
 	fn remove_unstaked_validators(u: u32, ) -> Weight {
 		Self::unregister_main_node(1).saturating_mul(u.into())
+	}
+	// INTERIM: `set_node_type_fee`'s weight until the benchmarks run again.
+	fn set_node_type_deposit() -> Weight {
+		Weight::from_parts(10_364_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	// INTERIM until the benchmarks run again.
+	fn force_remove_node() -> Weight {
+		Self::force_unregister_coldkey_node(1)
+	}
+	// INTERIM until the benchmarks run again.
+	fn release_bonds(k: u32, ) -> Weight {
+		Self::prune_expired_items(k)
 	}
 }

@@ -389,6 +389,7 @@ fn consent_payload_gives_the_bytes_to_sign() {
 			key.base58(),
 			NodeType::ComputeMiner,
 			500,
+			300,
 			50,
 			4,
 			true,
@@ -400,6 +401,7 @@ fn consent_payload_gives_the_bytes_to_sign() {
 		assert_eq!(payload.consent.peer_id, key.peer().to_raw());
 		assert_eq!(payload.consent.valid_until, 51);
 		assert_eq!((payload.consent.max_fee, payload.consent.nonce), (500, 4));
+		assert_eq!(payload.consent.max_deposit, 300);
 		assert!(payload.consent.may_rotate);
 		// The raw form gives the same consent; the lifetime is capped; bad ids give nothing.
 		let raw = Registration::consent_payload(
@@ -407,6 +409,7 @@ fn consent_payload_gives_the_bytes_to_sign() {
 			key.raw(),
 			NodeType::ComputeMiner,
 			500,
+			300,
 			MAX_CONSENT_LIFETIME * 2,
 			4,
 			true,
@@ -418,6 +421,7 @@ fn consent_payload_gives_the_bytes_to_sign() {
 			b"12D3KooWnot".to_vec(),
 			NodeType::ComputeMiner,
 			500,
+			300,
 			50,
 			4,
 			true

@@ -11,7 +11,7 @@ use pallet_registration::{
 fn storage_version_in_code_is_written_at_genesis() {
 	new_test_ext(|| {
 		assert_eq!(StorageVersion::get::<Registration>(), pallet_registration::STORAGE_VERSION);
-		assert_eq!(pallet_registration::STORAGE_VERSION, StorageVersion::new(2));
+		assert_eq!(pallet_registration::STORAGE_VERSION, StorageVersion::new(3));
 	});
 }
 
@@ -46,7 +46,7 @@ fn genesis_config_builds_the_registry() {
 }
 
 #[test]
-#[should_panic(expected = "has more than one node")]
+#[should_panic(expected = "has more than MaxNodesPerOwner nodes")]
 fn genesis_config_refuses_two_nodes_for_one_owner() {
 	ExtBuilder::default()
 		.genesis(|g| {

@@ -15,6 +15,7 @@ mod deregistration;
 // The bare (`ValidateUnsigned`) path is tested until FRAME removes it.
 #[allow(deprecated)]
 mod discovery;
+mod fleets;
 mod genesis;
 mod governance;
 mod hooks;

@@ -1,4 +1,4 @@
-//! The migration to storage version 2 (`LazyMigrationV0ToV2`): from the reference pallet's
+//! The migration to storage version 2 (`LazyMigrationToV3`): from the reference pallet's
 //! layout (version 0), written here with raw keys and values from the contract's description,
 //! and from this pallet's version 1 layout. Every rule, every malformed case, step by step.
 
@@ -12,7 +12,7 @@ use frame_support::{
 	weights::{Weight, WeightMeter},
 };
 use pallet_registration::{
-	migrations::{LazyMigrationV0ToV2, MigrationCursor},
+	migrations::{LazyMigrationToV3, MigrationCursor},
 	BannedAccounts, ColdkeyNodeInfoLite, ColdkeyNodeRegistrationV2, CurrentNodeTypeFee,
 	DeregistrationEnabled, DisabledNodeTypes, Error, Event, Expiring, ExpiryQueue,
 	FeeChargingEnabled, LastRegistrationBlock, Libp2pKeyType, Libp2pMainIdentity,
@@ -23,7 +23,7 @@ use pallet_registration::{
 use sp_core::H256;
 
 /// The migration with the mock's weights.
-type Migration = LazyMigrationV0ToV2<Test, ()>;
+type Migration = LazyMigrationToV3<Test, ()>;
 
 /// The reference's registry record (`ColdkeyNodeInfoLite`), fields in the contract's order.
 #[derive(Encode, Clone)]
@@ -189,7 +189,7 @@ fn the_registry_moves_to_canonical_ids_with_every_index() {
 
 		migrate();
 
-		assert_eq!(StorageVersion::get::<Registration>(), StorageVersion::new(2));
+		assert_eq!(StorageVersion::get::<Registration>(), StorageVersion::new(3));
 		let expected = [
 			(NodeType::StorageMiner, Status::Online, 5),
 			(NodeType::Validator, Status::Offline, 3),
@@ -827,6 +827,9 @@ fn a_version_1_chain_gets_its_status_index_and_liveness() {
 			node_param(NodeKey::new(1).raw())
 		));
 		// What version 1 lacked.
+		let _ = pallet_registration::NodesByOwner::<Test>::clear(u32::MAX, None);
+		let _ = pallet_registration::OwnerNodeCount::<Test>::clear(u32::MAX, None);
+		let _ = pallet_registration::OwnerValidatorNode::<Test>::clear(u32::MAX, None);
 		let _ = NodesByStatus::<Test>::clear(u32::MAX, None);
 		let _ = NodeCountByStatus::<Test>::clear(u32::MAX, None);
 		let _ = NodeLiveness::<Test>::clear(u32::MAX, None);
@@ -842,7 +845,7 @@ fn a_version_1_chain_gets_its_status_index_and_liveness() {
 
 		migrate();
 
-		assert_eq!(StorageVersion::get::<Registration>(), StorageVersion::new(2));
+		assert_eq!(StorageVersion::get::<Registration>(), StorageVersion::new(3));
 		assert_eq!(NodeCountByStatus::<Test>::get(Status::Online), 2);
 		assert_eq!(NodeCountByStatus::<Test>::get(Status::Degraded), 1);
 		assert!(NodesByStatus::<Test>::contains_key(Status::Degraded, node_id(&NodeKey::new(1))));
@@ -855,7 +858,41 @@ fn a_version_1_chain_gets_its_status_index_and_liveness() {
 }
 
 #[test]
-fn a_chain_at_version_2_is_left_alone() {
+fn a_version_2_chain_gets_its_owner_index() {
+	new_test_ext(|| {
+		register(&account(1), &NodeKey::new(1), NodeType::StorageMiner);
+		register_validator(&account(2), &NodeKey::new(2));
+		// What version 2 lacked: the owner index of fleets.
+		let _ = pallet_registration::NodesByOwner::<Test>::clear(u32::MAX, None);
+		let _ = pallet_registration::OwnerNodeCount::<Test>::clear(u32::MAX, None);
+		let _ = pallet_registration::OwnerValidatorNode::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(2).put::<Registration>();
+		assert!(Registration::do_try_state().is_err());
+		registration_events();
+
+		migrate();
+
+		assert_eq!(StorageVersion::get::<Registration>(), StorageVersion::new(3));
+		for owner in [1, 2] {
+			assert_eq!(pallet_registration::OwnerNodeCount::<Test>::get(account(owner)), 1);
+			assert!(pallet_registration::NodesByOwner::<Test>::contains_key(
+				account(owner),
+				node_id(&NodeKey::new(owner))
+			));
+		}
+		assert_eq!(
+			pallet_registration::OwnerValidatorNode::<Test>::get(account(2)),
+			Some(node_id(&NodeKey::new(2)))
+		);
+		assert_eq!(
+			migration_events(),
+			vec![Event::MigrationCompleted { from_version: 2, nodes: 2 }]
+		);
+	});
+}
+
+#[test]
+fn a_chain_at_version_3_is_left_alone() {
 	new_test_ext(|| {
 		register(&account(1), &NodeKey::new(1), NodeType::StorageMiner);
 		registration_events();
@@ -895,7 +932,7 @@ fn the_try_runtime_checks_pass_and_catch_a_loss() {
 fn the_identifier_is_the_pallets_own() {
 	let id = Migration::id();
 	assert_eq!(&id.pallet_id, b"pallet-registration");
-	assert_eq!((id.version_from, id.version_to), (0, 2));
+	assert_eq!((id.version_from, id.version_to), (0, 3));
 	assert_eq!(Migration::max_steps(), None, "any registry size");
 	// What `pallet-migrations`' `CursorMaxLen` and `IdentifierMaxLen` must hold (the dev runtime's
 	// `pallet_migrations::Config` says it).

@@ -100,7 +100,7 @@ fn view_function_ids_are_the_documented_signatures() {
 	);
 	assert_eq!(
 		pallet_registration::ConsentPayloadViewFunction::<Test>::id().encode(),
-		id("consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>")
+		id("consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>")
 	);
 	assert_eq!(
 		pallet_registration::ConsentStatusViewFunction::<Test>::id().encode(),
@@ -125,5 +125,17 @@ fn view_function_ids_are_the_documented_signatures() {
 	assert_eq!(
 		pallet_registration::NodeCountsViewFunction::<Test>::id().encode(),
 		id("node_counts() -> NodeCounts")
+	);
+	assert_eq!(
+		pallet_registration::CurrentDepositViewFunction::<Test>::id().encode(),
+		id("current_deposit(NodeType) -> BalanceOf<T>")
+	);
+	assert_eq!(
+		pallet_registration::NodesOfOwnerViewFunction::<Test>::id().encode(),
+		id("nodes_of_owner(T::AccountId,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>")
+	);
+	assert_eq!(
+		pallet_registration::OwnerNodeCountViewFunction::<Test>::id().encode(),
+		id("owner_node_count(T::AccountId) -> u32")
 	);
 }

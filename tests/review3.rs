@@ -221,7 +221,7 @@ fn d22_calls_and_fee_less_transactions_wait_while_storage_is_behind() {
 			),
 			Err(pending)
 		);
-		StorageVersion::new(2).put::<Registration>();
+		pallet_registration::STORAGE_VERSION.put::<Registration>();
 	});
 }
 
@@ -234,7 +234,7 @@ fn d22_try_state_fails_on_storage_behind_with_no_migration_running() {
 		MigrationOngoing::set(true);
 		assert_ok!(Registration::try_state_of_version());
 		MigrationOngoing::set(false);
-		StorageVersion::new(2).put::<Registration>();
+		pallet_registration::STORAGE_VERSION.put::<Registration>();
 	});
 }
 
@@ -519,7 +519,7 @@ fn d30_an_earlier_version_1_layout_is_refused_and_left_as_it_is() {
 		migrations::{SteppedMigration, SteppedMigrationError},
 		weights::WeightMeter,
 	};
-	type Migration = pallet_registration::migrations::LazyMigrationV0ToV2<Test, ()>;
+	type Migration = pallet_registration::migrations::LazyMigrationToV3<Test, ()>;
 	let pallet_storage = || {
 		let prefix = sp_io::hashing::twox_128(b"Registration").to_vec();
 		let mut entries = Vec::new();
@@ -578,7 +578,7 @@ fn d30_an_earlier_version_1_layout_is_refused_and_left_as_it_is() {
 				None,
 				None,
 			);
-			StorageVersion::new(2).put::<Registration>();
+			pallet_registration::STORAGE_VERSION.put::<Registration>();
 		});
 	}
 }

@@ -14,7 +14,7 @@ use pallet_registration::{
 
 #[test]
 fn call_indices_and_names_are_the_contracts() {
-	let contract: [(u8, &str); 22] = [
+	let contract: [(u8, &str); 25] = [
 		(0, "force_register_coldkey_node"),
 		(1, "register_node_with_coldkey"),
 		(3, "set_node_status_to_degraded"),
@@ -37,6 +37,9 @@ fn call_indices_and_names_are_the_contracts() {
 		(22, "publish_node_record"),
 		(23, "heartbeat"),
 		(24, "revoke_consents_below"),
+		(25, "unregister_node"),
+		(26, "set_node_type_deposit"),
+		(27, "force_remove_node"),
 	];
 	let names = Call::<Test>::get_call_names();
 	let indices = Call::<Test>::get_call_indices();

@@ -6,8 +6,8 @@ import { u8aConcat, u8aToHex, u8aWrapBytes, stringToU8a } from '@polkadot/util';
 import { blake2AsU8a, ed25519Sign, randomAsU8a } from '@polkadot/util-crypto';
 import { chainContext, challengeBytes, viewFunction } from './registration.mjs';
 
-/** The 24-byte domain of a consent: ASCII `HIPPIUS::CONSENT::v1` and four zero bytes. */
-export const CONSENT_DOMAIN = u8aConcat(stringToU8a('HIPPIUS::CONSENT::v1'), new Uint8Array(4));
+/** The 24-byte domain of a consent: ASCII `HIPPIUS::CONSENT::v2` and four zero bytes. */
+export const CONSENT_DOMAIN = u8aConcat(stringToU8a('HIPPIUS::CONSENT::v2'), new Uint8Array(4));
 
 /** The 24-byte domain of a rotation statement: ASCII `HIPPIUS::ROTATE::v1` and five zero bytes. */
 export const ROTATE_DOMAIN = u8aConcat(stringToU8a('HIPPIUS::ROTATE::v1'), new Uint8Array(5));
@@ -22,7 +22,7 @@ export const CONSENT_STATUSES = [
 ];
 
 /** Bytes of an OwnerConsent: 24 + 32 + 32 + 38 + 1 + 16 + 8 + 8 + 1. */
-export const CONSENT_LEN = 160;
+export const CONSENT_LEN = 176;
 
 /** Bytes of a KeyRotation: 24 + 32 + 32 + 38 + 38 + 32. */
 export const ROTATION_LEN = 196;
@@ -53,7 +53,7 @@ function nodeTypeIndex(nodeType) {
  * owner signs. `owner` is the owner's 32-byte account id, `peerId` the raw 38-byte PeerId.
  */
 export function consentBytes({
-  domain = CONSENT_DOMAIN, genesisHash, owner, peerId, nodeType, maxFee, validUntil, nonce = 0n, mayRotate = false,
+  domain = CONSENT_DOMAIN, genesisHash, owner, peerId, nodeType, maxFee, maxDeposit = 0n, validUntil, nonce = 0n, mayRotate = false,
 }) {
   return u8aConcat(
     fixed('domain', domain, 24),
@@ -62,6 +62,7 @@ export function consentBytes({
     fixed('peerId', peerId, 38),
     Uint8Array.of(nodeTypeIndex(nodeType)),
     uintLe(maxFee, 16),
+    uintLe(maxDeposit, 16),
     uintLe(validUntil, 8),
     uintLe(nonce, 8),
     Uint8Array.of(mayRotate ? 1 : 0),
@@ -104,7 +105,7 @@ export const accountId = (owner) => (owner instanceof Uint8Array ? fixed('accoun
  * signed. `fields` overrides any other field of the consent; `sign` chooses the signer (`pair`,
  * default the owner) and `wrap`.
  */
-export async function signedConsent(api, { owner, key, nodeType = 'StorageMiner', maxFee, lifetime = 100, nonce, mayRotate = false, sign = {}, ...fields }) {
+export async function signedConsent(api, { owner, key, nodeType = 'StorageMiner', maxFee, maxDeposit = 0n, lifetime = 100, nonce, mayRotate = false, sign = {}, ...fields }) {
   const { genesisHash, blockNumber } = await chainContext(api);
   const consent = {
     genesisHash,
@@ -112,6 +113,7 @@ export async function signedConsent(api, { owner, key, nodeType = 'StorageMiner'
     peerId: key.raw,
     nodeType,
     maxFee,
+    maxDeposit,
     validUntil: blockNumber + lifetime,
     nonce: nonce ?? BigInt(u8aToHex(randomAsU8a(8))),
     mayRotate,
@@ -221,14 +223,14 @@ export function rotateCall(api, a) {
  * sign now and its encoding, or null when `peerId` (either form) is not acceptable. Returns
  * `{ consent, bytes }` with the consent as the chain's type.
  */
-export async function consentPayload(api, { owner, peerId, nodeType, maxFee, lifetime, nonce = 0n, mayRotate = false }) {
-  const input = api.createType('(AccountId32, Bytes, u8, u128, u64, u64, bool)', [
-    accountId(owner), u8aToHex(peerId), nodeTypeIndex(nodeType), maxFee, lifetime, nonce, mayRotate,
+export async function consentPayload(api, { owner, peerId, nodeType, maxFee, maxDeposit = 0n, lifetime, nonce = 0n, mayRotate = false }) {
+  const input = api.createType('(AccountId32, Bytes, u8, u128, u128, u64, u64, bool)', [
+    accountId(owner), u8aToHex(peerId), nodeTypeIndex(nodeType), maxFee, maxDeposit, lifetime, nonce, mayRotate,
   ]).toHex();
   const consentType = argType(api, 'registerNodeWithConsent', 'consent');
   const result = await viewFunction(
     api,
-    'consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>',
+    'consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>',
     input,
     `Option<(${consentType}, Bytes)>`,
   );

@@ -396,6 +396,8 @@ export const VIEWS = {
   nodesByType: 'nodes_by_type(NodeType,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>',
   nodesByStatus: 'nodes_by_status(Status,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>',
   nodesByCapability: 'nodes_by_capability(Vec<u8>,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>',
+  nodesOfOwner: 'nodes_of_owner(T::AccountId,Option<Vec<u8>>,u32) -> Result<NodePage<T>,PageError>',
+  ownerNodeCount: 'owner_node_count(T::AccountId) -> u32',
   nodeView: 'node_view(Vec<u8>) -> Option<NodeView<T>>',
   nodeCounts: 'node_counts() -> NodeCounts',
 };
@@ -453,6 +455,19 @@ export async function nodesByStatus(api, status, { startAfter = null, limit = 10
 export async function nodesByCapability(api, capability, { startAfter = null, limit = 100, at } = {}) {
   const input = u8aConcat(api.createType('Bytes', u8aToHex(text(capability))).toU8a(), cursor(api, startAfter).toU8a(), uintLe(limit, 4));
   return page(api, VIEWS.nodesByCapability, input, at);
+}
+
+/** A page of the nodes of `owner` (an address or a keyring pair): its fleet. */
+export async function nodesOfOwner(api, owner, { startAfter = null, limit = 100, at } = {}) {
+  const account = api.createType('AccountId32', owner.address ?? owner).toU8a();
+  const input = u8aConcat(account, cursor(api, startAfter).toU8a(), uintLe(limit, 4));
+  return page(api, VIEWS.nodesOfOwner, input, at);
+}
+
+/** How many nodes `owner` (an address or a keyring pair) has registered. */
+export async function ownerNodeCount(api, owner, { at } = {}) {
+  const account = api.createType('AccountId32', owner.address ?? owner).toHex();
+  return (await viewFunction(api, VIEWS.ownerNodeCount, account, 'u32', at)).toNumber();
 }
 
 /** A node (either id form) with its record and liveness, or null. */

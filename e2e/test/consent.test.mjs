@@ -91,14 +91,15 @@ describe('owner consent', () => {
     const { genesisHash } = await chainContext(api);
     const fields = {
       genesisHash, owner: accountId(bob), peerId: nodeA.raw, nodeType: 'ComputeMiner',
-      maxFee: 3n * UNIT + 7n, validUntil: 123_456, nonce: 0x0102030405060708n, mayRotate: true,
+      maxFee: 3n * UNIT + 7n, maxDeposit: 11n * UNIT + 3n, validUntil: 123_456, nonce: 0x0102030405060708n,
+      mayRotate: true,
     };
     const bytes = consentBytes(fields);
     assert.equal(bytes.length, CONSENT_LEN);
     const chainType = api.createType(argType(api, 'registerNodeWithConsent', 'consent'), {
       domain: u8aToHex(CONSENT_DOMAIN), genesisHash: u8aToHex(genesisHash), owner: bob.address,
-      peerId: nodeA.rawHex, nodeType: 'ComputeMiner', maxFee: fields.maxFee, validUntil: fields.validUntil,
-      nonce: fields.nonce, mayRotate: true,
+      peerId: nodeA.rawHex, nodeType: 'ComputeMiner', maxFee: fields.maxFee, maxDeposit: fields.maxDeposit,
+      validUntil: fields.validUntil, nonce: fields.nonce, mayRotate: true,
     });
     assert.equal(u8aToHex(chainType.toU8a()), u8aToHex(bytes));
 
@@ -148,7 +149,8 @@ describe('owner consent', () => {
 
   it('accepts the owner\'s signature of the <Bytes>-wrapped consent (wallets\' raw signing)', async () => {
     consentB = await signedConsent(api, {
-      owner: charlie, key: nodeB, nodeType: 'ComputeMiner', maxFee: 10n * UNIT, lifetime: 1_000, sign: { wrap: true },
+      owner: charlie, key: nodeB, nodeType: 'ComputeMiner', maxFee: 10n * UNIT, maxDeposit: 10n * UNIT, lifetime: 1_000,
+      sign: { wrap: true },
     });
     const signature = consentB.signature.Sr25519;
     assert.equal(sr25519Verify(consentB.bytes, signature, charlie.publicKey), false, 'not a signature of the bare bytes');
@@ -158,7 +160,9 @@ describe('owner consent', () => {
     assert.equal(error, null);
     assert.ok(findEvent(events, 'registration.ConsentUsed'));
     const fee = findEvent(events, 'registration.RegistrationFeePaid').data.amount.toBigInt();
-    assert.equal(ownerBefore - (await freeBalance(charlie.address)), fee);
+    // Compute miners are bonded on the dev chain: the owner pays the fee and holds the bond.
+    const bond = findEvent(events, 'registration.BondHeld').data.amount.toBigInt();
+    assert.equal(ownerBefore - (await freeBalance(charlie.address)), fee + bond);
     assert.equal((await nodeOf(nodeB)).unwrap().owner.toString(), charlie.address);
   });
 });

@@ -4,7 +4,7 @@
 // with several nodes, fees, disabled types, bans, used challenges, cooldown anchors, reports,
 // legacy items, malformed entries, no storage version), sudo sets the code of the same runtime
 // with spec_version 2 (`chain-spec --next-spec-wasm`), and blocks are built until
-// pallet-migrations has run `LazyMigrationV0ToV2` to its end. Then @polkadot/api checks what the
+// pallet-migrations has run `LazyMigrationToV3` to its end. Then @polkadot/api checks what the
 // migration kept, moved and dropped, that a challenge used before the upgrade is refused, and
 // the reference chain's Python SDK registers a new node.
 //
@@ -226,7 +226,7 @@ describe('runtime upgrade from the reference layout', () => {
       const names = block.events.map((e) => `${e.section}.${e.method}`);
       if (names.some((n) => n.startsWith('multiBlockMigrations.'))) migrationBlocks.push(block.number);
       if (names.includes('multiBlockMigrations.MigrationAdvanced')) {
-        // Mid-way: pallet-migrations holds the cursor, the registry is not at version 2 yet.
+        // Mid-way: pallet-migrations holds the cursor, the registry is not at version 3 yet.
         assert.ok((await api.query.multiBlockMigrations.cursor()).isSome);
         assert.equal(await storageVersion(), 0);
       }
@@ -241,7 +241,7 @@ describe('runtime upgrade from the reference layout', () => {
 
     assert.equal((await api.rpc.state.getRuntimeVersion()).specVersion.toNumber(), 2);
     assert.ok((await api.query.multiBlockMigrations.cursor()).isNone);
-    assert.equal(await storageVersion(), 2);
+    assert.equal(await storageVersion(), 3);
     const completed = events.find((e) => e.section === 'registration' && e.method === 'MigrationCompleted');
     assert.deepEqual(completed && fields(completed), { fromVersion: 0, nodes: FILLER_NODES + 5 });
   });

@@ -659,6 +659,10 @@ pub struct ConsentArgs {
 	/// base units (10000000000000000000).
 	#[arg(long, requires = "node_type", value_name = "AMOUNT")]
 	max_fee: Option<Amount>,
+	/// New consent: the most deposit (the node's bond) one registration may hold from the
+	/// owner, written as --max-fee is (0: only node types without a deposit).
+	#[arg(long, requires = "node_type", value_name = "AMOUNT", default_value = "0")]
+	max_deposit: Amount,
 	/// New consent: blocks it stays valid from the current block (the chain caps it at its
 	/// MaxConsentLifetime).
 	#[arg(long, conflicts_with = "valid_until", requires = "node_type")]
@@ -928,6 +932,7 @@ impl ConsentArgs {
 			peer_id,
 			node_type: node_type.into(),
 			max_fee: self.max_fee.clone().ok_or_else(|| usage("give --max-fee"))?,
+			max_deposit: self.max_deposit.clone(),
 			nonce: self.nonce.unwrap_or_else(rand::random),
 			may_rotate: self.may_rotate,
 		};

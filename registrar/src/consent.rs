@@ -30,7 +30,7 @@ pub type Consent = OwnerConsent<AccountId32, u128, u64>;
 pub const CONSENT_FILE_KIND: &str = "registrar-owner-consent";
 
 /// The version of the consent file format this registrar writes and reads.
-pub const CONSENT_FILE_VERSION: u32 = 1;
+pub const CONSENT_FILE_VERSION: u32 = 2;
 
 /// Why a consent could not be built, signed, read or used. Messages never contain secrets.
 #[derive(Debug, thiserror::Error)]
@@ -270,6 +270,7 @@ pub fn consent_bytes(consent: &Consent, width: BlockNumberWidth) -> Result<Vec<u
 			peer_id: consent.peer_id,
 			node_type: consent.node_type,
 			max_fee: consent.max_fee,
+			max_deposit: consent.max_deposit,
 			valid_until: u32::try_from(consent.valid_until)
 				.map_err(|_| ConsentError::BlockNumberTooLarge(consent.valid_until))?,
 			nonce: consent.nonce,
@@ -291,6 +292,8 @@ pub struct ConsentTerms {
 	pub node_type: NodeType,
 	/// The most registration fee one registration may take from the owner.
 	pub max_fee: u128,
+	/// The most deposit (bond) one registration may hold from the owner.
+	pub max_deposit: u128,
 	/// The nonce.
 	pub nonce: u64,
 	/// Whether the consent also allows rotating the owner's node to this PeerId.
@@ -307,6 +310,7 @@ impl ConsentTerms {
 			peer_id: self.peer_id.to_raw(),
 			node_type: self.node_type,
 			max_fee: self.max_fee,
+			max_deposit: self.max_deposit,
 			valid_until,
 			nonce: self.nonce,
 			may_rotate: self.may_rotate,
@@ -440,6 +444,7 @@ impl SignedConsent {
 				peer_id: self.peer_id_base58(),
 				node_type: self.consent.node_type,
 				max_fee: self.consent.max_fee.to_string(),
+				max_deposit: self.consent.max_deposit.to_string(),
 				valid_until: self.consent.valid_until,
 				nonce: self.consent.nonce.to_string(),
 				may_rotate: self.consent.may_rotate,
@@ -472,6 +477,13 @@ impl SignedConsent {
 			Some(v) if v > u64::from(CONSENT_FILE_VERSION) => {
 				return Err(ConsentError::Version(u32::try_from(v).unwrap_or(u32::MAX)))
 			}
+			Some(1) => {
+				return Err(ConsentError::Format(
+					"a version 1 file holds a consent without max_deposit, which the chain no \
+					 longer takes: the owner makes a new one (registrar consent)"
+						.into(),
+				))
+			}
 			other => return Err(ConsentError::Format(format!("unknown version {other:?}"))),
 		}
 		let file: ConsentFile =
@@ -479,7 +491,7 @@ impl SignedConsent {
 		let fields = file.consent;
 		let format = |what: &str| ConsentError::Format(what.to_owned());
 		if fields.domain != domain_text() {
-			return Err(format("its domain is not HIPPIUS::CONSENT::v1"));
+			return Err(format("its domain is not HIPPIUS::CONSENT::v2"));
 		}
 		let peer = Ed25519PeerId::from_base58(fields.peer_id.as_bytes())
 			.map_err(|_| format("peer_id is not the base58 PeerId of an acceptable Ed25519 key"))?;
@@ -492,6 +504,10 @@ impl SignedConsent {
 			peer_id: peer.to_raw(),
 			node_type: fields.node_type,
 			max_fee: fields.max_fee.parse().map_err(|_| format("max_fee is not a u128"))?,
+			max_deposit: fields
+				.max_deposit
+				.parse()
+				.map_err(|_| format("max_deposit is not a u128"))?,
 			valid_until: fields.valid_until,
 			nonce: fields.nonce.parse().map_err(|_| format("nonce is not a u64"))?,
 			may_rotate: fields.may_rotate,
@@ -539,7 +555,7 @@ fn raw_peer_key(raw: &[u8; 38]) -> [u8; 32] {
 	key
 }
 
-/// The domain as text: `HIPPIUS::CONSENT::v1` (without its zero padding).
+/// The domain as text: `HIPPIUS::CONSENT::v2` (without its zero padding).
 fn domain_text() -> String {
 	String::from_utf8_lossy(&CONSENT_DOMAIN).trim_end_matches('\0').to_owned()
 }
@@ -577,6 +593,7 @@ struct ConsentFields {
 	peer_id: String,
 	node_type: NodeType,
 	max_fee: String,
+	max_deposit: String,
 	valid_until: u64,
 	nonce: String,
 	may_rotate: bool,
@@ -614,6 +631,7 @@ mod tests {
 			peer_id: node().peer_id(),
 			node_type: NodeType::ComputeMiner,
 			max_fee: 0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10,
+			max_deposit: 0x2122_2324_2526_2728_292a_2b2c_2d2e_2f30,
 			nonce: 0x1122_3344_5566_7788,
 			may_rotate: true,
 		}
@@ -628,8 +646,9 @@ mod tests {
 		let owner = alice().account_id();
 		let consent = unsigned(owner.clone(), BlockNumberWidth::U64);
 		// The layout written out by hand: domain, genesis hash, owner, raw PeerId, node type,
-		// max_fee (u128 LE), valid_until (u64 LE), nonce (u64 LE), may_rotate.
-		let mut expected = b"HIPPIUS::CONSENT::v1\0\0\0\0".to_vec();
+		// max_fee (u128 LE), max_deposit (u128 LE), valid_until (u64 LE), nonce (u64 LE),
+		// may_rotate.
+		let mut expected = b"HIPPIUS::CONSENT::v2\0\0\0\0".to_vec();
 		expected.extend([0x45; 32]);
 		expected.extend(<AccountId32 as AsRef<[u8; 32]>>::as_ref(&owner));
 		expected.extend(
@@ -640,20 +659,21 @@ mod tests {
 		);
 		expected.push(3); // ComputeMiner
 		expected.extend(0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10u128.to_le_bytes());
+		expected.extend(0x2122_2324_2526_2728_292a_2b2c_2d2e_2f30u128.to_le_bytes());
 		expected.extend(0x0a0b_0c0du64.to_le_bytes());
 		expected.extend(0x1122_3344_5566_7788u64.to_le_bytes());
 		expected.push(1);
-		assert_eq!(expected.len(), 160);
+		assert_eq!(expected.len(), 176);
 		assert_eq!(consent.payload(), expected.as_slice());
 		let decoded =
 			OwnerConsent::<AccountId32, u128, u64>::decode(&mut consent.payload()).unwrap();
 		assert_eq!(&decoded, consent.consent());
 		// 32-bit block numbers: valid_until takes 4 bytes.
 		let narrow = unsigned(owner, BlockNumberWidth::U32);
-		assert_eq!(narrow.payload().len(), 156);
-		assert_eq!(&narrow.payload()[..143], &expected[..143]);
-		assert_eq!(&narrow.payload()[147..], &expected[151..]);
-		assert_eq!(&narrow.payload()[143..147], &0x0a0b_0c0du32.to_le_bytes());
+		assert_eq!(narrow.payload().len(), 172);
+		assert_eq!(&narrow.payload()[..159], &expected[..159]);
+		assert_eq!(&narrow.payload()[163..], &expected[167..]);
+		assert_eq!(&narrow.payload()[159..163], &0x0a0b_0c0du32.to_le_bytes());
 		let too_far = terms(alice().account_id()).consent([0; 32], u64::from(u32::MAX) + 1);
 		assert!(matches!(
 			SignedConsent::new(too_far, BlockNumberWidth::U32),
@@ -767,12 +787,13 @@ mod tests {
 		let json = consent.to_json();
 		// The documented shape: big numbers as decimal strings, bytes as 0x hex.
 		assert_eq!(json["kind"], CONSENT_FILE_KIND);
-		assert_eq!(json["version"], 1);
+		assert_eq!(json["version"], 2);
 		assert_eq!(json["block_number_bits"], 64);
-		assert_eq!(json["consent"]["domain"], "HIPPIUS::CONSENT::v1");
+		assert_eq!(json["consent"]["domain"], "HIPPIUS::CONSENT::v2");
 		assert_eq!(json["consent"]["owner"], alice().ss58());
 		assert_eq!(json["consent"]["node_type"], "ComputeMiner");
 		assert_eq!(json["consent"]["max_fee"], "1339673755198158349044581307228491536");
+		assert_eq!(json["consent"]["max_deposit"], "44041774702139455724840610475136659248");
 		assert_eq!(json["consent"]["nonce"], "1234605616436508552");
 		assert_eq!(json["consent"]["valid_until"], 0x0a0b_0c0d);
 		assert_eq!(json["consent"]["may_rotate"], true);
@@ -809,7 +830,7 @@ mod tests {
 			SignedConsent::from_json(&forged.to_string()),
 			Err(ConsentError::BadSignature { .. })
 		));
-		assert!(matches!(edited(&|v| v["version"] = 2.into()), Err(ConsentError::Version(2))));
+		assert!(matches!(edited(&|v| v["version"] = 3.into()), Err(ConsentError::Version(3))));
 		assert!(matches!(edited(&|v| v["kind"] = "x".into()), Err(ConsentError::Format(_))));
 		assert!(matches!(
 			edited(&|v| v["block_number_bits"] = 16.into()),

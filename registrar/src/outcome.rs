@@ -214,6 +214,7 @@ pub fn known_pallet_errors() -> Vec<&'static str> {
 	names.extend(DETERMINISTIC_PALLET_ERRORS);
 	names.extend(DETERMINISTIC_CONSENT_ERRORS);
 	names.extend(["FeeAboveMaximum", "ConsentLifetimeTooLong", "KeyRotationTooSoon"]);
+	names.extend(["DepositAboveMaximum", "InsufficientBalanceForDeposit", "OwnerHasValidator"]);
 	names.extend(DISCOVERY_PALLET_ERRORS);
 	names
 }
@@ -344,6 +345,9 @@ mod tests {
 			"InsufficientStake",
 			"InsufficientBalanceForFee",
 			"InsufficientCreditsForFee",
+			"InsufficientBalanceForDeposit",
+			"DepositAboveMaximum",
+			"OwnerHasValidator",
 			"NotEligible",
 			"TooManyValidators",
 			"SomethingNew",

@@ -184,6 +184,7 @@ mod tests {
 			peer_id: new.peer_id(),
 			node_type: NodeType::StorageMiner,
 			max_fee: 0,
+			max_deposit: 0,
 			nonce: 7,
 			may_rotate: true,
 		};

@@ -4,8 +4,8 @@
 //! deregistration by validators on.
 
 use crate::{
-	registration::INITIAL_FEE, AccountId, BalancesConfig, RegistrationConfig, RuntimeGenesisConfig,
-	SudoConfig, UNIT,
+	registration::{DEPOSIT, INITIAL_FEE},
+	AccountId, BalancesConfig, RegistrationConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use pallet_registration::NodeType;
@@ -31,6 +31,13 @@ pub fn development() -> serde_json::Value {
 			fee_charging_enabled: true,
 			deregistration_enabled: true,
 			initial_fees: NodeType::ALL.iter().map(|t| (*t, INITIAL_FEE)).collect(),
+			// Compute and GPU miners, the fleets' types, are bonded; the others keep the
+			// reference's rule (no deposit), so both are on one chain.
+			deposits: [NodeType::ComputeMiner, NodeType::GpuMiner]
+				.into_iter()
+				.filter(|_| DEPOSIT > 0)
+				.map(|t| (t, DEPOSIT))
+				.collect(),
 		},
 	})
 }

@@ -410,10 +410,37 @@ pub mod registration {
 	/// periods (`Registration::sweep_capacity`, checked by `integrity_test`). Longer periods
 	/// carry more: hourly ones about 60 times as many.
 	pub const MAX_NODES: u32 = 2_000;
+	/// The most nodes per owner (a fleet); 1 in the reference's rules (feature
+	/// `reference-rules`, the configuration the reference chain's SDK is tested against).
+	#[cfg(not(feature = "reference-rules"))]
+	pub const MAX_NODES_PER_OWNER: u32 = 16;
+	/// The most nodes per owner in the reference's rules: one.
+	#[cfg(feature = "reference-rules")]
+	pub const MAX_NODES_PER_OWNER: u32 = 1;
+	/// The deposit (bond) of compute and GPU miners at genesis: 10 units; none in the
+	/// reference's rules.
+	#[cfg(not(feature = "reference-rules"))]
+	pub const DEPOSIT: Balance = 10 * UNIT;
+	/// No deposit in the reference's rules.
+	#[cfg(feature = "reference-rules")]
+	pub const DEPOSIT: Balance = 0;
+}
+
+parameter_types! {
+	/// A consensus removal slashes half of the node's bond.
+	pub const BondSlashShare: Perbill = Perbill::from_percent(50);
+	/// Slashed bonds go to the registry's account (where fees go).
+	pub RegistrationAccount: AccountId =
+		sp_runtime::traits::AccountIdConversion::into_account_truncating(&RegistrationPalletId::get());
 }
 
 impl pallet_registration::Config for Runtime {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type OnBondSlashed =
+		frame_support::traits::tokens::imbalance::ResolveTo<RegistrationAccount, Balances>;
+	type MaxNodesPerOwner = ConstU32<{ registration::MAX_NODES_PER_OWNER }>;
+	type BondSlashShare = BondSlashShare;
 	type Staking = Staking;
 	type ForceOrigin = EnsureRoot<AccountId>;
 	type FeeOrigin = EnsureRoot<AccountId>;
@@ -475,7 +502,7 @@ impl pallet_migrations::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	#[cfg(not(feature = "runtime-benchmarks"))]
 	type Migrations = (
-		pallet_registration::migrations::LazyMigrationV0ToV2<
+		pallet_registration::migrations::LazyMigrationToV3<
 			Runtime,
 			pallet_registration::weights::SubstrateWeight<Runtime>,
 		>,

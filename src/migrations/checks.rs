@@ -1,4 +1,4 @@
-//! try-runtime checks of the migration to storage version 2.
+//! try-runtime checks of the migration to storage version 3.
 //!
 //! `pre_upgrade` works out, independently of the migration's step by step walk, what the
 //! migration must leave: from version 0 it applies the documented rules to the whole

@@ -61,6 +61,7 @@ impl pallet_balances::Config for Test {
 	type Balance = Balance;
 	type ExistentialDeposit = ExistentialDeposit;
 	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
 }
 
 #[derive_impl(pallet_timestamp::config_preludes::TestDefaultConfig)]
@@ -163,6 +164,10 @@ parameter_types! {
 	pub static MaxCapabilitiesParam: u32 = MAX_CAPABILITIES;
 	/// Test-adjustable bound of a capability's length.
 	pub static MaxCapabilityLenParam: u32 = 48;
+	/// Test-adjustable fleet bound (1: the reference's one node per owner).
+	pub static MaxNodesPerOwnerParam: u32 = 1;
+	/// The share of a bond a consensus removal slashes.
+	pub const BondSlashShare: Perbill = Perbill::from_percent(40);
 	/// Test-adjustable registry bound.
 	pub static MaxNodesParam: u32 = MAX_NODES;
 	/// Test-adjustable hook budget.
@@ -260,8 +265,27 @@ impl registration::InitialNodeTypeFee<Balance> for MockInitialFee {
 	}
 }
 
+/// Receives slashed bonds: their total is kept in [`SLASHED`].
+pub struct RecordSlashes;
+impl frame_support::traits::OnUnbalanced<registration::CreditOf<Test>> for RecordSlashes {
+	fn on_nonzero_unbalanced(credit: registration::CreditOf<Test>) {
+		use frame_support::traits::Imbalance;
+		SLASHED.with(|s| *s.borrow_mut() += credit.peek());
+		// Dropping the credit burns it (the total issuance goes down with it).
+	}
+}
+
+thread_local! {
+	/// The total of the bonds slashed to [`RecordSlashes`].
+	pub static SLASHED: RefCell<Balance> = const { RefCell::new(0) };
+}
+
 impl registration::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type OnBondSlashed = RecordSlashes;
+	type MaxNodesPerOwner = MaxNodesPerOwnerParam;
+	type BondSlashShare = BondSlashShare;
 	type Staking = Staking;
 	type ForceOrigin = EnsureRoot<AccountId>;
 	type FeeOrigin = frame_support::traits::EitherOfDiverse<
@@ -530,6 +554,7 @@ pub fn consent(
 		peer_id: key.peer().to_raw(),
 		node_type,
 		max_fee: MAX_FEE,
+		max_deposit: MAX_FEE,
 		valid_until: System::block_number() + lifetime,
 		nonce: 1,
 		may_rotate: false,
@@ -930,6 +955,8 @@ impl ExtBuilder {
 			Ineligible::set(Vec::new());
 			MigrationOngoing::set(false);
 			MaxNodesParam::set(MAX_NODES);
+			MaxNodesPerOwnerParam::set(1);
+			SLASHED.with(|s| *s.borrow_mut() = 0);
 			MaxVersionLenParam::set(32);
 			MaxCapabilitiesParam::set(MAX_CAPABILITIES);
 			MaxCapabilityLenParam::set(48);

@@ -10,8 +10,8 @@
 //!
 //! Owners are sr25519 accounts (so they can sign consents): `account(n)` here is the account of
 //! the sr25519 key of seed `[n; 32]`. Consents are fixed per owner, node and type (fee limit
-//! `MAX_FEE`, valid until [`CONSENT_END`], rotation allowed), so a revocation and a later use
-//! name the same consent.
+//! `MAX_FEE`, deposit limit [`CONSENT_MAX_DEPOSIT`], valid until [`CONSENT_END`], rotation
+//! allowed), so a revocation and a later use name the same consent.
 //!
 //! The model knows the rules of the second review and the third (a registry bound, validators
 //! that lost their stake removed at every tally, revoking every consent below a nonce): an owner swap is an offer the new owner
@@ -19,6 +19,29 @@
 //! it), stake is checked when reporting and when tallying (owners unbond and bond again), each
 //! validator may be the first to report only its share of a round's list, and an owner's votes
 //! and rate-limit window stay with it whatever happens to its node.
+//!
+//! It knows fleets and bonds (issue 26). [`run`] sets `MaxNodesPerOwner` to 2 or 3 (see
+//! [`fleet_limit_of`]) and starts with the deposits of [`INITIAL_DEPOSITS`]; [`run_with`] takes
+//! any limit and deposits (1 and none: the reference's rules). An
+//! owner registers while its nodes and its places cooling down are fewer than the limit (each
+//! node it loses, by any removal or a handover, cools one more place until `COOLDOWN` blocks
+//! after its latest loss), with one validator node at most; governance's registration checks
+//! the nodes only. Its main node is its first registered; when the main node leaves or changes
+//! hands, the first of its remaining nodes in `NodesByOwner`'s storage order takes over (the
+//! model orders an owner's nodes by the key bytes of that `Blake2_128Concat` map:
+//! `blake2_128(node_id.encode()) ++ node_id.encode()`); a rotation keeps the role with the node.
+//! `unregister_main_node` takes the main node only, `unregister_node` any of the caller's.
+//! A registration by the owner or with its consent holds the type's deposit (none when it is
+//! zero; a forced registration holds none), refused by a consent whose deposit limit
+//! ([`CONSENT_MAX_DEPOSIT`]) is below it; a rotation keeps the bond with the node; a handover
+//! holds the new owner's deposit (at the deposit then in force) and releases the old owner's
+//! bond after the cooldown. A removal releases the bond `COOLDOWN` blocks later, in the hook of
+//! the block after that (a bond of the same owner and node still waiting is merged into one
+//! release at the later block); a consensus removal first slashes 40 % of it (rounded down),
+//! `force_remove_node` removes at once (no degraded step) and slashes all of it when told to.
+//! After every step, what each owner holds under `HoldReason::NodeBond` is compared with the
+//! model's bonds and releases, as are the total slashed, each owner's nodes, main node,
+//! validator node and cooling places.
 
 use super::mock::*;
 use codec::Encode;
@@ -42,6 +65,27 @@ const SUBMITTER: u8 = 30;
 /// The registry's bound in these runs (`MaxNodes`), below the number of keys, so that
 /// registrations meet it.
 const MAX_NODES_IN_RUNS: u32 = 4;
+/// The most deposit every consent of the runs agrees to hold: some of [`DEPOSITS`] are above it.
+pub const CONSENT_MAX_DEPOSIT: Balance = 1_000;
+/// The deposits `set_node_type_deposit` sets in the runs: none, one too small to slash any of,
+/// one whose slashed share rounds down, the consents' limit, just above it and well above it.
+pub const DEPOSITS: [Balance; 6] = [0, 1, 333, CONSENT_MAX_DEPOSIT, CONSENT_MAX_DEPOSIT + 1, 2_500];
+/// The share of a bond a consensus removal slashes in the mock (`BondSlashShare`), in percent.
+const SLASH_PERCENT: Balance = 40;
+
+/// The deposits in force when [`run`] starts, so that bonds are held, released and slashed
+/// without waiting for a `SetDeposit`: GPU miners 333 (whose slashed share rounds down) and
+/// validators the consents' limit. Storage miners hold none until a `SetDeposit`: they are the
+/// only type the kept regression inputs register, which so hold nothing, as when they were found.
+pub const INITIAL_DEPOSITS: [(NodeType, Balance); 2] =
+	[(NodeType::GpuMiner, 333), (NodeType::Validator, CONSENT_MAX_DEPOSIT)];
+
+/// The fleet limit (`MaxNodesPerOwner`) [`run`] gives a sequence of `ops` operations: 2 for an
+/// even number, 3 for an odd one, so that random and fuzzed runs meet both without an argument
+/// of their own.
+pub fn fleet_limit_of(ops: usize) -> u32 {
+	2 + (ops % 2) as u32
+}
 
 /// The sr25519 key of owner `n`.
 fn owner_key(n: u8) -> OwnerKey {
@@ -62,6 +106,7 @@ fn consent_of(owner: u8, key: &NodeKey, node_type: NodeType) -> OwnerConsentOf<T
 		peer_id: key.peer().to_raw(),
 		node_type,
 		max_fee: MAX_FEE,
+		max_deposit: CONSENT_MAX_DEPOSIT,
 		valid_until: CONSENT_END,
 		nonce: 0,
 		may_rotate: true,
@@ -79,10 +124,14 @@ pub enum Op {
 	Replay,
 	/// `force_register_coldkey_node`.
 	ForceRegister { owner: u8, key: u8, node_type: NodeType },
-	/// `unregister_main_node` signed by `signer`.
+	/// `unregister_main_node` signed by `signer` (refused for a node that is not its main node).
 	Unregister { signer: u8, key: u8 },
+	/// `unregister_node` signed by `signer`: any node of its fleet.
+	UnregisterNode { signer: u8, key: u8 },
 	/// `force_unregister_coldkey_node`.
 	ForceUnregister { key: u8 },
+	/// `force_remove_node`: removed at once, its bond slashed whole when `forfeit`.
+	ForceRemove { key: u8, forfeit: bool },
 	/// `set_node_status_to_degraded`.
 	Degrade { key: u8 },
 	/// `swap_node_owner` signed by `signer`: offers the node to `new_owner`.
@@ -109,6 +158,8 @@ pub enum Op {
 	FeeCharging { enabled: bool },
 	/// `set_node_type_fee` (within the floor and cap).
 	SetFee { node_type: NodeType, fee: Balance },
+	/// `set_node_type_deposit` (one of [`DEPOSITS`]).
+	SetDeposit { node_type: NodeType, deposit: Balance },
 	/// Runs `blocks` blocks.
 	Advance { blocks: u64 },
 	/// `register_node_with_consent` by the submitter with `owner`'s consent to `key` as
@@ -173,13 +224,39 @@ struct Ballot {
 	added: u32,
 }
 
+/// Why a node leaves, as far as its bond is concerned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Leaving {
+	/// By its owner, governance without forfeit, or for lost stake: the bond is released.
+	Released,
+	/// By validators' consensus: [`SLASH_PERCENT`] of the bond is slashed.
+	Consensus,
+	/// By `force_remove_node` with forfeit: the whole bond is slashed.
+	Forfeit,
+}
+
 /// What the harness expects the chain to hold.
 struct Model {
+	/// `MaxNodesPerOwner` of the run.
+	fleet_limit: u32,
+	/// key → the bytes `NodesByOwner` orders it by (its `Blake2_128Concat` key).
+	order: BTreeMap<u8, Vec<u8>>,
 	/// key → (owner, type, status).
 	nodes: BTreeMap<u8, (u8, NodeType, Status)>,
-	owner_node: BTreeMap<u8, u8>,
+	/// owner → its main node (`OwnerToNode`).
+	main: BTreeMap<u8, u8>,
 	node_free_at: BTreeMap<u8, u64>,
-	owner_free_at: BTreeMap<u8, u64>,
+	/// owner → (block of its latest loss of a node, places cooling down since).
+	cooling: BTreeMap<u8, (u64, u32)>,
+	/// Node type → deposit (absent: zero).
+	deposits: BTreeMap<NodeType, Balance>,
+	/// key → the bond held for its node.
+	bonds: BTreeMap<u8, Balance>,
+	/// (owner, key) → (bond still held after the node left the owner, block after which it is
+	/// released).
+	releasing: BTreeMap<(u8, u8), (Balance, u64)>,
+	/// Everything slashed so far.
+	slashed: Balance,
 	/// Active stake per owner.
 	active: BTreeMap<u8, Balance>,
 	banned: BTreeSet<u8>,
@@ -214,12 +291,18 @@ struct Model {
 const SHARE: u32 = MAX_REPORTED_NODES / MAX_VALIDATORS;
 
 impl Model {
-	fn new() -> Self {
+	fn new(fleet_limit: u32, order: BTreeMap<u8, Vec<u8>>) -> Self {
 		Self {
+			fleet_limit,
+			order,
 			nodes: BTreeMap::new(),
-			owner_node: BTreeMap::new(),
+			main: BTreeMap::new(),
 			node_free_at: BTreeMap::new(),
-			owner_free_at: BTreeMap::new(),
+			cooling: BTreeMap::new(),
+			deposits: BTreeMap::new(),
+			bonds: BTreeMap::new(),
+			releasing: BTreeMap::new(),
+			slashed: 0,
 			active: (1..=STAKED).map(|owner| (owner, STAKE_THRESHOLD)).collect(),
 			banned: BTreeSet::new(),
 			disabled: BTreeSet::new(),
@@ -256,11 +339,51 @@ impl Model {
 		self.active.get(&owner).is_some_and(|stake| *stake >= STAKE_THRESHOLD)
 	}
 
+	/// The keys of `owner`'s nodes.
+	fn fleet(&self, owner: u8) -> impl Iterator<Item = u8> + '_ {
+		self.nodes.iter().filter(move |(_, (o, ..))| *o == owner).map(|(key, _)| *key)
+	}
+
+	fn node_count(&self, owner: u8) -> u32 {
+		self.fleet(owner).count() as u32
+	}
+
+	/// How many of `owner`'s places are cooling down at `now`.
+	fn places_cooling(&self, owner: u8, now: u64) -> u32 {
+		self.cooling.get(&owner).filter(|(at, _)| now < at + COOLDOWN).map_or(0, |(_, n)| *n)
+	}
+
+	/// Whether `owner` has a place for one more node of `node_type` at `now`: fewer nodes than
+	/// the limit, fewer nodes and cooling places than the limit, no validator node for a
+	/// validator.
+	fn has_place(&self, owner: u8, node_type: NodeType, now: u64) -> bool {
+		let nodes = self.node_count(owner);
+		nodes < self.fleet_limit
+			&& nodes + self.places_cooling(owner, now) < self.fleet_limit
+			&& (node_type != NodeType::Validator || !self.owns_validator(owner))
+	}
+
 	fn may_own(&self, owner: u8, node_type: NodeType, now: u64) -> bool {
 		!self.banned.contains(&owner)
-			&& !self.owner_node.contains_key(&owner)
-			&& self.owner_free_at.get(&owner).is_none_or(|at| now >= *at)
+			&& self.has_place(owner, node_type, now)
 			&& (node_type != NodeType::Validator || self.staked(owner))
+	}
+
+	fn deposit(&self, node_type: NodeType) -> Balance {
+		self.deposits.get(&node_type).copied().unwrap_or(0)
+	}
+
+	/// What is held from `owner` under `HoldReason::NodeBond`: its nodes' bonds and its bonds
+	/// waiting for release.
+	fn held(&self, owner: u8) -> Balance {
+		let bonded: Balance = self.fleet(owner).filter_map(|key| self.bonds.get(&key)).sum();
+		let releasing: Balance = self
+			.releasing
+			.iter()
+			.filter(|((o, _), _)| *o == owner)
+			.map(|(_, (amount, _))| *amount)
+			.sum();
+		bonded + releasing
 	}
 
 	fn node_free(&self, key: u8, now: u64) -> bool {
@@ -289,11 +412,13 @@ impl Model {
 		self.listed_round == Some(now / CONSENSUS_PERIOD) && self.listed.contains(&key)
 	}
 
+	/// The key of `owner`'s validator node (it has one at most).
+	fn validator_of(&self, owner: u8) -> Option<u8> {
+		self.fleet(owner).find(|key| self.nodes[key].1 == NodeType::Validator)
+	}
+
 	fn owns_validator(&self, owner: u8) -> bool {
-		self.owner_node
-			.get(&owner)
-			.and_then(|own| self.nodes.get(own))
-			.is_some_and(|(_, node_type, _)| *node_type == NodeType::Validator)
+		self.validator_of(owner).is_some()
 	}
 
 	/// May `owner` vote now (it owns a validator node)?
@@ -316,15 +441,23 @@ impl Model {
 			}
 			Op::Replay => false,
 			Op::ForceRegister { owner, key, node_type } => {
+				// Governance's path checks the fleet's nodes, not its cooling places.
 				!self.banned.contains(&owner)
-					&& !self.owner_node.contains_key(&owner)
+					&& self.node_count(owner) < self.fleet_limit
+					&& (node_type != NodeType::Validator || !self.owns_validator(owner))
 					&& !self.nodes.contains_key(&key)
 					&& self.room() && self.validator_slot(node_type, now)
 			}
 			Op::Unregister { signer, key } => {
 				self.nodes.get(&key).is_some_and(|(owner, ..)| *owner == signer)
+					&& self.main.get(&signer) == Some(&key)
 			}
-			Op::ForceUnregister { key } => self.nodes.contains_key(&key),
+			Op::UnregisterNode { signer, key } => {
+				self.nodes.get(&key).is_some_and(|(owner, ..)| *owner == signer)
+			}
+			Op::ForceUnregister { key } | Op::ForceRemove { key, .. } => {
+				self.nodes.contains_key(&key)
+			}
 			Op::Degrade { key } => self
 				.nodes
 				.get(&key)
@@ -390,6 +523,7 @@ impl Model {
 					&& now <= CONSENT_END
 					&& !self.floored.contains(&owner)
 					&& consent_ok && !self.disabled.contains(&node_type)
+					&& self.deposit(node_type) <= CONSENT_MAX_DEPOSIT
 					&& self.may_own(owner, node_type, now)
 					&& self.node_free(key, now)
 					&& self.room() && self.validator_slot(node_type, now)
@@ -438,6 +572,7 @@ impl Model {
 			| Op::DeregistrationSwitch { .. }
 			| Op::FeeCharging { .. }
 			| Op::SetFee { .. }
+			| Op::SetDeposit { .. }
 			| Op::Advance { .. } => true,
 		}
 	}
@@ -449,8 +584,13 @@ impl Model {
 			| Op::RegisterWithConsent { owner, key, node_type, .. }
 			| Op::ForceRegister { owner, key, node_type } => {
 				self.nodes.insert(key, (owner, node_type, Status::Online));
-				self.owner_node.insert(owner, key);
+				self.main.entry(owner).or_insert(key);
 				self.live.insert(key, Live::new(now));
+				// Governance's registration holds no deposit.
+				let deposit = self.deposit(node_type);
+				if deposit > 0 && !matches!(op, Op::ForceRegister { .. }) {
+					self.bonds.insert(key, deposit);
+				}
 			}
 			Op::Heartbeat { key, .. } => {
 				let Some(live) = self.live.get_mut(&key) else { return };
@@ -472,7 +612,19 @@ impl Model {
 				let seq = self.records.get(&key).map_or(0, |(seq, _)| *seq) + u64::from(!stale);
 				self.records.insert(key, (seq, now));
 			}
-			Op::Unregister { key, .. } | Op::ForceUnregister { key } => self.unregister(key, now),
+			Op::Unregister { key, .. }
+			| Op::UnregisterNode { key, .. }
+			| Op::ForceUnregister { key } => self.unregister(key, now, Leaving::Released),
+			Op::ForceRemove { key, forfeit } => {
+				self.remove(key, now, if forfeit { Leaving::Forfeit } else { Leaving::Released })
+			}
+			Op::SetDeposit { node_type, deposit } => {
+				if deposit == 0 {
+					self.deposits.remove(&node_type);
+				} else {
+					self.deposits.insert(node_type, deposit);
+				}
+			}
 			Op::Degrade { key } => {
 				if let Some(entry) = self.nodes.get_mut(&key) {
 					entry.2 = Status::Degraded;
@@ -487,10 +639,19 @@ impl Model {
 				if node_type == NodeType::Validator && self.claims_share(from, now) {
 					self.count_departed(now);
 				}
+				// The new owner's bond at the deposit in force; the old one's released later.
+				let old_bond = self.bonds.remove(&key);
+				let deposit = self.deposit(node_type);
+				if deposit > 0 {
+					self.bonds.insert(key, deposit);
+				}
 				self.nodes.insert(key, (who, node_type, status));
-				self.owner_node.remove(&from);
-				self.owner_node.insert(who, key);
-				self.owner_free_at.insert(from, now + COOLDOWN);
+				self.detach(from, key);
+				self.main.entry(who).or_insert(key);
+				self.start_cooldown(from, now);
+				if let Some(amount) = old_bond {
+					self.release_later(from, key, amount, now);
+				}
 			}
 			Op::CancelOffer { key, .. } => {
 				self.offers.remove(&key);
@@ -551,7 +712,12 @@ impl Model {
 					self.live.insert(new_key, live);
 				}
 				self.records.remove(&key);
-				self.owner_node.insert(node.0, new_key);
+				if self.main.get(&node.0) == Some(&key) {
+					self.main.insert(node.0, new_key);
+				}
+				if let Some(bond) = self.bonds.remove(&key) {
+					self.bonds.insert(new_key, bond);
+				}
 				self.node_free_at.insert(key, now + COOLDOWN);
 				self.rotated_at.remove(&key);
 				self.rotated_at.insert(new_key, now);
@@ -570,23 +736,68 @@ impl Model {
 	}
 
 	/// What an unregistration does: an online storage miner is degraded, any other node
-	/// removed, starting both cooldowns and withdrawing its offer; the owner's votes stay.
-	fn unregister(&mut self, key: u8, now: u64) {
+	/// removed (see [`Self::remove`]).
+	fn unregister(&mut self, key: u8, now: u64, leaving: Leaving) {
 		let Some((owner, node_type, status)) = self.nodes.get(&key).copied() else { return };
 		if node_type == NodeType::StorageMiner && status == Status::Online {
 			self.nodes.insert(key, (owner, node_type, Status::Degraded));
 		} else {
-			if node_type == NodeType::Validator && self.claims_share(owner, now) {
-				self.count_departed(now);
-			}
-			self.nodes.remove(&key);
-			self.live.remove(&key);
-			self.records.remove(&key);
-			self.owner_node.remove(&owner);
-			self.node_free_at.insert(key, now + COOLDOWN);
-			self.owner_free_at.insert(owner, now + COOLDOWN);
-			self.offers.remove(&key);
+			self.remove(key, now, leaving);
 		}
+	}
+
+	/// What a removal does: starts the node's cooldown and one more of its owner's places',
+	/// withdraws its offer, hands the main role on, and settles its bond; the owner's votes
+	/// stay.
+	fn remove(&mut self, key: u8, now: u64, leaving: Leaving) {
+		let Some((owner, node_type, _)) = self.nodes.remove(&key) else { return };
+		if node_type == NodeType::Validator && self.claims_share(owner, now) {
+			self.count_departed(now);
+		}
+		self.live.remove(&key);
+		self.records.remove(&key);
+		self.detach(owner, key);
+		self.node_free_at.insert(key, now + COOLDOWN);
+		self.start_cooldown(owner, now);
+		self.offers.remove(&key);
+		let Some(amount) = self.bonds.remove(&key) else { return };
+		let slashed = match leaving {
+			Leaving::Released => 0,
+			Leaving::Consensus => amount * SLASH_PERCENT / 100,
+			Leaving::Forfeit => amount,
+		};
+		self.slashed += slashed;
+		if amount > slashed {
+			self.release_later(owner, key, amount - slashed, now);
+		}
+	}
+
+	/// `owner` no longer has `key` (already out of `nodes` or another's): if it was its main
+	/// node, the first of its other nodes in storage order is main, if any.
+	fn detach(&mut self, owner: u8, key: u8) {
+		if self.main.get(&owner) != Some(&key) {
+			return;
+		}
+		let next = self.fleet(owner).min_by(|a, b| self.order[a].cmp(&self.order[b]));
+		match next {
+			Some(next) => self.main.insert(owner, next),
+			None => self.main.remove(&owner),
+		};
+	}
+
+	/// `owner` lost a node at `now`: one more place cools down, all of them until `COOLDOWN`
+	/// blocks from now.
+	fn start_cooldown(&mut self, owner: u8, now: u64) {
+		let cooling = self.places_cooling(owner, now) + 1;
+		self.cooling.insert(owner, (now, cooling));
+	}
+
+	/// Keeps `amount` of `owner`'s bond for `key` held until `COOLDOWN` blocks from now (with
+	/// any of the same still waiting, until the later block).
+	fn release_later(&mut self, owner: u8, key: u8, amount: Balance, now: u64) {
+		let entry = self.releasing.entry((owner, key)).or_insert((0, 0));
+		entry.0 += amount;
+		entry.1 = entry.1.max(now + COOLDOWN);
 	}
 
 	/// `on_initialize` of block `now`: the first block of a round tallies the votes of the
@@ -594,6 +805,9 @@ impl Model {
 	/// vote then; the threshold is a share of those who may.
 	fn on_initialize(&mut self, now: u64) {
 		self.tally(now);
+		// The expiry queue (after the tally, whose removals may merge with a release due now):
+		// every bond whose block is past is released.
+		self.releasing.retain(|_, (_, at)| *at >= now);
 		self.sweep(now);
 	}
 
@@ -635,7 +849,7 @@ impl Model {
 			.map(|(key, _)| *key)
 			.collect();
 		for key in unstaked {
-			self.unregister(key, now);
+			self.unregister(key, now, Leaving::Released);
 		}
 	}
 
@@ -646,10 +860,7 @@ impl Model {
 		if !self.deregistration_enabled {
 			return;
 		}
-		let voters: Vec<u8> = self
-			.owner_node
-			.keys()
-			.copied()
+		let voters: Vec<u8> = (1..=OWNERS)
 			.filter(|owner| self.owns_validator(*owner) && self.may_vote(*owner))
 			.collect();
 		let required = 2u32.max((voters.len() as u32).div_ceil(2));
@@ -663,7 +874,7 @@ impl Model {
 				})
 				.count() as u32;
 			if votes >= required {
-				self.unregister(key, now);
+				self.unregister(key, now, Leaving::Consensus);
 			}
 		}
 	}
@@ -678,10 +889,13 @@ fn storage_root() -> Vec<u8> {
 	sp_io::storage::root(sp_runtime::StateVersion::V1)
 }
 
-/// The harness's side of a run: node keys made once, and the last registration for replays.
+/// The harness's side of a run: node keys and owner accounts made once, and the last
+/// registration for replays.
 struct Harness {
 	keys: Vec<NodeKey>,
 	ids: Vec<NodeId>,
+	/// `account(1..=OWNERS)`.
+	accounts: Vec<AccountId>,
 	nonce: u8,
 	last_registration: Option<Registering>,
 }
@@ -690,7 +904,29 @@ impl Harness {
 	fn new() -> Self {
 		let keys: Vec<NodeKey> = (1..=KEYS).map(NodeKey::new).collect();
 		let ids = keys.iter().map(node_id).collect();
-		Self { keys, ids, nonce: 0, last_registration: None }
+		let accounts = (1..=OWNERS).map(account).collect();
+		Self { keys, ids, accounts, nonce: 0, last_registration: None }
+	}
+
+	/// key → the bytes `NodesByOwner` orders an owner's nodes by: the node id's
+	/// `Blake2_128Concat` key, `blake2_128(encoding) ++ encoding`.
+	fn storage_order(&self) -> BTreeMap<u8, Vec<u8>> {
+		(1..=KEYS)
+			.map(|key| {
+				let encoded = self.ids[usize::from(key - 1)].encode();
+				(key, [&sp_io::hashing::blake2_128(&encoded)[..], &encoded[..]].concat())
+			})
+			.collect()
+	}
+
+	/// The owner number of `who`, if it is one of the run's owners.
+	fn owner_of(&self, who: &AccountId) -> Option<u8> {
+		self.accounts.iter().position(|a| a == who).map(|i| i as u8 + 1)
+	}
+
+	/// The key number of `id`, if it is one of the run's keys.
+	fn key_of(&self, id: &NodeId) -> Option<u8> {
+		self.ids.iter().position(|i| i == id).map(|i| i as u8 + 1)
 	}
 
 	fn key(&self, key: u8) -> &NodeKey {
@@ -735,10 +971,16 @@ impl Harness {
 			Op::Unregister { signer, key } => {
 				Registration::unregister_main_node(signed(signer), node_param(self.key(key).raw()))
 			}
+			Op::UnregisterNode { signer, key } => {
+				Registration::unregister_node(signed(signer), node_param(self.key(key).base58()))
+			}
 			Op::ForceUnregister { key } => Registration::force_unregister_coldkey_node(
 				root(),
 				node_param(self.key(key).base58()),
 			),
+			Op::ForceRemove { key, forfeit } => {
+				Registration::force_remove_node(root(), node_param(self.key(key).raw()), forfeit)
+			}
 			Op::Degrade { key } => {
 				Registration::set_node_status_to_degraded(root(), node_param(self.key(key).raw()))
 			}
@@ -891,6 +1133,9 @@ impl Harness {
 			Op::SetFee { node_type, fee } => {
 				Registration::set_node_type_fee(root(), node_type, fee)
 			}
+			Op::SetDeposit { node_type, deposit } => {
+				Registration::set_node_type_deposit(root(), node_type, deposit)
+			}
 			Op::Advance { blocks } => {
 				run_to_block(now + blocks);
 				Ok(())
@@ -898,15 +1143,14 @@ impl Harness {
 		}
 	}
 
-	/// The registry agrees with the model for every key.
-	fn compare(&self, model: &Model) -> Result<(), String> {
+	/// The registry agrees with the model for every key and owner at block `now`.
+	fn compare(&self, model: &Model, now: u64) -> Result<(), String> {
 		for key in 1..=KEYS {
 			let stored = ColdkeyNodeRegistrationV2::<Test>::get(&self.ids[usize::from(key - 1)])
 				.map(|info| (info.owner, info.node_type, info.status));
-			let modelled = model
-				.nodes
-				.get(&key)
-				.map(|(owner, node_type, status)| (account(*owner), *node_type, *status));
+			let modelled = model.nodes.get(&key).map(|(owner, node_type, status)| {
+				(self.accounts[usize::from(owner - 1)].clone(), *node_type, *status)
+			});
 			if stored != modelled {
 				return Err(format!("node {key}: stored {stored:?}, model {modelled:?}"));
 			}
@@ -927,14 +1171,106 @@ impl Harness {
 			if stored != modelled {
 				return Err(format!("record {key}: stored {stored:?}, model {modelled:?}"));
 			}
+			let stored = pallet_registration::NodeBonds::<Test>::get(id);
+			let modelled = model.bonds.get(&key).copied();
+			if stored != modelled {
+				return Err(format!("bond {key}: stored {stored:?}, model {modelled:?}"));
+			}
+		}
+		self.compare_fleets(model, now)?;
+		self.compare_releases(model)
+	}
+
+	/// Each owner's fleet, main node, validator node, cooling places and held bonds.
+	fn compare_fleets(&self, model: &Model, now: u64) -> Result<(), String> {
+		use frame_support::traits::fungible::InspectHold;
+		let id = |key: u8| self.ids[usize::from(key - 1)].clone();
+		for owner in 1..=OWNERS {
+			let who = &self.accounts[usize::from(owner - 1)];
+			let stored: BTreeSet<Option<u8>> =
+				pallet_registration::NodesByOwner::<Test>::iter_key_prefix(who)
+					.map(|node_id| self.key_of(&node_id))
+					.collect();
+			let modelled: BTreeSet<Option<u8>> = model.fleet(owner).map(Some).collect();
+			let count = pallet_registration::OwnerNodeCount::<Test>::get(who);
+			if stored != modelled || count != model.node_count(owner) {
+				return Err(format!(
+					"fleet of {owner}: stored {stored:?} (count {count}), model {modelled:?}"
+				));
+			}
+			let stored =
+				pallet_registration::OwnerToNode::<Test>::get(who).map(|ids| ids.into_inner());
+			let modelled = model.main.get(&owner).map(|key| vec![id(*key)]);
+			if stored != modelled {
+				return Err(format!("main node of {owner}: stored {stored:?}, model {modelled:?}"));
+			}
+			let stored = pallet_registration::OwnerValidatorNode::<Test>::get(who);
+			let modelled = model.validator_of(owner).map(id);
+			if stored != modelled {
+				return Err(format!(
+					"validator node of {owner}: stored {stored:?}, model {modelled:?}"
+				));
+			}
+			// The places cooling now, as `ensure_place` reads them (the anchor itself is pruned
+			// a block after its cooldown ends).
+			let stored = pallet_registration::OwnerLastDeregisteredAt::<Test>::get(who)
+				.filter(|at| now < at + COOLDOWN)
+				.map_or(0, |_| {
+					pallet_registration::OwnerPlacesCooling::<Test>::get(who).unwrap_or(1)
+				});
+			let modelled = model.places_cooling(owner, now);
+			if stored != modelled {
+				return Err(format!(
+					"places cooling of {owner}: stored {stored}, model {modelled}"
+				));
+			}
+			let stored =
+				Balances::balance_on_hold(&pallet_registration::HoldReason::NodeBond.into(), who);
+			let modelled = model.held(owner);
+			if stored != modelled {
+				return Err(format!("held from {owner}: stored {stored}, model {modelled}"));
+			}
+		}
+		Ok(())
+	}
+
+	/// The bonds waiting for release, and the total slashed.
+	fn compare_releases(&self, model: &Model) -> Result<(), String> {
+		let stored: BTreeMap<(Option<u8>, Option<u8>), (Balance, u64)> =
+			pallet_registration::ReleasingBonds::<Test>::iter()
+				.map(|(who, node_id, entry)| ((self.owner_of(&who), self.key_of(&node_id)), entry))
+				.collect();
+		let modelled: BTreeMap<(Option<u8>, Option<u8>), (Balance, u64)> = model
+			.releasing
+			.iter()
+			.map(|((owner, key), entry)| ((Some(*owner), Some(*key)), *entry))
+			.collect();
+		if stored != modelled {
+			return Err(format!("releasing bonds: stored {stored:?}, model {modelled:?}"));
+		}
+		let stored = SLASHED.with(|s| *s.borrow());
+		if stored != model.slashed {
+			return Err(format!("slashed: stored {stored}, model {}", model.slashed));
 		}
 		Ok(())
 	}
 }
 
-/// Applies `ops` to a fresh mock chain. Returns whether each step succeeded, or the first
-/// disagreement with the model.
+/// Applies `ops` to a fresh mock chain with fleets of [`fleet_limit_of`] nodes and the deposits
+/// of [`INITIAL_DEPOSITS`]. Returns whether each step succeeded, or the first disagreement with
+/// the model.
 pub fn run(ops: Vec<Op>) -> Result<Vec<bool>, String> {
+	let limit = fleet_limit_of(ops.len());
+	run_with(ops, limit, &INITIAL_DEPOSITS)
+}
+
+/// [`run`] with fleets of `fleet_limit` nodes (`MaxNodesPerOwner`) and `deposits` in force at
+/// the start (every other type's deposit zero).
+pub fn run_with(
+	ops: Vec<Op>,
+	fleet_limit: u32,
+	deposits: &[(NodeType, Balance)],
+) -> Result<Vec<bool>, String> {
 	let mut result = Ok(Vec::with_capacity(ops.len()));
 	// `try_state` runs after every step below, so a disagreement is returned, not panicked.
 	ExtBuilder::default().build().execute_with(|| {
@@ -945,8 +1281,17 @@ pub fn run(ops: Vec<Op>) -> Result<Vec<bool>, String> {
 			bond(&account(owner), STAKE_THRESHOLD);
 		}
 		MaxNodesParam::set(MAX_NODES_IN_RUNS);
-		let mut model = Model::new();
+		MaxNodesPerOwnerParam::set(fleet_limit);
 		let mut harness = Harness::new();
+		let mut model = Model::new(fleet_limit, harness.storage_order());
+		for (node_type, deposit) in deposits {
+			let set = Op::SetDeposit { node_type: *node_type, deposit: *deposit };
+			if let Err(error) = harness.execute(&set, System::block_number()) {
+				result = Err(format!("setting up {set:?}: {error:?}"));
+				return;
+			}
+			model.apply(&set, System::block_number());
+		}
 		let mut outcomes = Vec::with_capacity(ops.len());
 		for op in ops {
 			let now = System::block_number();
@@ -967,7 +1312,7 @@ pub fn run(ops: Vec<Op>) -> Result<Vec<bool>, String> {
 					(now + 1..=now + blocks).for_each(|block| model.on_initialize(block));
 				}
 				Registration::do_try_state().map_err(|e| format!("invariants: {e:?}"))?;
-				harness.compare(&model)
+				harness.compare(&model, System::block_number())
 			})();
 			if let Err(error) = checked {
 				result = Err(format!("{op:?} at block {now}: {error}"));
@@ -1008,12 +1353,16 @@ impl Op {
 			},
 			// The consent, rotation, heartbeat and record operations took over kinds no kept
 			// regression input uses (6 with d % 4 >= 2, 14, 15, 19 and 20 with d % 4 != 0 and
-			// d % 3 != 0), so those inputs mean what they did.
+			// d % 3 != 0), so those inputs mean what they did. The fleet and bond operations
+			// took over kinds none uses either (9, 10 with b odd, 21 with d odd): the kept
+			// inputs use kinds 0, 1, 5, 12, 18, 22 and 23 only.
 			6 if d % 4 < 2 => Op::Replay,
 			6 => Op::Report { reporter: owner(a), key: key(b) },
 			7 => Op::ForceRegister { owner: owner(a), key: key(b), node_type: node_type(c) },
-			8 | 9 => Op::Unregister { signer: owner(a), key: key(b) },
-			10 => Op::ForceUnregister { key: key(a) },
+			8 => Op::Unregister { signer: owner(a), key: key(b) },
+			9 => Op::UnregisterNode { signer: owner(a), key: key(b) },
+			10 if b % 2 == 0 => Op::ForceUnregister { key: key(a) },
+			10 => Op::ForceRemove { key: key(a), forfeit: b & 2 != 0 },
 			11 => Op::Degrade { key: key(a) },
 			12 => Op::Swap { signer: owner(a), key: key(b), new_owner: owner(c) },
 			13 => Op::Report { reporter: owner(a), key: key(b) },
@@ -1048,9 +1397,13 @@ impl Op {
 				corrupt: b % 8 == 2,
 				capability: c,
 			},
-			21 => Op::SetFee {
+			21 if d % 2 == 0 => Op::SetFee {
 				node_type: node_type(a),
 				fee: MIN_FEE + Balance::from(b) * (MAX_FEE - MIN_FEE) / 255,
+			},
+			21 => Op::SetDeposit {
+				node_type: node_type(a),
+				deposit: DEPOSITS[usize::from(b) % DEPOSITS.len()],
 			},
 			// 22 stays a block advance, so inputs kept in `fuzz/regressions/` mean what they did.
 			23 => match d % 4 {

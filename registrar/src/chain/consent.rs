@@ -51,6 +51,7 @@ impl ChainClient {
 			terms.peer_id.to_raw().to_vec().encode_to(&mut input);
 			terms.node_type.encode_to(&mut input);
 			terms.max_fee.encode_to(&mut input);
+			terms.max_deposit.encode_to(&mut input);
 			match width {
 				BlockNumberWidth::U64 => lifetime.encode_to(&mut input),
 				BlockNumberWidth::U32 => {
@@ -77,6 +78,7 @@ impl ChainClient {
 							peer_id: c.peer_id,
 							node_type: c.node_type,
 							max_fee: c.max_fee,
+							max_deposit: c.max_deposit,
 							valid_until: u64::from(c.valid_until),
 							nonce: c.nonce,
 							may_rotate: c.may_rotate,

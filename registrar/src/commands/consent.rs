@@ -31,6 +31,8 @@ pub struct NewConsent {
 	pub node_type: NodeType,
 	/// The most registration fee one registration may take from the owner.
 	pub max_fee: Amount,
+	/// The most deposit (the node's bond) one registration may hold from the owner.
+	pub max_deposit: Amount,
 	/// Tells apart two consents of the same terms.
 	pub nonce: u64,
 	/// Also allow rotating the owner's node to this PeerId.
@@ -38,17 +40,22 @@ pub struct NewConsent {
 }
 
 impl NewConsent {
-	/// The terms, with the fee in base units (`token`: how the chain writes amounts, when known).
+	/// The terms, with the fee and the deposit in base units (`token`: how the chain writes amounts, when known).
 	pub fn terms(&self, token: Option<&Token>) -> Result<ConsentTerms, CommandError> {
 		let max_fee = self
 			.max_fee
 			.base_units(token)
 			.map_err(|e| CommandError::Invalid(format!("--max-fee: {e}")))?;
+		let max_deposit = self
+			.max_deposit
+			.base_units(token)
+			.map_err(|e| CommandError::Invalid(format!("--max-deposit: {e}")))?;
 		Ok(ConsentTerms {
 			owner: self.owner.clone(),
 			peer_id: self.peer_id,
 			node_type: self.node_type,
 			max_fee,
+			max_deposit,
 			nonce: self.nonce,
 			may_rotate: self.may_rotate,
 		})

@@ -355,7 +355,7 @@ pub fn consent_refusal(consent: &ConsentIntent, read: &ConsentFacts) -> Option<R
 			order: anyone can sign for it, so the chain refuses its consents"
 			.into(),
 		ConsentStatus::WrongChain => "the consent was made for another chain".into(),
-		ConsentStatus::WrongDomain => "the consent's domain is not HIPPIUS::CONSENT::v1".into(),
+		ConsentStatus::WrongDomain => "the consent's domain is not HIPPIUS::CONSENT::v2".into(),
 		ConsentStatus::InvalidPeerId => "the chain does not accept the consent's PeerId".into(),
 	};
 	Some(Refusal::fatal(format!(

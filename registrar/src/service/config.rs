@@ -354,6 +354,7 @@ mod tests {
 			peer_id: node_key.peer_id(),
 			node_type: NodeType::GpuMiner,
 			max_fee: 5,
+			max_deposit: 0,
 			nonce: 1,
 			may_rotate: false,
 		};

@@ -49,6 +49,9 @@ async fn run_with_a_consent_registers_and_re_registers_without_the_owner_secret(
 		"compute-miner",
 		"--max-fee",
 		&(5 * UNIT).to_string(),
+		// Compute miners hold a bond on the dev chain.
+		"--max-deposit",
+		&(10 * UNIT).to_string(),
 		"--lifetime",
 		"1000",
 	])

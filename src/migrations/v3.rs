@@ -1,5 +1,6 @@
-//! The multi-block migration to storage version 2, from version 0 (the reference pallet's
-//! layout) or version 1 (this pallet's layout before the discovery indexes).
+//! The multi-block migration to storage version 3, from version 0 (the reference pallet's
+//! layout), version 1 (this pallet's layout before the discovery indexes) or version 2 (before
+//! fleets: the owner index).
 //!
 //! ## From version 0
 //!
@@ -35,7 +36,7 @@
 //!     `MaxWhitelistedValidators` (the first accounts stay; the others cannot report until the
 //!     force origin sets a new list).
 //! 11. Finish: the switches are checked, the deregistration round and the expiry queue's cursor
-//!     are set, the storage version becomes 2, `MigrationCompleted`.
+//!     are set, the storage version becomes 3, `MigrationCompleted`.
 //!
 //! **Preference** (one entry per PeerId, one node per owner, `MaxValidators` validators): an
 //! `Online` node first, then the earliest `registered_at`, then the base58 form, then the
@@ -47,10 +48,14 @@
 //! `MigrationUndecodable` per item. Entries removed for another reason are counted in
 //! `MigrationEntriesRemoved` per item. Nothing panics.
 //!
-//! ## From version 1
+//! Every node kept is indexed under its owner too (`NodesByOwner`, `OwnerNodeCount`, and
+//! `OwnerValidatorNode` for a validator): each owner keeps one node, its main node.
 //!
-//! Every registered node gets its status index entry, its count and its liveness (heard from at
-//! the migration's block, queued for the sweep).
+//! ## From version 1 or 2
+//!
+//! Every registered node gets what its layout lacks: from version 1 its status index entry,
+//! its count and its liveness (heard from at the migration's block, queued for the sweep); from
+//! either, its owner index entry (one node per owner then: its main node).
 //!
 //! Version 1 named more than one layout while this pallet was young. The migration reads the
 //! last of them: deregistration rounds (`DeregistrationRound` stored, as genesis writes it),
@@ -74,7 +79,7 @@ use crate::{
 	pallet::*, peer_id::Ed25519PeerId, stored::Stored, types::*, weights::WeightInfo,
 	STORAGE_VERSION,
 };
-use alloc::{collections::btree_set::BTreeSet, vec, vec::Vec};
+use alloc::{collections::btree_set::BTreeSet, vec::Vec};
 use codec::{Compact, Decode, Encode, MaxEncodedLen};
 use core::marker::PhantomData;
 use frame_support::{
@@ -88,17 +93,17 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use sp_core::H256;
 use sp_runtime::traits::{Saturating, Zero};
 
-/// The migration to storage version 2 for a runtime with weights `W` (the runtime's
+/// The migration to storage version 3 for a runtime with weights `W` (the runtime's
 /// `pallet_registration::weights::SubstrateWeight<Runtime>`), for `pallet-migrations`'
 /// `Migrations`.
-pub struct LazyMigrationV0ToV2<T, W>(PhantomData<(T, W)>);
+pub struct LazyMigrationToV3<T, W>(PhantomData<(T, W)>);
 
-impl<T: Config, W: WeightInfo> SteppedMigration for LazyMigrationV0ToV2<T, W> {
+impl<T: Config, W: WeightInfo> SteppedMigration for LazyMigrationToV3<T, W> {
 	type Cursor = MigrationCursor;
 	type Identifier = MigrationId<19>;
 
 	fn id() -> Self::Identifier {
-		MigrationId { pallet_id: MIGRATION_ID, version_from: 0, version_to: 2 }
+		MigrationId { pallet_id: MIGRATION_ID, version_from: 0, version_to: 3 }
 	}
 
 	fn migrating_prefixes() -> Option<impl IntoIterator<Item = Vec<u8>>> {
@@ -239,6 +244,10 @@ const V0_PHASES: [MigrationPhase; 20] = [
 
 /// The phases from version 1, in order.
 const V1_PHASES: [MigrationPhase; 2] = [MigrationPhase::V1Index, MigrationPhase::Finish];
+
+/// The phases from version 2 (the owner index of fleets is all it lacks): those of version 1,
+/// whose walk adds only what is missing.
+const V2_PHASES: [MigrationPhase; 2] = V1_PHASES;
 
 impl MigrationPhase {
 	/// The item whose removals and undecodable entries the phase reports when it ends.
@@ -426,7 +435,7 @@ pub(crate) struct Migrator<T: Config> {
 }
 
 impl<T: Config> Migrator<T> {
-	/// The cursor of a migration that starts now, or `None` when storage is at version 2
+	/// The cursor of a migration that starts now, or `None` when storage is at version 3
 	/// already (or later).
 	pub(crate) fn start() -> Option<MigrationCursor> {
 		let version = StorageVersion::get::<Pallet<T>>();
@@ -439,6 +448,8 @@ impl<T: Config> Migrator<T> {
 				return Some(MigrationCursor::at(1, phase));
 			}
 			(1, &V1_PHASES)
+		} else if version == StorageVersion::new(2) {
+			(2, &V2_PHASES)
 		} else {
 			return None;
 		};
@@ -581,8 +592,11 @@ impl<T: Config> Migrator<T> {
 	/// Reports the phase's counts and moves to the next phase. Counts go on to a next phase of
 	/// the same item (the registry's two walks), to be reported once.
 	fn end_phase(&mut self) {
-		let phases: &[MigrationPhase] =
-			if self.cursor.from_version == 0 { &V0_PHASES } else { &V1_PHASES };
+		let phases: &[MigrationPhase] = match self.cursor.from_version {
+			0 => &V0_PHASES,
+			1 => &V1_PHASES,
+			_ => &V2_PHASES,
+		};
 		let next = phases
 			.iter()
 			.position(|phase| *phase == self.cursor.phase)
@@ -758,7 +772,7 @@ impl<T: Config> Migrator<T> {
 	/// Writes a checked node into the registry and every index.
 	fn index(&mut self, info: NodeInfoOf<T>, peer: &Ed25519PeerId) {
 		let node_id = info.node_id.clone();
-		OwnerToNode::<T>::insert(&info.owner, OwnerNodes::truncate_from(vec![node_id.clone()]));
+		Pallet::<T>::attach_to_owner(&info.owner, &node_id, info.node_type);
 		Libp2pMainIdentity::<T>::insert(
 			&node_id,
 			(Libp2pKeyType::Ed25519, PublicKeyParam::truncate_from(peer.public_key().to_vec())),
@@ -806,8 +820,8 @@ impl<T: Config> Migrator<T> {
 	fn unindex(&mut self, info: &NodeInfoOf<T>) {
 		let node_id = &info.node_id;
 		ColdkeyNodeRegistrationV2::<T>::remove(node_id);
-		if OwnerToNode::<T>::get(&info.owner).is_some_and(|ids| ids.contains(node_id)) {
-			OwnerToNode::<T>::remove(&info.owner);
+		if NodesByOwner::<T>::contains_key(&info.owner, node_id) {
+			Pallet::<T>::detach_from_owner(&info.owner, node_id, info.node_type);
 		}
 		Libp2pMainIdentity::<T>::remove(node_id);
 		NodesByType::<T>::remove(info.node_type, node_id);
@@ -1107,6 +1121,10 @@ impl<T: Config> Migrator<T> {
 		}
 		if !NodeLiveness::<T>::contains_key(&node_id) {
 			self.start_liveness(&node_id, info.status);
+		}
+		if !NodesByOwner::<T>::contains_key(&info.owner, &node_id) {
+			// One node per owner before fleets: it is the owner's main node already.
+			Pallet::<T>::attach_to_owner(&info.owner, &node_id, info.node_type);
 		}
 		Work::V1Node
 	}
