@@ -17,7 +17,8 @@
 #        [--filled-repeat N] [--extrinsic A,B,… --output FILE]
 # (defaults: 50 steps and 20 repeats, 10 and 5 on a filled registry, every benchmark into
 # src/weights.rs). A subset goes to its own file, whose functions then replace their namesakes in
-# src/weights.rs by hand.
+# src/weights.rs by hand. The bencher's own output goes to benchmarks/results/: omni-results.txt,
+# or FILE's name with .txt for a subset.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 BENCHER_ROOT="${BENCHER_ROOT:-$HOME/.cache/frame-omni-bencher}"
@@ -29,7 +30,7 @@ FILLED_REPEAT=5
 FILLED=register_node_with_coldkey,register_node_with_consent,register_node_with_max_fee,rotate_node_key,heartbeat,heartbeat_back_online,authorize_heartbeat,sweep_offline_items
 EXTRINSIC='*'
 OUTPUT=src/weights.rs
-RESULTS=benchmarks/omni-results.txt
+RESULTS=benchmarks/results/omni-results.txt
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--steps) STEPS="$2"; shift 2 ;;
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
 		--filled-steps) FILLED_STEPS="$2"; shift 2 ;;
 		--filled-repeat) FILLED_REPEAT="$2"; shift 2 ;;
 		--extrinsic) EXTRINSIC="$2"; shift 2 ;;
-		--output) OUTPUT="$2"; RESULTS="${2%.rs}.txt"; shift 2 ;;
+		--output) OUTPUT="$2"; RESULTS="benchmarks/results/$(basename "${2%.rs}").txt"; shift 2 ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -52,6 +53,7 @@ if [ ! -x "$BENCHER" ]; then
 fi
 
 use_wasm_toolchain
+mkdir -p benchmarks/results
 cargo build --release --locked -p registration-dev-runtime --features runtime-benchmarks
 # A normal build writes the same path: keep this wasm aside.
 wasm=target/registration-dev-runtime-benchmarks.wasm

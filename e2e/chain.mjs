@@ -1,17 +1,41 @@
-// Runs the local chain in the foreground until Ctrl-C: `node e2e/chain.mjs [--port 8000]`.
-import { startChain, defaultSpec } from './lib/chain.mjs';
+// Runs the local chain in the foreground until Ctrl-C:
+//   node e2e/chain.mjs [--port 9944] [--block-time SECONDS]
+// The chain lives in memory: each start is a fresh chain from the spec's genesis. chopsticks builds
+// a block as soon as a transaction arrives; --block-time also builds an empty block every SECONDS
+// (as a real chain does), so that heartbeats, cooldowns and liveness periods move on by themselves.
+import { DEFAULT_PORT, startChain, defaultSpec } from './lib/chain.mjs';
 
-const portFlag = process.argv.indexOf('--port');
-const port = portFlag > 0 ? Number(process.argv[portFlag + 1]) : 8000;
+const flag = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : undefined;
+};
+const port = flag('--port') ?? DEFAULT_PORT;
+const blockTime = flag('--block-time');
 
-const chain = await startChain({ port, log: (line) => console.log(`[chopsticks] ${line}`) });
+let chain;
+try {
+  chain = await startChain({ port, log: (line) => console.log(`[chopsticks] ${line}`) });
+} catch (error) {
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+}
 const head = await chain.api.rpc.chain.getHeader();
 const version = chain.api.runtimeVersion;
 console.log(`ready: ${chain.endpoint}  spec ${defaultSpec()}`);
 console.log(`runtime ${version.specName}/${version.specVersion}, block #${head.number}, Ctrl-C to stop`);
-await chain.api.disconnect();
+if (blockTime > 0) {
+  console.log(`building a block every ${blockTime} s`);
+  const provider = chain.api._options.provider;
+  const timer = setInterval(() => {
+    provider.send('dev_newBlock', [{ count: 1 }]).catch((error) => console.error(`dev_newBlock: ${error.message}`));
+  }, blockTime * 1000);
+  chain.child.on('exit', () => clearInterval(timer));
+} else {
+  await chain.api.disconnect();
+}
 
 const stop = () => { chain.child.kill('SIGTERM'); };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 await new Promise((resolve) => chain.child.on('exit', resolve));
+process.exit(0);

@@ -1,29 +1,47 @@
 #!/usr/bin/env bash
-# The main job: a local chain with the registration pallet on ws://127.0.0.1:8000.
+# The main job: a local chain with the registration pallet on ws://127.0.0.1:9944 (Substrate's
+# RPC port, where the registrar and polkadot.js apps' "Local Node" look by default).
 #
 # Builds the dev runtime and its chain spec, installs chopsticks and @polkadot/api (pinned by
-# e2e/package-lock.json), then runs chopsticks until Ctrl-C. Blocks are built as soon as a
-# transaction arrives. Measured times: docs/development.md, "Timings".
+# e2e/package-lock.json), then runs chopsticks until Ctrl-C. The chain lives in memory: every
+# start is a new chain from genesis. Blocks are built as soon as a transaction arrives.
+#
+#   PORT=9945 scripts/chain.sh     another port (a busy port is refused before anything is built)
+#   BLOCK_TIME=6 scripts/chain.sh  also build an empty block every 6 s, as a real chain does
+#   REGISTRATION_SPEC=FILE         run that chain spec as it is, building nothing
+#
+# Measured times: docs/development.md, "Timings".
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
-PORT="${PORT:-8000}"
+PORT="${PORT:-9944}"
+BLOCK_TIME="${BLOCK_TIME:-0}"
 
-scripts/build-chain-spec.sh target/registration-dev-spec.json
+# chopsticks would quietly take the next free port, and the chain already on this one would pass
+# for the new one: refuse at once, before a build of minutes.
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+	echo "scripts/chain.sh: port $PORT is already in use (another chain, or a node?):" \
+		"stop what runs there, or choose another port: PORT=$((PORT + 1)) scripts/chain.sh" >&2
+	exit 1
+fi
+
+if [ -n "${REGISTRATION_SPEC:-}" ]; then
+	[ -f "$REGISTRATION_SPEC" ] || { echo "scripts/chain.sh: no chain spec at $REGISTRATION_SPEC" >&2; exit 1; }
+else
+	scripts/build-chain-spec.sh target/registration-dev-spec.json
+fi
 scripts/setup-node-deps.sh
 
 cat <<INFO
 
-  Local chain: ws://127.0.0.1:$PORT   (chopsticks, dev runtime "registration-dev")
+  Local chain: ws://127.0.0.1:$PORT   (chopsticks, dev runtime "registration-dev", in memory)
   polkadot.js apps: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$PORT
     (or run a local apps build and choose "Development > Custom" with the address above)
   Dev accounts (Alice ... Ferdie) hold 1,000,000 UNIT; Alice is the sudo key.
+  Blocks: one per transaction$( [ "$BLOCK_TIME" != 0 ] && echo ", and one every $BLOCK_TIME s"); more on demand:
+    curl -s -H 'Content-Type: application/json' 127.0.0.1:$PORT \\
+      -d '{"id":1,"jsonrpc":"2.0","method":"dev_newBlock","params":[{"count":10}]}'
 
-  Register a node:
-    1. Read the fields to sign: System > blockHash(0) and the current block number
-       (or the Registration view function challenge_fields).
-    2. Build the 200-byte RegisterChallenge, sign it with the node's Ed25519 key:
-       node e2e/register-example.mjs   (does both, for a fresh node key, as //Alice)
-    3. Or submit registration.registerNodeWithColdkey yourself in Developer > Extrinsics.
+  Register a node: README.md, "Quick start" (scripts/quickstart.sh runs it).
 
 INFO
-exec node e2e/chain.mjs --port "$PORT"
+exec node e2e/chain.mjs --port "$PORT" --block-time "$BLOCK_TIME"

@@ -3,9 +3,10 @@
 # features, warnings denied), the pallet's no_std build, the pallet's and the registrar's
 # rustdoc (warnings and broken intra-doc links denied), all tests (the pallet's unit and
 # mock-runtime tests and its benchmark test suite, the dev runtime's, the registrar's unit and
-# end-to-end tests), then the JS end-to-end tests: the dev runtime on a local chain (chopsticks)
-# driven through @polkadot/api, including a runtime upgrade from the reference pallet's layout
-# after which the reference chain's Python SDK registers a node.
+# end-to-end tests), the README's quick start (scripts/quickstart.sh), then the JS end-to-end
+# tests: the dev runtime on a local chain (chopsticks) driven through @polkadot/api, including a
+# runtime upgrade from the reference pallet's layout after which the reference chain's Python SDK
+# registers a node.
 # Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh),
 # the pinned npm packages (scripts/setup-node-deps.sh) and the pinned Python SDK
 # (scripts/setup-python-sdk.sh). Measured times: docs/development.md, "Timings".
@@ -25,6 +26,10 @@ mkdir -p "$LOGS" target
 trap 'jobs -p | xargs -r kill 2>/dev/null' EXIT
 
 started=$SECONDS
+# A TCP port free on 127.0.0.1 now.
+free_port() {
+	node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })"
+}
 step() { printf '\n== [%4ss] %s\n' "$((SECONDS - started))" "$*"; }
 # A background job's log is shown when it fails.
 finish() {
@@ -74,6 +79,12 @@ finish "$node_deps" "$LOGS/node-deps.log"
 step "tests: pallet, benchmark suite, dev runtime, registrar (unit and end-to-end against the dev chain)"
 REGISTRAR_E2E_REQUIRED=1 REGISTRATION_SPEC="$PWD/target/registration-dev-spec.json" \
 	cargo test --locked --workspace --features "$FEATURES" -- --test-threads=4
+
+# The README's quick start, as written, with the registrar just built on the PATH and the chain
+# on a free port (scripts/quickstart.sh checks first that it runs every command of the README).
+step "the README's quick start (scripts/quickstart.sh) on the dev chain"
+PATH="$CARGO_TARGET_DIR/debug:$PATH" PORT="$(free_port)" REGISTRAR_HTTP_ADDR="127.0.0.1:$(free_port)" \
+	REGISTRATION_SPEC="$PWD/target/registration-dev-spec.json" scripts/quickstart.sh
 
 # After the Rust tests, not beside them: both suites are CPU-bound on two cores (run together,
 # the JS suite took 193 s instead of 84 s and the registrar's 164 s instead of 91 s).

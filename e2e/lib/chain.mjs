@@ -1,5 +1,6 @@
 // Starts and stops a local chain: chopsticks running the dev runtime's raw chain spec.
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -13,11 +14,44 @@ export const root = path.resolve(here, '..', '..');
 export const defaultSpec = () =>
   process.env.REGISTRATION_SPEC ?? path.join(root, 'target', 'registration-dev-spec.json');
 
+/** The port `scripts/chain.sh` serves the chain on unless PORT says otherwise: Substrate's RPC port. */
+export const DEFAULT_PORT = 9944;
+
 /**
- * Starts chopsticks on `host:port` with the raw spec; resolves once the websocket answers.
- * `log` receives chopsticks' output lines.
+ * Refuses a port something already listens on. chopsticks would move to the next free port without
+ * saying so, and whatever answers on the asked-for port (an older chain) would pass for the new one.
  */
-export async function startChain({ spec = defaultSpec(), host = '127.0.0.1', port = 8000, log = () => {} } = {}) {
+export async function ensurePortFree(host, port) {
+  await new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error) => reject(error.code === 'EADDRINUSE'
+      ? new Error(`port ${port} on ${host} is already in use (another chain, or a node?): stop what runs `
+        + `there, or choose another port (PORT=${port + 1} scripts/chain.sh, or --port ${port + 1})`)
+      : error));
+    probe.once('listening', () => probe.close(resolve));
+    probe.listen(port, host);
+  });
+}
+
+/** A port free on `host` now (the system's pick). */
+export async function freePort(host = '127.0.0.1') {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts chopsticks on `host:port` (a free port when `port` is 0) with the raw spec; resolves
+ * once the websocket answers. Refuses a port already in use. `log` receives chopsticks' output.
+ */
+export async function startChain({ spec = defaultSpec(), host = '127.0.0.1', port = DEFAULT_PORT, log = () => {} } = {}) {
+  if (!port) port = await freePort(host);
+  await ensurePortFree(host, port);
   const cli = path.join(here, '..', 'node_modules', '@acala-network', 'chopsticks', 'chopsticks.cjs');
   const child = spawn(
     process.execPath,

@@ -168,6 +168,26 @@ export async function viewFunction(api, signature, inputHex, outputType, at) {
   return api.createType(outputType, result.asOk);
 }
 
+/** The chain's registry record type (`NodeInfoOf<T>`), as `Option<…>`. */
+function nodeInfoOption(api) {
+  const nodeType = api.query.registration.coldkeyNodeRegistrationV2.creator.meta.type.asMap.value;
+  return `Option<${api.registry.createLookupType(nodeType)}>`;
+}
+
+/** The registry record of `owner`'s node (the `node_of_owner` view function), or null. */
+export async function nodeOfOwner(api, owner) {
+  const input = u8aToHex(api.createType('AccountId32', owner).toU8a());
+  const found = await viewFunction(api, 'node_of_owner(T::AccountId) -> Option<NodeInfoOf<T>>', input, nodeInfoOption(api));
+  return found.isSome ? found.unwrap() : null;
+}
+
+/** The registry record of the node `id` (base58 text or raw PeerId bytes; `node_by_id`), or null. */
+export async function nodeById(api, id) {
+  const input = u8aToHex(api.createType('Bytes', u8aToHex(id)).toU8a());
+  const found = await viewFunction(api, 'node_by_id(Vec<u8>) -> Option<NodeInfoOf<T>>', input, nodeInfoOption(api));
+  return found.isSome ? found.unwrap() : null;
+}
+
 /**
  * Executes `tx`, signed by `signer`, on the best block's state without building a block (the
  * `BlockBuilder_apply_extrinsic` runtime API): resolves to null when it would succeed, to the

@@ -7,7 +7,7 @@ signs the registration challenge with the node key, and submits
 handler a configuration of its own (a fresh HOME in a temporary directory, so a developer's
 `~/.hippius` is never read or written) holding the owner's mnemonic, and calls it.
 
-Usage: register_with_sdk.py --url ws://127.0.0.1:8000 --mnemonic "twelve words ..."
+Usage: register_with_sdk.py --url ws://127.0.0.1:9944 --mnemonic "twelve words ..."
        --node-id 12D3KooW... --node-priv-hex <32-byte Ed25519 seed> [--node-type StorageMiner]
 Exits 0 when the SDK reports the registration included and successful.
 """

@@ -21,8 +21,8 @@ import {
   rotateCall, rotationArgs, rotationBytes, signedConsent,
 } from '../lib/consent.mjs';
 
-// Its own chain: on E2E_PORT + 1 unless E2E_CONSENT_PORT says otherwise.
-const PORT = Number(process.env.E2E_CONSENT_PORT ?? Number(process.env.E2E_PORT ?? 8123) + 1);
+// Its own chain: on a free port, or E2E_PORT + 1, or E2E_CONSENT_PORT.
+const PORT = Number(process.env.E2E_CONSENT_PORT ?? (process.env.E2E_PORT ? Number(process.env.E2E_PORT) + 1 : 0));
 const COOLDOWN = 20; // blocks: registration::COOLDOWN of the dev runtime
 
 let chain;

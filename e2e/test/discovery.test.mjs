@@ -18,8 +18,8 @@ import {
   signRecord, submitUnsigned, toPeriodStart, verifyRecord, viewNodeId,
 } from '../lib/discovery.mjs';
 
-// Its own chain: on E2E_PORT + 2 unless E2E_DISCOVERY_PORT says otherwise.
-const PORT = Number(process.env.E2E_DISCOVERY_PORT ?? Number(process.env.E2E_PORT ?? 8123) + 2);
+// Its own chain: on a free port, or E2E_PORT + 2, or E2E_DISCOVERY_PORT.
+const PORT = Number(process.env.E2E_DISCOVERY_PORT ?? (process.env.E2E_PORT ? Number(process.env.E2E_PORT) + 2 : 0));
 const OFFLINE_AFTER_PERIODS = 2; // registration::OFFLINE_AFTER_PERIODS of the dev runtime
 const CAPABILITY = '/reconstruction/global-refinement/v1';
 

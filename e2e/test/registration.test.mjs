@@ -1,18 +1,21 @@
 // End to end: the registration pallet on a local chain (chopsticks + the dev runtime's wasm),
 // driven through @polkadot/api as clients of the reference chain drive it.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
-import { blake2AsU8a, ed25519Sign } from '@polkadot/util-crypto';
+import { blake2AsU8a } from '@polkadot/util-crypto';
 import { root, startChain } from '../lib/chain.mjs';
 import {
-  UNIT, DOMAIN, chainContext, challengeBytes, findEvent, newBlocks, nodeKey, palletAccount, ready,
+  UNIT, DOMAIN, chainContext, findEvent, newBlocks, nodeById, nodeKey, palletAccount, ready,
   registerCall, registrationArgs, send, viewFunction,
 } from '../lib/registration.mjs';
 
-const PORT = Number(process.env.E2E_PORT ?? 8123);
+// Its own chain: on a free port, or E2E_PORT.
+const PORT = Number(process.env.E2E_PORT ?? 0);
 const STAKE_THRESHOLD = 1_000n * UNIT;
 const COOLDOWN = 20; // blocks: registration::COOLDOWN of the dev runtime
 const CONSENSUS_PERIOD = 10;
@@ -331,27 +334,57 @@ describe('query API (view functions)', () => {
       api.createType('u8', 1).toHex(), 'u128');
     assert.ok(fee.toBigInt() >= UNIT / 100n);
   });
+});
 
-  it('builds the contract\'s vector bytes and signature from the same fields', async () => {
-    // spec/vectors.json: the one copy of the contract's vectors (the pallet's and the
-    // registrar's tests read it too).
-    const v = JSON.parse(readFileSync(path.join(root, 'spec', 'vectors.json'), 'utf8'));
-    const hex = (text) => Uint8Array.from(Buffer.from(text, 'hex'));
-    const vector = v.cases.find((c) => c.block_number_type === 'u64');
-    const node = nodeKey(hex(v.node_seed));
-    assert.equal(u8aToHex(node.raw), `0x${v.node_id_hex}`);
-    assert.equal(keyring.addFromUri('//Alice').address, v.owner_ss58);
-    const bytes = challengeBytes({
-      genesisHash: hex(v.genesis_hash),
-      owner: hex(v.owner_account),
-      nodeIdHex: node.raw,
-      blockNumber: v.block_number,
-      expiresAt: v.expires_at,
-      nonce: hex(v.nonce),
-    });
-    assert.equal(bytes.length, Number(vector.length));
-    assert.equal(u8aToHex(bytes), `0x${vector.challenge_bytes}`);
-    assert.equal(u8aToHex(blake2AsU8a(bytes)), `0x${vector.challenge_hash}`);
-    assert.equal(u8aToHex(ed25519Sign(bytes, node.pair)), `0x${vector.signature}`);
+/** `node e2e/register-example.mjs args` in `cwd` with `env`: its exit code, stdout and stderr. */
+function example(args, { cwd, env = {} }) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'e2e', 'register-example.mjs'), ...args],
+      { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('e2e/register-example.mjs, run as a tool', () => {
+  it('reports a dead endpoint in one line', async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'example-'));
+    const { code, stderr } = await example(['ws://127.0.0.1:9'], { cwd });
+    assert.equal(code, 1);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, /^error: cannot reach the chain at ws:\/\/127\.0\.0\.1:9 .*scripts\/chain\.sh/);
+    assert.equal(existsSync(path.join(cwd, 'node-key')), false);
+  });
+
+  it('saves the node key for the registrar and checks the owner\'s node before paying', async () => {
+    const uri = `//e2e//${process.pid}//example`;
+    const owner = keyring.addFromUri(uri);
+    assert.equal((await send(api, api.tx.balances.transferKeepAlive(owner.address, 100n * UNIT), alice)).error, null);
+    const cwd = mkdtempSync(path.join(os.tmpdir(), 'example-'));
+    const env = { OWNER_URI: uri };
+    const first = await example([chain.endpoint], { cwd, env });
+    assert.equal(first.code, 0, first.stderr);
+    // The key is where the registrar reads a Substrate node key: 64 hex characters, owner-only.
+    const keyFile = path.join(cwd, 'node-key');
+    const seed = readFileSync(keyFile, 'utf8').trim();
+    assert.match(seed, /^[0-9a-f]{64}$/);
+    assert.equal(statSync(keyFile).mode & 0o077, 0);
+    const key = nodeKey(Uint8Array.from(Buffer.from(seed, 'hex')));
+    assert.equal((await nodeById(api, key.base58Bytes)).owner.toString(), owner.address);
+    assert.match(first.stdout, /registrar run --node-key-file node-key/);
+    // Again with the same key: registered already, nothing paid.
+    const before = await freeBalance(owner.address);
+    const again = await example([chain.endpoint], { cwd, env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /already registered/);
+    // Another key for the same owner: refused before paying, no key file left behind.
+    const other = await example([chain.endpoint], { cwd, env: { ...env, NODE_KEY_FILE: 'other-key' } });
+    assert.equal(other.code, 3, other.stderr);
+    assert.match(other.stderr, /already has a node .*registrar rotate.*nothing was paid/);
+    assert.equal(existsSync(path.join(cwd, 'other-key')), false);
+    assert.equal(await freeBalance(owner.address), before);
   });
 });

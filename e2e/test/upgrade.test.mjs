@@ -32,8 +32,8 @@ import {
   variant, vec,
 } from '../lib/reference-layout.mjs';
 
-// Its own chain: on E2E_PORT + 3 unless E2E_UPGRADE_PORT says otherwise.
-const PORT = Number(process.env.E2E_UPGRADE_PORT ?? Number(process.env.E2E_PORT ?? 8123) + 3);
+// Its own chain: on a free port, or E2E_PORT + 3, or E2E_UPGRADE_PORT.
+const PORT = Number(process.env.E2E_UPGRADE_PORT ?? (process.env.E2E_PORT ? Number(process.env.E2E_PORT) + 3 : 0));
 const NEXT_SPEC_WASM = process.env.REGISTRATION_NEXT_SPEC_WASM
   ?? path.join(root, 'target', 'registration-dev-next-spec.wasm');
 const HIPPIUS_VENV = process.env.HIPPIUS_VENV

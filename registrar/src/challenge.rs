@@ -3,7 +3,7 @@
 //! The challenge is the pallet crate's own [`RegisterChallenge`] (never a second definition),
 //! SCALE-encoded with the chain's block number width, and signed with the node key.
 
-use crate::keys::NodeKey;
+use crate::{facts::BlockNumberWidth, keys::NodeKey};
 use codec::Encode;
 use pallet_registration::{Libp2pKeyType, NodeType, RegisterChallenge, REGISTER_DOMAIN};
 use serde::Serialize;
@@ -19,16 +19,6 @@ pub const REGISTER_CALL_INDEX: u8 = 1;
 /// The pallet index of `Registration` in the development runtime (used offline only; online,
 /// it comes from the chain's metadata).
 pub const DEV_PALLET_INDEX: u8 = 7;
-
-/// How the chain encodes block numbers: the challenge's `block_number` and `expires_at` use it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
-pub enum BlockNumberWidth {
-	/// `u32` block numbers (192-byte challenges).
-	U32,
-	/// `u64` block numbers (200-byte challenges), as in the reference chain and the dev runtime.
-	#[default]
-	U64,
-}
 
 /// Why a challenge or call could not be built.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -192,38 +182,120 @@ impl RegistrationCall {
 		out
 	}
 
-	/// The call's parameters as JSON for polkadot.js apps (Developer > Extrinsics): byte
-	/// arguments as `0x` hex, the owner as SS58, enums by variant name; plus the call data for
-	/// the "decode" tab and what the challenge was built from.
-	pub fn to_json(&self, pallet_index: u8) -> serde_json::Value {
+	/// What `registrar sign` prints: the call data for polkadot.js apps' Decode tab first, then
+	/// the nine parameters in the call's order (byte arguments as `0x` hex, the owner as SS58,
+	/// enums by variant name) for its form, then what the challenge was built from.
+	pub fn shown(&self, pallet_index: u8) -> SignedCall {
 		let hex0x = |bytes: &[u8]| format!("0x{}", hex::encode(bytes));
-		serde_json::json!({
-			"pallet": "registration",
-			"call": "registerNodeWithColdkey",
-			"args": {
-				"nodeType": format!("{:?}", self.node_type),
-				"nodeId": hex0x(&self.node_id),
-				"payInCredits": self.pay_in_credits,
-				"owner": self.owner.to_ss58check(),
-				"mainKeyType": format!("{:?}", self.main_key_type),
-				"mainPublicKey": hex0x(&self.main_public_key),
-				"mainSig": hex0x(&self.main_sig),
-				"challengeBytes": hex0x(&self.challenge_bytes),
-				"nodeIdHex": hex0x(&self.node_id_hex),
+		SignedCall {
+			pallet: "registration",
+			call: "registerNodeWithColdkey",
+			call_data: hex0x(&self.call_data(pallet_index)),
+			in_apps: format!(
+				"polkadot.js apps, Developer > Extrinsics > Decode: paste callData, then submit it \
+				 signed by the owner ({}) before block {}. Apps cannot make mainSig, the node key's \
+				 signature: it is made here, and the call data already holds it",
+				self.owner.to_ss58check(),
+				self.inputs.expires_at
+			),
+			args: CallArgs {
+				node_type: format!("{:?}", self.node_type),
+				node_id: hex0x(&self.node_id),
+				pay_in_credits: self.pay_in_credits,
+				owner: self.owner.to_ss58check(),
+				main_key_type: format!("{:?}", self.main_key_type),
+				main_public_key: hex0x(&self.main_public_key),
+				main_sig: hex0x(&self.main_sig),
+				challenge_bytes: hex0x(&self.challenge_bytes),
+				node_id_hex: hex0x(&self.node_id_hex),
 			},
-			"callData": hex0x(&self.call_data(pallet_index)),
-			"palletIndex": pallet_index,
-			"peerId": String::from_utf8_lossy(&self.node_id),
-			"challenge": {
-				"genesisHash": hex0x(&self.inputs.genesis_hash),
-				"blockNumber": self.inputs.block_number,
-				"expiresAt": self.inputs.expires_at,
-				"nonce": hex0x(&self.inputs.nonce),
-				"blockNumberBits": match self.width { BlockNumberWidth::U32 => 32, BlockNumberWidth::U64 => 64 },
-				"length": self.challenge_bytes.len(),
+			pallet_index,
+			peer_id: String::from_utf8_lossy(&self.node_id).into_owned(),
+			challenge: ChallengeShown {
+				genesis_hash: hex0x(&self.inputs.genesis_hash),
+				block_number: self.inputs.block_number,
+				expires_at: self.inputs.expires_at,
+				nonce: hex0x(&self.inputs.nonce),
+				block_number_bits: match self.width {
+					BlockNumberWidth::U32 => 32,
+					BlockNumberWidth::U64 => 64,
+				},
+				length: self.challenge_bytes.len(),
 			},
-		})
+		}
 	}
+
+	/// [`Self::shown`] as a JSON value (whose object keys no longer keep the call's order: print
+	/// the [`SignedCall`] itself to keep it).
+	pub fn to_json(&self, pallet_index: u8) -> serde_json::Value {
+		serde_json::to_value(self.shown(pallet_index)).unwrap_or_default()
+	}
+}
+
+/// `register_node_with_coldkey`'s call as `registrar sign` prints it; its fields serialize in
+/// this order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedCall {
+	/// `registration`.
+	pub pallet: &'static str,
+	/// `registerNodeWithColdkey`.
+	pub call: &'static str,
+	/// The call data: the pallet's index, the call's, then the nine arguments.
+	pub call_data: String,
+	/// How to submit it with polkadot.js apps.
+	pub in_apps: String,
+	/// The nine parameters, in the call's order.
+	pub args: CallArgs,
+	/// The pallet's index in the runtime.
+	pub pallet_index: u8,
+	/// The node's PeerId.
+	pub peer_id: String,
+	/// What the challenge was built from.
+	pub challenge: ChallengeShown,
+}
+
+/// `register_node_with_coldkey`'s nine parameters, in the call's order (the order of polkadot.js
+/// apps' form); they serialize in this order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallArgs {
+	/// `node_type`, by variant name.
+	pub node_type: String,
+	/// `node_id`: the PeerId's base58 text, as `0x` hex bytes.
+	pub node_id: String,
+	/// `pay_in_credits`.
+	pub pay_in_credits: bool,
+	/// `owner`, SS58.
+	pub owner: String,
+	/// `main_key_type`, by variant name.
+	pub main_key_type: String,
+	/// `main_public_key`, `0x` hex.
+	pub main_public_key: String,
+	/// `main_sig`, `0x` hex.
+	pub main_sig: String,
+	/// `challenge_bytes`, `0x` hex.
+	pub challenge_bytes: String,
+	/// `node_id_hex`: the raw PeerId, `0x` hex.
+	pub node_id_hex: String,
+}
+
+/// What a challenge was built from, as `registrar sign` prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChallengeShown {
+	/// The chain's genesis hash.
+	pub genesis_hash: String,
+	/// The challenge's block.
+	pub block_number: u64,
+	/// The last block it is accepted in.
+	pub expires_at: u64,
+	/// Its nonce.
+	pub nonce: String,
+	/// 32 or 64.
+	pub block_number_bits: u8,
+	/// Its length in bytes.
+	pub length: usize,
 }
 
 #[cfg(test)]
@@ -345,6 +417,25 @@ mod tests {
 		assert_eq!(json["args"]["owner"], text("owner_ss58"));
 		assert_eq!(json["args"]["nodeType"], "StorageMiner");
 		assert_eq!(json["challenge"]["length"], 200);
+		// Printed, the parameters keep the call's order (polkadot.js apps' form), after the
+		// call data for its Decode tab.
+		let text = serde_json::to_string_pretty(&call.shown(7)).unwrap();
+		let at = |key: &str| text.find(&format!("\"{key}\":")).unwrap_or_else(|| panic!("{key}"));
+		let order = [
+			"callData",
+			"args",
+			"nodeType",
+			"nodeId",
+			"payInCredits",
+			"owner",
+			"mainKeyType",
+			"mainPublicKey",
+			"mainSig",
+			"challengeBytes",
+			"nodeIdHex",
+		];
+		assert!(order.windows(2).all(|pair| at(pair[0]) < at(pair[1])), "{text}");
+		assert!(json["inApps"].as_str().unwrap().contains("cannot make mainSig"));
 	}
 
 	#[test]

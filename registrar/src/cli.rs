@@ -4,20 +4,25 @@
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use pallet_registration::{peer_id::Ed25519PeerId, NodeType, Status};
 use registrar::{
-	challenge::{BlockNumberWidth, DEV_PALLET_INDEX},
+	amount::Amount,
 	commands::{
-		ChainSource, ConsentChainSource, ConsentRequest, NodesRequest, RotateRequest, SignRequest,
-		StatusRequest,
+		ChainSource, ConsentChainSource, ConsentRequest, NewConsent, NodesRequest, RotateRequest,
+		SignRequest, StatusRequest,
 	},
-	consent::{ConsentTerms, SignatureScheme, SignedConsent, Validity},
+	consent::{ConsentError, SignatureScheme, SignedConsent, Validity},
 	discovery::default_version,
 	keys::{parse_account, NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource},
 	outcome::OutcomeClass,
 	Authority, DiscoverySigning, RegistrationConfig,
+	{challenge::DEV_PALLET_INDEX, facts::BlockNumberWidth},
 };
 use sp_core::crypto::AccountId32;
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
+/// Exit code of any command after an error: a key, a file, an unreachable chain.
+const EXIT_FAILED: u8 = 1;
+/// Exit code of an invalid command line (clap's own, for what clap cannot check).
+const EXIT_USAGE: u8 = 2;
 /// Exit code of `register` when the node or owner is registered to someone else.
 const EXIT_CONFLICT: u8 = 3;
 /// Exit code of `register` after a transient failure (retry soon).
@@ -27,6 +32,75 @@ const EXIT_SLOW_RETRY: u8 = 5;
 /// Exit code of `register` when the chain refuses this configuration every time (do not retry
 /// as it is: fix the configuration).
 const EXIT_FATAL: u8 = 6;
+
+/// Why a command line cannot be carried out; each kind has the exit code the README's table
+/// gives it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CliError {
+	/// A missing, conflicting or malformed flag that clap cannot see (exit 2, as clap's own).
+	Usage(String),
+	/// A configuration the chain refuses every time (exit 6, as `register`'s fatal outcome): a
+	/// consent for another node or node type.
+	Fatal(String),
+	/// Anything else (exit 1): a key or consent file, an unreachable chain.
+	Failed(String),
+}
+
+impl CliError {
+	/// The message, without the kind.
+	pub fn message(&self) -> &str {
+		match self {
+			CliError::Usage(message) | CliError::Fatal(message) | CliError::Failed(message) => {
+				message
+			}
+		}
+	}
+
+	/// The exit code of this kind of error.
+	pub fn exit_code(&self) -> ExitCode {
+		ExitCode::from(match self {
+			CliError::Usage(_) => EXIT_USAGE,
+			CliError::Fatal(_) => EXIT_FATAL,
+			CliError::Failed(_) => EXIT_FAILED,
+		})
+	}
+}
+
+impl From<String> for CliError {
+	fn from(message: String) -> Self {
+		CliError::Failed(message)
+	}
+}
+
+impl std::fmt::Display for CliError {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str(self.message())
+	}
+}
+
+/// A library error, as the binary reports it (exit 1).
+pub fn failed(error: impl std::fmt::Display) -> CliError {
+	CliError::Failed(error.to_string())
+}
+
+fn usage(message: &str) -> CliError {
+	CliError::Usage(message.to_owned())
+}
+
+/// The flags a newcomer tries for a secret, which the registrar does not take on purpose: the
+/// message that says so and which flag to use instead, when `args` holds one.
+pub fn secret_on_the_command_line(args: &[String]) -> Option<String> {
+	let given = args.iter().find_map(|arg| {
+		let flag = arg.split('=').next().unwrap_or_default();
+		["--owner-secret", "--submitter-secret", "--secret"].into_iter().find(|f| *f == flag)
+	})?;
+	let file = if given == "--submitter-secret" { "--submitter-secret" } else { "--owner-secret" };
+	Some(format!(
+		"there is no {given}: a secret on the command line shows in `ps` and the shell's \
+		 history. Put it in a file readable by you alone and give {file}-file FILE (or name an \
+		 environment variable that holds it with {file}-env VAR)"
+	))
+}
 
 /// The exit code of `register` (and `rotate`) for an outcome of class `class`.
 pub fn exit_code(class: OutcomeClass) -> ExitCode {
@@ -167,8 +241,8 @@ struct NodeKeyArgs {
 }
 
 impl NodeKeyArgs {
-	fn load(&self) -> Result<NodeKey, String> {
-		NodeKey::load(&self.node_key_file, self.node_key_format.into()).map_err(|e| e.to_string())
+	fn load(&self) -> Result<NodeKey, CliError> {
+		NodeKey::load(&self.node_key_file, self.node_key_format.into()).map_err(failed)
 	}
 }
 
@@ -229,21 +303,23 @@ fn secret_source(file: &Option<PathBuf>, env: &Option<String>) -> Option<OwnerSe
 
 impl AuthorityArgs {
 	/// The owner's key, or the consent (checked: signed by its owner) and the submitter's key.
-	fn load(&self) -> Result<Authority, String> {
+	fn load(&self) -> Result<Authority, CliError> {
 		if let Some(path) = &self.consent_file {
-			let consent = SignedConsent::load(path).map_err(|e| e.to_string())?;
-			consent.require_signature().map_err(|e| e.to_string())?;
+			let consent = SignedConsent::load(path).map_err(failed)?;
+			consent.require_signature().map_err(failed)?;
 			let source = secret_source(
 				&self.submitter.submitter_secret_file,
 				&self.submitter.submitter_secret_env,
 			)
-			.ok_or("give --submitter-secret-file or --submitter-secret-env")?;
+			.ok_or_else(|| usage("give --submitter-secret-file or --submitter-secret-env"))?;
 			let submitter = OwnerKey::load(&source).map_err(|e| format!("submitter: {e}"))?;
 			return Ok(Authority::Consent { consent: Box::new(consent), submitter });
 		}
-		let source = secret_source(&self.owner_secret_file, &self.owner_secret_env)
-			.ok_or("give --owner-secret-file or --owner-secret-env (or --consent-file)")?;
-		OwnerKey::load(&source).map(Authority::Owner).map_err(|e| e.to_string())
+		let source =
+			secret_source(&self.owner_secret_file, &self.owner_secret_env).ok_or_else(|| {
+				usage("give --owner-secret-file or --owner-secret-env (or --consent-file)")
+			})?;
+		OwnerKey::load(&source).map(Authority::Owner).map_err(failed)
 	}
 }
 
@@ -265,15 +341,25 @@ struct OwnerAccountArgs {
 
 impl OwnerAccountArgs {
 	/// The account, if any of the three was given.
-	fn account(&self) -> Result<Option<AccountId32>, String> {
+	fn account(&self) -> Result<Option<AccountId32>, CliError> {
 		if let Some(text) = &self.owner {
-			return parse_account(text).map(Some).map_err(|e| e.to_string());
+			return parse_account(text).map(Some).map_err(failed);
 		}
 		let Some(source) = secret_source(&self.owner_secret_file, &self.owner_secret_env) else {
 			return Ok(None);
 		};
-		OwnerKey::load(&source).map(|key| Some(key.account_id())).map_err(|e| e.to_string())
+		OwnerKey::load(&source).map(|key| Some(key.account_id())).map_err(failed)
 	}
+}
+
+/// The endpoint every command talks to unless told otherwise: the default port of a local node
+/// and of the dev chain (`scripts/chain.sh`).
+pub const DEFAULT_ENDPOINT: &str = "ws://127.0.0.1:9944";
+
+/// `REGISTRAR_ENDPOINT`, else [`DEFAULT_ENDPOINT`]: where a command goes online when it may also
+/// work offline and no flag says.
+fn default_endpoint() -> String {
+	std::env::var("REGISTRAR_ENDPOINT").unwrap_or_else(|_| DEFAULT_ENDPOINT.to_owned())
 }
 
 #[derive(Args, Debug)]
@@ -284,7 +370,7 @@ struct ChainArgs {
 		long,
 		env = "REGISTRAR_ENDPOINT",
 		hide_env_values = true,
-		default_value = "ws://127.0.0.1:9944"
+		default_value = DEFAULT_ENDPOINT
 	)]
 	endpoint: String,
 }
@@ -333,7 +419,8 @@ pub struct SignArgs {
 	/// Pay the fee in credits.
 	#[arg(long)]
 	pay_in_credits: bool,
-	/// Read the genesis hash, block and pallet index from this endpoint.
+	/// Read the genesis hash, block and pallet index from this endpoint (the default endpoint
+	/// unless --genesis-hash and --block-number make it offline).
 	#[arg(
 		long,
 		env = "REGISTRAR_ENDPOINT",
@@ -402,7 +489,7 @@ pub struct RunArgs {
 	#[arg(long, env = "REGISTRAR_STATE_DIR")]
 	state_dir: PathBuf,
 	/// Where to serve /livez, /readyz, /status and /metrics.
-	#[arg(long, default_value = "127.0.0.1:9955")]
+	#[arg(long, env = "REGISTRAR_HTTP_ADDR", default_value = "127.0.0.1:9955")]
 	http_addr: SocketAddr,
 	/// Serve no HTTP endpoints.
 	#[arg(long)]
@@ -465,10 +552,10 @@ struct DiscoveryArgs {
 impl DiscoveryArgs {
 	/// Sets `config`'s discovery: the record (checked now, as the pallet checks one), the
 	/// heartbeats and how they are sent.
-	fn apply(&self, config: &mut RegistrationConfig) -> Result<(), String> {
+	fn apply(&self, config: &mut RegistrationConfig) -> Result<(), CliError> {
 		config
 			.set_record(&self.addresses, &self.node_version, &self.capabilities)
-			.map_err(|e| e.to_string())?;
+			.map_err(failed)?;
 		if self.no_record {
 			config.discovery.record = None;
 		}
@@ -545,7 +632,6 @@ impl From<SchemeArg> for SignatureScheme {
 	group(ArgGroup::new("consent_node").args(["node_key_file", "peer_id"])),
 	group(ArgGroup::new("consent_validity").args(["lifetime", "valid_until"])),
 	group(ArgGroup::new("consent_owner").args(["owner", "owner_secret_file", "owner_secret_env"])),
-	group(ArgGroup::new("consent_chain").args(["endpoint", "genesis_hash"])),
 )]
 pub struct ConsentArgs {
 	/// The consent file: written by a new consent, or read (and rewritten when signed).
@@ -556,7 +642,7 @@ pub struct ConsentArgs {
 	#[arg(
 		long,
 		value_enum,
-		requires_all = ["consent_node", "max_fee", "consent_validity", "consent_owner", "consent_chain"]
+		requires_all = ["consent_node", "max_fee", "consent_validity", "consent_owner"]
 	)]
 	node_type: Option<NodeTypeArg>,
 	/// New consent: the node's key file (only its PeerId is used); or give --peer-id.
@@ -568,14 +654,15 @@ pub struct ConsentArgs {
 	/// New consent: the node's PeerId (base58).
 	#[arg(long, requires = "node_type")]
 	peer_id: Option<String>,
-	/// New consent: the most registration fee one registration may take from the owner, in
-	/// base units.
-	#[arg(long, requires = "node_type")]
-	max_fee: Option<u128>,
+	/// New consent: the most registration fee one registration may take from the owner, in the
+	/// chain's currency (10UNIT, 2.5 UNIT: read with the chain's decimals, so online only) or in
+	/// base units (10000000000000000000).
+	#[arg(long, requires = "node_type", value_name = "AMOUNT")]
+	max_fee: Option<Amount>,
 	/// New consent: the most deposit (the node's bond) one registration may hold from the
-	/// owner, in base units (0: only node types without a deposit).
-	#[arg(long, requires = "node_type", default_value_t = 0)]
-	max_deposit: u128,
+	/// owner, written as --max-fee is (0: only node types without a deposit).
+	#[arg(long, requires = "node_type", value_name = "AMOUNT", default_value = "0")]
+	max_deposit: Amount,
 	/// New consent: blocks it stays valid from the current block (the chain caps it at its
 	/// MaxConsentLifetime).
 	#[arg(long, conflicts_with = "valid_until", requires = "node_type")]
@@ -611,8 +698,9 @@ pub struct ConsentArgs {
 	/// own).
 	#[arg(long, value_enum, requires = "attach_signature")]
 	scheme: Option<SchemeArg>,
-	/// Online: the chain's endpoint (a new consent through its consent_payload view function;
-	/// a file checked through consent_status).
+	/// The chain's endpoint: a new consent is made through its consent_payload view function
+	/// (the default endpoint, or REGISTRAR_ENDPOINT, unless --genesis-hash makes it offline); a
+	/// file is checked through its consent_status only when this is given.
 	#[arg(long, conflicts_with_all = ["genesis_hash", "block_number"])]
 	endpoint: Option<String>,
 	/// New consent, offline: the chain's genesis hash (0x hex).
@@ -627,6 +715,10 @@ pub struct ConsentArgs {
 	/// New consent: replace an existing consent file.
 	#[arg(long, requires = "node_type")]
 	force: bool,
+	/// Offline: the pallet's index in the runtime, for the call data that revokes the consent
+	/// (online, the chain's).
+	#[arg(long, default_value_t = DEV_PALLET_INDEX)]
+	pallet_index: u8,
 }
 
 /// `registrar rotate`.
@@ -652,11 +744,11 @@ pub struct RotateArgs {
 }
 
 /// 32 bytes of `0x`-optional hex, or `message`.
-fn hex32(text: &str, message: &str) -> Result<[u8; 32], String> {
+fn hex32(text: &str, message: &str) -> Result<[u8; 32], CliError> {
 	hex::decode(text.trim_start_matches("0x"))
 		.ok()
 		.and_then(|b| <[u8; 32]>::try_from(b).ok())
-		.ok_or_else(|| message.to_owned())
+		.ok_or_else(|| usage(message))
 }
 
 impl RegistrationArgs {
@@ -668,23 +760,28 @@ impl RegistrationArgs {
 		authority: Authority,
 		endpoint: &str,
 		state_dir: PathBuf,
-	) -> Result<RegistrationConfig, String> {
+	) -> Result<RegistrationConfig, CliError> {
 		let node_type = self.node_type.map(NodeType::from);
 		let mut config = match authority {
 			Authority::Owner(owner) => {
-				let node_type = node_type.ok_or("give --node-type")?;
+				let node_type = node_type.ok_or_else(|| usage("give --node-type"))?;
 				RegistrationConfig::new(endpoint, node_key, owner, node_type, state_dir)
 			}
 			Authority::Consent { consent, submitter } => {
+				// A consent for another node (or type) is refused every time: fatal, as when
+				// the judge finds it.
 				let config = RegistrationConfig::with_consent(
 					endpoint, node_key, *consent, submitter, state_dir,
 				)
-				.map_err(|e| e.to_string())?;
+				.map_err(|e| match e {
+					ConsentError::NodeMismatch { .. } => CliError::Fatal(e.to_string()),
+					other => CliError::Failed(other.to_string()),
+				})?;
 				if let Some(given) = node_type.filter(|given| *given != config.node_type) {
-					return Err(format!(
+					return Err(CliError::Fatal(format!(
 						"--node-type is {given:?} but the consent is for a {:?}",
 						config.node_type
-					));
+					)));
 				}
 				config
 			}
@@ -701,12 +798,12 @@ impl RegistrationArgs {
 
 impl SignArgs {
 	/// The request `sign` makes of the library.
-	pub fn request(&self) -> Result<SignRequest, String> {
+	pub fn request(&self) -> Result<SignRequest, CliError> {
 		let node_key = self.node_key.load()?;
 		let owner = self
 			.owner
 			.account()?
-			.ok_or("give --owner, --owner-secret-file or --owner-secret-env")?;
+			.ok_or_else(|| usage("give --owner, --owner-secret-file or --owner-secret-env"))?;
 		let nonce = match &self.nonce {
 			Some(text) => hex32(text, "--nonce must be 32 bytes of hex")?,
 			None => rand::random(),
@@ -718,7 +815,8 @@ impl SignArgs {
 				block_number,
 				pallet_index: self.pallet_index,
 			},
-			_ => return Err("give --endpoint, or --genesis-hash and --block-number".into()),
+			(None, None, None) => ChainSource::Online { endpoint: default_endpoint() },
+			_ => return Err(usage("give --genesis-hash and --block-number (offline), or neither")),
 		};
 		Ok(SignRequest {
 			node_key,
@@ -735,12 +833,12 @@ impl SignArgs {
 
 impl RegisterArgs {
 	/// The configuration of the one attempt (no state directory).
-	pub fn config(&self) -> Result<RegistrationConfig, String> {
+	pub fn config(&self) -> Result<RegistrationConfig, CliError> {
 		self.config_in(PathBuf::new())
 	}
 
 	/// The configuration of a registration with its state in `state_dir`.
-	fn config_in(&self, state_dir: PathBuf) -> Result<RegistrationConfig, String> {
+	fn config_in(&self, state_dir: PathBuf) -> Result<RegistrationConfig, CliError> {
 		let node_key = self.node_key.load()?;
 		let authority = self.authority.load()?;
 		self.registration.config(node_key, authority, &self.chain.endpoint, state_dir)
@@ -749,18 +847,18 @@ impl RegisterArgs {
 
 impl StatusArgs {
 	/// The request `status` makes of the library.
-	pub fn request(&self) -> Result<StatusRequest, String> {
+	pub fn request(&self) -> Result<StatusRequest, CliError> {
 		let node_id = match (&self.node_key_file, &self.peer_id) {
-			(Some(path), _) => NodeKey::load(path, self.node_key_format.into())
-				.map_err(|e| e.to_string())?
-				.peer_id_base58(),
+			(Some(path), _) => {
+				NodeKey::load(path, self.node_key_format.into()).map_err(failed)?.peer_id_base58()
+			}
 			(None, Some(peer)) => {
 				pallet_registration::peer_id::Ed25519PeerId::from_base58(peer.as_bytes()).map_err(
-					|_| "--peer-id is not the base58 PeerId of an acceptable Ed25519 key",
+					|_| usage("--peer-id is not the base58 PeerId of an acceptable Ed25519 key"),
 				)?;
 				peer.clone()
 			}
-			(None, None) => return Err("give --node-key-file or --peer-id".into()),
+			(None, None) => return Err(usage("give --node-key-file or --peer-id")),
 		};
 		Ok(StatusRequest {
 			endpoint: self.chain.endpoint.clone(),
@@ -773,7 +871,7 @@ impl StatusArgs {
 
 impl RunArgs {
 	/// The service's configuration.
-	pub fn config(&self) -> Result<RegistrationConfig, String> {
+	pub fn config(&self) -> Result<RegistrationConfig, CliError> {
 		let mut config = self.attempt.config_in(self.state_dir.clone())?;
 		config.http_addr = (!self.no_http).then_some(self.http_addr);
 		config.register_interval = Duration::from_secs(self.register_interval_secs);
@@ -790,53 +888,58 @@ impl RunArgs {
 
 impl ConsentArgs {
 	/// The request `consent` makes of the library.
-	pub fn request(&self) -> Result<ConsentRequest, String> {
+	pub fn request(&self) -> Result<ConsentRequest, CliError> {
 		let path = self.consent_file.clone();
 		let owner_key = match secret_source(&self.owner_secret_file, &self.owner_secret_env) {
-			Some(source) => Some(OwnerKey::load(&source).map_err(|e| e.to_string())?),
+			Some(source) => Some(OwnerKey::load(&source).map_err(failed)?),
 			None => None,
 		};
+		let pallet_index = self.pallet_index;
 		if let Some(signature) = &self.attach_signature {
 			return Ok(ConsentRequest::Attach {
 				path,
 				signature: signature.clone(),
 				scheme: self.scheme.map(Into::into),
+				pallet_index,
 			});
 		}
 		let Some(node_type) = self.node_type else {
 			return Ok(match owner_key {
-				Some(owner_key) => ConsentRequest::Sign { path, owner_key },
-				None => ConsentRequest::Show { path, endpoint: self.endpoint.clone() },
+				Some(owner_key) => ConsentRequest::Sign { path, owner_key, pallet_index },
+				None => {
+					ConsentRequest::Show { path, endpoint: self.endpoint.clone(), pallet_index }
+				}
 			});
 		};
 		let peer_id = match (&self.node_key_file, &self.peer_id) {
-			(Some(file), _) => NodeKey::load(file, self.node_key_format.into())
-				.map_err(|e| e.to_string())?
-				.peer_id(),
-			(None, Some(peer)) => Ed25519PeerId::from_base58(peer.as_bytes())
-				.map_err(|_| "--peer-id is not the base58 PeerId of an acceptable Ed25519 key")?,
-			(None, None) => return Err("give --node-key-file or --peer-id".into()),
+			(Some(file), _) => {
+				NodeKey::load(file, self.node_key_format.into()).map_err(failed)?.peer_id()
+			}
+			(None, Some(peer)) => Ed25519PeerId::from_base58(peer.as_bytes()).map_err(|_| {
+				usage("--peer-id is not the base58 PeerId of an acceptable Ed25519 key")
+			})?,
+			(None, None) => return Err(usage("give --node-key-file or --peer-id")),
 		};
 		let owner = match (&self.owner, &owner_key) {
-			(Some(text), _) => parse_account(text).map_err(|e| e.to_string())?,
+			(Some(text), _) => parse_account(text).map_err(failed)?,
 			(None, Some(key)) => key.account_id(),
 			(None, None) => {
-				return Err("give --owner, --owner-secret-file or --owner-secret-env".into())
+				return Err(usage("give --owner, --owner-secret-file or --owner-secret-env"))
 			}
 		};
-		let terms = ConsentTerms {
+		let terms = NewConsent {
 			owner,
 			peer_id,
 			node_type: node_type.into(),
-			max_fee: self.max_fee.ok_or("give --max-fee")?,
-			max_deposit: self.max_deposit,
+			max_fee: self.max_fee.clone().ok_or_else(|| usage("give --max-fee"))?,
+			max_deposit: self.max_deposit.clone(),
 			nonce: self.nonce.unwrap_or_else(rand::random),
 			may_rotate: self.may_rotate,
 		};
 		let validity = match (self.lifetime, self.valid_until) {
 			(Some(blocks), _) => Validity::Lifetime(blocks),
 			(None, Some(block)) => Validity::Until(block),
-			(None, None) => return Err("give --lifetime or --valid-until".into()),
+			(None, None) => return Err(usage("give --lifetime or --valid-until")),
 		};
 		let chain = match (&self.endpoint, &self.genesis_hash) {
 			(Some(endpoint), _) => ConsentChainSource::Online { endpoint: endpoint.clone() },
@@ -845,7 +948,7 @@ impl ConsentArgs {
 				block_number: self.block_number,
 				width: self.block_number_width.map(Into::into).unwrap_or_default(),
 			},
-			(None, None) => return Err("give --endpoint, or --genesis-hash (offline)".into()),
+			(None, None) => ConsentChainSource::Online { endpoint: default_endpoint() },
 		};
 		Ok(ConsentRequest::Create {
 			terms,
@@ -854,16 +957,16 @@ impl ConsentArgs {
 			owner_key,
 			path,
 			overwrite: self.force,
+			pallet_index,
 		})
 	}
 }
 
 impl RotateArgs {
 	/// The rotation `rotate` carries out.
-	pub fn request(&self) -> Result<RotateRequest, String> {
-		let load = |path: &PathBuf| {
-			NodeKey::load(path, self.node_key_format.into()).map_err(|e| e.to_string())
-		};
+	pub fn request(&self) -> Result<RotateRequest, CliError> {
+		let load =
+			|path: &PathBuf| NodeKey::load(path, self.node_key_format.into()).map_err(failed);
 		let transaction = &self.transaction;
 		Ok(RotateRequest {
 			endpoint: self.chain.endpoint.clone(),
@@ -959,7 +1062,7 @@ mod tests {
 			let Command::Run(run) = parse(&[&base[..], extra].concat()).unwrap().command else {
 				panic!("run")
 			};
-			run.config()
+			run.config().map_err(|e| e.to_string())
 		};
 		// The defaults: a record with the registrar's version, heartbeats, fee-less.
 		let plain = config(&[]).unwrap();
@@ -998,7 +1101,11 @@ mod tests {
 		assert!(error.contains("/ip4/1.2.3.4/tcp/99999") && error.contains("port"), "{error}");
 		let other = registrar::keys::NodeKey::from_seed(&[8; 32]).peer_id_base58();
 		let foreign = format!("/ip4/1.2.3.4/tcp/1/p2p/{other}");
-		assert!(config(&["--address", &foreign]).unwrap_err().contains("ForeignPeerId"));
+		let error = config(&["--address", &foreign]).unwrap_err();
+		assert!(error.contains("ForeignPeerId"), "{error}");
+		// Which PeerId the address names, and which one this node is.
+		let ours = registrar::keys::NodeKey::from_seed(&[7; 32]).peer_id_base58();
+		assert!(error.contains(&format!("names {other}, but this node is {ours}")), "{error}");
 		assert!(config(&["--capability", "a", "--capability", "a"]).unwrap_err().contains("twice"));
 		assert!(config(&["--version", "caf\u{e9}"]).is_err());
 		let conflict = [&base[..], &["--no-record", "--address", "/ip4/1.2.3.4/tcp/1"]].concat();
@@ -1061,8 +1168,9 @@ mod tests {
 			"ws://x",
 		];
 		assert!(parse(&create).is_ok());
-		// A new consent needs all its inputs.
-		for missing in ["--peer-id", "--max-fee", "--lifetime", "--owner", "--endpoint"] {
+		// A new consent needs all its inputs but the endpoint (online by default, at the default
+		// endpoint or REGISTRAR_ENDPOINT).
+		for missing in ["--peer-id", "--max-fee", "--lifetime", "--owner"] {
 			let i = create.iter().position(|a| *a == missing).unwrap();
 			let args: Vec<_> = create
 				.iter()
@@ -1142,7 +1250,7 @@ mod tests {
 		else {
 			panic!("create")
 		};
-		assert_eq!(terms.max_fee, u128::MAX);
+		assert_eq!(terms.max_fee, Amount::Base(u128::MAX));
 		assert_eq!(terms.node_type, NodeType::ComputeMiner);
 		assert!(terms.may_rotate && owner_key.is_none() && !overwrite);
 		assert_eq!(terms.owner, parse_account(alice).unwrap());
@@ -1160,5 +1268,113 @@ mod tests {
 			panic!()
 		};
 		assert_ne!(terms.nonce, again.nonce, "a random nonce each time");
+	}
+
+	#[test]
+	fn a_secret_on_the_command_line_points_to_the_file_flag() {
+		let args = |list: &[&str]| list.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+		let message =
+			secret_on_the_command_line(&args(&["registrar", "run", "--owner-secret", "//Alice"]))
+				.unwrap();
+		assert!(message.starts_with("there is no --owner-secret"), "{message}");
+		assert!(message.contains("--owner-secret-file FILE"), "{message}");
+		let submitter =
+			secret_on_the_command_line(&args(&["registrar", "register", "--submitter-secret=x"]))
+				.unwrap();
+		assert!(submitter.contains("--submitter-secret-file FILE"), "{submitter}");
+		let fine =
+			args(&["registrar", "run", "--owner-secret-file", "f", "--owner-secret-env", "V"]);
+		assert_eq!(secret_on_the_command_line(&fine), None);
+		// clap alone would suggest --owner-secret-env, whose value is a variable's name.
+		assert!(parse(&["run", "--owner-secret", "x"]).is_err());
+	}
+
+	#[test]
+	fn errors_exit_as_the_readme_says() {
+		// `status` without the node: an invalid command line, exit 2 (as clap's own).
+		let Command::Status(status) = parse(&["status"]).unwrap().command else { panic!() };
+		let error = status.request().unwrap_err();
+		assert_eq!(error, CliError::Usage("give --node-key-file or --peer-id".into()));
+		assert_eq!(error.exit_code(), ExitCode::from(2));
+		let Command::Status(bad) = parse(&["status", "--peer-id", "Qm"]).unwrap().command else {
+			panic!()
+		};
+		assert!(matches!(bad.request(), Err(CliError::Usage(_))));
+		// A consent for another node: refused every time, exit 6 (fatal), before any chain.
+		let dir = tempfile::tempdir().unwrap();
+		let owner =
+			OwnerKey::from_suri(&registrar::secret::SecretText::new("//Bob".into())).unwrap();
+		let other_node = NodeKey::from_seed(&[5; 32]);
+		let terms = registrar::consent::ConsentTerms {
+			owner: owner.account_id(),
+			peer_id: other_node.peer_id(),
+			node_type: NodeType::StorageMiner,
+			max_fee: 1,
+			nonce: 1,
+			may_rotate: false,
+		};
+		let mut consent =
+			SignedConsent::new(terms.consent([0x45; 32], 100), BlockNumberWidth::U64).unwrap();
+		consent.sign(&owner).unwrap();
+		let consent_file = dir.path().join("consent.json");
+		consent.save(&consent_file).unwrap();
+		let key = dir.path().join("key");
+		std::fs::write(&key, hex::encode([7u8; 32])).unwrap();
+		let submitter = dir.path().join("submitter");
+		std::fs::write(&submitter, "//Dave").unwrap();
+		let (key, consent_file, submitter) =
+			(key.to_str().unwrap(), consent_file.to_str().unwrap(), submitter.to_str().unwrap());
+		let Command::Register(register) = parse(&[
+			"register",
+			"--node-key-file",
+			key,
+			"--consent-file",
+			consent_file,
+			"--submitter-secret-file",
+			submitter,
+		])
+		.unwrap()
+		.command
+		else {
+			panic!()
+		};
+		let error = register.config().unwrap_err();
+		assert!(matches!(&error, CliError::Fatal(m) if m.contains("consent")), "{error}");
+		assert_eq!(error.exit_code(), ExitCode::from(6));
+	}
+
+	#[test]
+	fn a_consent_takes_its_max_fee_in_the_chains_currency() {
+		let base = [
+			"consent",
+			"--consent-file",
+			"c",
+			"--peer-id",
+			"12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV",
+			"--node-type",
+			"storage-miner",
+			"--lifetime",
+			"10",
+			"--owner",
+			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+		];
+		let request = |fee: &str| {
+			let Command::Consent(args) =
+				parse(&[&base[..], &["--max-fee", fee]].concat()).unwrap().command
+			else {
+				panic!()
+			};
+			args.request().unwrap()
+		};
+		let ConsentRequest::Create { terms, chain, .. } = request("10UNIT") else { panic!() };
+		assert_eq!(terms.max_fee, Amount::Units { value: "10".into(), symbol: "UNIT".into() });
+		// Online by default: at REGISTRAR_ENDPOINT, or the default endpoint (scripts/chain.sh's).
+		assert!(matches!(chain, ConsentChainSource::Online { .. }));
+		let ConsentRequest::Create { terms, .. } = request("2000000000000000000") else { panic!() };
+		assert_eq!(terms.max_fee, Amount::Base(2_000_000_000_000_000_000));
+		assert_eq!(
+			parse(&[&base[..], &["--max-fee", "ten"]].concat()).unwrap_err().kind(),
+			clap::error::ErrorKind::ValueValidation
+		);
 	}
 }

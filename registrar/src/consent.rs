@@ -12,10 +12,7 @@
 //! signature. Loading checks that the payload is the encoding of the fields and that the
 //! signature is the owner's, so a file edited by hand is refused rather than submitted.
 
-use crate::{
-	challenge::{BlockNumberWidth, RegistrationCall},
-	keys::OwnerKey,
-};
+use crate::{challenge::RegistrationCall, facts::BlockNumberWidth, keys::OwnerKey};
 use codec::Encode;
 use pallet_registration::{
 	peer_id::Ed25519PeerId, NodeType, OwnerConsent, CONSENT_DOMAIN, WRAPPED_PREFIX, WRAPPED_SUFFIX,

@@ -6,13 +6,13 @@
 //! `Liveness`, `NodeView` and `NodePage` are generic over the runtime (`T: Config`), so a client
 //! cannot name them without a runtime; their SCALE layout is reproduced here (bounded vectors
 //! encode as vectors; block numbers in the chain's width). The layout is checked three ways: the
-//! statements against byte vectors the JS reference client computes (the tests below), the
+//! statements against the byte vectors of `spec/vectors.json`, which the JS reference client
+//! computes too (the tests below, and `e2e/test/vectors.test.mjs`), the
 //! decoded views against the dev runtime's answers, and the signatures by the chain itself (the
 //! end-to-end tests: a statement encoded differently would not verify).
 
 use crate::{
-	chain::NodeRecord as RegistryEntry,
-	challenge::BlockNumberWidth,
+	facts::{BlockNumberWidth, RegistryEntry},
 	keys::NodeKey,
 	multiaddr::{self, MultiaddrError},
 };
@@ -140,6 +140,23 @@ pub struct RecordContent {
 	pub capabilities: Vec<String>,
 }
 
+/// What the pallet's `ForeignPeerId` means for `address`: which PeerId its `/p2p/` names, and
+/// what to do about it.
+fn foreign_peer_id(address: &str, peer: &Ed25519PeerId) -> String {
+	let ours = String::from_utf8_lossy(&peer.to_node_id()).into_owned();
+	let parts: Vec<&str> = address.split('/').collect();
+	let named = parts
+		.windows(2)
+		.filter(|pair| matches!(pair[0], "p2p" | "ipfs"))
+		.map(|pair| pair[1])
+		.find(|named| *named != ours)
+		.unwrap_or("another node");
+	format!(
+		"ForeignPeerId: its /p2p/ names {named}, but this node is {ours}; a record carries the \
+		 node's own addresses (end it with /p2p/{ours}, or leave /p2p/ out)"
+	)
+}
+
 impl RecordContent {
 	/// The content of the node `peer`'s record: every address encoded and accepted by the
 	/// pallet's own check (known protocols; a `/p2p/` component names this node), a printable
@@ -156,7 +173,13 @@ impl RecordContent {
 			let bytes = multiaddr::parse(address)
 				.map_err(|error| RecordError::Address { address: address.clone(), error })?;
 			pallet_registration::multiaddr::check(&bytes, &raw).map_err(|error| {
-				RecordError::Refused { address: address.clone(), reason: format!("{error:?}") }
+				let reason = match error {
+					pallet_registration::multiaddr::MultiaddrError::ForeignPeerId => {
+						foreign_peer_id(address, peer)
+					}
+					other => format!("{other:?}"),
+				};
+				RecordError::Refused { address: address.clone(), reason }
 			})?;
 			binary.push(bytes);
 		}
@@ -489,23 +512,69 @@ mod tests {
 		.unwrap()
 	}
 
-	// The vectors below were computed by the JS reference client (`e2e/lib/discovery.mjs`:
-	// `recordBytes`, `recordStatementBytes`, `heartbeatStatementBytes`, signed with
-	// @polkadot/util-crypto's `ed25519Sign`) for RFC 8032 test key 1 (the contract's test key,
-	// spec/vectors.json), genesis hash [0x45; 32], registered_at 1234 (u64), key epoch 0, seq 7, the two
-	// addresses, version and capabilities of `content()`, and heartbeat period 42.
-	const RECORD: &str = "07000000000000000820047f00000106767dcc040a000002060fa1dd03a50326002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a3c7265676973747261722f302e312e3008902f7265636f6e737472756374696f6e2f676c6f62616c2d726566696e656d656e742f76311c73746f72616765";
-	const RECORD_STATEMENT_HEAD: &str = "484950504955533a3a5245434f52443a3a763100000000004545454545454545454545454545454545454545454545454545454545454545002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511ad20400000000000000000000";
-	const RECORD_SIGNATURE: &str = "5658ceafbcde1e47fb67f559b7281f1aacf655054f978f7ced2ea71332675126fc1d2ed2b1b32c7d600df255d38751dbfd4599dd1d1964a5690c74dc20c5260b";
-	const HEARTBEAT_STATEMENT: &str = "484950504955533a3a4845415254424541543a3a763100004545454545454545454545454545454545454545454545454545454545454545002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a2a0000003c7265676973747261722f302e312e30";
-	const HEARTBEAT_SIGNATURE: &str = "1b7b52c6b2467ff1d5ad866766eb91cac9ce9368d0dfe1c662b30ac65384be176749f54369009ea5650b7f53d5d8baf1787409f83f691a35b0596fd4284df601";
-	const HEARTBEAT_STATEMENT_EMPTY: &str = "484950504955533a3a4845415254424541543a3a763100004545454545454545454545454545454545454545454545454545454545454545002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a0000000000";
+	/// The discovery vectors of the contract's vectors (`spec/vectors.json`, the repository's
+	/// one copy): computed by the JS reference client (`e2e/lib/discovery.mjs`, checked there by
+	/// `e2e/test/vectors.test.mjs`) for RFC 8032 test key 1, genesis hash [0x45; 32],
+	/// registered_at 1234 (u64), key epoch 0, seq 7, the two addresses, version and
+	/// capabilities of `content()`, and heartbeat periods 42 and 0.
+	fn vector(path: &[&str]) -> String {
+		let vectors: serde_json::Value =
+			serde_json::from_str(include_str!("../../spec/vectors.json")).unwrap();
+		let value = path.iter().fold(&vectors["discovery"], |v, key| match key.parse::<usize>() {
+			Ok(index) => &v[index],
+			Err(_) => &v[*key],
+		});
+		value.as_str().unwrap_or_else(|| panic!("{path:?}")).to_owned()
+	}
+
+	fn record_hex() -> String {
+		vector(&["record_bytes"])
+	}
+
+	fn record_signature() -> String {
+		vector(&["record_signature"])
+	}
+
+	fn heartbeat_signature() -> String {
+		vector(&["heartbeats", "0", "signature"])
+	}
+
+	#[test]
+	fn the_vectors_describe_this_record() {
+		let vectors: serde_json::Value =
+			serde_json::from_str(include_str!("../../spec/vectors.json")).unwrap();
+		let v = &vectors["discovery"];
+		let texts = |key: &str| -> Vec<String> {
+			v["record"][key]
+				.as_array()
+				.unwrap()
+				.iter()
+				.map(|t| t.as_str().unwrap().into())
+				.collect()
+		};
+		let record = content().record(v["record"]["seq"].as_u64().unwrap());
+		assert_eq!(record, content().record(7));
+		assert_eq!(
+			RecordContent::new(
+				&texts("addresses"),
+				v["record"]["version"].as_str().unwrap(),
+				&texts("capabilities"),
+				&key().peer_id(),
+			)
+			.unwrap()
+			.record(7),
+			record
+		);
+		assert_eq!((v["registered_at"].as_u64(), v["key_epoch"].as_u64()), (Some(1234), Some(0)));
+		assert_eq!(vectors["peer_id_base58"], PEER);
+		assert_eq!(vectors["node_seed"], SEED);
+	}
 
 	#[test]
 	fn the_record_and_its_statement_match_the_js_client() {
 		let record = content().record(7);
-		assert_eq!(hex::encode(record.encode()), RECORD);
-		assert_eq!(Record::decode(&mut &hex::decode(RECORD).unwrap()[..]).unwrap(), record);
+		assert_eq!(hex::encode(record.encode()), record_hex());
+		assert_eq!(Record::decode(&mut &hex::decode(record_hex()).unwrap()[..]).unwrap(), record);
 		let statement = record_statement(
 			[0x45; 32],
 			key().peer_id_raw(),
@@ -515,9 +584,9 @@ mod tests {
 			&record,
 		)
 		.unwrap();
-		assert_eq!(hex::encode(&statement), format!("{RECORD_STATEMENT_HEAD}{RECORD}"));
+		assert_eq!(hex::encode(&statement), vector(&["record_statement"]));
 		// Ed25519 signatures are deterministic: the same key signs the same bytes alike.
-		assert_eq!(hex::encode(key().sign(&statement)), RECORD_SIGNATURE);
+		assert_eq!(hex::encode(key().sign(&statement)), record_signature());
 		// In a 32-bit chain, registered_at takes 4 bytes.
 		let narrow = record_statement(
 			[0x45; 32],
@@ -559,10 +628,10 @@ mod tests {
 	fn the_heartbeat_statement_matches_the_js_client() {
 		let statement =
 			heartbeat_statement([0x45; 32], key().peer_id_raw(), 42, b"registrar/0.1.0");
-		assert_eq!(hex::encode(&statement), HEARTBEAT_STATEMENT);
-		assert_eq!(hex::encode(key().sign(&statement)), HEARTBEAT_SIGNATURE);
+		assert_eq!(hex::encode(&statement), vector(&["heartbeats", "0", "statement"]));
+		assert_eq!(hex::encode(key().sign(&statement)), heartbeat_signature());
 		let empty = heartbeat_statement([0x45; 32], key().peer_id_raw(), 0, b"");
-		assert_eq!(hex::encode(empty), HEARTBEAT_STATEMENT_EMPTY);
+		assert_eq!(hex::encode(empty), vector(&["heartbeats", "1", "statement"]));
 	}
 
 	#[test]
@@ -573,13 +642,13 @@ mod tests {
 		let (node_id, decoded, signature) =
 			<(Vec<u8>, Record, Vec<u8>)>::decode(&mut &args[..]).unwrap();
 		assert_eq!((node_id, decoded), (PEER.as_bytes().to_vec(), record));
-		assert_eq!(hex::encode(signature), RECORD_SIGNATURE);
+		assert_eq!(hex::encode(signature), record_signature());
 		let args = heartbeat_args(&key(), [0x45; 32], 42, b"registrar/0.1.0");
 		let (node_id, period, version, signature) =
 			<(Vec<u8>, u32, Vec<u8>, Vec<u8>)>::decode(&mut &args[..]).unwrap();
 		assert_eq!((node_id, period), (PEER.as_bytes().to_vec(), 42));
 		assert_eq!(version, b"registrar/0.1.0");
-		assert_eq!(hex::encode(signature), HEARTBEAT_SIGNATURE);
+		assert_eq!(hex::encode(signature), heartbeat_signature());
 	}
 
 	fn view(record: Option<SignedRecord>, registered_at: u64) -> NodeView {
@@ -600,7 +669,7 @@ mod tests {
 	#[test]
 	fn a_record_verifies_only_as_signed() {
 		let record = content().record(7);
-		let signature = <[u8; 64]>::try_from(hex::decode(RECORD_SIGNATURE).unwrap()).unwrap();
+		let signature = <[u8; 64]>::try_from(hex::decode(record_signature()).unwrap()).unwrap();
 		let signed = SignedRecord { record: record.clone(), signature, published_at: 1240 };
 		let good = view(Some(signed.clone()), 1234);
 		assert_eq!(verify_record(&good, [0x45; 32], BlockNumberWidth::U64), Ok(()));

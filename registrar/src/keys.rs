@@ -6,7 +6,8 @@
 //!   64 hex characters, or as 32 raw bytes;
 //! - a raw hex seed: 32 bytes (the secret) or 64 bytes (secret followed by public key);
 //! - a go-libp2p private key: the protobuf `PrivateKey { Type = Ed25519, Data }` in base64 (as in
-//!   an IPFS/kubo `config` file's `PrivKey`), or its raw bytes.
+//!   an IPFS/kubo `config` file's `PrivKey`), or its raw bytes, read by rust-libp2p's
+//!   `libp2p-identity`.
 //!
 //! The owner's key comes from a secret URI or mnemonic (with optional `//hard/soft` derivation
 //! and `///password`) read from a file or an environment variable, never from the command line.
@@ -75,8 +76,9 @@ impl NodeKeyFormat {
 	}
 }
 
-/// protobuf `KeyType` value of Ed25519 in libp2p's `crypto.proto`.
-const PROTOBUF_ED25519: u64 = 1;
+/// The protobuf head of go-libp2p's older Ed25519 keys: `Type` 1 (Ed25519), then `Data` of 96
+/// bytes (seed, public key, public key again).
+const LEGACY_ED25519_PREFIX: [u8; 4] = [0x08, 0x01, 0x12, 96];
 
 /// A node's libp2p Ed25519 key. `Debug` shows only its PeerId.
 #[derive(Clone)]
@@ -168,63 +170,35 @@ impl NodeKey {
 		}
 	}
 
-	/// Raw protobuf bytes of `PrivateKey { Type: KeyType = 1 (field 1), Data: bytes (field 2) }`.
-	/// Ed25519 `Data` is 64 bytes (secret then public key); go-libp2p's older 96-byte form
-	/// (public key repeated) is accepted too.
+	/// Raw protobuf bytes of a libp2p `PrivateKey` (go-libp2p's and kubo's encoding, which
+	/// rust-libp2p writes with `Keypair::to_protobuf_encoding`), read by rust-libp2p's
+	/// `libp2p-identity`; the key must be Ed25519. go-libp2p's older form, whose 96-byte `Data`
+	/// repeats the public key and which libp2p-identity does not read, is accepted too.
 	pub fn from_protobuf_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
-		let invalid = |reason: &str| KeyError::InvalidNodeKey {
+		let invalid = |reason: String| KeyError::InvalidNodeKey {
 			format: NodeKeyFormat::Protobuf.name(),
-			reason: reason.into(),
+			reason,
 		};
-		let mut key_type = None;
-		let mut data: Option<&[u8]> = None;
-		let mut rest = bytes;
-		while !rest.is_empty() {
-			let (tag, after) = read_varint(rest).ok_or_else(|| invalid("bad field tag"))?;
-			rest = after;
-			match (tag >> 3, tag & 7) {
-				(1, 0) => {
-					let (value, after) =
-						read_varint(rest).ok_or_else(|| invalid("bad key type"))?;
-					key_type = Some(value);
-					rest = after;
-				}
-				(2, 2) => {
-					let (len, after) =
-						read_varint(rest).ok_or_else(|| invalid("bad data length"))?;
-					let len = usize::try_from(len).map_err(|_| invalid("bad data length"))?;
-					if after.len() < len {
-						return Err(invalid("truncated data"));
-					}
-					let (value, after) = after.split_at(len);
-					data = Some(value);
-					rest = after;
-				}
-				_ => return Err(invalid("unexpected field (not a libp2p PrivateKey)")),
+		if let Some(data) = bytes.strip_prefix(&LEGACY_ED25519_PREFIX) {
+			let (keypair, repeated) = data
+				.split_at_checked(64)
+				.filter(|(_, repeated)| repeated.len() == 32)
+				.ok_or_else(|| {
+					invalid("Ed25519 data must be 64 bytes (or 96, go-libp2p's older form)".into())
+				})?;
+			if keypair.get(32..) != Some(repeated) {
+				return Err(invalid("the repeated public key differs".into()));
 			}
+			return Self::from_secret_bytes(keypair, NodeKeyFormat::Protobuf);
 		}
-		match key_type {
-			Some(PROTOBUF_ED25519) => {}
-			Some(other) => {
-				return Err(KeyError::InvalidNodeKey {
-					format: NodeKeyFormat::Protobuf.name(),
-					reason: format!("key type {other} is not Ed25519 (1)"),
-				})
-			}
-			None => return Err(invalid("no key type")),
-		}
-		let data = data.ok_or_else(|| invalid("no key data"))?;
-		match data.len() {
-			64 => Self::from_secret_bytes(data, NodeKeyFormat::Protobuf),
-			96 => {
-				let (keypair, repeated) = data.split_at(64);
-				if keypair.get(32..) != Some(repeated) {
-					return Err(invalid("the repeated public key differs"));
-				}
-				Self::from_secret_bytes(keypair, NodeKeyFormat::Protobuf)
-			}
-			_ => Err(invalid("Ed25519 data must be 64 bytes")),
-		}
+		let keypair = libp2p_identity::Keypair::from_protobuf_encoding(bytes)
+			.map_err(|e| invalid(format!("not a libp2p PrivateKey ({e})")))?;
+		let (number, name) =
+			(protobuf_key_type(&keypair.key_type()), keypair.key_type().to_string());
+		let ed25519 = keypair
+			.try_into_ed25519()
+			.map_err(|_| invalid(format!("key type {number} is not Ed25519 (1): a {name} key")))?;
+		Self::from_secret_bytes(&Zeroizing::new(ed25519.to_bytes())[..], NodeKeyFormat::Protobuf)
 	}
 
 	/// The key in `content`, read as `format` (`Auto` tries hex, then the Substrate raw form,
@@ -298,16 +272,15 @@ fn decode_hex_secret(text: &str) -> Option<SecretBytes> {
 	hex::decode(text).ok().map(SecretBytes::new)
 }
 
-/// Reads a protobuf varint; `None` when truncated or longer than 10 bytes.
-fn read_varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
-	let mut value = 0u64;
-	for (i, byte) in bytes.iter().enumerate().take(10) {
-		value |= u64::from(byte & 0x7f) << (7 * i);
-		if byte & 0x80 == 0 {
-			return Some((value, bytes.get(i + 1..)?));
-		}
+/// A key type's number in libp2p's `crypto.proto` (`KeyType`).
+fn protobuf_key_type(key_type: &libp2p_identity::KeyType) -> u8 {
+	use libp2p_identity::KeyType;
+	match key_type {
+		KeyType::RSA => 0,
+		KeyType::Ed25519 => 1,
+		KeyType::Secp256k1 => 2,
+		KeyType::Ecdsa => 3,
 	}
-	None
 }
 
 /// Where the owner's secret URI or mnemonic comes from.
@@ -335,7 +308,16 @@ impl OwnerKey {
 	/// The key of a secret URI (`<mnemonic or 0x seed>[//hard][/soft][///password]`, or
 	/// `//Alice`-style development keys).
 	pub fn from_suri(suri: &SecretText) -> Result<Self, KeyError> {
-		let uri = subxt_signer::SecretUri::from_str(suri.expose().trim())
+		let text = suri.expose().trim();
+		if AccountId32::from_ss58check(text).is_ok() {
+			return Err(KeyError::InvalidOwnerSecret(
+				"it is an account address (SS58), not a secret: give the secret URI or mnemonic \
+				 of the account's key (an address alone goes in --owner, where a command takes \
+				 one)"
+					.into(),
+			));
+		}
+		let uri = subxt_signer::SecretUri::from_str(text)
 			.map_err(|_| KeyError::InvalidOwnerSecret("not a secret URI or mnemonic".into()))?;
 		let pair = subxt_signer::sr25519::Keypair::from_uri(&uri).map_err(|_| {
 			KeyError::InvalidOwnerSecret("cannot derive an sr25519 key from it".into())
@@ -518,6 +500,13 @@ mod tests {
 		assert!(matches!(missing, Err(KeyError::MissingEnv(_))));
 		let err = OwnerKey::from_suri(&SecretText::new("not a phrase at all".into())).unwrap_err();
 		assert!(!err.to_string().contains("phrase at all"));
+		// An address where the secret belongs: said so (the address is no secret to hide).
+		let address = OwnerKey::from_suri(&SecretText::new(
+			"5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY\n".into(),
+		))
+		.unwrap_err()
+		.to_string();
+		assert!(address.contains("is an account address (SS58), not a secret"), "{address}");
 	}
 
 	#[test]

@@ -8,10 +8,11 @@
 //!
 //! ## Modules
 //!
-//! - [`keys`]: the node's Ed25519 key (Substrate node-key file, hex seed, go-libp2p protobuf)
-//!   and the owner's sr25519 key (secret URI or mnemonic from a file or environment variable).
+//! - [`keys`]: the node's Ed25519 key (Substrate node-key file, hex seed, go-libp2p protobuf
+//!   through `libp2p-identity`) and the owner's sr25519 key (secret URI or mnemonic from a file
+//!   or environment variable).
 //! - [`challenge`]: the pallet's own `RegisterChallenge`, built and signed, and the nine
-//!   arguments of `register_node_with_coldkey`.
+//!   arguments of `register_node_with_coldkey` (as `registrar sign` prints them).
 //! - [`consent`]: the pallet's own `OwnerConsent`: made, signed (or a signature made elsewhere
 //!   attached and checked), kept in a versioned consent file; the arguments of
 //!   `register_node_with_consent`.
@@ -20,18 +21,23 @@
 //! - [`discovery`]: the node's record (addresses, version, capabilities) and heartbeat
 //!   statements, signed by the node key, the arguments of `publish_node_record` and
 //!   `heartbeat`, the nodes the paged view functions return, and the check of a record's
-//!   signature; [`multiaddr`]: multiaddr text to the binary form and back.
+//!   signature; [`multiaddr`]: multiaddr text to the binary form and back (rust-libp2p's
+//!   `multiaddr` crate, limited to the pallet's protocols).
 //! - [`chain`]: a Substrate JSON-RPC client (subxt, dynamic API, legacy backend): reads
 //!   through the pallet's view functions, submission with mortality, finality, pallet errors
-//!   by name, registry events by field name.
+//!   by name, registry events by field name. What it reads is in [`facts`], what can go wrong
+//!   in [`chain_error`].
 //! - [`judge`]: whether the node is registered to this owner, and what to do next (also with
-//!   an owner's consent, and for a key rotation).
+//!   an owner's consent; a key rotation in `judge/rotation.rs`; discovery's periods and retries
+//!   in [`judge::discovery`]).
 //! - [`service`]: one attempt ([`register_once`]) and the loop ([`service::run`]) that
 //!   registers, parks, re-arms and backs off; while parked it publishes the node's record and
 //!   sends a heartbeat every liveness period.
-//! - [`commands`]: the bodies of the one-shot commands (`sign`, `register`, `status`,
-//!   `consent`, `rotate`, `nodes`).
-//! - [`outcome`], [`backoff`]: the outcome classes and the waits between attempts.
+//! - [`commands`]: the bodies of the one-shot commands, one file each (`sign`, `register`,
+//!   `status`, `consent`, `rotate`, `nodes`).
+//! - [`facts`], [`chain_error`], [`amount`]: the values read from the chain, the chain's errors,
+//!   amounts of its currency (`2 UNIT`); [`outcome`], [`backoff`]: the outcome classes and the
+//!   waits between attempts.
 //! - [`endpoint`]: the chain endpoint as it may be shown (no credentials, path or query).
 //! - [`state`]: the state directory's OS lock and state file.
 //! - [`status`], [`http`]: `/livez`, `/readyz`, `/status` and `/metrics`.
@@ -39,41 +45,43 @@
 //!
 //! ## Architecture
 //!
-//! One job per file; layers point one way (no module imports one that imports it back):
+//! One job per file; layers point one way (no module imports one that imports it back, and
+//! none imports a module drawn above it):
 //!
 //! ```text
-//! binary:   main.rs (dispatches only) ─ cli.rs (flags → configuration and requests, exit codes)
+//! binary:   main.rs (dispatches only, exit codes) ─ cli.rs (flags → configuration and requests)
 //!               │
-//! service:  commands.rs (sign, register, status bodies)   service/ (run(config, shutdown))
-//!           commands/ (consent, rotate, nodes bodies)       ├─ mod.rs       lock, state file, HTTP, the worker
-//!               │                                           ├─ config.rs    RegistrationConfig, Authority, DiscoveryConfig
-//!               │                                           ├─ attempt.rs   one attempt: reads what judge asks, acts
-//!               │                                           ├─ worker.rs    the loop: attempt, back off, park, re-arm
-//!               │                                           └─ discovery.rs while parked: record and heartbeats
+//! service:  commands/ one file per command:      service/ run(config, shutdown)
+//!             sign.rs register.rs status.rs        ├─ mod.rs       lock, state file, HTTP, the worker
+//!             consent.rs rotate.rs nodes.rs        ├─ config.rs    RegistrationConfig, Authority, DiscoveryConfig
+//!             (mod.rs: CommandError)               ├─ attempt.rs   one attempt: reads what judge asks, acts
+//!               │                                  ├─ worker.rs    the loop: attempt, back off, park, re-arm
+//!               │                                  └─ discovery.rs while parked: record and heartbeats
 //!               ▼
-//! parts:    judge.rs   every decision, pure: ownership, decide (park / conflict / degraded / refuse /
-//!                      hold / read / prepare / submit; with a consent; a rotation), confirmation,
-//!                      re-arm on events and checks; judge/discovery.rs: periods, the heartbeat's
-//!                      planned block and whether to send it, whether to publish the record and its
-//!                      seq, what a failed one is and when the next may go
-//!           chain/     mod.rs transport (connect, width detected once), error.rs, facts.rs (what is
-//!                      read), reads.rs (typed reads), consent.rs (consent and rotation reads),
-//!                      discovery.rs (constants, node views and pages, fee-less submission),
-//!                      view_functions.rs (the runtime API call), events.rs (events by field
-//!                      name), submit.rs (sign, submit, finality)
-//!           keys.rs  challenge.rs  consent.rs (the consent, its signature, the consent file)
-//!           rotation.rs (the rotation statement and call)  discovery.rs (record and heartbeat
-//!           statements, call arguments, views, signature check)  multiaddr.rs (text ↔ binary)
-//!           state.rs  http.rs  status.rs
+//! parts:    status.rs http.rs state.rs   what the service shows and keeps
 //!               ▼
-//! base:     outcome.rs (classes, re-arm reasons, AttemptOutcome, error classification)
+//!           judge/   every decision, pure: mod.rs ownership, decide (park / conflict / degraded /
+//!                    refuse / hold / read / prepare / submit; with a consent), confirmation, re-arm;
+//!                    rotation.rs a key rotation; discovery.rs periods, the heartbeat's planned
+//!                    block, the record's seq, what a failed one is and when the next may go
+//!           chain/   the client, no decision: mod.rs transport (connect, width and currency read
+//!                    once), reads.rs (typed reads), consent.rs (consent and rotation reads),
+//!                    discovery.rs (constants, node views and pages, fee-less submission),
+//!                    view_functions.rs (the runtime API call), events.rs (events by field name),
+//!                    submit.rs (one prepare_call for every call, submission, finality)
+//!               ▼    (judge/ and chain/ do not import each other)
+//!           keys.rs challenge.rs consent.rs rotation.rs discovery.rs multiaddr.rs: the
+//!           statements, built, signed and checked without a chain
+//!               ▼
+//! base:     facts.rs (what is read: views, policy, context, events)  chain_error.rs  amount.rs
+//!           outcome.rs (classes, re-arm reasons, AttemptOutcome, error classification)
 //!           backoff.rs  endpoint.rs  secret.rs  shutdown.rs (signals, stop flag)
 //! ```
 //!
 //! The one function that decides whether the registrar submits, parks or re-arms is
 //! [`judge::decide`] ([`judge::decide_with_consent`] with an owner's consent: the same steps plus
 //! the consent's; with [`judge::rearm_on_event`] and [`judge::storage_check`] while parked); a
-//! rotation is decided by [`judge::decide_rotation`]. Their unit tests are in `judge.rs` and need
+//! rotation is decided by [`judge::decide_rotation`]. Their unit tests are in `judge/` and need
 //! no chain. [`register_once`] and [`commands::rotate_once`] only perform the reads and actions
 //! they ask for.
 //!
@@ -81,9 +89,10 @@
 //! `SignedRecord`, `Liveness`, `NodeView`, `NodePage`) are generic over the runtime, so a client
 //! without one cannot name them: [`discovery`] and [`chain::discovery`] lay them out again
 //! (bounded vectors as vectors, block numbers in the detected width, every byte of an answer
-//! used). The statements are checked byte for byte against vectors computed by the JS reference
-//! client (`e2e/lib/discovery.mjs`), the decoded views against the dev runtime, and the
-//! signatures by the chain itself in the end-to-end test.
+//! used). The statements are checked byte for byte against the repository's vectors
+//! (`spec/vectors.json`, which the JS reference client `e2e/lib/discovery.mjs` computes too), the
+//! decoded views against the dev runtime, and the signatures by the chain itself in the
+//! end-to-end test.
 //!
 //! The registrar reads the pallet through its interface: nodes (`node_by_id`, `node_of_owner`),
 //! the fee (`current_fee`), the challenge's genesis hash (`challenge_fields`), the consent to
@@ -130,13 +139,16 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![warn(missing_docs)]
 
+pub mod amount;
 pub mod backoff;
 pub mod chain;
+pub mod chain_error;
 pub mod challenge;
 pub mod commands;
 pub mod consent;
 pub mod discovery;
 pub mod endpoint;
+pub mod facts;
 pub mod http;
 pub mod judge;
 pub mod keys;

@@ -13,54 +13,52 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Command};
+use cli::{failed, Cli, CliError, Command};
 use std::process::ExitCode;
 
-fn print_json(value: &serde_json::Value) -> Result<(), String> {
+fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
 	let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
 	println!("{text}");
 	Ok(())
 }
 
-async fn dispatch(command: Command) -> Result<ExitCode, String> {
+async fn dispatch(command: Command) -> Result<ExitCode, CliError> {
 	match command {
 		Command::Sign(args) => {
-			let signed = registrar::commands::sign(args.request()?).await;
-			print_json(&signed.map_err(|e| e.to_string())?)?;
+			let signed = registrar::commands::sign(args.request()?).await.map_err(failed)?;
+			print_json(&signed)?;
 			Ok(ExitCode::SUCCESS)
 		}
 		Command::Register(args) => {
 			let config = args.config()?;
-			let outcome =
-				registrar::commands::register(&config).await.map_err(|e| e.to_string())?;
-			print_json(&serde_json::to_value(&outcome).map_err(|e| e.to_string())?)?;
+			let outcome = registrar::commands::register(&config).await.map_err(failed)?;
+			print_json(&outcome)?;
 			Ok(cli::exit_code(outcome.class))
 		}
 		Command::Status(args) => {
-			let status = registrar::commands::status(args.request()?).await;
-			print_json(&status.map_err(|e| e.to_string())?)?;
+			let status = registrar::commands::status(args.request()?).await.map_err(failed)?;
+			print_json(&status)?;
 			Ok(ExitCode::SUCCESS)
 		}
 		Command::Run(args) => {
-			registrar::run_registration_loop(args.config()?).await.map_err(|e| e.to_string())?;
+			registrar::run_registration_loop(args.config()?).await.map_err(failed)?;
 			Ok(ExitCode::SUCCESS)
 		}
 		Command::Consent(args) => {
-			let done = registrar::commands::consent(args.request()?).await;
-			print_json(&done.map_err(|e| e.to_string())?)?;
-			Ok(ExitCode::SUCCESS)
+			let done = registrar::commands::consent(args.request()?).await.map_err(failed)?;
+			print_json(&done.report)?;
+			Ok(done.refused.map_or(ExitCode::SUCCESS, cli::exit_code))
 		}
 		Command::Rotate(args) => {
 			let request = args.request()?;
-			let outcome = registrar::commands::rotate(&request).await.map_err(|e| e.to_string())?;
-			print_json(&serde_json::to_value(&outcome).map_err(|e| e.to_string())?)?;
+			let outcome = registrar::commands::rotate(&request).await.map_err(failed)?;
+			print_json(&outcome)?;
 			Ok(cli::exit_code(outcome.class))
 		}
 		Command::Nodes(args) => {
-			let listing =
-				registrar::commands::nodes(&args.request()).await.map_err(|e| e.to_string())?;
+			let listing = registrar::commands::nodes(&args.request()).await.map_err(failed)?;
 			if args.json {
-				print_json(&serde_json::to_value(&listing).map_err(|e| e.to_string())?)?;
+				print_json(&listing)?;
 			} else {
 				print!("{}", registrar::commands::render_nodes(&listing));
 			}
@@ -70,7 +68,12 @@ async fn dispatch(command: Command) -> Result<ExitCode, String> {
 }
 
 fn main() -> ExitCode {
-	let cli = Cli::parse();
+	let args: Vec<String> = std::env::args().collect();
+	if let Some(message) = cli::secret_on_the_command_line(&args) {
+		eprintln!("error: {message}");
+		return CliError::Usage(message).exit_code();
+	}
+	let cli = Cli::parse_from(args);
 	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
 		.or_else(|_| tracing_subscriber::EnvFilter::try_new(&cli.log))
 		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -86,12 +89,12 @@ fn main() -> ExitCode {
 			return ExitCode::FAILURE;
 		}
 	};
+	// Printed once, on stderr, with the exit code the README's table gives its kind.
 	match runtime.block_on(dispatch(cli.command)) {
 		Ok(code) => code,
-		Err(message) => {
-			tracing::error!("{message}");
-			eprintln!("error: {message}");
-			ExitCode::FAILURE
+		Err(error) => {
+			eprintln!("error: {}", error.message());
+			error.exit_code()
 		}
 	}
 }

@@ -3,7 +3,10 @@
 //! is), the re-arm reasons, one attempt's [`AttemptOutcome`], and the classification of pallet
 //! errors, pool rejections and chain errors into classes.
 
-use crate::chain::{ChainError, ChainView, PALLET};
+use crate::{
+	chain_error::ChainError,
+	facts::{ChainView, PALLET},
+};
 use serde::Serialize;
 
 /// The class of an attempt's outcome; it decides what the loop does next.
@@ -423,7 +426,7 @@ mod tests {
 
 	#[test]
 	fn errors_fall_in_classes() {
-		use crate::chain::DispatchFailure;
+		use crate::chain_error::DispatchFailure;
 		let dispatch = |pallet: &str, error: &str| {
 			ChainError::Dispatch(DispatchFailure {
 				pallet: Some(pallet.into()),

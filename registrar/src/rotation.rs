@@ -7,8 +7,9 @@
 //! both PeerIds and `blake2_256` of that challenge.
 
 use crate::{
-	challenge::{challenge_bytes, BlockNumberWidth, ChallengeError, ChallengeInputs},
+	challenge::{challenge_bytes, ChallengeError, ChallengeInputs},
 	consent::{ConsentError, SignedConsent},
+	facts::BlockNumberWidth,
 	keys::NodeKey,
 };
 use codec::Encode;

@@ -97,6 +97,34 @@ fn other_key_types_are_refused() {
 	let secp = Keypair::generate_secp256k1().to_protobuf_encoding().unwrap();
 	let err = NodeKey::parse(&secp, NodeKeyFormat::Protobuf).unwrap_err();
 	assert!(err.to_string().contains("not Ed25519"), "{err}");
+	assert!(err.to_string().contains("key type 2 is not Ed25519 (1)"), "{err}");
 	let ecdsa = Keypair::generate_ecdsa().to_protobuf_encoding().unwrap();
-	assert!(NodeKey::parse(&ecdsa, NodeKeyFormat::Protobuf).is_err());
+	let err = NodeKey::parse(&ecdsa, NodeKeyFormat::Protobuf).unwrap_err();
+	assert!(err.to_string().contains("key type 3 is not Ed25519 (1)"), "{err}");
+	// An RSA key (old IPFS configs): the key type, not a decoding failure, is what is wrong.
+	let rsa = base64::engine::general_purpose::STANDARD.decode(RSA_KEY.trim()).unwrap();
+	let err = NodeKey::parse(&rsa, NodeKeyFormat::Protobuf).unwrap_err();
+	assert!(err.to_string().contains("key type 0 is not Ed25519 (1)"), "{err}");
 }
+
+/// An RSA libp2p key in the protobuf encoding, as old IPFS configs hold them (generated for this
+/// test: `openssl genrsa -traditional 2048`, its PKCS#1 DER as `PrivateKey { Type: RSA, Data }`).
+const RSA_KEY: &str = "\
+CAASqAkwggSkAgEAAoIBAQDfoylO8iPq6/pDxUxqE2h0UDfFdw4H+pw2vQDemW+QHpTeE5fqWDsyqaryChOTKGHvEKcs\
+25VEgrWHM1ZrSmkPZ1vOqhmb8yTc8tkftsw8Z+erUwWdZ36fwnzYgf+l44oCSurBJcXLMViwNSPLUaLhyEbPWgd2TALm\
+qbPW93R1z1BJV1hcQflHlrxtdQCbrpaetvgIQ1iFzOM5Dp5TsGdvMYNYI4KKdDNAZM2u5OZoU3CBviD0+8LE9s9/CmFM\
+IjsYZDo6szfUB8wyFFMDRCGTySi4kCelYdPLbzNqUS8HVrWR4+pmOkal7YThBuRLMpl1OebpBa8XOdXdli4sdaW7AgMB\
+AAECggEAYnBP/QuRqtUfbphYl/KeDmDHA9jxaKqz+1Y7nUAdvurvLUejnYgj2pubfvnXfvWOEiya4aBwNl1wqSf8WLLC\
+xwCAhVoTdrVSmx0cXJzajpZP//ZF6PDG6Gy0BptGXA9pzrOKXOWTCGtatglWDaeMEmVVYe0njrdLqZu2aR+4eCgrpmDm\
+QgP0E6y9ekcfGxUn7U/3uY7WBdwou+alKSM80EL6QnXr5US8V5io2OFniGiuzJzoz32sL9bpZB13eLeM3GXVlbgt82Vs\
+YpvCyhDqyfc6bJ4E6+Erq9ZGOCTj+PMtfTin5GU9K21g5O1+b1n0HQKgK0S8Ogk3bYon6LFDuQKBgQD8UmCQq50+upPN\
+Pno0Fp3DNeUJInOkIjCFzgisJKAm7xWAteRYPO8EqqTxucDt7RwVNePTzv3UM0V64z/hNP6FUQ1u+zHJmjFQ2NPcoaQ9\
+jAwe4k04Rj3nCcRxFUtujQTVZaMSPMTymnMsM5p/QkSb90JgHVRxiJqwmrGBh+3hYwKBgQDi5b0WWiYQ0PjcVZ4HS+0w\
+8J6GOcUl45kcljBMQCSUMGcZfpDye2mKyRZEr8yfRAMUvAfCqYIsqF/ZeT/O7psssI6eGY6ThhPgN7FJQLwZTav8znYk\
+wW9ngnFh00nuhNNbIqnTZoQ1uFSGomy98ogyyogmDc+ReV0oLJmzYlBFyQKBgCRx2ZTL1OiMlnCcx5XidmMN08kf+sgI\
+UC3jdok2uRMmkVqH6zV7h6KK60wm4mD7UIUXxZKAYVVXGoAHduCWgPTMoj4XdjeCWAEvcFp71nc1VULYuQKZ0rMeTAtx\
+YfXT1JDmH0mxEVlhSaVmxrf+4F4Otr2fPuUvL/i2P1FQSuG1AoGBALoHzNmXviAJhhD47aFj4iw/DGpW0Up4ah/jD+Rk\
+rtkFOnLPr73v65/LsUNNtAJc+/2zENXMrxs4TaX74JIkVfv1ImmD4L8ZrhAm+Wdq+Q3x/fI/wOPv6QxACgBAARzbsILH\
+T+Aw7HMzF7JvV6MBSCQEpE43AplunS+EKdzG3bPpAoGBAKOmiRKLbMP6ZZzfgVUrveSz2zk4OmQaQJR3bB+uK1Ug+HZ3\
+++qFA/UpuELgP6Fyhr9jelohFThm+ZAepf+oQTrj4ekdC7JNoEqt/TO4rllpNpzm/z+FPZgToUOqNH3k4pAvOMBvOIgk\
+4pU1Ydaj78ay0xmaqvDB+pAeOls/8iIE";

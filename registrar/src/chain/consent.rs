@@ -3,13 +3,11 @@
 //! rotation depends on. Decoded with the pallet crate's own types, in the block number width
 //! detected when connecting.
 
-use super::{
-	error::rpc, reads::account_key, view_functions, ChainClient, ChainConfig, ChainError,
-	ConsentFacts, RotationRead, PALLET,
-};
+use super::{reads::account_key, rpc, view_functions, ChainClient, ChainConfig};
 use crate::{
-	challenge::BlockNumberWidth,
+	chain_error::ChainError,
 	consent::{Consent, ConsentTerms, OwnerSignature, SignedConsent, Validity},
+	facts::{BlockNumberWidth, ConsentFacts, RotationRead, PALLET},
 };
 use codec::{Decode, Encode};
 use pallet_registration::{ConsentPayload, ConsentStatus, OwnerConsent};

@@ -4,13 +4,11 @@
 //! `publish_node_record` and `heartbeat`: fee-less (a bare transaction the pool validates with
 //! the pallet's own checks) or signed by an account.
 
-use super::{
-	error::rpc, submit::args_as_values, view_functions, ChainClient, ChainConfig, ChainError,
-	Included, NodeRecord as RegistryEntry, PALLET,
-};
+use super::{rpc, submit::args_as_values, view_functions, ChainClient, ChainConfig};
 use crate::{
-	challenge::BlockNumberWidth,
+	chain_error::ChainError,
 	discovery::{DiscoveryParams, Limits, Liveness, NodePage, NodeView, Record, SignedRecord},
+	facts::{BlockNumberWidth, Included, RegistryEntry, PALLET},
 	keys::OwnerKey,
 };
 use codec::{Decode, Encode};

@@ -4,10 +4,13 @@
 //! instead of shifting a positional decode. Also the subscription to finalized blocks'
 //! events ([`BlockWatcher`]).
 
-use super::{error::rpc, ChainConfig, ChainError, PALLET};
+use super::{rpc, ChainConfig};
+use crate::{
+	chain_error::ChainError,
+	facts::{RegistryEvent, PALLET},
+};
 use codec::Decode;
-use pallet_registration::{NodeId, Status, UnregisterReason};
-use sp_core::crypto::AccountId32;
+use pallet_registration::NodeId;
 use subxt::{
 	ext::scale_decode::visitor::{decode_with_visitor, IgnoreVisitor},
 	Metadata,
@@ -26,78 +29,6 @@ pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 9] = [
 	("NodeWentOffline", &["node_id", "last_seen"]),
 	("NodeBackOnline", &["node_id", "period"]),
 ];
-
-/// The pallet's events the registrar cares about, decoded with the pallet's types.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RegistryEvent {
-	/// `MainNodeRegistered`.
-	Registered {
-		/// The node.
-		node_id: Vec<u8>,
-		/// Its owner.
-		owner: AccountId32,
-	},
-	/// `NodeUnregistered`.
-	Unregistered {
-		/// The node.
-		node_id: Vec<u8>,
-		/// Its owner.
-		owner: AccountId32,
-		/// Why.
-		reason: UnregisterReason,
-	},
-	/// `NodeStatusUpdated`.
-	StatusUpdated {
-		/// The node.
-		node_id: Vec<u8>,
-		/// The new status.
-		status: Status,
-	},
-	/// `NodeOwnerSwapped`.
-	OwnerSwapped {
-		/// The node.
-		node_id: Vec<u8>,
-		/// The previous owner.
-		old_owner: AccountId32,
-		/// The new owner.
-		new_owner: AccountId32,
-	},
-	/// `DeregistrationConsensusReached`.
-	ConsensusReached {
-		/// The node.
-		node_id: Vec<u8>,
-	},
-	/// `NodeKeyRotated`: the node moved to a new key (and id).
-	KeyRotated {
-		/// The node's previous id.
-		node_id: Vec<u8>,
-		/// Its new id.
-		new_node_id: Vec<u8>,
-		/// Its owner.
-		owner: AccountId32,
-	},
-	/// `NodeRecordPublished`: the node published a record.
-	RecordPublished {
-		/// The node.
-		node_id: Vec<u8>,
-		/// The record's sequence number.
-		seq: u64,
-	},
-	/// `NodeWentOffline`: the sweep found the node silent and marked it offline.
-	WentOffline {
-		/// The node.
-		node_id: Vec<u8>,
-		/// The block it was last heard from.
-		last_seen: u64,
-	},
-	/// `NodeBackOnline`: an offline node's heartbeat made it online again.
-	BackOnline {
-		/// The node.
-		node_id: Vec<u8>,
-		/// The heartbeat's period.
-		period: u32,
-	},
-}
 
 /// An event's fields by name, each as its SCALE bytes.
 #[derive(Debug, Default)]
@@ -167,21 +98,6 @@ impl<'a> EventFields<'a> {
 }
 
 impl RegistryEvent {
-	/// The node the event is about (base58 text bytes; the previous id of a rotated node).
-	pub fn node_id(&self) -> &[u8] {
-		match self {
-			RegistryEvent::Registered { node_id, .. }
-			| RegistryEvent::Unregistered { node_id, .. }
-			| RegistryEvent::StatusUpdated { node_id, .. }
-			| RegistryEvent::OwnerSwapped { node_id, .. }
-			| RegistryEvent::ConsensusReached { node_id }
-			| RegistryEvent::KeyRotated { node_id, .. }
-			| RegistryEvent::RecordPublished { node_id, .. }
-			| RegistryEvent::WentOffline { node_id, .. }
-			| RegistryEvent::BackOnline { node_id, .. } => node_id,
-		}
-	}
-
 	/// Decodes the pallet's event from its named fields (`None` for events not listed here).
 	pub fn from_fields(fields: &EventFields<'_>) -> Option<Result<Self, ChainError>> {
 		let node_id = || fields.get::<NodeId>("node_id").map(NodeId::into_inner);
@@ -298,6 +214,8 @@ mod tests {
 	use super::*;
 	use crate::chain::test_node_id as node_id;
 	use codec::Encode;
+	use pallet_registration::UnregisterReason;
+	use sp_core::crypto::AccountId32;
 
 	#[test]
 	fn fields_are_found_by_name_not_position() {

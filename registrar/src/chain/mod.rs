@@ -2,33 +2,29 @@
 //! methods every node and chopsticks serve), so no generated code or metadata file is needed.
 //!
 //! This module is the transport (connecting, the endpoint's redaction, the block number width
-//! detected once per connection); its submodules hold one job each: [`error`] (what can go
-//! wrong), [`facts`] (what is read, as plain values), [`reads`] (the typed reads, through the
-//! pallet's view functions where it has them), [`consent`] (the reads of owner consents and key
-//! rotations), [`discovery`] (records, liveness and the paged node queries; fee-less
-//! submission), [`view_functions`] (the runtime API call), [`events`] (events decoded by field
-//! name) and [`submit`] (signing, submission, finality).
+//! detected once per connection, the time limit on a call); its submodules hold one job each:
+//! [`reads`] (the typed reads, through the pallet's view functions where it has them),
+//! [`consent`] (the reads of owner consents and key rotations), [`discovery`] (records,
+//! liveness and the paged node queries; fee-less submission), [`view_functions`] (the runtime
+//! API call), [`events`] (events decoded by field name) and [`submit`] (signing, submission,
+//! finality). What they read is in [`crate::facts`], what can go wrong in
+//! [`crate::chain_error`]: both leaves below this module.
 
 pub mod consent;
 pub mod discovery;
-pub mod error;
 pub mod events;
-pub mod facts;
 pub mod reads;
 pub mod submit;
 pub mod view_functions;
 
 pub use consent::ConsentPayloadAnswer;
 pub use discovery::{DiscoveryRead, NodeQuery};
-pub use error::{within, ChainError, DispatchFailure};
-pub use events::{BlockWatcher, RegistryEvent};
-pub use facts::{
-	ChainContext, ChainView, ConsentFacts, Included, NodeRecord, Policy, RotationRead, Stake,
-};
-pub use submit::PreparedRegistration;
+pub use events::BlockWatcher;
+pub use submit::PreparedCall;
 
-use crate::{challenge::BlockNumberWidth, endpoint::EndpointRedactor};
-use error::rpc;
+use crate::{
+	amount::Token, chain_error::ChainError, endpoint::EndpointRedactor, facts::BlockNumberWidth,
+};
 use scale_info::{TypeDef, TypeDefPrimitive};
 use std::{sync::Arc, time::Duration};
 use subxt::{backend::LegacyBackend, OnlineClient, SubstrateConfig};
@@ -38,9 +34,6 @@ use subxt::{backend::LegacyBackend, OnlineClient, SubstrateConfig};
 /// number is compact, so any width up to 64 bits decodes).
 pub type ChainConfig = SubstrateConfig;
 
-/// The name of the pallet in the runtime.
-pub const PALLET: &str = "Registration";
-
 /// A connection to a chain.
 #[derive(Clone)]
 pub struct ChainClient {
@@ -49,6 +42,8 @@ pub struct ChainClient {
 	redactor: EndpointRedactor,
 	/// The chain's block number width, from `System::Number`'s type at connection time.
 	width: Option<BlockNumberWidth>,
+	/// How the chain writes amounts (`system_properties`), when it says.
+	token: Option<Token>,
 }
 
 impl std::fmt::Debug for ChainClient {
@@ -64,7 +59,7 @@ impl ChainClient {
 		let redactor = EndpointRedactor::new(endpoint);
 		let connect_err = |reason: String| ChainError::Connect {
 			endpoint: redactor.shown().to_owned(),
-			reason: redactor.scrub(&reason),
+			reason: redactor.scrub(&tidy(&reason)),
 		};
 		let rpc_client = subxt::rpcs::RpcClient::from_insecure_url(endpoint)
 			.await
@@ -77,7 +72,8 @@ impl ChainClient {
 			Ok(at) => detect_width(&at.metadata()),
 			Err(e) => return Err(connect_err(e.to_string())),
 		};
-		Ok(Self { api, rpc: rpc_client, redactor, width })
+		let token = read_token(&rpc_client).await;
+		Ok(Self { api, rpc: rpc_client, redactor, width, token })
 	}
 
 	/// [`Self::connect`] that gives up after `limit` (the one connect timeout of the CLI and
@@ -103,6 +99,12 @@ impl ChainClient {
 		self.width
 	}
 
+	/// How the chain writes amounts (`tokenSymbol`, `tokenDecimals` of `system_properties`,
+	/// read once when connecting); `None` when it does not say.
+	pub fn token(&self) -> Option<&Token> {
+		self.token.as_ref()
+	}
+
 	fn scrub(&self, error: ChainError) -> ChainError {
 		error.scrubbed(&self.redactor)
 	}
@@ -118,6 +120,44 @@ impl ChainClient {
 		let blocks = self.api.stream_blocks().await.map_err(|e| self.scrub(rpc(e)))?;
 		Ok(BlockWatcher { blocks, redactor: self.redactor.clone() })
 	}
+}
+
+/// An RPC or transport error of any kind.
+pub(crate) fn rpc<E: std::fmt::Display>(error: E) -> ChainError {
+	ChainError::Rpc(error.to_string())
+}
+
+/// Runs `future` for at most `limit`; [`ChainError::Timeout`] after that.
+pub async fn within<T>(
+	limit: std::time::Duration,
+	future: impl std::future::Future<Output = Result<T, ChainError>>,
+) -> Result<T, ChainError> {
+	tokio::time::timeout(limit, future).await.unwrap_or(Err(ChainError::Timeout(limit.as_secs())))
+}
+
+/// The RPC client's message without the prefixes each layer adds again ("RPC error: client
+/// error: RPC error: client error: Error when opening the TCP socket: …").
+fn tidy(reason: &str) -> String {
+	let mut rest = reason.trim();
+	while let Some(inner) =
+		["RPC error: ", "client error: ", "Rpc error: "].iter().find_map(|p| rest.strip_prefix(p))
+	{
+		rest = inner.trim_start();
+	}
+	rest.to_owned()
+}
+
+/// The chain's currency as `system_properties` names it (the first one of a chain with several).
+async fn read_token(rpc: &subxt::rpcs::RpcClient) -> Option<Token> {
+	let properties: serde_json::Value =
+		rpc.request("system_properties", subxt::rpcs::rpc_params![]).await.ok()?;
+	let first = |value: &serde_json::Value| match value {
+		serde_json::Value::Array(values) => values.first().cloned(),
+		other => Some(other.clone()),
+	};
+	let symbol = first(&properties["tokenSymbol"])?.as_str()?.to_owned();
+	let decimals = u8::try_from(first(&properties["tokenDecimals"])?.as_u64()?).ok()?;
+	Some(Token { symbol, decimals })
 }
 
 /// The width of `System::Number`'s type in `metadata`.
@@ -140,4 +180,24 @@ pub(crate) fn test_node_id() -> pallet_registration::NodeId {
 	pallet_registration::NodeId::truncate_from(
 		b"12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV".to_vec(),
 	)
+}
+
+#[cfg(test)]
+mod tests {
+	#[test]
+	fn a_refused_connection_is_said_once() {
+		let subxt = "RPC error: client error: RPC error: client error: Error when opening the TCP \
+		             socket: Connection refused (os error 111)";
+		assert_eq!(
+			super::tidy(subxt),
+			"Error when opening the TCP socket: Connection refused (os error 111)"
+		);
+		let error = crate::chain_error::ChainError::Connect {
+			endpoint: "ws://127.0.0.1:9".into(),
+			reason: super::tidy(subxt),
+		}
+		.to_string();
+		assert_eq!(error.matches("Connection refused").count(), 1, "{error}");
+		assert!(error.contains("--endpoint or REGISTRAR_ENDPOINT"), "{error}");
+	}
 }

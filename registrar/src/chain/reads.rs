@@ -6,11 +6,11 @@
 //! view function for them. Values are decoded with the pallet crate's own types, in the block
 //! number width detected when connecting.
 
-use super::{
-	error::rpc, view_functions, ChainClient, ChainConfig, ChainContext, ChainError, ChainView,
-	NodeRecord, Policy, Stake, PALLET,
+use super::{rpc, view_functions, ChainClient, ChainConfig};
+use crate::{
+	chain_error::ChainError,
+	facts::{BlockNumberWidth, ChainContext, ChainView, Policy, RegistryEntry, Stake, PALLET},
 };
-use crate::challenge::BlockNumberWidth;
 use codec::{Decode, Encode};
 use pallet_registration::{ChallengeFields, ColdkeyNodeInfoLite, NodeId, NodeType};
 use sp_core::crypto::AccountId32;
@@ -154,6 +154,34 @@ impl ChainClient {
 			pay_in_credits,
 			stake,
 		})
+	}
+
+	/// What registering a node of `node_type` costs now, at the finalized block: the
+	/// `current_fee` view function's answer while the fee is charged (`FeeChargingEnabled`), 0
+	/// while it is not; `None` when the runtime does not answer.
+	pub async fn registration_fee(&self, node_type: NodeType) -> Result<Option<u128>, ChainError> {
+		let read = async {
+			let at = self.api.at_current_block().await.map_err(rpc)?;
+			let charging = storage_bool(
+				at.storage()
+					.try_fetch(
+						subxt::dynamic::storage::<(), Value>(PALLET, "FeeChargingEnabled"),
+						(),
+					)
+					.await
+					.map_err(rpc)?,
+				"FeeChargingEnabled",
+			)?;
+			Ok(if charging { self.current_fee(&at, node_type).await } else { Some(0) })
+		};
+		read.await.map_err(|e| self.scrub(e))
+	}
+
+	/// The pallet's index in the runtime (the first byte of its calls' call data).
+	pub async fn pallet_index(&self) -> Result<u8, ChainError> {
+		let at = self.api.at_current_block().await.map_err(|e| self.scrub(rpc(e)))?;
+		let pallet = at.metadata().pallet_by_name(PALLET).map(|pallet| pallet.call_index());
+		pallet.ok_or_else(|| ChainError::Metadata(format!("no pallet {PALLET}")))
 	}
 
 	/// A `bool` map entry of the pallet (`false` when absent).
@@ -342,7 +370,7 @@ impl ChainClient {
 		at: &OnlineClientAtBlock<ChainConfig>,
 		function: &str,
 		input: &[u8],
-	) -> Result<Option<NodeRecord>, ChainError> {
+	) -> Result<Option<RegistryEntry>, ChainError> {
 		let (output, _) = view_functions::call(at, function, input).await?;
 		decode_record(&output, self.width_or_default())
 	}
@@ -371,7 +399,7 @@ fn decode_block_number(mut bytes: &[u8], width: BlockNumberWidth) -> Result<u64,
 fn decode_record(
 	mut bytes: &[u8],
 	width: BlockNumberWidth,
-) -> Result<Option<NodeRecord>, ChainError> {
+) -> Result<Option<RegistryEntry>, ChainError> {
 	let err = |e: codec::Error| ChainError::Decode(format!("node record: {e}"));
 	type Info<N> = ColdkeyNodeInfoLite<NodeId, AccountId32, N>;
 	let info = match width {
@@ -386,7 +414,7 @@ fn decode_record(
 			})
 		}
 	};
-	Ok(info.map(|info| NodeRecord {
+	Ok(info.map(|info| RegistryEntry {
 		node_id: String::from_utf8_lossy(&info.node_id).into_owned(),
 		node_type: info.node_type,
 		status: info.status,

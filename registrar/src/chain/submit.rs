@@ -1,18 +1,20 @@
 //! Signing and submitting transactions: mortal from a given block, with the pool's next nonce,
 //! waited for until a finalized block, a failed dispatch reported by the error's name.
 //!
-//! `register_node_with_coldkey`'s arguments are given as dynamic values; the newer calls
-//! (`register_node_with_consent`, `rotate_node_key`) are given as their SCALE encoding, made with
-//! the pallet crate's own types, and turned into values by decoding it with the chain's own
-//! argument types ([`args_as_values`]): bytes that do not decode exactly as the chain's call are
-//! refused before anything is signed, and what is submitted is exactly those bytes.
+//! Every call of the pallet is prepared one way ([`ChainClient::prepare_call`]): its arguments
+//! come as their SCALE encoding, made with the pallet crate's own types
+//! (`register_node_with_coldkey`'s by [`RegistrationCall::encode_args`](crate::challenge::RegistrationCall::encode_args),
+//! `register_node_with_consent`'s and `rotate_node_key`'s likewise), and are turned into values
+//! by decoding them with the chain's own argument types ([`args_as_values`]): bytes that do not
+//! decode exactly as the chain's call are refused before anything is signed, and what is
+//! submitted is exactly those bytes.
 
-use super::{
-	error::rpc, ChainClient, ChainConfig, ChainContext, ChainError, DispatchFailure, Included,
-	RegistryEvent, PALLET,
+use super::{rpc, ChainClient, ChainConfig};
+use crate::{
+	chain_error::{ChainError, DispatchFailure},
+	facts::{ChainContext, Included, RegistryEvent, PALLET},
+	keys::OwnerKey,
 };
-use crate::{challenge::RegistrationCall, keys::OwnerKey};
-use sp_core::crypto::AccountId32;
 use subxt::{
 	backend::BlockRef,
 	client::{OnlineClientAtBlock, OnlineClientAtBlockImpl},
@@ -26,52 +28,18 @@ use subxt::{
 type Transaction = SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>;
 
 /// A signed transaction of the pallet (a registration or a key rotation), not submitted yet.
-pub struct PreparedRegistration {
+pub struct PreparedCall {
 	at: OnlineClientAtBlock<ChainConfig>,
 	transaction: Transaction,
 }
 
-impl std::fmt::Debug for PreparedRegistration {
+impl std::fmt::Debug for PreparedCall {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-		f.debug_struct("PreparedRegistration").field("at", &self.at.block_number()).finish()
+		f.debug_struct("PreparedCall").field("at", &self.at.block_number()).finish()
 	}
 }
 
 impl ChainClient {
-	/// Signs `call` as `owner`, submits it mortal for `mortality` blocks from the best block,
-	/// waits for a finalized block and returns the transaction's events; a failed dispatch is
-	/// [`ChainError::Dispatch`] with the error's name.
-	pub async fn submit_registration(
-		&self,
-		call: &RegistrationCall,
-		owner: &OwnerKey,
-		mortality: u64,
-	) -> Result<Included, ChainError> {
-		let context = self.context().await?;
-		let prepared = self.prepare_registration(call, owner, mortality, &context).await?;
-		self.submit_prepared(prepared).await
-	}
-
-	/// Signs `call` as `owner`, mortal for `mortality` blocks from `context`'s best block,
-	/// without submitting it.
-	pub async fn prepare_registration(
-		&self,
-		call: &RegistrationCall,
-		owner: &OwnerKey,
-		mortality: u64,
-		context: &ChainContext,
-	) -> Result<PreparedRegistration, ChainError> {
-		let prepared = async {
-			let at =
-				self.api.at_block(BlockRef::from_hash(context.block_hash)).await.map_err(rpc)?;
-			let payload =
-				subxt::dynamic::tx(PALLET, "register_node_with_coldkey", call_values(call));
-			let transaction = self.sign(&at, &payload, owner, mortality).await?;
-			Ok(PreparedRegistration { at, transaction })
-		};
-		prepared.await.map_err(|e| self.scrub(e))
-	}
-
 	/// Signs the pallet's call `call` with the SCALE-encoded arguments `args` as `signer`,
 	/// mortal for `mortality` blocks from `context`'s best block, without submitting it.
 	/// [`ChainError::Metadata`] when `args` do not decode exactly as the chain's arguments of
@@ -83,33 +51,27 @@ impl ChainClient {
 		signer: &OwnerKey,
 		mortality: u64,
 		context: &ChainContext,
-	) -> Result<PreparedRegistration, ChainError> {
+	) -> Result<PreparedCall, ChainError> {
 		let prepared = async {
 			let at =
 				self.api.at_block(BlockRef::from_hash(context.block_hash)).await.map_err(rpc)?;
 			let values = args_as_values(&at.metadata(), call, args)?;
 			let payload = subxt::dynamic::tx(PALLET, call, values);
 			let transaction = self.sign(&at, &payload, signer, mortality).await?;
-			Ok(PreparedRegistration { at, transaction })
+			Ok(PreparedCall { at, transaction })
 		};
 		prepared.await.map_err(|e| self.scrub(e))
 	}
 
 	/// What the prepared transaction is estimated to cost in transaction fees (without the
 	/// registration fee).
-	pub async fn transaction_fee(
-		&self,
-		prepared: &PreparedRegistration,
-	) -> Result<u128, ChainError> {
+	pub async fn transaction_fee(&self, prepared: &PreparedCall) -> Result<u128, ChainError> {
 		prepared.transaction.partial_fee_estimate().await.map_err(|e| self.scrub(rpc(e)))
 	}
 
-	/// Submits a prepared registration and waits for a finalized block, as
-	/// [`Self::submit_registration`].
-	pub async fn submit_prepared(
-		&self,
-		prepared: PreparedRegistration,
-	) -> Result<Included, ChainError> {
+	/// Submits a prepared call and waits for a finalized block: the transaction's events, or
+	/// [`ChainError::Dispatch`] with the pallet error's name when its dispatch failed.
+	pub async fn submit_prepared(&self, prepared: PreparedCall) -> Result<Included, ChainError> {
 		self.watch_submitted(&prepared.at, &prepared.transaction).await.map_err(|e| self.scrub(e))
 	}
 
@@ -201,21 +163,6 @@ impl ChainClient {
 			events: decoded,
 		})
 	}
-}
-
-/// The call's arguments as dynamic values, in the contract's order.
-fn call_values(call: &RegistrationCall) -> Vec<Value> {
-	vec![
-		Value::unnamed_variant(format!("{:?}", call.node_type), []),
-		Value::from_bytes(&call.node_id),
-		Value::bool(call.pay_in_credits),
-		Value::from_bytes(<AccountId32 as AsRef<[u8; 32]>>::as_ref(&call.owner)),
-		Value::unnamed_variant(format!("{:?}", call.main_key_type), []),
-		Value::from_bytes(call.main_public_key),
-		Value::from_bytes(call.main_sig),
-		Value::from_bytes(&call.challenge_bytes),
-		Value::from_bytes(call.node_id_hex),
-	]
 }
 
 /// The SCALE-encoded arguments `args` of the pallet's call `call`, decoded as dynamic values

@@ -9,7 +9,8 @@
 //! execute_view_function"). That is a client-side encoding mismatch, not a pallet or runtime
 //! bug; this module encodes the call as the runtime declares it.
 
-use super::{ChainConfig, ChainError, PALLET};
+use super::ChainConfig;
+use crate::{chain_error::ChainError, facts::PALLET};
 use codec::{Decode, Encode};
 use subxt::client::OnlineClientAtBlock;
 

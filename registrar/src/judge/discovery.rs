@@ -7,8 +7,9 @@
 
 use crate::{
 	backoff::Backoff,
-	chain::{ChainError, PALLET},
+	chain_error::ChainError,
 	discovery::{Liveness, RecordContent, SignedRecord},
+	facts::PALLET,
 	outcome::{self, OutcomeClass, FINAL_RECORD_ERRORS},
 };
 use pallet_registration::Status as NodeStatus;
@@ -539,7 +540,7 @@ mod tests {
 	}
 
 	fn dispatch(error: &str) -> ChainError {
-		ChainError::Dispatch(crate::chain::DispatchFailure {
+		ChainError::Dispatch(crate::chain_error::DispatchFailure {
 			pallet: Some(PALLET.into()),
 			error: error.into(),
 		})
@@ -641,7 +642,7 @@ mod tests {
 			),
 			(
 				Record,
-				ChainError::Dispatch(crate::chain::DispatchFailure {
+				ChainError::Dispatch(crate::chain_error::DispatchFailure {
 					pallet: Some("Balances".into()),
 					error: "InsufficientBalance".into(),
 				}),

@@ -4,13 +4,17 @@
 
 use super::{config::Authority, RegistrationConfig};
 use crate::{
-	chain::{within, ChainClient, ChainError, ChainView, Included, PreparedRegistration},
+	chain::{within, ChainClient, PreparedCall},
+	chain_error::ChainError,
 	challenge::{ChallengeInputs, RegistrationCall},
+	facts::{ChainView, Included},
 	judge::{self, Decision, Fact, Facts, Plan},
 	outcome::{AttemptOutcome, OutcomeClass},
 };
 
-/// The call a submitter sends with the owner's consent.
+/// The owner's registration (its key signs).
+const OWNER_CALL: &str = "register_node_with_coldkey";
+/// The registration with the owner's consent (a submitter signs).
 const CONSENT_CALL: &str = "register_node_with_consent";
 
 /// One attempt: read the chain (finalized); if the node is not registered to this owner (and
@@ -32,7 +36,7 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 		Ok(view) => view,
 		Err(e) => return AttemptOutcome::chain_error(&e, false, None),
 	};
-	let mut facts = Facts::new(view);
+	let mut facts = Facts { token: client.token().cloned(), ..Facts::new(view) };
 	let mut consent_facts = None;
 	let mut prepared = None;
 	loop {
@@ -111,7 +115,7 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 					expires_at = call.inputs.expires_at,
 					node_type = ?config.node_type,
 					call = match config.authority {
-						Authority::Owner(_) => "register_node_with_coldkey",
+						Authority::Owner(_) => OWNER_CALL,
 						Authority::Consent { .. } => CONSENT_CALL,
 					},
 					"submitting the registration"
@@ -137,11 +141,11 @@ async fn prepare(
 	config: &RegistrationConfig,
 	call: &RegistrationCall,
 	mortality: u64,
-	context: &crate::chain::ChainContext,
-) -> Result<PreparedRegistration, ChainError> {
+	context: &crate::facts::ChainContext,
+) -> Result<PreparedCall, ChainError> {
 	match &config.authority {
 		Authority::Owner(owner) => {
-			client.prepare_registration(call, owner, mortality, context).await
+			client.prepare_call(OWNER_CALL, &call.encode_args(), owner, mortality, context).await
 		}
 		Authority::Consent { consent, submitter } => {
 			let args = consent

@@ -2,11 +2,12 @@
 
 use crate::{
 	backoff::DEFAULT_SLOW_RETRY_CAP,
-	chain::{ChainClient, ChainError},
-	challenge::BlockNumberWidth,
+	chain::ChainClient,
+	chain_error::ChainError,
 	consent::{ConsentError, SignedConsent},
 	discovery::{default_version, RecordContent, RecordError},
 	endpoint::redact_endpoint,
+	facts::BlockNumberWidth,
 	judge::{ConsentIntent, Intent},
 	keys::{NodeKey, OwnerKey},
 };

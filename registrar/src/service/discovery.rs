@@ -38,9 +38,10 @@
 use super::{DiscoverySigning, RegistrationConfig};
 use crate::{
 	backoff::{Backoff, LogLimiter},
-	chain::{within, ChainClient, ChainError, DiscoveryRead, Included},
-	challenge::BlockNumberWidth,
+	chain::{within, ChainClient, DiscoveryRead},
+	chain_error::ChainError,
 	discovery::{self as wire, DiscoveryParams, RecordContent},
+	facts::{BlockNumberWidth, Included},
 	judge::discovery::{
 		self as judge, DiscoveryCall, FailureClass, HeartbeatAction, RecordAction, Retry,
 	},
@@ -656,8 +657,8 @@ struct Progress {
 mod tests {
 	use super::*;
 	use crate::{
-		chain::NodeRecord as RegistryEntry,
 		discovery::{Limits, Liveness, NodeView, Record, SignedRecord},
+		facts::RegistryEntry,
 		service::config::test_config,
 		status::Status,
 	};
@@ -956,8 +957,8 @@ mod tests {
 
 	/// The pallet's error `name` in a block.
 	fn dispatch(name: &str) -> ChainError {
-		ChainError::Dispatch(crate::chain::DispatchFailure {
-			pallet: Some(crate::chain::PALLET.into()),
+		ChainError::Dispatch(crate::chain_error::DispatchFailure {
+			pallet: Some(crate::facts::PALLET.into()),
 			error: name.into(),
 		})
 	}

@@ -5,7 +5,9 @@
 use super::{discovery::Discovery, register_once, RegistrationConfig};
 use crate::{
 	backoff::{Backoff, LogLimiter},
-	chain::{within, ChainClient, ChainError, Included, RegistryEvent},
+	chain::{within, ChainClient},
+	chain_error::ChainError,
+	facts::{Included, RegistryEvent},
 	judge::{self, ParkCheck},
 	outcome::{AttemptOutcome, OutcomeClass, RearmReason},
 	shutdown::stopped,

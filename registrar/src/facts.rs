@@ -1,19 +1,35 @@
-//! What the registrar reads from the chain, as plain values: the node's record and the owner's
-//! node ([`ChainView`]), what the pallet would check before accepting a registration
+//! What the registrar reads from the chain, as plain values: the node's registry entry and the
+//! owner's node ([`ChainView`]), what the pallet would check before accepting a registration
 //! ([`Policy`]), what a challenge is built from ([`ChainContext`]), an owner consent's standing
-//! ([`ConsentFacts`]), what a key rotation depends on ([`RotationRead`]), and an included
-//! transaction ([`Included`]). Deciding what they mean is the judge's job (a layer above).
+//! ([`ConsentFacts`]), what a key rotation depends on ([`RotationRead`]), an included
+//! transaction ([`Included`]), the pallet's events the registrar reacts to ([`RegistryEvent`])
+//! and how the chain encodes block numbers ([`BlockNumberWidth`]).
+//!
+//! A leaf: it imports nothing of the registrar. The chain client (`chain`) produces these
+//! values; the decisions (`judge`), the outcomes (`outcome`) and the discovery types read them.
 
-use super::events::RegistryEvent;
-use crate::challenge::BlockNumberWidth;
-use pallet_registration::{ConsentStatus, NodeType, Status};
+use pallet_registration::{ConsentStatus, NodeType, Status, UnregisterReason};
 use serde::Serialize;
 use sp_core::crypto::{AccountId32, Ss58Codec};
 use subxt::config::substrate::H256;
 
-/// A registry record, as the chain has it.
+/// The name of the pallet in the runtime.
+pub const PALLET: &str = "Registration";
+
+/// How the chain encodes block numbers: the challenge's `block_number` and `expires_at` use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+pub enum BlockNumberWidth {
+	/// `u32` block numbers (192-byte challenges).
+	U32,
+	/// `u64` block numbers (200-byte challenges), as in the reference chain and the dev runtime.
+	#[default]
+	U64,
+}
+
+/// A node's entry in the registry, as the chain has it (the pallet's `ColdkeyNodeInfoLite`; not
+/// the pallet's `NodeRecord`, which is a node's signed discovery record).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct NodeRecord {
+pub struct RegistryEntry {
 	/// The canonical node id (base58 PeerId text).
 	pub node_id: String,
 	/// The node type.
@@ -48,7 +64,7 @@ pub struct ChainView {
 	/// Its hash (`0x` hex).
 	pub block_hash: String,
 	/// The node's registry record, if any.
-	pub node: Option<NodeRecord>,
+	pub node: Option<RegistryEntry>,
 	/// The node id the owner has registered, if any.
 	pub owner_node: Option<String>,
 }
@@ -107,9 +123,9 @@ pub struct RotationRead {
 	/// The finalized block read.
 	pub block_number: u64,
 	/// The registry record of the node's current id, if any.
-	pub old_node: Option<NodeRecord>,
+	pub old_node: Option<RegistryEntry>,
 	/// The registry record of the new id, if any.
-	pub new_node: Option<NodeRecord>,
+	pub new_node: Option<RegistryEntry>,
 	/// The current node's owner is banned (`BannedAccounts`; `false` without a record).
 	pub banned: bool,
 	/// The first block the node may rotate again, when it rotated recently
@@ -159,4 +175,93 @@ pub struct Included {
 	pub block_hash: String,
 	/// The pallet's events of the transaction.
 	pub events: Vec<RegistryEvent>,
+}
+
+/// The pallet's events the registrar cares about, decoded with the pallet's types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryEvent {
+	/// `MainNodeRegistered`.
+	Registered {
+		/// The node.
+		node_id: Vec<u8>,
+		/// Its owner.
+		owner: AccountId32,
+	},
+	/// `NodeUnregistered`.
+	Unregistered {
+		/// The node.
+		node_id: Vec<u8>,
+		/// Its owner.
+		owner: AccountId32,
+		/// Why.
+		reason: UnregisterReason,
+	},
+	/// `NodeStatusUpdated`.
+	StatusUpdated {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The new status.
+		status: Status,
+	},
+	/// `NodeOwnerSwapped`.
+	OwnerSwapped {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The previous owner.
+		old_owner: AccountId32,
+		/// The new owner.
+		new_owner: AccountId32,
+	},
+	/// `DeregistrationConsensusReached`.
+	ConsensusReached {
+		/// The node.
+		node_id: Vec<u8>,
+	},
+	/// `NodeKeyRotated`: the node moved to a new key (and id).
+	KeyRotated {
+		/// The node's previous id.
+		node_id: Vec<u8>,
+		/// Its new id.
+		new_node_id: Vec<u8>,
+		/// Its owner.
+		owner: AccountId32,
+	},
+	/// `NodeRecordPublished`: the node published a record.
+	RecordPublished {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The record's sequence number.
+		seq: u64,
+	},
+	/// `NodeWentOffline`: the sweep found the node silent and marked it offline.
+	WentOffline {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The block it was last heard from.
+		last_seen: u64,
+	},
+	/// `NodeBackOnline`: an offline node's heartbeat made it online again.
+	BackOnline {
+		/// The node.
+		node_id: Vec<u8>,
+		/// The heartbeat's period.
+		period: u32,
+	},
+}
+
+impl RegistryEvent {
+	/// The node the event is about (base58 text bytes; the previous id of a rotated node).
+	pub fn node_id(&self) -> &[u8] {
+		match self {
+			RegistryEvent::Registered { node_id, .. }
+			| RegistryEvent::Unregistered { node_id, .. }
+			| RegistryEvent::StatusUpdated { node_id, .. }
+			| RegistryEvent::OwnerSwapped { node_id, .. }
+			| RegistryEvent::ConsensusReached { node_id }
+			| RegistryEvent::KeyRotated { node_id, .. }
+			| RegistryEvent::RecordPublished { node_id, .. }
+			| RegistryEvent::WentOffline { node_id, .. }
+			| RegistryEvent::BackOnline { node_id, .. } => node_id,
+		}
+	}
 }

@@ -125,7 +125,7 @@ pub struct NodesListing {
 pub fn entry(
 	view: &NodeView,
 	genesis_hash: [u8; 32],
-	width: crate::challenge::BlockNumberWidth,
+	width: crate::facts::BlockNumberWidth,
 	period_len: u64,
 ) -> NodeEntry {
 	let verified = verify_record(view, genesis_hash, width);
@@ -250,9 +250,8 @@ pub fn render_text(listing: &NodesListing) -> String {
 mod tests {
 	use super::*;
 	use crate::{
-		chain::NodeRecord as RegistryEntry,
-		challenge::BlockNumberWidth,
 		discovery::{publish_args, Liveness, Record, SignedRecord},
+		facts::{BlockNumberWidth, RegistryEntry},
 		keys::NodeKey,
 	};
 	use codec::Decode;

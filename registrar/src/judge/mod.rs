@@ -4,8 +4,8 @@
 //! read more, prepare, submit; [`decide_with_consent`] when a submitter registers with the
 //! owner's consent). Once a transaction is in, whether it registered the node
 //! ([`confirmed`]); once parked, whether an event or a storage check re-arms the loop
-//! ([`rearm_on_event`], [`storage_check`]). A key rotation is decided the same way
-//! ([`decide_rotation`], [`rotation_confirmed`]).
+//! ([`rearm_on_event`], [`storage_check`]). A key rotation is decided the same way, in
+//! `judge/rotation.rs` ([`decide_rotation`], [`rotation_confirmed`]).
 //!
 //! Discovery's decisions (heartbeat periods and their planned block, whether to publish the
 //! record and with which sequence number) are in [`discovery`].
@@ -13,14 +13,17 @@
 //! Nothing here does I/O: the service reads what [`decide`] asks for and acts on its answer.
 
 use crate::{
-	chain::{ChainContext, ChainView, ConsentFacts, Policy, RegistryEvent, RotationRead},
-	challenge::BlockNumberWidth,
+	amount::{show, Token},
+	facts::{BlockNumberWidth, ChainContext, ChainView, ConsentFacts, Policy, RegistryEvent},
 	outcome::{OutcomeClass, RearmReason},
 };
 use pallet_registration::{ConsentStatus, NodeType, Status as NodeStatus};
 use sp_core::crypto::{AccountId32, Ss58Codec};
 
 pub mod discovery;
+mod rotation;
+
+pub use rotation::{decide_rotation, rotation_confirmed, RotationFacts, RotationIntent};
 
 /// What the registrar wants: register `node_id` for `owner`, and how.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,12 +139,14 @@ pub struct Facts {
 	pub context: Option<ChainContext>,
 	/// The signed transaction's estimated fee, once prepared (0 when it cannot be estimated).
 	pub transaction_fee: Option<u128>,
+	/// How the chain writes amounts, for what a refusal says (amounts in base units without it).
+	pub token: Option<Token>,
 }
 
 impl Facts {
 	/// Facts with only the view read.
 	pub fn new(view: ChainView) -> Self {
-		Self { view, policy: None, context: None, transaction_fee: None }
+		Self { view, policy: None, context: None, transaction_fee: None, token: None }
 	}
 }
 
@@ -262,8 +267,8 @@ fn decide_as(
 				return Decision::Refuse(refusal);
 			}
 			let Some(read) = read else { return Decision::Read(Fact::Consent) };
-			if let Some(refusal) =
-				consent_refusal(terms, read).or_else(|| fee_above_maximum(terms, policy))
+			if let Some(refusal) = consent_refusal(terms, read)
+				.or_else(|| fee_above_maximum(terms, policy, facts.token.as_ref()))
 			{
 				return Decision::Refuse(refusal);
 			}
@@ -360,12 +365,21 @@ pub fn consent_refusal(consent: &ConsentIntent, read: &ConsentFacts) -> Option<R
 }
 
 /// Why the pallet would refuse the fee as above the consent's `max_fee`, if it would: only
-/// while the fee is charged. Slow retry: the fee halves every day without a registration.
-fn fee_above_maximum(consent: &ConsentIntent, policy: &Policy) -> Option<Refusal> {
+/// while the fee is charged. Slow retry: the fee halves every day without a registration. The
+/// amounts in the chain's currency when `token` says how it writes them.
+fn fee_above_maximum(
+	consent: &ConsentIntent,
+	policy: &Policy,
+	token: Option<&Token>,
+) -> Option<Refusal> {
 	let fee = policy.fee.filter(|fee| policy.fee_charging && *fee > consent.max_fee)?;
 	Some(Refusal::slow(format!(
-		"the registration fee is {fee}, above the consent's max_fee of {}",
-		consent.max_fee
+		"the registration fee is {}, above the consent's max_fee of {}: the fee halves every day \
+		 without a registration, so this is tried again later; to register sooner, ask the owner \
+		 for a new consent with a higher --max-fee (at least {})",
+		show(fee, token),
+		show(consent.max_fee, token),
+		show(fee, token)
 	)))
 }
 
@@ -403,7 +417,10 @@ pub fn by_ownership(intent: &Intent, view: &ChainView) -> Option<Decision> {
 		}),
 		Ownership::OwnerHasOtherNode(other) => Some(Decision::Conflict {
 			detail: format!(
-				"owner {} already has another node ({other})",
+				"owner {} already has another node ({other}), and an owner has one main node: \
+				 move that node to this key with `registrar rotate --old-node-key-file <its key> \
+				 --new-node-key-file <this key>`, or unregister it first (its owner submits \
+				 unregister_main_node)",
 				intent.owner.to_ss58check()
 			),
 		}),
@@ -611,187 +628,24 @@ pub fn storage_check(view: &ChainView, owner: &AccountId32) -> ParkCheck {
 	}
 }
 
-/// What a key rotation is to do: move the node `old_node_id` of `owner` to `new_node_id`, in a
-/// transaction signed by the owner or, with `consent`, by a submitter.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RotationIntent {
-	/// The node's current id (base58 PeerId text).
-	pub old_node_id: String,
-	/// The new key's id (base58 PeerId text).
-	pub new_node_id: String,
-	/// The node's owner: the signer, or the consent's owner.
-	pub owner: AccountId32,
-	/// The owner's consent to the new PeerId, when a submitter signs.
-	pub consent: Option<ConsentIntent>,
-	/// Blocks the new key's challenge should stay valid (capped by `MaxChallengeLifetime`).
-	pub challenge_lifetime: u64,
-	/// Blocks the transaction should stay valid (capped by the challenge's lifetime).
-	pub mortality: u64,
-	/// The configured block number width; `None` takes the chain's.
-	pub block_number_width: Option<BlockNumberWidth>,
-}
-
-/// What was read for a rotation, as far as it has been read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RotationFacts {
-	/// Both nodes, the owner's ban, the cooldowns and the signer's funds, once read.
-	pub read: Option<RotationRead>,
-	/// What the new key's challenge is built from, once read.
-	pub context: Option<ChainContext>,
-	/// The consent's standing, once read (rotations with a consent only).
-	pub consent: Option<ConsentFacts>,
-	/// The signed transaction's estimated fee, once prepared.
-	pub transaction_fee: Option<u128>,
-}
-
-/// What a rotation does next with what has been read: a consent for another PeerId or
-/// without `may_rotate` is fatal; then the registry: already rotated (the new id is the
-/// owner's and the old one gone) parks, an old id that is not registered or not the owner's is
-/// fatal, a new id registered already is a conflict; then the ban and the cooldowns (the
-/// node's last rotation, the new id's removal) refuse until they end; then the challenge's plan
-/// as for a registration, the consent's standing, and the signer's funds against the
-/// transaction fee (a rotation pays no registration fee).
-pub fn decide_rotation(intent: &RotationIntent, facts: &RotationFacts) -> Decision {
-	if let Some(consent) = &intent.consent {
-		if consent.node_id != intent.new_node_id {
-			return Decision::Refuse(Refusal::fatal(format!(
-				"the consent is for node {}, not for the new key's {}",
-				consent.node_id, intent.new_node_id
-			)));
-		}
-		if !consent.may_rotate {
-			return Decision::Refuse(Refusal::fatal(
-				"the consent does not allow rotating (it was made without --may-rotate)".into(),
-			));
-		}
-	}
-	let Some(read) = &facts.read else { return Decision::Read(Fact::Rotation) };
-	let (old_id, new_id) = (&intent.old_node_id, &intent.new_node_id);
-	let old = match (&read.old_node, &read.new_node) {
-		(None, Some(new)) if new.owner == intent.owner => {
-			return Decision::Park {
-				detail: format!(
-					"node {new_id} is registered to this owner and {old_id} is not: already rotated"
-				),
-			}
-		}
-		(None, _) => {
-			return Decision::Refuse(Refusal::fatal(format!(
-				"node {old_id} is not registered: nothing to rotate (register the new key instead)"
-			)))
-		}
-		(Some(old), _) if old.owner != intent.owner => {
-			return Decision::Refuse(Refusal::fatal(format!(
-				"node {old_id} is registered to {}, not to {}",
-				old.owner.to_ss58check(),
-				intent.owner.to_ss58check()
-			)))
-		}
-		(Some(_), Some(new)) => {
-			return Decision::Conflict {
-				detail: format!(
-					"the new PeerId {new_id} is registered already (to {})",
-					new.owner.to_ss58check()
-				),
-			}
-		}
-		(Some(old), None) => old,
-	};
-	if let Some(consent) = intent.consent.as_ref().filter(|c| c.node_type != old.node_type) {
-		return Decision::Refuse(Refusal::fatal(format!(
-			"the consent allows the node type {:?}, but node {old_id} is a {:?}",
-			consent.node_type, old.node_type
-		)));
-	}
-	let next = read.block_number.saturating_add(1);
-	if read.banned {
-		return Decision::Refuse(Refusal::slow("the owner is banned".into()));
-	}
-	if let Some(until) = read.rotation_cooldown_until.filter(|until| next < *until) {
-		return Decision::Refuse(Refusal::slow(format!(
-			"node {old_id} rotated its key recently; it may rotate again from block {until} \
-			 (finalized block is {})",
-			read.block_number
-		)));
-	}
-	if let Some(until) = read.new_node_cooldown_until.filter(|until| next < *until) {
-		return Decision::Refuse(Refusal::slow(format!(
-			"the new PeerId {new_id} left the registry recently and cools down until block \
-			 {until} (finalized block is {})",
-			read.block_number
-		)));
-	}
-	let Some(context) = &facts.context else { return Decision::Read(Fact::Context) };
-	let challenge = Intent {
-		node_id: new_id.clone(),
-		owner: intent.owner.clone(),
-		node_type: old.node_type,
-		pay_in_credits: false,
-		challenge_lifetime: intent.challenge_lifetime,
-		mortality: intent.mortality,
-		block_number_width: intent.block_number_width,
-	};
-	let plan = match plan(&challenge, context) {
-		Ok(plan) => plan,
-		Err(decision) => return decision,
-	};
-	let (who, spendable) = match &intent.consent {
-		None => ("owner", read.signer_spendable),
-		Some(consent) => {
-			if let Some(refusal) = consent_width(consent, &plan) {
-				return Decision::Refuse(refusal);
-			}
-			let Some(standing) = &facts.consent else { return Decision::Read(Fact::Consent) };
-			if let Some(refusal) = consent_refusal(consent, standing) {
-				return Decision::Refuse(refusal);
-			}
-			("submitter", standing.submitter_spendable)
-		}
-	};
-	let Some(transaction_fee) = facts.transaction_fee else { return Decision::Prepare(plan) };
-	match signer_funds_refusal(who, spendable, transaction_fee) {
-		Some(refusal) => Decision::Refuse(refusal),
-		None => Decision::Submit(plan),
-	}
-}
-
-/// Whether a rotation included in a finalized block moved the node: the pallet's
-/// `NodeKeyRotated` from the old id to the new one for this owner among its events, **and** the
-/// registry read back at that block (`read_back`, the view of the new id and the owner) says
-/// the new id is registered to the owner and is the owner's node.
-pub fn rotation_confirmed(
-	intent: &RotationIntent,
-	events: &[RegistryEvent],
-	read_back: &ChainView,
-) -> Confirmation {
-	let (old, new) = (intent.old_node_id.as_bytes(), intent.new_node_id.as_bytes());
-	let event = events.iter().any(|e| {
-		matches!(e, RegistryEvent::KeyRotated { node_id, new_node_id, owner }
-			if node_id == old && new_node_id == new && *owner == intent.owner)
-	});
-	let read_back = ownership(read_back, &intent.owner).is_registered()
-		&& read_back.owner_node.as_deref() == Some(intent.new_node_id.as_str());
-	Confirmation { event, read_back }
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
 	use super::*;
-	use crate::chain::{NodeRecord, Stake};
+	use crate::facts::{RegistryEntry, Stake};
 	use pallet_registration::UnregisterReason;
 	use subxt::config::substrate::H256;
 
-	const NODE: &str = "12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV";
+	pub(super) const NODE: &str = "12D3KooWQK1wnefoLrcVHbbnf5tLzbopUd3K3bFAoJpA7YJgL5pV";
 
-	fn me() -> AccountId32 {
+	pub(super) fn me() -> AccountId32 {
 		AccountId32::new([1; 32])
 	}
 
-	fn other() -> AccountId32 {
+	pub(super) fn other() -> AccountId32 {
 		AccountId32::new([2; 32])
 	}
 
-	fn intent() -> Intent {
+	pub(super) fn intent() -> Intent {
 		Intent {
 			node_id: NODE.into(),
 			owner: me(),
@@ -803,8 +657,8 @@ mod tests {
 		}
 	}
 
-	fn record(owner: AccountId32, status: NodeStatus) -> NodeRecord {
-		NodeRecord {
+	pub(super) fn record(owner: AccountId32, status: NodeStatus) -> RegistryEntry {
+		RegistryEntry {
 			node_id: NODE.into(),
 			node_type: NodeType::StorageMiner,
 			status,
@@ -813,7 +667,7 @@ mod tests {
 		}
 	}
 
-	fn view(node: Option<NodeRecord>, owner_node: Option<&str>) -> ChainView {
+	pub(super) fn view(node: Option<RegistryEntry>, owner_node: Option<&str>) -> ChainView {
 		ChainView {
 			block_number: 10,
 			block_hash: "0x00".into(),
@@ -822,11 +676,11 @@ mod tests {
 		}
 	}
 
-	fn free_view() -> ChainView {
+	pub(super) fn free_view() -> ChainView {
 		view(None, None)
 	}
 
-	fn free_policy() -> Policy {
+	pub(super) fn free_policy() -> Policy {
 		Policy {
 			block_number: 10,
 			banned: false,
@@ -841,7 +695,7 @@ mod tests {
 		}
 	}
 
-	fn context(best: u64, finalized: u64) -> ChainContext {
+	pub(super) fn context(best: u64, finalized: u64) -> ChainContext {
 		ChainContext {
 			genesis_hash: [9; 32],
 			block_number: best,
@@ -853,8 +707,12 @@ mod tests {
 		}
 	}
 
-	fn facts(policy: Option<Policy>, context: Option<ChainContext>, fee: Option<u128>) -> Facts {
-		Facts { view: free_view(), policy, context, transaction_fee: fee }
+	pub(super) fn facts(
+		policy: Option<Policy>,
+		context: Option<ChainContext>,
+		fee: Option<u128>,
+	) -> Facts {
+		Facts { view: free_view(), policy, context, transaction_fee: fee, token: None }
 	}
 
 	fn reason(policy: Policy) -> String {
@@ -889,9 +747,10 @@ mod tests {
 			matches!(decide(&intent(), &theirs), Decision::Conflict { detail } if detail.contains("another owner"))
 		);
 		let busy = Facts::new(view(None, Some("12D3KooWOther")));
-		assert!(
-			matches!(decide(&intent(), &busy), Decision::Conflict { detail } if detail.contains("already has another node"))
-		);
+		let Decision::Conflict { detail } = decide(&intent(), &busy) else { panic!("a conflict") };
+		assert!(detail.contains("already has another node (12D3KooWOther)"), "{detail}");
+		// What the owner can do about it: rotate that node to this key, or unregister it.
+		assert!(detail.contains("registrar rotate") && detail.contains("unregister"), "{detail}");
 	}
 
 	#[test]
@@ -1104,11 +963,11 @@ mod tests {
 
 	// Registration with an owner's consent.
 
-	fn submitter() -> AccountId32 {
+	pub(super) fn submitter() -> AccountId32 {
 		AccountId32::new([3; 32])
 	}
 
-	fn consent() -> ConsentIntent {
+	pub(super) fn consent() -> ConsentIntent {
 		ConsentIntent {
 			node_id: NODE.into(),
 			owner: me(),
@@ -1121,7 +980,7 @@ mod tests {
 		}
 	}
 
-	fn standing(status: ConsentStatus) -> ConsentFacts {
+	pub(super) fn standing(status: ConsentStatus) -> ConsentFacts {
 		ConsentFacts { block_number: 10, status, submitter_spendable: 100 }
 	}
 
@@ -1215,6 +1074,29 @@ mod tests {
 			matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::SlowRetry && r.reason.contains("max_fee of 1000")),
 			"{decision:?}"
 		);
+		// In the chain's currency when it says how it writes amounts, with what to do.
+		let unit = 1_000_000_000_000_000_000u128;
+		let dear_in_units = Policy { fee: Some(4 * unit), spendable: Some(100 * unit), ..dear };
+		let consent = ConsentIntent { max_fee: 2 * unit, ..consent() };
+		let in_units = Facts {
+			token: Some(Token { symbol: "UNIT".into(), decimals: 18 }),
+			..facts(Some(dear_in_units), Some(context(100, 95)), None)
+		};
+		let decision = decide_with_consent(&intent(), &consent, &in_units, valid.as_ref());
+		let Decision::Refuse(refusal) = decision else { panic!("{decision:?}") };
+		assert!(
+			refusal.reason.starts_with(
+				"the registration fee is 4 UNIT, above the consent's max_fee of 2 UNIT"
+			),
+			"{}",
+			refusal.reason
+		);
+		assert!(
+			refusal.reason.contains("halves every day")
+				&& refusal.reason.contains("higher --max-fee (at least 4 UNIT)"),
+			"{}",
+			refusal.reason
+		);
 		// Not charged: no fee, so no maximum to keep.
 		let free = Policy { fee_charging: false, fee: None, spendable: None, ..dear };
 		let decision = with_consent(&facts(Some(free), Some(context(100, 95)), None), valid);
@@ -1241,194 +1123,5 @@ mod tests {
 			matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::SlowRetry && r.reason.contains("submitter can spend 100")),
 			"{decision:?}"
 		);
-	}
-
-	// Key rotation.
-
-	const NEW: &str = "12D3KooWNewNewNewNewNewNewNewNewNewNewNewNewNewNewNewN";
-
-	fn rotation_intent() -> RotationIntent {
-		RotationIntent {
-			old_node_id: NODE.into(),
-			new_node_id: NEW.into(),
-			owner: me(),
-			consent: None,
-			challenge_lifetime: 16,
-			mortality: 32,
-			block_number_width: None,
-		}
-	}
-
-	fn rotation_read(old: Option<NodeRecord>, new: Option<NodeRecord>) -> RotationRead {
-		RotationRead {
-			block_number: 10,
-			old_node: old,
-			new_node: new,
-			banned: false,
-			rotation_cooldown_until: None,
-			new_node_cooldown_until: None,
-			signer_spendable: 100,
-		}
-	}
-
-	fn registered_old() -> Option<NodeRecord> {
-		Some(record(me(), NodeStatus::Online))
-	}
-
-	fn rotating(read: RotationRead) -> RotationFacts {
-		RotationFacts { read: Some(read), ..RotationFacts::default() }
-	}
-
-	#[test]
-	fn a_rotation_reads_the_registry_then_the_context_then_prepares() {
-		let intent = rotation_intent();
-		let mut facts = RotationFacts::default();
-		assert_eq!(decide_rotation(&intent, &facts), Decision::Read(Fact::Rotation));
-		facts.read = Some(rotation_read(registered_old(), None));
-		assert_eq!(decide_rotation(&intent, &facts), Decision::Read(Fact::Context));
-		facts.context = Some(context(100, 95));
-		let Decision::Prepare(plan) = decide_rotation(&intent, &facts) else { panic!("a plan") };
-		assert_eq!((plan.block_number, plan.lifetime), (100, 16));
-		facts.transaction_fee = Some(100);
-		assert_eq!(decide_rotation(&intent, &facts), Decision::Submit(plan));
-		// The owner signs and pays the transaction fee: it must afford it.
-		facts.transaction_fee = Some(101);
-		let decision = decide_rotation(&intent, &facts);
-		assert!(
-			matches!(&decision, Decision::Refuse(r) if r.reason.contains("owner can spend 100"))
-		);
-	}
-
-	#[test]
-	fn the_registry_decides_whether_there_is_anything_to_rotate() {
-		let intent = rotation_intent();
-		let mine_new = Some(NodeRecord { node_id: NEW.into(), ..record(me(), NodeStatus::Online) });
-		let done = decide_rotation(&intent, &rotating(rotation_read(None, mine_new)));
-		assert!(
-			matches!(&done, Decision::Park { detail } if detail.contains("already rotated")),
-			"{done:?}"
-		);
-		let fatal = |decision: Decision, why: &str| {
-			assert!(
-				matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::Fatal && r.reason.contains(why)),
-				"{decision:?}"
-			)
-		};
-		fatal(decide_rotation(&intent, &rotating(rotation_read(None, None))), "not registered");
-		let theirs = Some(record(other(), NodeStatus::Online));
-		fatal(decide_rotation(&intent, &rotating(rotation_read(theirs, None))), "registered to");
-		let taken = Some(NodeRecord { node_id: NEW.into(), ..record(other(), NodeStatus::Online) });
-		let conflict = decide_rotation(&intent, &rotating(rotation_read(registered_old(), taken)));
-		assert!(matches!(conflict, Decision::Conflict { .. }), "{conflict:?}");
-	}
-
-	#[test]
-	fn a_ban_and_the_cooldowns_hold_a_rotation_back() {
-		let intent = rotation_intent();
-		let slow = |read: RotationRead, why: &str| {
-			let decision = decide_rotation(&intent, &rotating(read));
-			assert!(
-				matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::SlowRetry && r.reason.contains(why)),
-				"{decision:?}"
-			);
-		};
-		let base = rotation_read(registered_old(), None);
-		slow(RotationRead { banned: true, ..base.clone() }, "banned");
-		slow(
-			RotationRead { rotation_cooldown_until: Some(12), ..base.clone() },
-			"again from block 12",
-		);
-		slow(
-			RotationRead { new_node_cooldown_until: Some(12), ..base.clone() },
-			"cools down until block 12",
-		);
-		// Over by the next block (11): no hold.
-		let over = RotationRead {
-			rotation_cooldown_until: Some(11),
-			new_node_cooldown_until: Some(11),
-			..base
-		};
-		assert_eq!(decide_rotation(&intent, &rotating(over)), Decision::Read(Fact::Context));
-	}
-
-	#[test]
-	fn a_rotation_with_a_consent_needs_may_rotate_the_new_peer_id_and_the_nodes_type() {
-		let terms = ConsentIntent { node_id: NEW.into(), may_rotate: true, ..consent() };
-		let intent = RotationIntent { consent: Some(terms.clone()), ..rotation_intent() };
-		let fatal = |intent: &RotationIntent, facts: &RotationFacts, why: &str| {
-			let decision = decide_rotation(intent, facts);
-			assert!(
-				matches!(&decision, Decision::Refuse(r) if r.class == OutcomeClass::Fatal && r.reason.contains(why)),
-				"{decision:?}"
-			);
-		};
-		let none = RotationFacts::default();
-		let old_peer = RotationIntent {
-			consent: Some(ConsentIntent { node_id: NODE.into(), ..terms.clone() }),
-			..intent.clone()
-		};
-		fatal(&old_peer, &none, "not for the new key");
-		let no_rotate = RotationIntent {
-			consent: Some(ConsentIntent { may_rotate: false, ..terms.clone() }),
-			..intent.clone()
-		};
-		fatal(&no_rotate, &none, "--may-rotate");
-		let validator = RotationIntent {
-			consent: Some(ConsentIntent { node_type: NodeType::Validator, ..terms.clone() }),
-			..intent.clone()
-		};
-		fatal(&validator, &rotating(rotation_read(registered_old(), None)), "node type");
-		// Then the consent is read after the plan, and must be usable.
-		let mut facts = rotating(rotation_read(registered_old(), None));
-		facts.context = Some(context(100, 95));
-		assert_eq!(decide_rotation(&intent, &facts), Decision::Read(Fact::Consent));
-		facts.consent = Some(standing(ConsentStatus::Revoked));
-		fatal(&intent, &facts, "revoked");
-		facts.consent = Some(standing(ConsentStatus::Valid));
-		assert!(matches!(decide_rotation(&intent, &facts), Decision::Prepare(_)));
-		// The submitter pays the transaction fee (100 spendable).
-		facts.transaction_fee = Some(101);
-		let decision = decide_rotation(&intent, &facts);
-		assert!(
-			matches!(&decision, Decision::Refuse(r) if r.reason.contains("submitter can spend"))
-		);
-	}
-
-	#[test]
-	fn a_rotation_is_confirmed_by_its_event_and_the_read_back() {
-		let intent = rotation_intent();
-		let rotated = RegistryEvent::KeyRotated {
-			node_id: NODE.into(),
-			new_node_id: NEW.into(),
-			owner: me(),
-		};
-		let moved = ChainView {
-			node: Some(NodeRecord { node_id: NEW.into(), ..record(me(), NodeStatus::Online) }),
-			owner_node: Some(NEW.into()),
-			..free_view()
-		};
-		assert!(rotation_confirmed(&intent, std::slice::from_ref(&rotated), &moved).registered());
-		assert_eq!(
-			rotation_confirmed(&intent, &[], &moved),
-			Confirmation { event: false, read_back: true }
-		);
-		assert_eq!(
-			rotation_confirmed(&intent, &[rotated], &free_view()),
-			Confirmation { event: true, read_back: false }
-		);
-		// The parked loop of the old key re-arms on it (and then finds the owner's other node).
-		let rearm = rearm_on_event(
-			&RegistryEvent::KeyRotated {
-				node_id: NODE.into(),
-				new_node_id: NEW.into(),
-				owner: me(),
-			},
-			NODE.as_bytes(),
-			&me(),
-			9,
-		);
-		let (reason, detail) = rearm.unwrap();
-		assert_eq!(reason, RearmReason::Rotated);
-		assert!(detail.contains(NEW) && detail.contains("new key"), "{detail}");
 	}
 }

@@ -1,6 +1,6 @@
 //! What can go wrong talking to the chain: [`ChainError`], and a failed dispatch by name
-//! ([`DispatchFailure`]). How each error is classified for the loop lives with the outcome
-//! types (the `outcome` module, a layer above).
+//! ([`DispatchFailure`]). A leaf beside `facts` (it imports only the endpoint's redaction): the
+//! chain client returns these errors, and the outcomes (`outcome`) classify them.
 
 use crate::endpoint::EndpointRedactor;
 use serde::Serialize;
@@ -43,8 +43,12 @@ impl DispatchFailure {
 /// Errors talking to the chain.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {
-	/// The websocket could not be opened or the client not set up.
-	#[error("cannot connect to {endpoint}: {reason}")]
+	/// The websocket could not be opened or the client not set up. Says where the endpoint
+	/// is set, since the usual cause is a chain elsewhere than the endpoint says.
+	#[error(
+		"cannot connect to {endpoint}: {reason} (is the chain running there? the endpoint is set \
+		 with --endpoint or REGISTRAR_ENDPOINT)"
+	)]
 	Connect {
 		/// The endpoint, as it may be shown (no user-info, path or query).
 		endpoint: String,
@@ -86,19 +90,6 @@ impl ChainError {
 			other @ (ChainError::Timeout(_) | ChainError::Dispatch(_)) => other,
 		}
 	}
-}
-
-/// An RPC or transport error of any kind.
-pub(crate) fn rpc<E: std::fmt::Display>(error: E) -> ChainError {
-	ChainError::Rpc(error.to_string())
-}
-
-/// Runs `future` for at most `limit`; [`ChainError::Timeout`] after that.
-pub async fn within<T>(
-	limit: std::time::Duration,
-	future: impl std::future::Future<Output = Result<T, ChainError>>,
-) -> Result<T, ChainError> {
-	tokio::time::timeout(limit, future).await.unwrap_or(Err(ChainError::Timeout(limit.as_secs())))
 }
 
 #[cfg(test)]

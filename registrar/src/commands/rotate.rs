@@ -4,8 +4,10 @@
 //! block and confirms by the pallet's `NodeKeyRotated` and a read-back there.
 
 use crate::{
-	chain::{within, ChainClient, ChainError, Included},
-	challenge::{BlockNumberWidth, ChallengeInputs},
+	chain::{within, ChainClient},
+	chain_error::ChainError,
+	challenge::ChallengeInputs,
+	facts::{BlockNumberWidth, Included},
 	judge::{self, Decision, Fact, RotationFacts, RotationIntent},
 	keys::NodeKey,
 	outcome::{class_of, pallet_error, OutcomeClass},

@@ -1,0 +1,254 @@
+//! Announcing a registered node: its record and heartbeats, fee-less or signed, and
+//! `registrar nodes`.
+
+use crate::common::*;
+use registrar::{
+	discovery::{verify_record, RecordText},
+	facts::BlockNumberWidth,
+};
+use std::time::{Duration, Instant};
+
+/// Discovery: `run` with addresses and capabilities registers the node, publishes its record
+/// (fee-less; its signature checks out against the chain's genesis hash) and sends a fee-less
+/// heartbeat in every period as blocks come. Stopped, the node goes silent and the chain marks
+/// it offline after `OfflineAfterPeriods` periods; restarted with one more capability, the
+/// registrar publishes the changed record (a higher seq) and brings the node back online at
+/// once. `registrar nodes --capability` lists it with a verified signature.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_publishes_the_record_heartbeats_and_brings_an_offline_node_back() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let client = chain.client().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let node_id = key.peer_id_base58();
+	let charlie = secret_file(dir.path(), "charlie", "//Charlie");
+	let state_dir = dir.path().join("state");
+	let p2p = format!("/ip4/127.0.0.1/tcp/30333/p2p/{node_id}");
+	let wss = "/dns4/node.example.com/tcp/443/wss";
+	let announce = [
+		"--address",
+		&p2p,
+		"--address",
+		wss,
+		"--capability",
+		"e2e/discovery",
+		"--capability",
+		"gpu",
+		"--version",
+		"e2e 1.0",
+	];
+	let run =
+		RunningRegistrar::spawn(&chain, &key_path, &charlie, &state_dir, "gpu-miner", &announce);
+	run.wait_ready(Duration::from_secs(90)).await;
+	let params = client.discovery_params().await.unwrap();
+	assert_eq!(
+		(params.heartbeat_period, params.offline_after_periods),
+		(10, 2),
+		"the dev runtime's"
+	);
+	let period_len = params.heartbeat_period;
+	let genesis_hash = client.context().await.unwrap().genesis_hash;
+
+	// The record: published once registered, signed by the node key.
+	wait_until(Duration::from_secs(60), "the record to be published", || async {
+		node_view(&client, &node_id).await.record.is_some()
+	})
+	.await;
+	let view = node_view(&client, &node_id).await;
+	verify_record(&view, genesis_hash, BlockNumberWidth::U64).unwrap();
+	let record = RecordText::from(&view.record.as_ref().unwrap().record);
+	assert_eq!(record.seq, 1);
+	assert_eq!(record.addresses, [p2p.clone(), wss.to_owned()]);
+	assert_eq!(record.capabilities, ["e2e/discovery", "gpu"]);
+	assert_eq!(record.version, "e2e 1.0");
+
+	// Heartbeats: one in each period, at a block of the registrar's choosing, as blocks come
+	// (chopsticks builds a block only when asked or when a transaction arrives). The bound is
+	// for a loaded machine: at load 7 on two cores, 22 blocks took two minutes.
+	let mut periods = std::collections::BTreeSet::new();
+	let deadline = Instant::now() + Duration::from_secs(300);
+	while periods.len() < 3 {
+		assert!(
+			Instant::now() < deadline,
+			"heartbeats in 3 periods, got {periods:?}: {}",
+			run.log()
+		);
+		let liveness = node_view(&client, &node_id).await.liveness.unwrap();
+		if liveness.heartbeat_sent {
+			periods.insert(liveness.last_seen / period_len);
+			assert_eq!(liveness.version, b"e2e 1.0");
+		}
+		chain.new_blocks(1).await;
+		tokio::time::sleep(Duration::from_millis(400)).await;
+	}
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert!(metric(&metrics, "registrar_heartbeats_sent_total") >= 3, "{metrics}");
+	assert_eq!(metric(&metrics, "registrar_records_published_total"), 1, "{metrics}");
+	assert_eq!(metric(&metrics, "registrar_submissions_total"), 1, "{metrics}");
+	let status = status_json(run.http).await;
+	assert_eq!(status["discovery"]["record"], "published", "{status}");
+	assert_eq!(status["discovery"]["record_seq"], 1, "{status}");
+	assert_eq!(status["discovery"]["fee_less"], true, "{status}");
+	assert_eq!(status["discovery"]["heartbeat_period"], 10, "{status}");
+	assert!(status["discovery"]["last_heartbeat_period"].as_u64().is_some(), "{status}");
+	// Fee-less: the owner signed its registration and nothing else.
+	assert_eq!(account_nonce(&chain, &owner("//Charlie")).await, 1);
+	let log = run.terminate().await;
+	eprintln!("---- registrar run log (first run) ----\n{log}---- end ----");
+	assert!(log.contains("published the node's record"), "{log}");
+	assert!(log.contains("heartbeat sent"), "{log}");
+
+	// Silent: the sweep marks the node offline once it missed more than OfflineAfterPeriods
+	// periods.
+	let last_seen = node_view(&client, &node_id).await.liveness.unwrap().last_seen;
+	let silent_from =
+		(last_seen / period_len + u64::from(params.offline_after_periods) + 1) * period_len;
+	let best = client.best_block_number().await.unwrap();
+	chain.new_blocks((silent_from + 1).saturating_sub(best) as u32).await;
+	let view = node_view(&client, &node_id).await;
+	assert_eq!(view.info.status, pallet_registration::Status::Offline, "{view:?}");
+	assert!(view.liveness.as_ref().unwrap().silent);
+	let (code, offline, stderr) =
+		registrar_str(&["nodes", "--status", "offline", "--json", "--endpoint", &chain.endpoint])
+			.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(offline["nodes"][0]["node_id"], node_id.as_str(), "{offline}");
+	assert_eq!(offline["nodes"][0]["liveness"]["state"], "offline", "{offline}");
+
+	// Restarted with one more capability: the changed record is published with a higher seq,
+	// and a heartbeat at once brings the node back online.
+	let more = [&announce[..], &["--capability", "extra"]].concat();
+	let run = RunningRegistrar::spawn(&chain, &key_path, &charlie, &state_dir, "gpu-miner", &more);
+	run.wait_ready(Duration::from_secs(90)).await;
+	wait_until(Duration::from_secs(60), "the node to be back online", || async {
+		node_view(&client, &node_id).await.info.status == pallet_registration::Status::Online
+	})
+	.await;
+	wait_until(Duration::from_secs(60), "the changed record", || async {
+		let view = node_view(&client, &node_id).await;
+		view.record.is_some_and(|r| r.record.seq == 2)
+	})
+	.await;
+	let view = node_view(&client, &node_id).await;
+	verify_record(&view, genesis_hash, BlockNumberWidth::U64).unwrap();
+	let record = RecordText::from(&view.record.as_ref().unwrap().record);
+	assert_eq!(record.capabilities, ["e2e/discovery", "gpu", "extra"]);
+	let liveness = view.liveness.unwrap();
+	assert!(liveness.heartbeat_sent && !liveness.silent);
+
+	// Anyone can list it by capability, and check its record's signature.
+	let (code, listed, stderr) = registrar_str(&[
+		"nodes",
+		"--capability",
+		"e2e/discovery",
+		"--json",
+		"--page-size",
+		"1",
+		"--endpoint",
+		&chain.endpoint,
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	let nodes = listed["nodes"].as_array().unwrap();
+	assert_eq!(nodes.len(), 1, "{listed}");
+	let node = &nodes[0];
+	assert_eq!(node["node_id"], node_id.as_str());
+	assert_eq!(node["node_type"], "GpuMiner");
+	assert_eq!(node["status"], "Online");
+	assert_eq!(node["owner"], owner("//Charlie").ss58());
+	assert_eq!(node["record"]["signature_verified"], true, "{listed}");
+	assert_eq!(node["record"]["seq"], 2);
+	assert_eq!(node["record"]["addresses"][0], p2p.as_str());
+	assert_eq!(node["record"]["capabilities"][2], "extra");
+	assert_eq!(node["liveness"]["state"], "online");
+	assert_eq!(listed["unverified_records"], 0);
+	let text = registrar()
+		.args(["nodes", "--capability", "gpu", "--endpoint", &chain.endpoint])
+		.output()
+		.await
+		.unwrap();
+	assert!(text.status.success());
+	let text = String::from_utf8_lossy(&text.stdout);
+	assert!(text.contains(&node_id) && text.contains("signature verified"), "{text}");
+	assert!(text.contains(&format!("address:      {p2p}")), "{text}");
+	let (code, none, _) = registrar_str(&[
+		"nodes",
+		"--capability",
+		"nobody",
+		"--json",
+		"--endpoint",
+		&chain.endpoint,
+	])
+	.await;
+	assert_eq!((code, none["nodes"].as_array().map(Vec::len)), (Some(0), Some(0)));
+
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert_eq!(metric(&metrics, "registrar_node_online"), 1, "{metrics}");
+	assert!(metric(&metrics, "registrar_heartbeats_sent_total") >= 1, "{metrics}");
+	assert_eq!(metric(&metrics, "registrar_records_published_total"), 1, "{metrics}");
+	assert_eq!(account_nonce(&chain, &owner("//Charlie")).await, 1);
+	let log = run.terminate().await;
+	eprintln!("---- registrar run log (restart) ----\n{log}---- end ----");
+	assert!(log.contains("the node was silent or offline"), "{log}");
+	let state: serde_json::Value =
+		serde_json::from_str(&std::fs::read_to_string(state_dir.join("state.json")).unwrap())
+			.unwrap();
+	assert_eq!(state["record_seq"], 2);
+	assert!(state["last_heartbeat_period"].as_u64().is_some(), "{state}");
+}
+
+/// `--signed-discovery`: the record and heartbeats are signed by the owner's key (its nonce
+/// counts them) instead of being fee-less; `--no-record` publishes none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_discovery_is_signed_by_the_owner_and_no_record_publishes_none() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let client = chain.client().await;
+	let dir = tempfile::tempdir().unwrap();
+	let (key, key_path) = node_key_file(dir.path());
+	let node_id = key.peer_id_base58();
+	let ferdie = secret_file(dir.path(), "ferdie", "//Ferdie");
+	let state_dir = dir.path().join("state");
+	let extra = ["--signed-discovery", "--capability", "signed", "--version", "signed 1"];
+	let run = RunningRegistrar::spawn(&chain, &key_path, &ferdie, &state_dir, "storage-s3", &extra);
+	run.wait_ready(Duration::from_secs(90)).await;
+	wait_until(Duration::from_secs(60), "the record and a heartbeat", || async {
+		let view = node_view(&client, &node_id).await;
+		view.record.is_some() && view.liveness.is_some_and(|l| l.heartbeat_sent)
+	})
+	.await;
+	// The registration, the record and the heartbeat: three transactions of the owner's.
+	assert_eq!(account_nonce(&chain, &owner("//Ferdie")).await, 3);
+	let status = status_json(run.http).await;
+	assert_eq!(status["discovery"]["fee_less"], false, "{status}");
+	run.terminate().await;
+
+	// Another node with no record: heartbeats only.
+	let second = dir.path().join("second");
+	std::fs::create_dir_all(&second).unwrap();
+	let (key, key_path) = node_key_file(&second);
+	let eve = secret_file(dir.path(), "eve", "//Eve");
+	let state_dir = dir.path().join("state-second");
+	let run = RunningRegistrar::spawn(
+		&chain,
+		&key_path,
+		&eve,
+		&state_dir,
+		"storage-s3",
+		&["--no-record"],
+	);
+	run.wait_ready(Duration::from_secs(90)).await;
+	let node_id = key.peer_id_base58();
+	let deadline = Instant::now() + Duration::from_secs(180);
+	while !node_view(&client, &node_id).await.liveness.unwrap().heartbeat_sent {
+		assert!(Instant::now() < deadline, "no heartbeat: {}", run.log());
+		chain.new_blocks(1).await;
+		tokio::time::sleep(Duration::from_millis(400)).await;
+	}
+	assert_eq!(node_view(&client, &node_id).await.record, None);
+	assert_eq!(account_nonce(&chain, &owner("//Eve")).await, 1);
+	let status = status_json(run.http).await;
+	assert_eq!(status["discovery"]["record"], "disabled", "{status}");
+	run.terminate().await;
+}
