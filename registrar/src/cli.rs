@@ -1310,6 +1310,7 @@ mod tests {
 			peer_id: other_node.peer_id(),
 			node_type: NodeType::StorageMiner,
 			max_fee: 1,
+			max_deposit: 0,
 			nonce: 1,
 			may_rotate: false,
 		};
