@@ -581,6 +581,10 @@ pub struct NodesArgs {
 	/// Only nodes whose record names this capability.
 	#[arg(long)]
 	capability: Option<String>,
+	/// Only this owner's nodes (its fleet, SS58 or 0x hex), with its node count; --type,
+	/// --status and --capability then filter the fleet.
+	#[arg(long, value_name = "ACCOUNT", value_parser = parse_owner)]
+	owner: Option<AccountId32>,
 	/// Nodes per page asked of the chain (it caps this at its MaxPageSize); every page is
 	/// read.
 	#[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..))]
@@ -600,9 +604,15 @@ impl NodesArgs {
 			node_type: self.node_type.map(Into::into),
 			status: self.status.map(Into::into),
 			capability: self.capability.clone(),
+			owner: self.owner.clone(),
 			page_size: self.page_size,
 		}
 	}
+}
+
+/// An account flag's value (SS58 or `0x` hex), checked by clap (a malformed one exits 2).
+fn parse_owner(text: &str) -> Result<AccountId32, String> {
+	parse_account(text).map_err(|e| e.to_string())
 }
 
 /// `--scheme`.
@@ -1145,6 +1155,36 @@ mod tests {
 		assert_eq!(kind(&["nodes", "--page-size", "0"]), Some(ErrorKind::ValueValidation));
 		let Command::Nodes(all) = parse(&["nodes"]).unwrap().command else { panic!("nodes") };
 		assert_eq!(all.request().page_size, 50);
+		assert_eq!(all.request().owner, None);
+	}
+
+	#[test]
+	fn nodes_takes_an_owner_with_the_other_filters() {
+		use clap::error::ErrorKind;
+		let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let request = |args: &[&str]| {
+			let Command::Nodes(nodes) = parse(&[&["nodes"], args].concat()).unwrap().command else {
+				panic!("nodes")
+			};
+			nodes.request()
+		};
+		let fleet = request(&["--owner", alice, "--type", "gpu-miner", "--status", "online"]);
+		assert_eq!(fleet.owner, Some(parse_account(alice).unwrap()));
+		assert_eq!(
+			(fleet.node_type, fleet.status),
+			(Some(NodeType::GpuMiner), Some(Status::Online))
+		);
+		assert_eq!(
+			fleet.queries(),
+			vec![registrar::chain::NodeQuery::Owner(fleet.owner.clone().unwrap())]
+		);
+		// 0x hex too, as every account flag.
+		let hex = format!("0x{}", hex::encode(parse_account(alice).unwrap()));
+		assert_eq!(request(&["--owner", &hex]).owner, fleet.owner);
+		// A malformed account is an invalid command line (exit 2), before any chain.
+		assert_eq!(kind(&["nodes", "--owner", "5Grw"]), Some(ErrorKind::ValueValidation));
+		assert_eq!(kind(&["nodes", "--owner", "0x1234"]), Some(ErrorKind::ValueValidation));
+		assert_eq!(kind(&["nodes", "--owner"]), Some(ErrorKind::InvalidValue));
 	}
 
 	#[test]

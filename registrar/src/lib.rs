@@ -94,7 +94,8 @@
 //! decoded views against the dev runtime, and the signatures by the chain itself in the
 //! end-to-end test.
 //!
-//! The registrar reads the pallet through its interface: nodes (`node_by_id`, `node_of_owner`),
+//! The registrar reads the pallet through its interface: nodes (`node_by_id`, `node_of_owner`;
+//! listed by the paged `nodes_by_*` and `nodes_of_owner`, an owner's count `owner_node_count`),
 //! the fee (`current_fee`), the challenge's genesis hash (`challenge_fields`), the consent to
 //! sign (`consent_payload`) and a consent's standing (`consent_status`) through its view
 //! functions, called as the `RuntimeViewFunction_execute_view_function` runtime API declares

@@ -1,8 +1,8 @@
 //! Discovery on the chain: the pallet's constants for records and liveness, a node's view
-//! (`node_view`) and the paged queries (`nodes_by_type`, `nodes_by_status`,
-//! `nodes_by_capability`) through the view functions, the best block, and the submission of
-//! `publish_node_record` and `heartbeat`: fee-less (a bare transaction the pool validates with
-//! the pallet's own checks) or signed by an account.
+//! (`node_view`), the paged queries (`nodes_by_type`, `nodes_by_status`, `nodes_by_capability`,
+//! `nodes_of_owner`) and an owner's node count (`owner_node_count`) through the view functions,
+//! the best block, and the submission of `publish_node_record` and `heartbeat`: fee-less (a bare
+//! transaction the pool validates with the pallet's own checks) or signed by an account.
 
 use super::{rpc, submit::args_as_values, view_functions, ChainClient, ChainConfig};
 use crate::{
@@ -25,6 +25,8 @@ pub enum NodeQuery {
 	Status(Status),
 	/// `nodes_by_capability`.
 	Capability(Vec<u8>),
+	/// `nodes_of_owner`: an owner's fleet.
+	Owner(AccountId32),
 }
 
 impl NodeQuery {
@@ -34,6 +36,7 @@ impl NodeQuery {
 			NodeQuery::Type(_) => "nodes_by_type",
 			NodeQuery::Status(_) => "nodes_by_status",
 			NodeQuery::Capability(_) => "nodes_by_capability",
+			NodeQuery::Owner(_) => "nodes_of_owner",
 		}
 	}
 
@@ -44,6 +47,7 @@ impl NodeQuery {
 			NodeQuery::Type(node_type) => (node_type, cursor, limit).encode(),
 			NodeQuery::Status(status) => (status, cursor, limit).encode(),
 			NodeQuery::Capability(capability) => (capability, cursor, limit).encode(),
+			NodeQuery::Owner(owner) => (owner, cursor, limit).encode(),
 		}
 	}
 }
@@ -167,6 +171,44 @@ pub fn decode_node_page(bytes: &[u8], width: BlockNumberWidth) -> Result<NodePag
 /// The most pages a listing follows (a cursor that never ends is a broken chain).
 const MAX_PAGES: usize = 100_000;
 
+/// Every node of a paged view function (`function`, for errors): `fetch` is asked for the
+/// first page (no cursor), then for the page after each page's `next`, until a page has none.
+/// A cursor that does not advance, or more than `MAX_PAGES` pages, is an error (the chain
+/// would otherwise be asked forever).
+pub async fn follow_pages<F, Fut>(function: &str, mut fetch: F) -> Result<Vec<NodeView>, ChainError>
+where
+	F: FnMut(Option<Vec<u8>>) -> Fut,
+	Fut: std::future::Future<Output = Result<NodePage, ChainError>>,
+{
+	let mut nodes = Vec::new();
+	let mut cursor: Option<Vec<u8>> = None;
+	for _ in 0..MAX_PAGES {
+		let page = fetch(cursor.clone()).await?;
+		nodes.extend(page.nodes);
+		match page.next {
+			Some(next) if cursor.as_ref() == Some(&next) => {
+				return Err(ChainError::Decode(format!("{function}: the cursor does not advance")))
+			}
+			Some(next) => cursor = Some(next),
+			None => return Ok(nodes),
+		}
+	}
+	Err(ChainError::Decode(format!("{function}: more than {MAX_PAGES} pages")))
+}
+
+/// An owner's fleet as the chain lists it, read at one finalized block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerNodes {
+	/// The finalized block it was read at.
+	pub block_number: u64,
+	/// How many nodes the owner has registered (`owner_node_count`).
+	pub node_count: u32,
+	/// The pallet's `MaxNodesPerOwner` (`None`: a runtime without that constant).
+	pub max_nodes_per_owner: Option<u32>,
+	/// Its nodes (`nodes_of_owner`, every page), in the chain's order.
+	pub nodes: Vec<NodeView>,
+}
+
 impl ChainClient {
 	/// The pallet's discovery constants.
 	pub async fn discovery_params(&self) -> Result<DiscoveryParams, ChainError> {
@@ -267,27 +309,53 @@ impl ChainClient {
 	) -> Result<(u64, Vec<NodeView>), ChainError> {
 		let read = async {
 			let at = self.api.at_current_block().await.map_err(rpc)?;
-			let mut nodes = Vec::new();
-			let mut cursor: Option<Vec<u8>> = None;
-			for _ in 0..MAX_PAGES {
-				let input = query.input(cursor.as_deref(), page_size);
-				let (output, _) = view_functions::call(&at, query.function(), &input).await?;
-				let page = decode_node_page(&output, self.width_or_default())?;
-				nodes.extend(page.nodes);
-				match page.next {
-					Some(next) if cursor.as_ref() == Some(&next) => {
-						return Err(ChainError::Decode(format!(
-							"{}: the cursor does not advance",
-							query.function()
-						)))
-					}
-					Some(next) => cursor = Some(next),
-					None => return Ok((at.block_number(), nodes)),
-				}
-			}
-			Err(ChainError::Decode(format!("{}: more than {MAX_PAGES} pages", query.function())))
+			let nodes = self.all_nodes_at(&at, query, page_size).await?;
+			Ok((at.block_number(), nodes))
 		};
 		read.await.map_err(|e| self.scrub(e))
+	}
+
+	/// The fleet of `owner`: every node `nodes_of_owner` returns (pages of at most
+	/// `page_size`) and its count (`owner_node_count`), both read at one finalized block.
+	pub async fn owner_nodes(
+		&self,
+		owner: &AccountId32,
+		page_size: u32,
+	) -> Result<OwnerNodes, ChainError> {
+		let read = async {
+			let at = self.api.at_current_block().await.map_err(rpc)?;
+			let (output, _) =
+				view_functions::call(&at, "owner_node_count", &owner.encode()).await?;
+			let node_count = decode_all::<u32>(&output, "owner_node_count")?;
+			let max_nodes_per_owner = at
+				.constants()
+				.entry(subxt::dynamic::constant::<u32>(PALLET, "MaxNodesPerOwner"))
+				.ok();
+			let query = NodeQuery::Owner(owner.clone());
+			let nodes = self.all_nodes_at(&at, &query, page_size).await?;
+			Ok(OwnerNodes {
+				block_number: at.block_number(),
+				node_count,
+				max_nodes_per_owner,
+				nodes,
+			})
+		};
+		read.await.map_err(|e| self.scrub(e))
+	}
+
+	async fn all_nodes_at(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		query: &NodeQuery,
+		page_size: u32,
+	) -> Result<Vec<NodeView>, ChainError> {
+		let width = self.width_or_default();
+		follow_pages(query.function(), |cursor| async move {
+			let input = query.input(cursor.as_deref(), page_size);
+			let (output, _) = view_functions::call(at, query.function(), &input).await?;
+			decode_node_page(&output, width)
+		})
+		.await
 	}
 
 	/// Submits the pallet's discovery call `call` (`publish_node_record` or `heartbeat`) with
@@ -395,5 +463,63 @@ mod tests {
 		let input = NodeQuery::Capability(b"gpu".to_vec()).input(None, 256);
 		assert_eq!(input, [3 << 2, b'g', b'p', b'u', 0, 0, 1, 0, 0]);
 		assert_eq!(NodeQuery::Capability(vec![]).function(), "nodes_by_capability");
+		// `nodes_of_owner(owner, start_after, limit)`: the 32-byte account, then as the others.
+		let owner = NodeQuery::Owner(AccountId32::new([9; 32]));
+		assert_eq!(owner.function(), "nodes_of_owner");
+		let mut expected = vec![9u8; 32];
+		expected.extend([1, 2 << 2, b'c', b'd', 50, 0, 0, 0]);
+		assert_eq!(owner.input(Some(b"cd"), 50), expected);
+		assert_eq!(owner.input(None, 1)[32..], [0, 1, 0, 0, 0]);
+	}
+
+	fn view_of(id: &str) -> NodeView {
+		let mut bytes = wire_view(5u64);
+		bytes.remove(0);
+		let mut view = NodeViewWire::<u64>::decode(&mut bytes.as_slice()).unwrap().widen();
+		view.info.node_id = id.to_owned();
+		view
+	}
+
+	/// Scripted pages: what each call asked for (its cursor), and the pages given in turn.
+	async fn follow(
+		pages: Vec<Result<NodePage, ChainError>>,
+	) -> (Result<Vec<NodeView>, ChainError>, Vec<Option<Vec<u8>>>) {
+		let asked = std::cell::RefCell::new(Vec::new());
+		let pages = std::cell::RefCell::new(pages.into_iter());
+		let result = follow_pages("nodes_of_owner", |cursor| {
+			asked.borrow_mut().push(cursor);
+			let page = pages.borrow_mut().next().expect("no more pages scripted");
+			async move { page }
+		})
+		.await;
+		(result, asked.into_inner())
+	}
+
+	#[tokio::test]
+	async fn pages_are_followed_by_their_cursor_to_the_last() {
+		let page = |ids: &[&str], next: Option<&str>| {
+			Ok(NodePage {
+				nodes: ids.iter().map(|id| view_of(id)).collect(),
+				next: next.map(|n| n.as_bytes().to_vec()),
+			})
+		};
+		let (nodes, asked) =
+			follow(vec![page(&["a", "b"], Some("b")), page(&["c"], Some("c")), page(&[], None)])
+				.await;
+		let ids: Vec<_> = nodes.unwrap().into_iter().map(|v| v.info.node_id).collect();
+		assert_eq!(ids, ["a", "b", "c"]);
+		assert_eq!(asked, [None, Some(b"b".to_vec()), Some(b"c".to_vec())]);
+		// One page: asked once, without a cursor.
+		let (nodes, asked) = follow(vec![page(&["a"], None)]).await;
+		assert_eq!((nodes.unwrap().len(), asked.len()), (1, 1));
+		// A cursor that does not advance is an error, not a loop.
+		let (stuck, asked) = follow(vec![page(&["a"], Some("a")), page(&["a"], Some("a"))]).await;
+		let error = stuck.unwrap_err().to_string();
+		assert!(error.contains("nodes_of_owner: the cursor does not advance"), "{error}");
+		assert_eq!(asked.len(), 2);
+		// A refused page ends the listing with its error, never as a last page.
+		let refused = Err(ChainError::Decode("the chain refused the page: InvalidCursor".into()));
+		let (nodes, _) = follow(vec![page(&["a"], Some("a")), refused]).await;
+		assert!(nodes.unwrap_err().to_string().contains("InvalidCursor"));
 	}
 }

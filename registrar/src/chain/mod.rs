@@ -18,7 +18,7 @@ pub mod submit;
 pub mod view_functions;
 
 pub use consent::ConsentPayloadAnswer;
-pub use discovery::{DiscoveryRead, NodeQuery};
+pub use discovery::{DiscoveryRead, NodeQuery, OwnerNodes};
 pub use events::BlockWatcher;
 pub use submit::PreparedCall;
 

@@ -15,7 +15,9 @@ mod status;
 pub use consent::{
 	consent, revoke_call_data, ConsentChainSource, ConsentReport, ConsentRequest, NewConsent,
 };
-pub use nodes::{nodes, render_text as render_nodes, NodeEntry, NodesListing, NodesRequest};
+pub use nodes::{
+	nodes, render_text as render_nodes, NodeEntry, NodesListing, NodesRequest, OwnerEntry,
+};
 pub use register::register;
 pub use rotate::{rotate, rotate_once, RotateRequest, RotationOutcome};
 pub use sign::{sign, ChainSource, SignRequest};

@@ -1,5 +1,6 @@
 //! `nodes`: lists registered nodes through the pallet's paged view functions (every page, at
-//! one finalized block), with each node's record and liveness, and checks each record's
+//! one finalized block), with each node's record and liveness (an owner's fleet with its count,
+//! `nodes_of_owner` and `owner_node_count`, when an owner is given), and checks each record's
 //! signature itself: the statement is rebuilt from the returned fields and the chain's genesis
 //! hash, and verified with the public key the node id embeds. A record whose signature does not
 //! verify is shown as such, never as the node's.
@@ -12,7 +13,7 @@ use crate::{
 };
 use pallet_registration::{NodeType, Status};
 use serde::Serialize;
-use sp_core::crypto::Ss58Codec;
+use sp_core::crypto::{AccountId32, Ss58Codec};
 use std::fmt::Write as _;
 
 /// Which nodes `nodes` lists: those matching every filter given (all nodes when none is).
@@ -26,16 +27,20 @@ pub struct NodesRequest {
 	pub status: Option<Status>,
 	/// Only nodes whose record names this capability.
 	pub capability: Option<String>,
+	/// Only this owner's nodes (its fleet), listed with its node count.
+	pub owner: Option<AccountId32>,
 	/// Nodes per page asked of the chain (the pallet caps it at `MaxPageSize`).
 	pub page_size: u32,
 }
 
 impl NodesRequest {
-	/// The paged queries that cover the request: the capability's, else the type's, else the
-	/// status's, else one per node type (every node has one); the other filters apply to what
-	/// they return.
+	/// The paged queries that cover the request: the owner's fleet, else the capability's, else
+	/// the type's, else the status's, else one per node type (every node has one); the other
+	/// filters apply to what they return.
 	pub fn queries(&self) -> Vec<NodeQuery> {
-		if let Some(capability) = &self.capability {
+		if let Some(owner) = &self.owner {
+			vec![NodeQuery::Owner(owner.clone())]
+		} else if let Some(capability) = &self.capability {
 			vec![NodeQuery::Capability(capability.as_bytes().to_vec())]
 		} else if let Some(node_type) = self.node_type {
 			vec![NodeQuery::Type(node_type)]
@@ -53,7 +58,8 @@ impl NodesRequest {
 				.as_ref()
 				.is_some_and(|r| r.record.capabilities.iter().any(|c| c == wanted.as_bytes()))
 		});
-		self.node_type.is_none_or(|t| view.info.node_type == t)
+		self.owner.as_ref().is_none_or(|owner| view.info.owner == *owner)
+			&& self.node_type.is_none_or(|t| view.info.node_type == t)
 			&& self.status.is_none_or(|s| view.info.status == s)
 			&& capability_ok
 	}
@@ -108,6 +114,17 @@ pub struct NodeEntry {
 	pub liveness: Option<LivenessEntry>,
 }
 
+/// The owner whose fleet is listed (`--owner`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OwnerEntry {
+	/// The owner (SS58).
+	pub account: String,
+	/// How many nodes it has registered (`owner_node_count`), whatever the other filters list.
+	pub node_count: u32,
+	/// The most nodes an owner may have (`MaxNodesPerOwner`), when the runtime says.
+	pub max_nodes_per_owner: Option<u32>,
+}
+
 /// What `nodes` prints.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NodesListing {
@@ -119,6 +136,9 @@ pub struct NodesListing {
 	pub nodes: Vec<NodeEntry>,
 	/// How many records did not verify.
 	pub unverified_records: usize,
+	/// The owner whose fleet is listed, with its node count (only with an owner).
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub owner: Option<OwnerEntry>,
 }
 
 /// The listing's entry for `view`, its record checked against `genesis_hash`.
@@ -167,9 +187,21 @@ pub async fn nodes(request: &NodesRequest) -> Result<NodesListing, CommandError>
 		genesis_hash: format!("0x{}", hex::encode(context.genesis_hash)),
 		nodes: Vec::new(),
 		unverified_records: 0,
+		owner: None,
 	};
 	for query in request.queries() {
-		let (block_number, views) = client.all_nodes(&query, request.page_size).await?;
+		let (block_number, views) = match &query {
+			NodeQuery::Owner(owner) => {
+				let fleet = client.owner_nodes(owner, request.page_size).await?;
+				listing.owner = Some(OwnerEntry {
+					account: owner.to_ss58check(),
+					node_count: fleet.node_count,
+					max_nodes_per_owner: fleet.max_nodes_per_owner,
+				});
+				(fleet.block_number, fleet.nodes)
+			}
+			_ => client.all_nodes(&query, request.page_size).await?,
+		};
 		listing.block_number = block_number;
 		for view in views.iter().filter(|view| request.matches(view)) {
 			let entry = entry(view, context.genesis_hash, width, params.heartbeat_period);
@@ -185,6 +217,17 @@ pub async fn nodes(request: &NodesRequest) -> Result<NodesListing, CommandError>
 /// The listing as text, a few lines per node.
 pub fn render_text(listing: &NodesListing) -> String {
 	let mut out = String::new();
+	if let Some(owner) = &listing.owner {
+		let most = match owner.max_nodes_per_owner {
+			Some(max) => format!(" of at most {max}"),
+			None => String::new(),
+		};
+		let _ = writeln!(
+			out,
+			"owner {} has {} node(s) registered{most}",
+			owner.account, owner.node_count
+		);
+	}
 	let _ = writeln!(
 		out,
 		"{} node(s) at finalized block {} (genesis {})",
@@ -296,6 +339,7 @@ mod tests {
 			node_type: None,
 			status: None,
 			capability: None,
+			owner: None,
 			page_size: 10,
 		}
 	}
@@ -338,6 +382,7 @@ mod tests {
 			genesis_hash: "0x03".into(),
 			nodes: vec![good.clone()],
 			unverified_records: 0,
+			owner: None,
 		});
 		assert!(text.contains("signature verified"), "{text}");
 		assert!(text.contains("address:      /dns4/a.example/tcp/1"), "{text}");
@@ -353,7 +398,73 @@ mod tests {
 			genesis_hash: "0x04".into(),
 			nodes: vec![bad],
 			unverified_records: 1,
+			owner: None,
 		});
 		assert!(text.contains("SIGNATURE NOT VERIFIED"), "{text}");
+	}
+
+	#[test]
+	fn an_owners_fleet_is_one_query_and_the_other_filters_apply_to_it() {
+		let view = signed_view(&NodeKey::from_seed(&[4; 32]), &["gpu"]);
+		let owner = view.info.owner.clone();
+		let fleet = NodesRequest {
+			owner: Some(owner.clone()),
+			capability: Some("gpu".into()),
+			status: Some(Status::Offline),
+			..request()
+		};
+		// The owner's pages only, whatever else is given; the rest filter what they return.
+		assert_eq!(fleet.queries(), vec![NodeQuery::Owner(owner.clone())]);
+		assert!(fleet.matches(&view));
+		assert!(
+			!NodesRequest { node_type: Some(NodeType::GpuMiner), ..fleet.clone() }.matches(&view)
+		);
+		assert!(!NodesRequest { status: Some(Status::Online), ..fleet.clone() }.matches(&view));
+		assert!(!NodesRequest { capability: Some("cpu".into()), ..fleet.clone() }.matches(&view));
+		// Another owner's node (as a chain that returned it would) is not listed.
+		let stranger = NodesRequest { owner: Some(AccountId32::new([6; 32])), ..request() };
+		assert!(!stranger.matches(&view));
+	}
+
+	#[test]
+	fn an_owners_listing_shows_its_node_count() {
+		let view = signed_view(&NodeKey::from_seed(&[4; 32]), &[]);
+		let owner = OwnerEntry {
+			account: view.info.owner.to_ss58check(),
+			node_count: 3,
+			max_nodes_per_owner: Some(16),
+		};
+		let listing = NodesListing {
+			block_number: 60,
+			genesis_hash: "0x03".into(),
+			nodes: vec![entry(&view, [3; 32], BlockNumberWidth::U64, 10)],
+			unverified_records: 0,
+			owner: Some(owner.clone()),
+		};
+		let text = render_text(&listing);
+		let mut lines = text.lines();
+		assert_eq!(
+			lines.next(),
+			Some(
+				format!("owner {} has 3 node(s) registered of at most 16", owner.account).as_str()
+			)
+		);
+		assert_eq!(lines.next(), Some("1 node(s) at finalized block 60 (genesis 0x03)"));
+		let json = serde_json::to_value(&listing).unwrap();
+		assert_eq!(json["owner"]["account"], owner.account.as_str());
+		assert_eq!(json["owner"]["node_count"], 3);
+		assert_eq!(json["owner"]["max_nodes_per_owner"], 16);
+		// Without the constant, the count alone; without an owner, no owner line or field.
+		let unknown = NodesListing {
+			owner: Some(OwnerEntry { max_nodes_per_owner: None, ..owner }),
+			..listing.clone()
+		};
+		assert!(render_text(&unknown).starts_with(&format!(
+			"owner {} has 3 node(s) registered\n",
+			unknown.owner.as_ref().unwrap().account
+		)));
+		let everyone = NodesListing { owner: None, ..listing };
+		assert!(render_text(&everyone).starts_with("1 node(s) at finalized block 60"));
+		assert!(serde_json::to_value(&everyone).unwrap().get("owner").is_none());
 	}
 }

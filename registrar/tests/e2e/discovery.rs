@@ -1,8 +1,9 @@
 //! Announcing a registered node: its record and heartbeats, fee-less or signed, and
-//! `registrar nodes`.
+//! `registrar nodes` (by capability, by status, an owner's fleet).
 
 use crate::common::*;
 use registrar::{
+	challenge::{ChallengeInputs, RegistrationCall},
 	discovery::{verify_record, RecordText},
 	facts::BlockNumberWidth,
 };
@@ -251,4 +252,120 @@ async fn signed_discovery_is_signed_by_the_owner_and_no_record_publishes_none() 
 	let status = status_json(run.http).await;
 	assert_eq!(status["discovery"]["record"], "disabled", "{status}");
 	run.terminate().await;
+}
+
+/// `nodes --owner`: an owner with two nodes (the dev runtime allows 16 per owner) lists both,
+/// page by page, with its node count; `--type` filters the fleet, and the count stays the
+/// owner's; another owner has none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_lists_an_owners_fleet_with_its_count() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let client = chain.client().await;
+	let dir = tempfile::tempdir().unwrap();
+	let ferdie = owner("//Ferdie");
+	let ferdie_secret = secret_file(dir.path(), "ferdie", "//Ferdie");
+	// The first node through `registrar register`.
+	let (first, first_path) = node_key_file(dir.path());
+	let (code, outcome) =
+		register_cli(&chain, &first_path, &ferdie_secret, "storage-miner", &[]).await;
+	assert_eq!(code, Some(0), "{outcome}");
+	// The second one by the owner's `register_node_with_coldkey` itself (the registrar's own
+	// loop treats an owner's other node as a conflict).
+	let second = registrar::keys::NodeKey::from_seed(&rand::random());
+	let context = client.context().await.unwrap();
+	let call = RegistrationCall::new(
+		&second,
+		&ferdie.account_id(),
+		pallet_registration::NodeType::StorageS3,
+		false,
+		ChallengeInputs::fresh(context.genesis_hash, context.block_number, 32),
+		context.block_number_width.unwrap_or_default(),
+	)
+	.unwrap();
+	let prepared = client
+		.prepare_call("register_node_with_coldkey", &call.encode_args(), &ferdie, 32, &context)
+		.await
+		.unwrap();
+	client.submit_prepared(prepared).await.unwrap();
+
+	// Both, one per page, with the count and the chain's limit.
+	let (code, fleet, stderr) = registrar_str(&[
+		"nodes",
+		"--owner",
+		&ferdie.ss58(),
+		"--page-size",
+		"1",
+		"--json",
+		"--endpoint",
+		&chain.endpoint,
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(fleet["owner"]["account"], ferdie.ss58().as_str(), "{fleet}");
+	assert_eq!(fleet["owner"]["node_count"], 2, "{fleet}");
+	assert_eq!(fleet["owner"]["max_nodes_per_owner"], 16, "{fleet}");
+	let mut listed: Vec<_> = fleet["nodes"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|node| {
+			assert_eq!(node["owner"], ferdie.ss58().as_str(), "{fleet}");
+			node["node_id"].as_str().unwrap().to_owned()
+		})
+		.collect();
+	listed.sort();
+	let mut expected = vec![first.peer_id_base58(), second.peer_id_base58()];
+	expected.sort();
+	assert_eq!(listed, expected, "{fleet}");
+
+	// --type filters the fleet; the count is still the owner's.
+	let (code, s3, stderr) = registrar_str(&[
+		"nodes",
+		"--owner",
+		&ferdie.ss58(),
+		"--type",
+		"storage-s3",
+		"--json",
+		"--endpoint",
+		&chain.endpoint,
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(s3["nodes"].as_array().map(Vec::len), Some(1), "{s3}");
+	assert_eq!(s3["nodes"][0]["node_id"], second.peer_id_base58().as_str(), "{s3}");
+	assert_eq!(s3["owner"]["node_count"], 2, "{s3}");
+
+	// As text: the owner's line first.
+	let text = registrar()
+		.args(["nodes", "--owner", &ferdie.ss58(), "--endpoint", &chain.endpoint])
+		.output()
+		.await
+		.unwrap();
+	assert!(text.status.success());
+	let text = String::from_utf8_lossy(&text.stdout);
+	assert!(
+		text.starts_with(&format!(
+			"owner {} has 2 node(s) registered of at most 16\n",
+			ferdie.ss58()
+		)),
+		"{text}"
+	);
+	assert!(text.contains(&first.peer_id_base58()) && text.contains(&second.peer_id_base58()));
+
+	// An owner without nodes.
+	let (code, none, stderr) = registrar_str(&[
+		"nodes",
+		"--owner",
+		&owner("//Eve").ss58(),
+		"--json",
+		"--endpoint",
+		&chain.endpoint,
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(
+		(none["owner"]["node_count"].as_u64(), none["nodes"].as_array().map(Vec::len)),
+		(Some(0), Some(0))
+	);
 }

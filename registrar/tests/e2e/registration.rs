@@ -661,6 +661,8 @@ async fn the_dev_runtime_has_the_events_errors_and_view_functions_the_registrar_
 		"nodes_by_type",
 		"nodes_by_status",
 		"nodes_by_capability",
+		"nodes_of_owner",
+		"owner_node_count",
 	];
 	for function in functions {
 		assert!(pallet.view_function_by_name(function).is_some(), "no view function {function}");
