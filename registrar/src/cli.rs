@@ -6,10 +6,10 @@ use pallet_registration::{peer_id::Ed25519PeerId, NodeType, Status};
 use registrar::{
 	amount::Amount,
 	commands::{
-		ChainSource, ConsentChainSource, ConsentRequest, NewConsent, NodesRequest, RotateRequest,
-		SignRequest, StatusRequest,
+		ChainSource, ConsentChainSource, ConsentRequest, NewConsent, NewConsents, NodesRequest,
+		RotateRequest, SignRequest, StatusRequest,
 	},
-	consent::{ConsentError, SignatureScheme, SignedConsent, Validity},
+	consent::{parse_peer_id_list, ConsentError, SignatureScheme, SignedConsent, Validity},
 	discovery::default_version,
 	keys::{parse_account, NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource},
 	outcome::OutcomeClass,
@@ -17,7 +17,12 @@ use registrar::{
 	{challenge::DEV_PALLET_INDEX, facts::BlockNumberWidth},
 };
 use sp_core::crypto::AccountId32;
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
+use std::{
+	net::SocketAddr,
+	path::{Path, PathBuf},
+	process::ExitCode,
+	time::Duration,
+};
 
 /// Exit code of any command after an error: a key, a file, an unreachable chain.
 const EXIT_FAILED: u8 = 1;
@@ -634,19 +639,34 @@ impl From<SchemeArg> for SignatureScheme {
 }
 
 /// `registrar consent`: what it does follows from the flags. With --node-type it makes a new
-/// consent (signed when the owner's secret is given); with only the owner's secret it signs
-/// the file's consent; with --attach-signature it attaches that signature; with neither it
-/// checks the file (and asks --endpoint about it).
+/// consent (signed when the owner's secret is given), or with --peer-id-file one per PeerId in
+/// --consent-dir; with only the owner's secret it signs the file's consent; with
+/// --attach-signature it attaches that signature; with neither it checks the file (and asks
+/// --endpoint about it).
 #[derive(Args, Debug)]
 #[command(
-	group(ArgGroup::new("consent_node").args(["node_key_file", "peer_id"])),
+	group(ArgGroup::new("consent_node").args(["node_key_file", "peer_id", "peer_id_file"])),
 	group(ArgGroup::new("consent_validity").args(["lifetime", "valid_until"])),
 	group(ArgGroup::new("consent_owner").args(["owner", "owner_secret_file", "owner_secret_env"])),
 )]
 pub struct ConsentArgs {
 	/// The consent file: written by a new consent, or read (and rewritten when signed).
-	#[arg(long)]
-	consent_file: PathBuf,
+	#[arg(long, required_unless_present = "consent_dir")]
+	consent_file: Option<PathBuf>,
+	/// New consents for many nodes: a file of PeerIds, one base58 PeerId per line (blank lines
+	/// and # comments skipped; a duplicate or invalid one refuses the file). Each gets a
+	/// consent of the same terms and a nonce of its own, in --consent-dir.
+	#[arg(
+		long,
+		value_name = "FILE",
+		requires_all = ["node_type", "consent_dir"],
+		conflicts_with_all = ["peer_id", "node_key_file", "nonce", "consent_file"]
+	)]
+	peer_id_file: Option<PathBuf>,
+	/// With --peer-id-file: the directory the consents are written to (made when missing), one
+	/// consent file per PeerId, named <PeerId>.json.
+	#[arg(long, value_name = "DIR", requires = "peer_id_file")]
+	consent_dir: Option<PathBuf>,
 	/// New consent: the node type it allows (needs the node, --max-fee, --lifetime or
 	/// --valid-until, the owner and the chain).
 	#[arg(
@@ -899,12 +919,15 @@ impl RunArgs {
 impl ConsentArgs {
 	/// The request `consent` makes of the library.
 	pub fn request(&self) -> Result<ConsentRequest, CliError> {
-		let path = self.consent_file.clone();
 		let owner_key = match secret_source(&self.owner_secret_file, &self.owner_secret_env) {
 			Some(source) => Some(OwnerKey::load(&source).map_err(failed)?),
 			None => None,
 		};
 		let pallet_index = self.pallet_index;
+		if let Some(list) = &self.peer_id_file {
+			return self.request_many(list, owner_key);
+		}
+		let path = self.consent_file.clone().ok_or_else(|| usage("give --consent-file"))?;
 		if let Some(signature) = &self.attach_signature {
 			return Ok(ConsentRequest::Attach {
 				path,
@@ -930,13 +953,7 @@ impl ConsentArgs {
 			})?,
 			(None, None) => return Err(usage("give --node-key-file or --peer-id")),
 		};
-		let owner = match (&self.owner, &owner_key) {
-			(Some(text), _) => parse_account(text).map_err(failed)?,
-			(None, Some(key)) => key.account_id(),
-			(None, None) => {
-				return Err(usage("give --owner, --owner-secret-file or --owner-secret-env"))
-			}
-		};
+		let owner = self.owner_account(&owner_key)?;
 		let terms = NewConsent {
 			owner,
 			peer_id,
@@ -946,20 +963,8 @@ impl ConsentArgs {
 			nonce: self.nonce.unwrap_or_else(rand::random),
 			may_rotate: self.may_rotate,
 		};
-		let validity = match (self.lifetime, self.valid_until) {
-			(Some(blocks), _) => Validity::Lifetime(blocks),
-			(None, Some(block)) => Validity::Until(block),
-			(None, None) => return Err(usage("give --lifetime or --valid-until")),
-		};
-		let chain = match (&self.endpoint, &self.genesis_hash) {
-			(Some(endpoint), _) => ConsentChainSource::Online { endpoint: endpoint.clone() },
-			(None, Some(hash)) => ConsentChainSource::Offline {
-				genesis_hash: hex32(hash, "--genesis-hash must be 32 bytes of hex")?,
-				block_number: self.block_number,
-				width: self.block_number_width.map(Into::into).unwrap_or_default(),
-			},
-			(None, None) => ConsentChainSource::Online { endpoint: default_endpoint() },
-		};
+		let validity = self.validity()?;
+		let chain = self.chain_source()?;
 		Ok(ConsentRequest::Create {
 			terms,
 			validity,
@@ -968,6 +973,70 @@ impl ConsentArgs {
 			path,
 			overwrite: self.force,
 			pallet_index,
+		})
+	}
+
+	/// The request of `--peer-id-file`: the consents of every PeerId it lists (the file is read
+	/// and checked whole here, before anything is written).
+	fn request_many(
+		&self,
+		list: &Path,
+		owner_key: Option<OwnerKey>,
+	) -> Result<ConsentRequest, CliError> {
+		let node_type = self.node_type.ok_or_else(|| usage("give --node-type"))?;
+		let dir = self.consent_dir.clone().ok_or_else(|| usage("give --consent-dir"))?;
+		let text = std::fs::read_to_string(list)
+			.map_err(|e| CliError::Failed(format!("PeerId file {}: {e}", list.display())))?;
+		let peer_ids = parse_peer_id_list(&text)
+			.map_err(|e| CliError::Failed(format!("PeerId file {}: {e}", list.display())))?;
+		let terms = NewConsents {
+			owner: self.owner_account(&owner_key)?,
+			peer_ids,
+			node_type: node_type.into(),
+			max_fee: self.max_fee.clone().ok_or_else(|| usage("give --max-fee"))?,
+			max_deposit: self.max_deposit.clone(),
+			may_rotate: self.may_rotate,
+		};
+		Ok(ConsentRequest::CreateMany {
+			terms,
+			validity: self.validity()?,
+			chain: self.chain_source()?,
+			owner_key,
+			dir,
+			overwrite: self.force,
+			pallet_index: self.pallet_index,
+		})
+	}
+
+	/// The owner of a new consent: --owner, else the secret's account.
+	fn owner_account(&self, owner_key: &Option<OwnerKey>) -> Result<AccountId32, CliError> {
+		match (&self.owner, owner_key) {
+			(Some(text), _) => parse_account(text).map_err(failed),
+			(None, Some(key)) => Ok(key.account_id()),
+			(None, None) => Err(usage("give --owner, --owner-secret-file or --owner-secret-env")),
+		}
+	}
+
+	/// How long a new consent stays valid: --lifetime or --valid-until.
+	fn validity(&self) -> Result<Validity, CliError> {
+		match (self.lifetime, self.valid_until) {
+			(Some(blocks), _) => Ok(Validity::Lifetime(blocks)),
+			(None, Some(block)) => Ok(Validity::Until(block)),
+			(None, None) => Err(usage("give --lifetime or --valid-until")),
+		}
+	}
+
+	/// Where a new consent takes the chain's part from: --endpoint, else --genesis-hash
+	/// (offline), else the default endpoint.
+	fn chain_source(&self) -> Result<ConsentChainSource, CliError> {
+		Ok(match (&self.endpoint, &self.genesis_hash) {
+			(Some(endpoint), _) => ConsentChainSource::Online { endpoint: endpoint.clone() },
+			(None, Some(hash)) => ConsentChainSource::Offline {
+				genesis_hash: hex32(hash, "--genesis-hash must be 32 bytes of hex")?,
+				block_number: self.block_number,
+				width: self.block_number_width.map(Into::into).unwrap_or_default(),
+			},
+			(None, None) => ConsentChainSource::Online { endpoint: default_endpoint() },
 		})
 	}
 }
@@ -1257,6 +1326,153 @@ mod tests {
 			panic!("consent")
 		};
 		assert!(matches!(show.request().unwrap(), ConsentRequest::Show { endpoint: None, .. }));
+	}
+
+	#[test]
+	fn consents_for_many_nodes_take_a_peer_id_file_and_a_directory() {
+		use clap::error::ErrorKind;
+		let many = [
+			"consent",
+			"--peer-id-file",
+			"peers.txt",
+			"--consent-dir",
+			"consents",
+			"--node-type",
+			"storage-miner",
+			"--max-fee",
+			"5",
+			"--lifetime",
+			"10",
+			"--owner",
+			"o",
+			"--endpoint",
+			"ws://x",
+		];
+		assert!(parse(&many).is_ok());
+		let with = |extra: &[&'static str]| [&many[..], extra].concat();
+		// One node, or a nonce for all, or a single consent file: refused with the list.
+		for single in [
+			&["--peer-id", "p"][..],
+			&["--node-key-file", "k"],
+			&["--nonce", "1"],
+			&["--consent-file", "c"],
+		] {
+			assert_eq!(kind(&with(single)), Some(ErrorKind::ArgumentConflict), "{single:?}");
+		}
+		// The list needs the directory, its terms and a node type; the directory needs the list.
+		let without = |flag: &str| {
+			let i = many.iter().position(|a| *a == flag).unwrap();
+			many.iter()
+				.enumerate()
+				.filter(|(j, _)| *j != i && *j != i + 1)
+				.map(|(_, a)| *a)
+				.collect::<Vec<_>>()
+		};
+		for missing in ["--consent-dir", "--node-type", "--max-fee", "--lifetime", "--owner"] {
+			assert_eq!(
+				kind(&without(missing)),
+				Some(ErrorKind::MissingRequiredArgument),
+				"{missing}"
+			);
+		}
+		assert_eq!(
+			kind(&["consent", "--consent-dir", "d", "--peer-id", "p", "--node-type", "gpu-miner"]),
+			Some(ErrorKind::MissingRequiredArgument)
+		);
+		assert_eq!(
+			kind(&["consent", "--consent-dir", "d", "--consent-file", "c"]),
+			Some(ErrorKind::MissingRequiredArgument)
+		);
+		// Without either, --consent-file is still required.
+		assert_eq!(kind(&["consent"]), Some(ErrorKind::MissingRequiredArgument));
+	}
+
+	#[test]
+	fn a_peer_id_file_is_read_whole_before_anything_is_made() {
+		let dir = tempfile::tempdir().unwrap();
+		let peers: Vec<_> =
+			(1..=3u8).map(|s| NodeKey::from_seed(&[s; 32]).peer_id_base58()).collect();
+		let list = dir.path().join("peers.txt");
+		std::fs::write(
+			&list,
+			format!("# rack 1\n{}\n\n{} # b\n{}\n", peers[0], peers[1], peers[2]),
+		)
+		.unwrap();
+		let secret = dir.path().join("owner");
+		std::fs::write(&secret, "//Alice").unwrap();
+		let genesis = format!("0x{}", "45".repeat(32));
+		let args = |list: &Path| {
+			vec![
+				"consent".to_owned(),
+				"--peer-id-file".into(),
+				list.display().to_string(),
+				"--consent-dir".into(),
+				dir.path().join("out").display().to_string(),
+				"--node-type".into(),
+				"gpu-miner".into(),
+				"--max-fee".into(),
+				"9".into(),
+				"--max-deposit".into(),
+				"10".into(),
+				"--valid-until".into(),
+				"99".into(),
+				"--owner-secret-file".into(),
+				secret.display().to_string(),
+				"--genesis-hash".into(),
+				genesis.clone(),
+				"--may-rotate".into(),
+				"--force".into(),
+			]
+		};
+		let request = |list: &Path| {
+			let args = args(list);
+			let args: Vec<&str> = args.iter().map(String::as_str).collect();
+			let Command::Consent(consent) = parse(&args).unwrap().command else { panic!() };
+			consent.request()
+		};
+		let ConsentRequest::CreateMany {
+			terms,
+			validity,
+			chain,
+			owner_key,
+			dir: out,
+			overwrite,
+			..
+		} = request(&list).unwrap()
+		else {
+			panic!("many")
+		};
+		let listed: Vec<_> = terms
+			.peer_ids
+			.iter()
+			.map(|p| String::from_utf8(p.to_node_id().into_inner()).unwrap())
+			.collect();
+		assert_eq!(listed, peers);
+		assert_eq!(terms.owner, owner_key.unwrap().account_id());
+		assert_eq!(terms.node_type, NodeType::GpuMiner);
+		assert_eq!((terms.max_fee, terms.max_deposit), (Amount::Base(9), Amount::Base(10)));
+		assert!(terms.may_rotate && overwrite);
+		assert_eq!(validity, Validity::Until(99));
+		assert!(
+			matches!(chain, ConsentChainSource::Offline { genesis_hash, .. } if genesis_hash == [0x45; 32])
+		);
+		assert_eq!(out, dir.path().join("out"));
+		// A duplicate or an invalid PeerId: refused with its line (exit 1, a file's error).
+		let bad = dir.path().join("bad.txt");
+		std::fs::write(&bad, format!("{}\n# x\n{}\n", peers[0], peers[0])).unwrap();
+		let error = request(&bad).unwrap_err();
+		assert_eq!(error.exit_code(), ExitCode::from(1));
+		assert!(
+			error.message().contains("line 3") && error.message().contains("line 1"),
+			"{error}"
+		);
+		assert!(error.message().contains("bad.txt"), "{error}");
+		std::fs::write(&bad, format!("{}\n12D3KooWnotapeer\n", peers[0])).unwrap();
+		let error = request(&bad).unwrap_err().to_string();
+		assert!(error.contains("line 2") && error.contains("12D3KooWnotapeer"), "{error}");
+		let error = request(&dir.path().join("missing.txt")).unwrap_err().to_string();
+		assert!(error.contains("missing.txt"), "{error}");
+		assert!(!dir.path().join("out").exists(), "nothing written by the command line");
 	}
 
 	#[test]

@@ -94,6 +94,60 @@ pub enum ConsentError {
 	},
 }
 
+/// Why a list of PeerIds (`registrar consent --peer-id-file`) was refused, by line (counted
+/// from 1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeerIdListError {
+	/// A line is not a PeerId.
+	#[error("line {line}: {text:?} is not the base58 PeerId of an acceptable Ed25519 key")]
+	Invalid {
+		/// The line.
+		line: usize,
+		/// What it holds (without its comment; cut after 64 characters).
+		text: String,
+	},
+	/// A PeerId is listed twice.
+	#[error("line {line}: {peer_id} is listed already, on line {first}")]
+	Duplicate {
+		/// The line of the second mention.
+		line: usize,
+		/// The line of the first.
+		first: usize,
+		/// The PeerId.
+		peer_id: String,
+	},
+	/// The list names no PeerId.
+	#[error("it lists no PeerId (only blank lines and # comments)")]
+	Empty,
+}
+
+/// The PeerIds of a list: one base58 PeerId per line, surrounding blanks ignored, blank lines
+/// and `#` comments (a whole line, or the end of one) skipped. Refused as a whole, at the first
+/// offending line, when a line is not an acceptable Ed25519 PeerId or a PeerId comes twice, or
+/// when there is none.
+pub fn parse_peer_id_list(text: &str) -> Result<Vec<Ed25519PeerId>, PeerIdListError> {
+	let mut peers = Vec::new();
+	let mut seen = std::collections::HashMap::new();
+	for (index, raw_line) in text.lines().enumerate() {
+		let line = index + 1;
+		let entry = raw_line.split('#').next().unwrap_or_default().trim();
+		if entry.is_empty() {
+			continue;
+		}
+		let peer = Ed25519PeerId::from_base58(entry.as_bytes()).map_err(|_| {
+			PeerIdListError::Invalid { line, text: entry.chars().take(64).collect() }
+		})?;
+		if let Some(first) = seen.insert(peer.to_raw(), line) {
+			return Err(PeerIdListError::Duplicate { line, first, peer_id: entry.to_owned() });
+		}
+		peers.push(peer);
+	}
+	if peers.is_empty() {
+		return Err(PeerIdListError::Empty);
+	}
+	Ok(peers)
+}
+
 /// How long a new consent stays valid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Validity {
@@ -885,5 +939,45 @@ mod tests {
 		assert!(!ConsentTerms { may_rotate: false, ..terms.clone() }.matches(&consent));
 		assert!(!ConsentTerms { max_fee: 1, ..terms.clone() }.matches(&consent));
 		assert!(!terms.matches(&OwnerConsent { domain: [0; 24], ..consent }));
+	}
+
+	#[test]
+	fn a_peer_id_list_skips_comments_and_refuses_bad_lines_by_number() {
+		let a = crate::keys::NodeKey::from_seed(&[1; 32]).peer_id_base58();
+		let b = crate::keys::NodeKey::from_seed(&[2; 32]).peer_id_base58();
+		let list = format!("# the fleet\n\n  {a}  \r\n{b} # rack 2\n   # spare\n");
+		let peers = parse_peer_id_list(&list).unwrap();
+		let names: Vec<_> =
+			peers.iter().map(|p| String::from_utf8(p.to_node_id().into_inner()).unwrap()).collect();
+		assert_eq!(names, [a.clone(), b.clone()]);
+		// Not a PeerId: its line, and what it held.
+		assert_eq!(
+			parse_peer_id_list(&format!("{a}\n\nQmNotAPeer # x\n{b}")),
+			Err(PeerIdListError::Invalid { line: 3, text: "QmNotAPeer".into() })
+		);
+		// Two on one line are not one PeerId.
+		assert!(matches!(
+			parse_peer_id_list(&format!("{a} {b}")),
+			Err(PeerIdListError::Invalid { line: 1, .. })
+		));
+		// A PeerId of another key type (secp256k1) is refused as the pallet refuses it.
+		let secp = libp2p_identity::Keypair::generate_secp256k1().public().to_peer_id();
+		assert!(matches!(
+			parse_peer_id_list(&secp.to_base58()),
+			Err(PeerIdListError::Invalid { line: 1, .. })
+		));
+		// A long line is cut in the message.
+		let long = "x".repeat(500);
+		let Err(PeerIdListError::Invalid { text, .. }) = parse_peer_id_list(&long) else {
+			panic!("refused")
+		};
+		assert_eq!(text.len(), 64);
+		// A duplicate: both lines.
+		let twice = parse_peer_id_list(&format!("{a}\n{b}\n# again:\n{a} # dup")).unwrap_err();
+		assert_eq!(twice, PeerIdListError::Duplicate { line: 4, first: 1, peer_id: a.clone() });
+		assert_eq!(twice.to_string(), format!("line 4: {a} is listed already, on line 1"));
+		// Nothing listed.
+		assert_eq!(parse_peer_id_list("# none\n\n"), Err(PeerIdListError::Empty));
+		assert_eq!(parse_peer_id_list(""), Err(PeerIdListError::Empty));
 	}
 }

@@ -1,9 +1,9 @@
 //! The one-shot commands' bodies, one file each, as library functions that return what the CLI
 //! prints: [`sign`] (the call's parameters for polkadot.js apps), [`register`] (one attempt),
 //! [`status`] (what the chain says about a node and its owner), [`consent`] (an owner consent
-//! file: made, signed, a signature attached, checked), [`rotate`] (a key rotation) and
-//! [`nodes`] (registered nodes with their records, signatures checked, and liveness). The
-//! flags that build their requests are in the binary's `cli.rs`.
+//! file: made, signed, a signature attached, checked; or a fleet's, one file per PeerId),
+//! [`rotate`] (a key rotation) and [`nodes`] (registered nodes with their records, signatures
+//! checked, and liveness). The flags that build their requests are in the binary's `cli.rs`.
 
 mod consent;
 mod nodes;
@@ -13,7 +13,8 @@ mod sign;
 mod status;
 
 pub use consent::{
-	consent, revoke_call_data, ConsentChainSource, ConsentReport, ConsentRequest, NewConsent,
+	consent, consent_file_name, revoke_call_data, ConsentChainSource, ConsentReport,
+	ConsentRequest, NewConsent, NewConsents,
 };
 pub use nodes::{
 	nodes, render_text as render_nodes, NodeEntry, NodesListing, NodesRequest, OwnerEntry,
