@@ -293,3 +293,81 @@ async fn a_consent_in_unit_warns_refuses_revokes_and_exits_as_documented() {
 	assert_eq!(checked["chain"]["status"], "Revoked");
 	assert_eq!(checked["chain"]["usable"], false);
 }
+
+/// A fleet's consents in one step, online: one file per PeerId of the list, all signed, with
+/// one `valid_until` and nonces of their own; the chain finds each valid, and a node host
+/// registers its node with its own file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleets_consents_are_made_online_in_one_step_and_each_registers_its_node() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let owner_machine = tempfile::tempdir().unwrap();
+	let owner_secret = secret_file(owner_machine.path(), "owner", "//Charlie");
+	let seeds: Vec<[u8; 32]> = (0..3).map(|_| rand::random()).collect();
+	let keys: Vec<_> = seeds.iter().map(registrar::keys::NodeKey::from_seed).collect();
+	let list = owner_machine.path().join("fleet.txt");
+	let lines: Vec<_> = keys
+		.iter()
+		.enumerate()
+		.map(|(i, k)| format!("{}  # node {i}", k.peer_id_base58()))
+		.collect();
+	std::fs::write(&list, format!("# the fleet\n{}\n", lines.join("\n"))).unwrap();
+	let out = owner_machine.path().join("consents");
+	let (code, made, stderr) = registrar_str(&[
+		"consent",
+		"--peer-id-file",
+		list.to_str().unwrap(),
+		"--consent-dir",
+		out.to_str().unwrap(),
+		"--endpoint",
+		&chain.endpoint,
+		"--owner-secret-file",
+		owner_secret.to_str().unwrap(),
+		"--node-type",
+		"compute-miner",
+		"--max-fee",
+		&(5 * UNIT).to_string(),
+		"--max-deposit",
+		&(10 * UNIT).to_string(),
+		"--lifetime",
+		"1000",
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!((made["count"].as_u64(), made["signed"].as_bool()), (Some(3), Some(true)), "{made}");
+	assert!(made["chain"]["block_number"].is_u64(), "{made}");
+	let valid_until = made["terms"]["valid_until"].as_u64().unwrap();
+	let mut nonces = std::collections::BTreeSet::new();
+	for key in &keys {
+		let file = out.join(format!("{}.json", key.peer_id_base58()));
+		let check =
+			["consent", "--consent-file", file.to_str().unwrap(), "--endpoint", &chain.endpoint];
+		let (code, checked, stderr) = registrar_str(&check).await;
+		assert_eq!(code, Some(0), "{checked} {stderr}");
+		assert_eq!(checked["chain"]["status"], "Valid", "{checked}");
+		assert_eq!(checked["consent"]["valid_until"].as_u64(), Some(valid_until));
+		assert!(nonces.insert(checked["consent"]["nonce"].to_string()), "{checked}");
+	}
+
+	// The node host of the second node: its key, its own consent file, a submitter key.
+	let host = tempfile::tempdir().unwrap();
+	let key_path = host.path().join("node-key");
+	std::fs::write(&key_path, hex::encode(seeds[1])).unwrap();
+	let consent = host.path().join("consent.json");
+	std::fs::copy(out.join(format!("{}.json", keys[1].peer_id_base58())), &consent).unwrap();
+	let submitter = secret_file(host.path(), "submitter", "//Dave");
+	let (code, outcome, stderr) = registrar_str(&[
+		"register",
+		"--endpoint",
+		&chain.endpoint,
+		"--node-key-file",
+		key_path.to_str().unwrap(),
+		"--consent-file",
+		consent.to_str().unwrap(),
+		"--submitter-secret-file",
+		submitter.to_str().unwrap(),
+	])
+	.await;
+	assert_eq!(code, Some(0), "{outcome} {stderr}");
+	assert_eq!(outcome["class"], "registered", "{outcome}");
+}
