@@ -1,5 +1,5 @@
-//! What the registrar reads from the chain, as plain values: the node's registry entry and the
-//! owner's node ([`ChainView`]), what the pallet would check before accepting a registration
+//! What the registrar reads from the chain, as plain values: the node's registry entry, the
+//! owner's main node and how many nodes it has of the most it may have ([`ChainView`]), what the pallet would check before accepting a registration
 //! ([`Policy`]), what a challenge is built from ([`ChainContext`]), an owner consent's standing
 //! ([`ConsentFacts`]), what a key rotation depends on ([`RotationRead`]), an included
 //! transaction ([`Included`]), the pallet's events the registrar reacts to ([`RegistryEvent`])
@@ -65,8 +65,23 @@ pub struct ChainView {
 	pub block_hash: String,
 	/// The node's registry record, if any.
 	pub node: Option<RegistryEntry>,
-	/// The node id the owner has registered, if any.
+	/// The owner's main node (`node_of_owner`: the first of its fleet), if it has any. Whether
+	/// *this* node is registered to the owner is [`Self::node`]'s `owner`, not this.
 	pub owner_node: Option<String>,
+	/// How many nodes the owner has registered (`owner_node_count`; 0 or 1 on a chain whose
+	/// owners have one node at most, where it is not read).
+	pub owner_node_count: u32,
+	/// The most nodes an owner may have (the pallet's `MaxNodesPerOwner`; 1, the reference's
+	/// rule, on a runtime without that constant).
+	pub max_nodes_per_owner: u32,
+}
+
+impl ChainView {
+	/// Whether the owner has no room for another node: it has `MaxNodesPerOwner` nodes (or
+	/// more). Places cooling down after a removal are the policy's ([`Policy`]), not counted here.
+	pub fn owner_at_limit(&self) -> bool {
+		self.owner_node.is_some() && self.owner_node_count >= self.max_nodes_per_owner
+	}
 }
 
 /// The pallet's policy for a registration, as of one finalized block.
@@ -80,8 +95,20 @@ pub struct Policy {
 	pub type_disabled: bool,
 	/// The first block the node may register again after its removal, if it was removed.
 	pub node_cooldown_until: Option<u64>,
-	/// The first block the owner may register again after its node's removal, if any.
+	/// The end of the owner's cooldown after its (latest) node's removal, if any: until then
+	/// the places its removed nodes freed cool down (`OwnerLastDeregisteredAt` +
+	/// `NodeCooldownPeriod`). It refuses a registration only while the owner's nodes and those
+	/// places fill its `MaxNodesPerOwner` (always, on a chain of one node per owner).
 	pub owner_cooldown_until: Option<u64>,
+	/// How many nodes the owner has registered (counted against `MaxNodesPerOwner` with the
+	/// places cooling down; 0 on a chain of one node per owner, where it is not read).
+	pub owner_nodes: u32,
+	/// How many of the owner's places cool down until [`Self::owner_cooldown_until`]
+	/// (`OwnerPlacesCooling`; 1 on a chain of one node per owner, where it is not read; 0
+	/// without a cooldown).
+	pub owner_places_cooling: u32,
+	/// The most nodes an owner may have (`MaxNodesPerOwner`; 1 without that constant).
+	pub max_nodes_per_owner: u32,
 	/// The registration fee is charged (`FeeChargingEnabled`).
 	pub fee_charging: bool,
 	/// The node type's current fee (the `current_fee` view function), when the chain tells.

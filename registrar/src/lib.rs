@@ -102,8 +102,11 @@
 //! them ([`chain::view_functions`] says why not through subxt's view function client); events
 //! by field name. The policy's flags and cooldown anchors (`BannedAccounts`,
 //! `DisabledNodeTypes`, `NodeLastDeregisteredAt`, `OwnerLastDeregisteredAt`,
-//! `NodeKeyRotatedAt`, `FeeChargingEnabled`) are storage reads: the pallet has no view function
-//! for them. The consent and rotation calls' arguments are SCALE-encoded with the pallet crate's
+//! `OwnerPlacesCooling`, `NodeKeyRotatedAt`, `FeeChargingEnabled`) are storage reads: the
+//! pallet has no view function for them. Whether a node is registered to its owner is its own
+//! entry (`node_by_id`), never whether it is the owner's main node (`node_of_owner`): an owner
+//! may have up to `MaxNodesPerOwner` nodes (1 when the runtime has no such constant), and its
+//! other nodes only count when they leave no place for this one. The consent and rotation calls' arguments are SCALE-encoded with the pallet crate's
 //! own types (`OwnerConsent`, `KeyRotation`) and decoded into the call with the chain's own
 //! argument types before signing, so what is submitted is exactly those bytes, and bytes the
 //! chain's types do not read exactly are refused before anything is signed. The challenge is

@@ -1,7 +1,8 @@
 //! The typed reads: what a challenge is built from ([`ChainClient::context`]), the pallet's
-//! policy for a registration ([`ChainClient::policy`]) and the node's record and the owner's
-//! node ([`ChainClient::view`]). Nodes, fees and the challenge's fields are read through the
-//! pallet's view functions (`node_by_id`, `node_of_owner`, `current_fee`, `challenge_fields`);
+//! policy for a registration ([`ChainClient::policy`]) and the node's record, the owner's main
+//! node and its node count ([`ChainClient::view`]). Nodes, fees and the challenge's fields are
+//! read through the pallet's view functions (`node_by_id`, `node_of_owner`, `owner_node_count`,
+//! `current_fee`, `challenge_fields`);
 //! the policy's flags and cooldown anchors are storage reads, because the pallet offers no
 //! view function for them. Values are decoded with the pallet crate's own types, in the block
 //! number width detected when connecting.
@@ -126,6 +127,19 @@ impl ChainClient {
 		let type_disabled = self.flag(at, "DisabledNodeTypes", type_key).await?;
 		let node_anchor = self.block_entry(at, "NodeLastDeregisteredAt", node_id.to_vec()).await?;
 		let owner_anchor = self.block_entry(at, "OwnerLastDeregisteredAt", owner_key).await?;
+		let max_nodes_per_owner = max_nodes_per_owner(at);
+		// With one node per owner, a cooling place is all an owner without a node has (and an
+		// owner with its node is a conflict before the policy counts). A fleet counts its nodes
+		// and its cooling places (`OwnerPlacesCooling`, one when absent) as the pallet does.
+		let (owner_nodes, owner_places_cooling) = match owner_anchor {
+			None => (0, 0),
+			Some(_) if max_nodes_per_owner <= 1 => (0, 1),
+			Some(_) => {
+				let cooling =
+					self.u32_entry(at, "OwnerPlacesCooling", owner_key).await?.unwrap_or(1);
+				(self.owner_node_count(at, owner).await?, cooling)
+			}
+		};
 		let fee_charging = storage_bool(
 			at.storage()
 				.try_fetch(subxt::dynamic::storage::<(), Value>(PALLET, "FeeChargingEnabled"), ())
@@ -148,6 +162,9 @@ impl ChainClient {
 			type_disabled,
 			node_cooldown_until: node_anchor.map(|at| at.saturating_add(cooldown)),
 			owner_cooldown_until: owner_anchor.map(|at| at.saturating_add(cooldown)),
+			owner_nodes,
+			owner_places_cooling,
+			max_nodes_per_owner,
 			fee_charging,
 			fee,
 			spendable,
@@ -197,6 +214,22 @@ impl ChainClient {
 			.await
 			.map_err(rpc)?;
 		storage_bool(value, entry)
+	}
+
+	/// A `u32` map entry of the pallet, if present.
+	async fn u32_entry<K: EncodeAsType + IntoVisitor>(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		entry: &str,
+		key: K,
+	) -> Result<Option<u32>, ChainError> {
+		at.storage()
+			.try_fetch(subxt::dynamic::storage::<(K,), Value>(PALLET, entry), (key,))
+			.await
+			.map_err(rpc)?
+			.map(|v| u32::decode(&mut v.bytes()))
+			.transpose()
+			.map_err(|e| ChainError::Decode(format!("{entry}: {e}")))
 	}
 
 	/// A block number map entry of the pallet, in the chain's width.
@@ -324,7 +357,8 @@ impl ChainClient {
 		Ok(Some(Stake { active, threshold }))
 	}
 
-	/// Reads the node's record and the owner's node at the current finalized block.
+	/// Reads the node's record and the owner's main node and node count at the current
+	/// finalized block.
 	pub async fn view(&self, node_id: &[u8], owner: &AccountId32) -> Result<ChainView, ChainError> {
 		let view = async {
 			let at = self.api.at_current_block().await.map_err(rpc)?;
@@ -333,7 +367,8 @@ impl ChainClient {
 		view.await.map_err(|e| self.scrub(e))
 	}
 
-	/// Reads the node's record and the owner's node at the finalized block `block_hash`.
+	/// Reads the node's record and the owner's main node and node count at the finalized
+	/// block `block_hash`.
 	pub async fn view_at_hash(
 		&self,
 		block_hash: H256,
@@ -356,12 +391,32 @@ impl ChainClient {
 		let node = self.record(at, "node_by_id", &node_id.to_vec().encode()).await?;
 		let owner_node =
 			self.record(at, "node_of_owner", &owner.encode()).await?.map(|record| record.node_id);
+		let max_nodes_per_owner = max_nodes_per_owner(at);
+		// An owner without a main node has no node; with one node at most, one is all it has.
+		let owner_node_count = match owner_node {
+			None => 0,
+			Some(_) if max_nodes_per_owner <= 1 => 1,
+			Some(_) => self.owner_node_count(at, owner).await?,
+		};
 		Ok(ChainView {
 			block_number: at.block_number(),
 			block_hash: format!("{:?}", at.block_hash()),
 			node,
 			owner_node,
+			owner_node_count,
+			max_nodes_per_owner,
 		})
+	}
+
+	/// The `owner_node_count(owner)` view function: how many nodes `owner` has registered.
+	async fn owner_node_count(
+		&self,
+		at: &OnlineClientAtBlock<ChainConfig>,
+		owner: &AccountId32,
+	) -> Result<u32, ChainError> {
+		let (output, _) = view_functions::call(at, "owner_node_count", &owner.encode()).await?;
+		u32::decode(&mut output.as_slice())
+			.map_err(|e| ChainError::Decode(format!("owner_node_count: {e}")))
 	}
 
 	/// A view function answering `Option<NodeInfoOf<T>>`.
@@ -374,6 +429,12 @@ impl ChainClient {
 		let (output, _) = view_functions::call(at, function, input).await?;
 		decode_record(&output, self.width_or_default())
 	}
+}
+
+/// The pallet's `MaxNodesPerOwner` at `at`: how many nodes an owner may have. 1, the
+/// reference's rule, on a runtime without that constant.
+pub(super) fn max_nodes_per_owner(at: &OnlineClientAtBlock<ChainConfig>) -> u32 {
+	at.constants().entry(subxt::dynamic::constant::<u32>(PALLET, "MaxNodesPerOwner")).unwrap_or(1)
 }
 
 fn storage_bool(

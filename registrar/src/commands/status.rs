@@ -1,4 +1,5 @@
-//! `status`: what the chain says about a node and its owner, and the state file.
+//! `status`: what the chain says about a node and its owner (its main node and node count), and
+//! the state file.
 
 use super::CommandError;
 use crate::{chain::ChainClient, judge, state::PersistedState};
@@ -29,9 +30,16 @@ pub async fn status(request: StatusRequest) -> Result<serde_json::Value, Command
 		Some(dir) => PersistedState::load(dir)?,
 		None => None,
 	};
-	let owner_node = match owner {
-		Some(_) => serde_json::to_value(&view.owner_node)?,
-		None => serde_json::Value::Null,
+	// The owner's main node and its node count, of the most it may have: with a fleet, this
+	// node may be registered to the owner without being its main node (`registered_to_owner`
+	// reads this node's own entry).
+	let (owner_node, owner_node_count, max_nodes_per_owner) = match owner {
+		Some(_) => (
+			serde_json::to_value(&view.owner_node)?,
+			Some(view.owner_node_count),
+			Some(view.max_nodes_per_owner),
+		),
+		None => (serde_json::Value::Null, None, None),
 	};
 	Ok(serde_json::json!({
 		"node_id": request.node_id,
@@ -40,6 +48,8 @@ pub async fn status(request: StatusRequest) -> Result<serde_json::Value, Command
 		"finalized_hash": view.block_hash,
 		"node": view.node,
 		"owner_node": owner_node,
+		"owner_node_count": owner_node_count,
+		"max_nodes_per_owner": max_nodes_per_owner,
 		"registered_to_owner": registered_to_owner,
 		"state_file": state,
 	}))

@@ -78,9 +78,11 @@ pub enum Ownership {
 	Degraded,
 	/// The node is registered to another owner.
 	OtherOwner(AccountId32),
-	/// The node is not registered, but the owner has another node.
+	/// The node is not registered, and the owner has no room for it: it has as many nodes as
+	/// it may (`MaxNodesPerOwner`: one on a chain without fleets). Its main node is named.
 	OwnerHasOtherNode(String),
-	/// Neither the node nor the owner is in the registry.
+	/// The node is not registered, and the owner may take it: it has no node, or fewer than
+	/// `MaxNodesPerOwner` (its fleet's other nodes are not this node's business).
 	Free,
 }
 
@@ -91,7 +93,9 @@ impl Ownership {
 	}
 }
 
-/// Whether `view`'s node is registered to `owner`, and if not, why.
+/// Whether `view`'s node is registered to `owner`, and if not, why. Registered means the
+/// node's own registry entry names `owner`, whether or not it is the owner's main node (the
+/// first of a fleet); the owner's other nodes only matter when they leave no room for this one.
 pub fn ownership(view: &ChainView, owner: &AccountId32) -> Ownership {
 	match &view.node {
 		Some(record) if record.owner == *owner && record.status == NodeStatus::Degraded => {
@@ -102,8 +106,8 @@ pub fn ownership(view: &ChainView, owner: &AccountId32) -> Ownership {
 		}
 		Some(record) => Ownership::OtherOwner(record.owner.clone()),
 		None => match &view.owner_node {
-			Some(other) => Ownership::OwnerHasOtherNode(other.clone()),
-			None => Ownership::Free,
+			Some(main) if view.owner_at_limit() => Ownership::OwnerHasOtherNode(main.clone()),
+			_ => Ownership::Free,
 		},
 	}
 }
@@ -415,15 +419,30 @@ pub fn by_ownership(intent: &Intent, view: &ChainView) -> Option<Decision> {
 				other.to_ss58check()
 			),
 		}),
-		Ownership::OwnerHasOtherNode(other) => Some(Decision::Conflict {
-			detail: format!(
-				"owner {} already has another node ({other}), and an owner has one main node: \
-				 move that node to this key with `registrar rotate --old-node-key-file <its key> \
-				 --new-node-key-file <this key>`, or unregister it first (its owner submits \
-				 unregister_main_node)",
-				intent.owner.to_ss58check()
-			),
-		}),
+		Ownership::OwnerHasOtherNode(other) if view.max_nodes_per_owner <= 1 => {
+			Some(Decision::Conflict {
+				detail: format!(
+					"owner {} already has another node ({other}), and an owner has one main \
+					 node: move that node to this key with `registrar rotate --old-node-key-file \
+					 <its key> --new-node-key-file <this key>`, or unregister it first (its owner \
+					 submits unregister_main_node)",
+					intent.owner.to_ss58check()
+				),
+			})
+		}
+		Ownership::OwnerHasOtherNode(_) => {
+			let owner = intent.owner.to_ss58check();
+			Some(Decision::Conflict {
+				detail: format!(
+					"owner {owner} already has {} nodes, the most an owner may have \
+					 (MaxNodesPerOwner = {}), and this node is not one of them: remove one of \
+					 them first (its owner submits unregister_node with that node's id; `registrar \
+					 nodes --owner {owner}` lists them), or move one to this key with `registrar \
+					 rotate --old-node-key-file <its key> --new-node-key-file <this key>`",
+					view.owner_node_count, view.max_nodes_per_owner
+				),
+			})
+		}
 		Ownership::Free => None,
 	}
 }
@@ -500,10 +519,19 @@ pub fn refusal(policy: &Policy) -> Option<Refusal> {
 	if policy.type_disabled {
 		return Some(Refusal::slow("the node type is disabled".into()));
 	}
-	let cooldown = policy.node_cooldown_until.into_iter().chain(policy.owner_cooldown_until).max();
+	let owner_cooldown = policy.owner_cooldown_until.filter(|_| owner_places_full(policy));
+	let cooldown = policy.node_cooldown_until.into_iter().chain(owner_cooldown).max();
 	if let Some(until) = cooldown.filter(|until| next < *until) {
+		let fleet = match owner_cooldown {
+			Some(owner_until) if policy.max_nodes_per_owner > 1 && next < owner_until => format!(
+				": the owner's {} node(s) and {} place(s) cooling down fill its MaxNodesPerOwner \
+				 of {}",
+				policy.owner_nodes, policy.owner_places_cooling, policy.max_nodes_per_owner
+			),
+			_ => String::new(),
+		};
 		return Some(Refusal::slow(format!(
-			"cooling down after a removal until block {until} (finalized block is {})",
+			"cooling down after a removal until block {until} (finalized block is {}){fleet}",
 			policy.block_number
 		)));
 	}
@@ -515,6 +543,15 @@ pub fn refusal(policy: &Policy) -> Option<Refusal> {
 		)));
 	}
 	funds_refusal(policy, 0)
+}
+
+/// Whether the owner's nodes and its places cooling down fill its `MaxNodesPerOwner`, so that
+/// its cooldown refuses a registration (the pallet's `NodeCooldownPeriodNotExpired`). On a chain
+/// of one node per owner, the owner's cooldown always does (the reference's rule).
+fn owner_places_full(policy: &Policy) -> bool {
+	policy.max_nodes_per_owner <= 1
+		|| policy.owner_nodes.saturating_add(policy.owner_places_cooling)
+			>= policy.max_nodes_per_owner
 }
 
 /// Why the fee could certainly not be paid by an owner that also pays `transaction_fee` for
@@ -667,13 +704,27 @@ pub(super) mod tests {
 		}
 	}
 
+	/// A view on a chain of one node per owner (`MaxNodesPerOwner` 1, or the constant absent).
 	pub(super) fn view(node: Option<RegistryEntry>, owner_node: Option<&str>) -> ChainView {
 		ChainView {
 			block_number: 10,
 			block_hash: "0x00".into(),
 			node,
 			owner_node: owner_node.map(str::to_owned),
+			owner_node_count: u32::from(owner_node.is_some()),
+			max_nodes_per_owner: 1,
 		}
+	}
+
+	/// A view on a chain of fleets of at most `limit` nodes, whose owner has `count` nodes (the
+	/// main one `main`, when it has any).
+	pub(super) fn fleet_view(
+		node: Option<RegistryEntry>,
+		main: Option<&str>,
+		count: u32,
+		limit: u32,
+	) -> ChainView {
+		ChainView { owner_node_count: count, max_nodes_per_owner: limit, ..view(node, main) }
 	}
 
 	pub(super) fn free_view() -> ChainView {
@@ -687,6 +738,9 @@ pub(super) mod tests {
 			type_disabled: false,
 			node_cooldown_until: None,
 			owner_cooldown_until: None,
+			owner_nodes: 0,
+			owner_places_cooling: 0,
+			max_nodes_per_owner: 1,
 			fee_charging: true,
 			fee: Some(1_000),
 			spendable: Some(1_000_000),
@@ -751,6 +805,165 @@ pub(super) mod tests {
 		assert!(detail.contains("already has another node (12D3KooWOther)"), "{detail}");
 		// What the owner can do about it: rotate that node to this key, or unregister it.
 		assert!(detail.contains("registrar rotate") && detail.contains("unregister"), "{detail}");
+	}
+
+	// Fleets: an owner with up to `MaxNodesPerOwner` nodes, each host registering its own.
+
+	const MAIN: &str = "12D3KooWMainMainMainMainMainMainMainMainMainMainMainMa";
+
+	#[test]
+	fn a_fleet_owner_below_its_limit_registers_another_node() {
+		// The owner's main node is another one, and it has 3 of 16: this node takes a 4th place.
+		let below = fleet_view(None, Some(MAIN), 3, 16);
+		assert_eq!(ownership(&below, &me()), Ownership::Free);
+		assert_eq!(by_ownership(&intent(), &below), None);
+		let fleet_facts =
+			|policy, context, fee| Facts { view: below.clone(), ..facts(policy, context, fee) };
+		assert_eq!(decide(&intent(), &fleet_facts(None, None, None)), Decision::Read(Fact::Policy));
+		let Decision::Prepare(plan) =
+			decide(&intent(), &fleet_facts(Some(free_policy()), Some(context(100, 95)), None))
+		else {
+			panic!("a plan")
+		};
+		let priced = fleet_facts(Some(free_policy()), Some(context(100, 95)), Some(10));
+		assert_eq!(decide(&intent(), &priced), Decision::Submit(plan));
+		// With the owner's consent, the same: its node host registers its own node.
+		let valid = standing(ConsentStatus::Valid);
+		let decision = decide_with_consent(&intent(), &consent(), &priced, Some(&valid));
+		assert_eq!(decision, Decision::Submit(plan));
+		// One place left is a place.
+		assert_eq!(by_ownership(&intent(), &fleet_view(None, Some(MAIN), 15, 16)), None);
+	}
+
+	#[test]
+	fn a_fleet_owner_at_its_limit_conflicts_naming_the_limit() {
+		for (count, limit) in [(16, 16), (2, 2), (17, 16)] {
+			let full = Facts::new(fleet_view(None, Some(MAIN), count, limit));
+			assert_eq!(ownership(&full.view, &me()), Ownership::OwnerHasOtherNode(MAIN.into()));
+			for decision in
+				[decide(&intent(), &full), decide_with_consent(&intent(), &consent(), &full, None)]
+			{
+				let Decision::Conflict { detail } = decision else { panic!("a conflict") };
+				assert!(
+					detail.contains(&format!("already has {count} nodes"))
+						&& detail.contains(&format!("(MaxNodesPerOwner = {limit})")),
+					"{detail}"
+				);
+				// What the owner can do: remove one of them, or rotate one to this key.
+				assert!(
+					detail.contains("unregister_node")
+						&& !detail.contains("unregister_main_node")
+						&& detail.contains("registrar rotate")
+						&& detail.contains(&format!("nodes --owner {}", me().to_ss58check())),
+					"{detail}"
+				);
+			}
+		}
+	}
+
+	#[test]
+	fn a_fleet_node_that_is_not_the_main_node_is_registered_parked_and_healthy() {
+		// This node's own entry names the owner; the owner's main node is another one.
+		for (count, limit) in [(2, 16), (16, 16)] {
+			let online =
+				fleet_view(Some(record(me(), NodeStatus::Online)), Some(MAIN), count, limit);
+			assert_eq!(ownership(&online, &me()), Ownership::Registered { registered_at: 5 });
+			assert!(ownership(&online, &me()).is_registered());
+			let decision = decide(&intent(), &Facts::new(online.clone()));
+			assert!(
+				matches!(&decision, Decision::Park { detail } if detail.contains("since block 5")),
+				"{decision:?}"
+			);
+			let parked =
+				decide_with_consent(&intent(), &consent(), &Facts::new(online.clone()), None);
+			assert!(matches!(parked, Decision::Park { .. }), "{parked:?}");
+			// The parked loop's storage check confirms it; a registration's read-back too.
+			assert_eq!(storage_check(&online, &me()), ParkCheck::Confirmed);
+			let registered = RegistryEvent::Registered { node_id: NODE.into(), owner: me() };
+			assert!(confirmed(&intent(), &[registered], &online).registered());
+			// Degraded, it is degraded (not a conflict); gone, it is re-armed.
+			let degraded =
+				fleet_view(Some(record(me(), NodeStatus::Degraded)), Some(MAIN), count, limit);
+			assert!(matches!(
+				decide(&intent(), &Facts::new(degraded.clone())),
+				Decision::Degraded { .. }
+			));
+			assert!(matches!(
+				storage_check(&degraded, &me()),
+				ParkCheck::Rearm(RearmReason::Degraded, _)
+			));
+			let gone = fleet_view(None, Some(MAIN), count - 1, limit);
+			assert!(matches!(
+				storage_check(&gone, &me()),
+				ParkCheck::Rearm(RearmReason::StorageCheck, d) if d.contains("not in the registry")
+			));
+		}
+	}
+
+	#[test]
+	fn with_one_node_per_owner_another_node_of_the_owner_is_the_conflict_it_was() {
+		let message = format!(
+			"owner {} already has another node (12D3KooWOther), and an owner has one main node: \
+			 move that node to this key with `registrar rotate --old-node-key-file <its key> \
+			 --new-node-key-file <this key>`, or unregister it first (its owner submits \
+			 unregister_main_node)",
+			me().to_ss58check()
+		);
+		// `MaxNodesPerOwner` 1, or a runtime without the constant (read as 1): the same.
+		for busy in
+			[view(None, Some("12D3KooWOther")), fleet_view(None, Some("12D3KooWOther"), 1, 1)]
+		{
+			assert_eq!(
+				ownership(&busy, &me()),
+				Ownership::OwnerHasOtherNode("12D3KooWOther".into())
+			);
+			assert_eq!(
+				decide(&intent(), &Facts::new(busy.clone())),
+				Decision::Conflict { detail: message.clone() }
+			);
+			let with_consent = decide_with_consent(&intent(), &consent(), &Facts::new(busy), None);
+			assert_eq!(with_consent, Decision::Conflict { detail: message.clone() });
+		}
+		// Its own node is registered and parked as ever.
+		let online = view(Some(record(me(), NodeStatus::Online)), Some(NODE));
+		assert!(matches!(decide(&intent(), &Facts::new(online)), Decision::Park { .. }));
+	}
+
+	#[test]
+	fn a_fleet_owners_cooldown_refuses_only_while_its_places_are_full() {
+		let cooling = Policy {
+			owner_cooldown_until: Some(12),
+			owner_nodes: 2,
+			owner_places_cooling: 1,
+			max_nodes_per_owner: 16,
+			..free_policy()
+		};
+		// 2 nodes and 1 cooling place of 16: the other places are free.
+		assert_eq!(refusal(&cooling), None);
+		let full = Policy { owner_nodes: 14, owner_places_cooling: 2, ..cooling };
+		let refused = refusal(&full).unwrap();
+		assert_eq!(refused.class, OutcomeClass::SlowRetry);
+		assert_eq!(
+			refused.reason,
+			"cooling down after a removal until block 12 (finalized block is 10): the owner's 14 \
+			 node(s) and 2 place(s) cooling down fill its MaxNodesPerOwner of 16"
+		);
+		// Over by the next block: no refusal.
+		assert_eq!(refusal(&Policy { owner_cooldown_until: Some(11), ..full }), None);
+		// The node's own cooldown refuses whatever the fleet's places.
+		let node = Policy { node_cooldown_until: Some(13), ..cooling };
+		assert_eq!(
+			refusal(&node).map(|r| r.reason),
+			Some("cooling down after a removal until block 13 (finalized block is 10)".into())
+		);
+		// One node per owner: the owner's cooldown refuses, as it did.
+		let single =
+			Policy { owner_nodes: 0, owner_places_cooling: 1, max_nodes_per_owner: 1, ..cooling };
+		assert_eq!(
+			refusal(&single).map(|r| r.reason),
+			Some("cooling down after a removal until block 12 (finalized block is 10)".into())
+		);
+		assert!(refusal(&Policy { owner_places_cooling: 0, ..single }).is_some());
 	}
 
 	#[test]

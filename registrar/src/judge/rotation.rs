@@ -159,7 +159,8 @@ pub fn decide_rotation(intent: &RotationIntent, facts: &RotationFacts) -> Decisi
 /// Whether a rotation included in a finalized block moved the node: the pallet's
 /// `NodeKeyRotated` from the old id to the new one for this owner among its events, **and** the
 /// registry read back at that block (`read_back`, the view of the new id and the owner) says
-/// the new id is registered to the owner and is the owner's node.
+/// the new id is registered to the owner: its own entry, whether or not it is the owner's main
+/// node (a fleet's other nodes rotate too, and stay behind its main node).
 pub fn rotation_confirmed(
 	intent: &RotationIntent,
 	events: &[RegistryEvent],
@@ -171,7 +172,7 @@ pub fn rotation_confirmed(
 			if node_id == old && new_node_id == new && *owner == intent.owner)
 	});
 	let read_back = ownership(read_back, &intent.owner).is_registered()
-		&& read_back.owner_node.as_deref() == Some(intent.new_node_id.as_str());
+		&& read_back.node.as_ref().is_some_and(|node| node.node_id == intent.new_node_id);
 	Confirmation { event, read_back }
 }
 
@@ -375,5 +376,38 @@ mod tests {
 		let (reason, detail) = rearm.unwrap();
 		assert_eq!(reason, RearmReason::Rotated);
 		assert!(detail.contains(NEW) && detail.contains("new key"), "{detail}");
+	}
+
+	#[test]
+	fn a_fleet_nodes_rotation_is_confirmed_by_its_own_entry_not_the_main_node() {
+		let intent = rotation_intent();
+		let rotated = RegistryEvent::KeyRotated {
+			node_id: NODE.into(),
+			new_node_id: NEW.into(),
+			owner: me(),
+		};
+		// The owner's main node is another of its 3 (of at most 16): the new id's own entry
+		// names the owner, and that confirms it.
+		let behind_main = ChainView {
+			node: Some(RegistryEntry { node_id: NEW.into(), ..record(me(), NodeStatus::Online) }),
+			owner_node: Some("12D3KooWMain".into()),
+			owner_node_count: 3,
+			max_nodes_per_owner: 16,
+			..free_view()
+		};
+		let confirmed = rotation_confirmed(&intent, std::slice::from_ref(&rotated), &behind_main);
+		assert_eq!(confirmed, Confirmation { event: true, read_back: true });
+		// The new id registered to another owner is no rotation of ours.
+		let theirs = ChainView {
+			node: Some(RegistryEntry {
+				node_id: NEW.into(),
+				..record(other(), NodeStatus::Online)
+			}),
+			..behind_main.clone()
+		};
+		assert!(!rotation_confirmed(&intent, std::slice::from_ref(&rotated), &theirs).read_back);
+		// Nor is the old id's entry read back in its place.
+		let old = ChainView { node: Some(record(me(), NodeStatus::Online)), ..behind_main };
+		assert!(!rotation_confirmed(&intent, &[rotated], &old).read_back);
 	}
 }
