@@ -515,7 +515,8 @@ pub struct RunArgs {
 	/// Shortest time between two logged conflict or refusal warnings, in seconds.
 	#[arg(long, default_value_t = 180)]
 	conflict_log_secs: u64,
-	/// Unregister the node (unregister_main_node) on SIGINT/SIGTERM (needs the owner's key).
+	/// Unregister the node (unregister_main_node; unregister_node on a chain of fleets) on
+	/// SIGINT/SIGTERM (needs the owner's key).
 	#[arg(long, conflicts_with = "consent_file")]
 	unregister_on_shutdown: bool,
 	/// When the node is degraded, unregister it as its owner and register it again (needs the

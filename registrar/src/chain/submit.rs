@@ -27,6 +27,22 @@ use subxt::{
 
 type Transaction = SubmittableTransaction<ChainConfig, OnlineClientAtBlockImpl<ChainConfig>>;
 
+/// The call that removes one of an owner's nodes at `at`: `unregister_node` where owners may
+/// have several nodes and the runtime has that call, else `unregister_main_node` (an owner's
+/// only node is its main node).
+fn unregister_call(at: &OnlineClientAtBlock<ChainConfig>) -> &'static str {
+	let metadata = at.metadata();
+	let has_unregister_node = metadata
+		.pallet_by_name(PALLET)
+		.and_then(|pallet| pallet.call_variant_by_name("unregister_node"))
+		.is_some();
+	if has_unregister_node && super::reads::max_nodes_per_owner(at) > 1 {
+		"unregister_node"
+	} else {
+		"unregister_main_node"
+	}
+}
+
 /// A signed transaction of the pallet (a registration or a key rotation), not submitted yet.
 pub struct PreparedCall {
 	at: OnlineClientAtBlock<ChainConfig>,
@@ -75,17 +91,20 @@ impl ChainClient {
 		self.watch_submitted(&prepared.at, &prepared.transaction).await.map_err(|e| self.scrub(e))
 	}
 
-	/// Submits the owner's `unregister_main_node(node_id)` and waits for finalization.
+	/// Submits the owner's removal of `node_id` and waits for finalization: `unregister_node`
+	/// on a chain of fleets (`MaxNodesPerOwner` above 1), which removes any of the owner's
+	/// nodes, where `unregister_main_node` would refuse all but the main one (`NotMainNode`);
+	/// `unregister_main_node` elsewhere, as on the reference chain.
 	pub async fn unregister(
 		&self,
 		node_id: &[u8],
 		owner: &OwnerKey,
 		mortality: u64,
 	) -> Result<Included, ChainError> {
-		let payload =
-			subxt::dynamic::tx(PALLET, "unregister_main_node", vec![Value::from_bytes(node_id)]);
 		let submitted = async {
 			let at = self.api.at_current_block().await.map_err(rpc)?;
+			let payload =
+				subxt::dynamic::tx(PALLET, unregister_call(&at), vec![Value::from_bytes(node_id)]);
 			let transaction = self.sign(&at, &payload, owner, mortality).await?;
 			self.watch_submitted(&at, &transaction).await
 		};

@@ -18,8 +18,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 /// Who authorizes a registration, and whose key signs its transactions.
 #[derive(Clone)]
 pub enum Authority {
-	/// The owner's own key signs `register_node_with_coldkey` (and `unregister_main_node`) and
-	/// pays both fees.
+	/// The owner's own key signs `register_node_with_coldkey` (and the node's removal,
+	/// `unregister_main_node` or on a chain of fleets `unregister_node`) and pays both fees.
 	Owner(OwnerKey),
 	/// The owner's signed consent: the submitter's key signs `register_node_with_consent` and
 	/// pays the transaction fee; the owner pays the registration fee (at most the consent's
@@ -179,7 +179,8 @@ pub struct RegistrationConfig {
 	pub submit_timeout: Duration,
 	/// Shortest time between two logged conflict warnings (the reference's 180 s).
 	pub conflict_log_period: Duration,
-	/// Unregister the node (`unregister_main_node`) when shutting down.
+	/// Unregister the node (`unregister_main_node`, or `unregister_node` on a chain of fleets)
+	/// when shutting down.
 	pub unregister_on_shutdown: bool,
 	/// When the node is degraded, unregister it (as its owner) and register it again.
 	pub recover_degraded: bool,
@@ -281,7 +282,7 @@ impl RegistrationConfig {
 		}
 	}
 
-	/// The mortality of an `unregister_main_node` transaction (4 blocks at least).
+	/// The mortality of the node's removal transaction (4 blocks at least).
 	pub fn unregister_mortality(&self) -> u64 {
 		self.mortality.max(4)
 	}

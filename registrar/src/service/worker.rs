@@ -326,7 +326,8 @@ impl<'a> Worker<'a> {
 		}
 	}
 
-	/// Submits the owner's `unregister_main_node` for this node and waits for finality; only
+	/// Submits the owner's removal of this node (`unregister_main_node`, or `unregister_node`
+	/// on a chain of fleets: [`ChainClient::unregister`]) and waits for finality; only
 	/// the owner's key can (not a submitter with a consent).
 	async fn unregister(&self, client: &ChainClient) -> Result<Included, ChainError> {
 		let Some(owner) = self.config.authority.owner_key() else {
