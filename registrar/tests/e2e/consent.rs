@@ -295,8 +295,8 @@ async fn a_consent_in_unit_warns_refuses_revokes_and_exits_as_documented() {
 }
 
 /// A fleet's consents in one step, online: one file per PeerId of the list, all signed, with
-/// one `valid_until` and nonces of their own; the chain finds each valid, and a node host
-/// registers its node with its own file.
+/// one `valid_until` and nonces of their own; the chain finds each valid, and two node hosts
+/// each register their node with their own file, the second beside the first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fleets_consents_are_made_online_in_one_step_and_each_registers_its_node() {
 	require_chain!();
@@ -349,25 +349,59 @@ async fn a_fleets_consents_are_made_online_in_one_step_and_each_registers_its_no
 		assert!(nonces.insert(checked["consent"]["nonce"].to_string()), "{checked}");
 	}
 
-	// The node host of the second node: its key, its own consent file, a submitter key.
-	let host = tempfile::tempdir().unwrap();
-	let key_path = host.path().join("node-key");
-	std::fs::write(&key_path, hex::encode(seeds[1])).unwrap();
-	let consent = host.path().join("consent.json");
-	std::fs::copy(out.join(format!("{}.json", keys[1].peer_id_base58())), &consent).unwrap();
-	let submitter = secret_file(host.path(), "submitter", "//Dave");
-	let (code, outcome, stderr) = registrar_str(&[
-		"register",
+	// Two node hosts, each with its key, its own consent file and a submitter key of its own,
+	// register their nodes one after the other: the owner's first node is no conflict for the
+	// second (the dev runtime allows 16 per owner).
+	let hosts = [(1, "//Dave"), (2, "//Ferdie")];
+	for (registered_before, (node, submitter_uri)) in hosts.into_iter().enumerate() {
+		let host = tempfile::tempdir().unwrap();
+		let key_path = host.path().join("node-key");
+		std::fs::write(&key_path, hex::encode(seeds[node])).unwrap();
+		let consent = host.path().join("consent.json");
+		std::fs::copy(out.join(format!("{}.json", keys[node].peer_id_base58())), &consent).unwrap();
+		let submitter = secret_file(host.path(), "submitter", submitter_uri);
+		let (code, outcome, stderr) = registrar_str(&[
+			"register",
+			"--endpoint",
+			&chain.endpoint,
+			"--node-key-file",
+			key_path.to_str().unwrap(),
+			"--consent-file",
+			consent.to_str().unwrap(),
+			"--submitter-secret-file",
+			submitter.to_str().unwrap(),
+		])
+		.await;
+		assert_eq!(code, Some(0), "node {node}: {outcome} {stderr}");
+		assert_eq!(outcome["class"], "registered", "{outcome}");
+		assert_eq!(outcome["submitted"], true, "{outcome}");
+		assert_eq!(outcome["view"]["node"]["node_id"], keys[node].peer_id_base58().as_str());
+		assert_eq!(outcome["view"]["node"]["owner"], owner("//Charlie").ss58().as_str());
+		// The owner's main node stays the first one registered.
+		assert_eq!(outcome["view"]["owner_node"], keys[1].peer_id_base58().as_str(), "{outcome}");
+		assert_eq!(outcome["view"]["owner_node_count"], registered_before + 1, "{outcome}");
+	}
+
+	// The owner's fleet: both nodes, and not the third, whose host has not started.
+	let (code, fleet, stderr) = registrar_str(&[
+		"nodes",
+		"--owner",
+		&owner("//Charlie").ss58(),
+		"--json",
 		"--endpoint",
 		&chain.endpoint,
-		"--node-key-file",
-		key_path.to_str().unwrap(),
-		"--consent-file",
-		consent.to_str().unwrap(),
-		"--submitter-secret-file",
-		submitter.to_str().unwrap(),
 	])
 	.await;
-	assert_eq!(code, Some(0), "{outcome} {stderr}");
-	assert_eq!(outcome["class"], "registered", "{outcome}");
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(fleet["owner"]["node_count"], 2, "{fleet}");
+	let mut listed: Vec<_> = fleet["nodes"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|node| node["node_id"].as_str().unwrap().to_owned())
+		.collect();
+	listed.sort();
+	let mut expected = vec![keys[1].peer_id_base58(), keys[2].peer_id_base58()];
+	expected.sort();
+	assert_eq!(listed, expected, "{fleet}");
 }

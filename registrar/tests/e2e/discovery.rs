@@ -3,7 +3,6 @@
 
 use crate::common::*;
 use registrar::{
-	challenge::{ChallengeInputs, RegistrationCall},
 	discovery::{verify_record, RecordText},
 	facts::BlockNumberWidth,
 };
@@ -265,29 +264,45 @@ async fn nodes_lists_an_owners_fleet_with_its_count() {
 	let dir = tempfile::tempdir().unwrap();
 	let ferdie = owner("//Ferdie");
 	let ferdie_secret = secret_file(dir.path(), "ferdie", "//Ferdie");
-	// The first node through `registrar register`.
+	// The first node through `registrar register`: the owner's main node.
 	let (first, first_path) = node_key_file(dir.path());
 	let (code, outcome) =
 		register_cli(&chain, &first_path, &ferdie_secret, "storage-miner", &[]).await;
 	assert_eq!(code, Some(0), "{outcome}");
-	// The second one by the owner's `register_node_with_coldkey` itself (the registrar's own
-	// loop treats an owner's other node as a conflict).
-	let second = registrar::keys::NodeKey::from_seed(&rand::random());
-	let context = client.context().await.unwrap();
-	let call = RegistrationCall::new(
-		&second,
-		&ferdie.account_id(),
-		pallet_registration::NodeType::StorageS3,
-		false,
-		ChallengeInputs::fresh(context.genesis_hash, context.block_number, 32),
-		context.block_number_width.unwrap_or_default(),
-	)
-	.unwrap();
-	let prepared = client
-		.prepare_call("register_node_with_coldkey", &call.encode_args(), &ferdie, 32, &context)
-		.await
-		.unwrap();
-	client.submit_prepared(prepared).await.unwrap();
+	// The second one on a host of its own, through `registrar register` too: an owner below
+	// its limit registers another node, not a conflict.
+	let second_host = tempfile::tempdir().unwrap();
+	let (second, second_path) = node_key_file(second_host.path());
+	let (code, outcome) =
+		register_cli(&chain, &second_path, &ferdie_secret, "storage-s3", &[]).await;
+	assert_eq!(code, Some(0), "{outcome}");
+	assert_eq!(outcome["class"], "registered", "{outcome}");
+	assert_eq!(outcome["submitted"], true, "{outcome}");
+	assert_eq!(outcome["view"]["owner_node"], first.peer_id_base58().as_str(), "{outcome}");
+	assert_eq!(outcome["view"]["owner_node_count"], 2, "{outcome}");
+	// Registered to the owner though it is not the owner's main node: `register` again parks,
+	// and `status` says registered.
+	let (code, again) = register_cli(&chain, &second_path, &ferdie_secret, "storage-s3", &[]).await;
+	assert_eq!(code, Some(0), "{again}");
+	assert_eq!(
+		(again["class"].as_str(), again["submitted"].as_bool()),
+		(Some("registered"), Some(false))
+	);
+	let (code, status, stderr) = registrar_str(&[
+		"status",
+		"--peer-id",
+		&second.peer_id_base58(),
+		"--owner",
+		&ferdie.ss58(),
+		"--endpoint",
+		&chain.endpoint,
+	])
+	.await;
+	assert_eq!(code, Some(0), "{stderr}");
+	assert_eq!(status["registered_to_owner"], true, "{status}");
+	assert_eq!(status["owner_node"], first.peer_id_base58().as_str(), "{status}");
+	assert_eq!(status["owner_node_count"], 2, "{status}");
+	assert_eq!(status["max_nodes_per_owner"], 16, "{status}");
 
 	// Both, one per page, with the count and the chain's limit.
 	let (code, fleet, stderr) = registrar_str(&[
@@ -368,4 +383,41 @@ async fn nodes_lists_an_owners_fleet_with_its_count() {
 		(none["owner"]["node_count"].as_u64(), none["nodes"].as_array().map(Vec::len)),
 		(Some(0), Some(0))
 	);
+
+	// The service on the second host: parked and ready, its storage checks confirming it,
+	// though it is not the owner's main node; on shutdown it removes its own node
+	// (`unregister_node`: `unregister_main_node` would refuse it), and the main node stays.
+	let state_dir = second_host.path().join("state");
+	let run = RunningRegistrar::spawn(
+		&chain,
+		&second_path,
+		&ferdie_secret,
+		&state_dir,
+		"storage-s3",
+		&["--unregister-on-shutdown", "--no-record"],
+	);
+	run.wait_ready(Duration::from_secs(90)).await;
+	chain.new_blocks(2).await;
+	wait_until(Duration::from_secs(60), "a storage check while parked", || async {
+		let (_, metrics) = http_get(run.http, "/metrics").await.unwrap_or_default();
+		metric(&metrics, "registrar_storage_checks_total") >= 1
+	})
+	.await;
+	let status = status_json(run.http).await;
+	assert_eq!(
+		(status["phase"].as_str(), status["registered"].as_bool()),
+		(Some("registered"), Some(true)),
+		"{status}"
+	);
+	let (_, metrics) = http_get(run.http, "/metrics").await.unwrap();
+	assert_eq!(metric(&metrics, "registrar_submissions_total"), 0, "{metrics}");
+	assert!(matches!(http_get(run.http, "/readyz").await, Some((200, _))));
+	let log = run.terminate().await;
+	assert!(log.contains("already registered"), "{log}");
+	assert!(log.contains("unregistered on shutdown"), "{log}");
+	let after =
+		client.view(second.peer_id_base58().as_bytes(), &ferdie.account_id()).await.unwrap();
+	assert_eq!(after.node, None);
+	assert_eq!(after.owner_node, Some(first.peer_id_base58()));
+	assert_eq!(after.owner_node_count, 1);
 }

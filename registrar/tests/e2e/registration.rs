@@ -253,13 +253,42 @@ async fn a_node_or_owner_taken_by_someone_else_is_a_rate_limited_conflict() {
 	assert_eq!(outcome["class"], "conflict");
 	assert_eq!(outcome["submitted"], false);
 
-	// //One's owner slot is taken too: another node of //One conflicts.
-	let other = NodeKey::from_seed(&rand::random());
-	let mut config_other = config.clone();
-	config_other.node_key = other;
-	let outcome = register_once(&client, &config_other).await;
-	assert_eq!(outcome.class, OutcomeClass::Conflict);
-	assert!(outcome.detail.contains("already has another node"), "{}", outcome.detail);
+	// //One's other nodes: with one node per owner, another node of //One conflicts; with
+	// fleets (the dev runtime allows 16), it registers beside the first until //One has as many
+	// as it may, and then the next one conflicts, naming the limit.
+	let limit = chain.max_nodes_per_owner().await;
+	let another = |config: &RegistrationConfig| {
+		let mut another = config.clone();
+		another.node_key = NodeKey::from_seed(&rand::random());
+		another
+	};
+	if limit > 1 {
+		let second = register_once(&client, &another(&config)).await;
+		assert_eq!(second.class, OutcomeClass::Registered, "{}", second.detail);
+		for _ in 2..limit {
+			let node = NodeKey::from_seed(&rand::random()).peer_id_base58();
+			let alice = owner("//Alice");
+			chain
+				.sudo_force_register(
+					&owner("//One").account_id(),
+					"ComputeMiner",
+					node.as_bytes(),
+					&alice,
+				)
+				.await;
+		}
+	}
+	let outcome = register_once(&client, &another(&config)).await;
+	assert_eq!(outcome.class, OutcomeClass::Conflict, "{}", outcome.detail);
+	assert!(!outcome.submitted, "{}", outcome.detail);
+	if limit > 1 {
+		let expected = format!("already has {limit} nodes");
+		assert!(outcome.detail.contains(&expected), "{}", outcome.detail);
+		assert!(outcome.detail.contains("MaxNodesPerOwner"), "{}", outcome.detail);
+		assert!(outcome.detail.contains("unregister_node"), "{}", outcome.detail);
+	} else {
+		assert!(outcome.detail.contains("already has another node"), "{}", outcome.detail);
+	}
 
 	// The loop keeps retrying every interval, logging the warning once per period.
 	let state_dir = dir.path().join("state");

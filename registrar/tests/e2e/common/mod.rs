@@ -122,13 +122,40 @@ impl Chain {
 		node_id: &[u8],
 		sudo: &OwnerKey,
 	) -> Vec<RegistryEvent> {
+		let args = [subxt::dynamic::Value::from_bytes(node_id)];
+		self.sudo("force_unregister_coldkey_node", args, sudo).await
+	}
+
+	/// Root's `force_register_coldkey_node(owner, node_type, node_id)` through `Sudo.sudo`
+	/// (no proof, fee or deposit: a quick way to give an owner nodes); the registry events.
+	pub async fn sudo_force_register(
+		&self,
+		owner: &sp_core::crypto::AccountId32,
+		node_type: &str,
+		node_id: &[u8],
+		sudo: &OwnerKey,
+	) -> Vec<RegistryEvent> {
+		let args = [
+			subxt::dynamic::Value::from_bytes(owner),
+			subxt::dynamic::Value::unnamed_variant(node_type, []),
+			subxt::dynamic::Value::from_bytes(node_id),
+		];
+		self.sudo("force_register_coldkey_node", args, sudo).await
+	}
+
+	/// Root's `Registration.<call>(args)` through `Sudo.sudo`, signed by the sudo key; the
+	/// registry events of the transaction (the inner call must succeed).
+	async fn sudo<const N: usize>(
+		&self,
+		call: &str,
+		args: [subxt::dynamic::Value; N],
+		sudo: &OwnerKey,
+	) -> Vec<RegistryEvent> {
 		let client = self.client().await;
 		let inner = subxt::dynamic::tx(
 			"Registration",
-			"force_unregister_coldkey_node",
-			subxt::ext::scale_value::Composite::unnamed([subxt::dynamic::Value::from_bytes(
-				node_id,
-			)]),
+			call,
+			subxt::ext::scale_value::Composite::unnamed(args),
 		)
 		.into_value();
 		let payload = subxt::dynamic::tx("Sudo", "sudo", vec![inner]);
@@ -149,11 +176,19 @@ impl Chain {
 			let event = event.unwrap();
 			if event.pallet_name() == "Sudo" && event.event_name() == "Sudid" {
 				// `Sudid { sudo_result: Result<(), DispatchError> }`: 0 = Ok.
-				assert_eq!(event.field_bytes().first(), Some(&0), "the sudo call failed");
+				assert_eq!(event.field_bytes().first(), Some(&0), "the sudo call {call} failed");
 			}
 			registry.extend(RegistryEvent::of(&event, &metadata).unwrap());
 		}
 		registry
+	}
+
+	/// The pallet's `MaxNodesPerOwner` (16 in the dev runtime, 1 in the reference's rules).
+	pub async fn max_nodes_per_owner(&self) -> u32 {
+		let at = self.client().await.api().at_current_block().await.unwrap();
+		at.constants()
+			.entry(subxt::dynamic::constant::<u32>("Registration", "MaxNodesPerOwner"))
+			.unwrap()
 	}
 
 	/// Builds `count` empty blocks (chopsticks' `dev_newBlock`).
