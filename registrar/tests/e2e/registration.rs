@@ -696,8 +696,14 @@ async fn the_dev_runtime_has_the_events_errors_and_view_functions_the_registrar_
 	for function in functions {
 		assert!(pallet.view_function_by_name(function).is_some(), "no view function {function}");
 	}
-	for call in ["publish_node_record", "heartbeat"] {
+	for call in ["publish_node_record", "heartbeat", "unregister_main_node", "unregister_node"] {
 		assert!(pallet.call_variant_by_name(call).is_some(), "no call {call}");
+	}
+	// What a fleet's registrar reads, and would do without (one node per owner) if renamed.
+	assert!(pallet.constant_by_name("MaxNodesPerOwner").is_some(), "no MaxNodesPerOwner");
+	let storage = pallet.storage().expect("the pallet's storage");
+	for entry in ["OwnerLastDeregisteredAt", "OwnerPlacesCooling"] {
+		assert!(storage.entry_by_name(entry).is_some(), "no storage {entry}");
 	}
 	assert_eq!(client.block_number_width(), Some(BlockNumberWidth::U64));
 
