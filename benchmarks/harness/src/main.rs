@@ -15,11 +15,17 @@
 //!    dev-runtime block that 100,000 nodes beating once an hour (6-s blocks) and the offline
 //!    sweep take (target ≤ 10 %), as charged by the weights and as the storage proof of such a
 //!    block measures against a 100,000-node state; and the sweep of the same due nodes with 10
-//!    and with 100,000 nodes registered, by weight (target: equal) and by time.
+//!    and with 100,000 nodes registered, by weight (target: equal) and by time;
+//! 6. the sweep's capacity and how late its last check comes as the registry grows;
+//! 7. fleets at scale: a registry of 1,000,000 nodes held by 10,000 owners of 100 (`--fleets N`
+//!    sets the count): `on_initialize` at 10 nodes and at that size (target: the same weight), a
+//!    registration for an owner with no node and with `MaxNodesPerOwner - 1` (the same weight;
+//!    the ratio of their times), and the liveness share of a block at that size with the dev
+//!    runtime's periods and with hourly ones (about 2.5 minutes and 11 GiB at 1,000,000).
 //!
 //! It runs on the shared mock runtime (tests/common/mock.rs) in native code; `--csv DIR` also
 //! writes the hook measurements for `benchmarks/plot.py`; `--throughput-only` stops after the
-//! first table (for profiling).
+//! first table (for profiling); `--fleets-only` runs section 7 alone.
 //! Run: `benchmarks/run-harness.sh` (a release build).
 
 // The harness uses a part of the shared mock.
@@ -377,8 +383,140 @@ fn liveness_block_proof(n: u32, checks: u32, beats: u32, alive: bool) -> (usize,
 	(recorded, compact, body)
 }
 
+/// The owner of fleet `o` (accounts apart from `owner_of`'s).
+fn fleet_owner(o: u32) -> AccountId {
+	let mut bytes = [0u8; 32];
+	bytes[..4].copy_from_slice(&o.to_le_bytes());
+	bytes[31] = 0xcc;
+	AccountId::new(bytes)
+}
+
+/// Registers `n` nodes in fleets of `per_owner`: node `i` is fleet `i / per_owner`'s.
+fn fill_fleets(n: u32, per_owner: u32) -> Result<(), DispatchError> {
+	for i in 0..n {
+		let peer =
+			Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&(i, "fleet").encode()));
+		force_register(&fleet_owner(i / per_owner), NodeType::GpuMiner, peer.to_raw().to_vec())?;
+	}
+	Ok(())
+}
+
+/// What section 7 measures on one registry.
+struct FleetCost {
+	/// Nodes registered.
+	nodes: u32,
+	/// `on_initialize` in an ordinary block and in one where every job is due (time, weight).
+	ordinary: (Duration, Weight),
+	busy: (Duration, Weight),
+	/// A registration's median time and charged weight, for an owner with no node and for one
+	/// with `MaxNodesPerOwner - 1` (when measured).
+	registrations: Option<((Duration, Weight), (Duration, Weight))>,
+}
+
+/// Median time of registering a fresh node for `owner` in the current state (each run rolled
+/// back), and the weight the call is charged.
+fn time_registration(owner: &AccountId, key: &NodeKey) -> (Duration, Weight) {
+	let call = RuntimeCall::Registration(Registering::new(owner, key, NodeType::GpuMiner).call());
+	let weight = call.get_dispatch_info().call_weight;
+	let samples = (0..31)
+		.map(|_| {
+			with_transaction(|| {
+				let call = call.clone();
+				let start = Instant::now();
+				let result = call.dispatch_bypass_filter(RuntimeOrigin::signed(owner.clone()));
+				let elapsed = start.elapsed();
+				assert!(result.is_ok(), "registers: {result:?}");
+				TransactionOutcome::Rollback(Ok::<_, DispatchError>(elapsed))
+			})
+			.expect("rolls back")
+		})
+		.collect();
+	(median(samples), weight)
+}
+
+/// Section 7 on a registry of `n` nodes in fleets of `per_owner` (the limit), committed to the
+/// trie. With `registrations`, `per_owner - 1` of the `n` nodes are one owner's, who then
+/// registers one more, as does an owner with none.
+fn fleet_cost(n: u32, per_owner: u32, registrations: bool) -> FleetCost {
+	let mut ext = ExtBuilder::default().build();
+	let ordinary_block = 10 * CONSENSUS_PERIOD + 5;
+	let busy_block = 11 * CONSENSUS_PERIOD;
+	let one_short = fleet_owner(u32::MAX);
+	ext.execute_with(|| {
+		MaxNodesParam::set(u32::MAX);
+		MaxNodesPerOwnerParam::set(per_owner);
+		System::set_block_number(ordinary_block - 1);
+		let short = if registrations { per_owner - 1 } else { 0 };
+		fill_fleets(n - short, per_owner).expect("the registry fills");
+		for i in 0..short {
+			let peer =
+				Ed25519PeerId::from_public_key(sp_io::hashing::blake2_256(&(i, "short").encode()));
+			force_register(&one_short, NodeType::GpuMiner, peer.to_raw().to_vec())
+				.expect("a place");
+		}
+		System::reset_events();
+	});
+	ext.commit_all().expect("state commits");
+	ext.execute_with(|| {
+		let budget = <() as WeightInfo>::on_initialize_base()
+			+ <() as WeightInfo>::tally_reports(MAX_VALIDATORS, MAX_REPORTED_NODES)
+			+ <() as WeightInfo>::prune_expired_items(64)
+			+ <() as WeightInfo>::prune_expired_block();
+		HookBudget::set(budget);
+		let nodes = pallet_registration::NodeCountByStatus::<Test>::iter_values().sum();
+		System::set_block_number(ordinary_block);
+		let registrations = registrations.then(|| {
+			assert_eq!(
+				pallet_registration::OwnerNodeCount::<Test>::get(&one_short),
+				per_owner - 1,
+				"the owner is one short of the limit"
+			);
+			let fresh = fleet_owner(u32::MAX - 1);
+			// A first round warms the trie's upper layers, which both registrations read.
+			time_registration(&fresh, &key_of(u32::MAX - 1));
+			(
+				time_registration(&fresh, &key_of(u32::MAX - 1)),
+				time_registration(&one_short, &key_of(u32::MAX - 2)),
+			)
+		});
+		pallet_registration::NextExpiryToPrune::<Test>::put(ordinary_block);
+		pallet_registration::DeregistrationRound::<Test>::mutate(|r| r.ends_at = busy_block - 1);
+		let ordinary = time_hook(ordinary_block);
+		pallet_registration::NextExpiryToPrune::<Test>::put(busy_block - 1);
+		every_job_due(busy_block, 200);
+		let busy = time_hook(busy_block);
+		FleetCost { nodes, ordinary, busy, registrations }
+	})
+}
+
+/// The liveness load of `nodes` nodes beating once a period of `period` blocks on the dev
+/// runtime, by its generated weights: (heartbeats, sweep checks, share of a block by ref_time,
+/// by proof size).
+fn liveness_share(nodes: u64, period: u64) -> (u64, u64, f64, f64) {
+	type Runtime = registration_dev_runtime::Runtime;
+	type Weights = pallet_registration::weights::SubstrateWeight<Runtime>;
+	let block = <Runtime as frame_system::Config>::BlockWeights::get();
+	let base = block.get(frame_support::dispatch::DispatchClass::Normal).base_extrinsic;
+	let offline_after = u64::from(registration_dev_runtime::registration::OFFLINE_AFTER_PERIODS);
+	// A node that beats every period comes up in the sweep once every `OfflineAfterPeriods`
+	// periods; a check that finds it alive queues it again, charged the sweep's step.
+	let beats = nodes.div_ceil(period);
+	let checks = nodes.div_ceil(period * offline_after);
+	let item = Weights::sweep_offline_items(1) - Weights::sweep_offline_items(0);
+	let load = (Weights::heartbeat() + base).saturating_mul(beats)
+		+ item.saturating_mul(checks)
+		+ Weights::prune_expired_block();
+	let share = load.ref_time() as f64 / block.max_block.ref_time() as f64;
+	let proof_share = load.proof_size() as f64 / block.max_block.proof_size().min(5 << 20) as f64;
+	(beats, checks, share, proof_share)
+}
+
 fn main() {
 	let csv_dir = std::env::args().skip_while(|a| a != "--csv").nth(1);
+	if std::env::args().any(|a| a == "--fleets-only") {
+		fleets_at_scale(registration_dev_runtime::registration::HEARTBEAT_PERIOD, 600);
+		return;
+	}
 
 	println!("# 1. Registration throughput (native, one core)");
 	// Ten rounds of 1,000 registrations (about one block's worth), each in fresh state and
@@ -528,19 +666,10 @@ fn main() {
 	let with_base =
 		(heartbeat + normal.base_extrinsic).ref_time() as f64 / per_extrinsic.ref_time() as f64;
 	println!("the same with the base extrinsic : {with_base:.3}");
-	// 100,000 nodes beating once an hour with 6-s blocks: 600 blocks an hour. A node that beats
-	// every period comes up in the sweep once every `OfflineAfterPeriods` periods.
+	// 100,000 nodes beating once an hour with 6-s blocks: 600 blocks an hour.
 	let (nodes, blocks_per_hour) = (100_000u64, 600u64);
 	let offline_after = u64::from(registration_dev_runtime::registration::OFFLINE_AFTER_PERIODS);
-	let beats = nodes.div_ceil(blocks_per_hour);
-	let checks = nodes.div_ceil(blocks_per_hour * offline_after);
-	// A check that finds the node alive queues it again; the hook charges it the sweep's step.
-	let item = Weights::sweep_offline_items(1) - Weights::sweep_offline_items(0);
-	let load = (heartbeat + normal.base_extrinsic).saturating_mul(beats)
-		+ item.saturating_mul(checks)
-		+ Weights::prune_expired_block();
-	let share = load.ref_time() as f64 / block.max_block.ref_time() as f64;
-	let proof_share = load.proof_size() as f64 / block.max_block.proof_size().min(5 << 20) as f64;
+	let (beats, checks, share, proof_share) = liveness_share(nodes, blocks_per_hour);
 	println!(
 		"100,000 nodes, 1 beat/hour      : {beats} heartbeats + {checks} sweep checks per block = \
 		 {:.1} % of a block by ref_time, {:.1} % by proof (target <= 10 %: {})",
@@ -615,5 +744,78 @@ fn main() {
 			)
 		};
 		println!("{nodes:>8} | {:>44} | {:>44}", cell(dev_period), cell(blocks_per_hour));
+	}
+	fleets_at_scale(dev_period, blocks_per_hour);
+}
+
+/// Section 7.
+fn fleets_at_scale(dev_period: u64, blocks_per_hour: u64) {
+	println!("\n# 7. Fleets at scale (owners of 100 nodes; shared mock, generated weights)");
+	let fleet_nodes: u32 = std::env::args()
+		.skip_while(|a| a != "--fleets")
+		.nth(1)
+		.map(|n| n.parse().expect("--fleets takes a number of nodes"))
+		.unwrap_or(1_000_000);
+	let per_owner = 100;
+	let small = fleet_cost(10, per_owner, false);
+	let large = fleet_cost(fleet_nodes, per_owner, true);
+	println!(
+		"{:>10} | {:>12} {:>22} | {:>12} {:>24}",
+		"nodes", "ordinary", "weight (ref, proof)", "all jobs", "weight (ref, proof)"
+	);
+	for cost in [&small, &large] {
+		println!(
+			"{:>10} | {:>10.2}µs {:>22} | {:>10.2}µs {:>24}",
+			cost.nodes,
+			cost.ordinary.0.as_secs_f64() * 1e6,
+			format!("{}, {}", cost.ordinary.1.ref_time(), cost.ordinary.1.proof_size()),
+			cost.busy.0.as_secs_f64() * 1e6,
+			format!("{}, {}", cost.busy.1.ref_time(), cost.busy.1.proof_size()),
+		);
+	}
+	let same = small.ordinary.1 == large.ordinary.1 && small.busy.1 == large.busy.1;
+	println!(
+		"on_initialize weight, {} / 10 nodes : ordinary {:.3}, all jobs {:.3} (target: the same: \
+		 {same})",
+		large.nodes,
+		large.ordinary.1.ref_time() as f64 / small.ordinary.1.ref_time() as f64,
+		large.busy.1.ref_time() as f64 / small.busy.1.ref_time() as f64,
+	);
+	let Some((first, last_place)) = large.registrations else { return };
+	println!(
+		"registration, owner with 0 nodes       : {:.2}µs, weight {} (mock's database weights)",
+		first.0.as_secs_f64() * 1e6,
+		first.1.ref_time()
+	);
+	println!(
+		"registration, owner with {} nodes      : {:.2}µs, weight {}",
+		per_owner - 1,
+		last_place.0.as_secs_f64() * 1e6,
+		last_place.1.ref_time()
+	);
+	println!(
+		"with {} / with 0 nodes                 : time {:.3}, weight {:.3} (target: the same weight)",
+		per_owner - 1,
+		last_place.0.as_secs_f64() / first.0.as_secs_f64(),
+		last_place.1.ref_time() as f64 / first.1.ref_time() as f64
+	);
+	for (period, name) in [(dev_period, "the dev runtime's 10-block"), (blocks_per_hour, "hourly")]
+	{
+		let (beats, checks, share, proof_share) = liveness_share(u64::from(fleet_nodes), period);
+		println!(
+			"{fleet_nodes} nodes, {name} periods: {beats} heartbeats + {checks} sweep checks per \
+			 block = {:.1} % of a block by ref_time, {:.1} % by proof (fits: {})",
+			share * 100.0,
+			proof_share * 100.0,
+			share <= 1.0 && proof_share <= 1.0
+		);
+	}
+	// The shortest period, in hours, whose charged load stays within 10 % of a block.
+	if let Some(hours) = (1..=48u64).find(|h| {
+		let (_, _, share, proof_share) =
+			liveness_share(u64::from(fleet_nodes), h * blocks_per_hour);
+		share <= 0.1 && proof_share <= 0.1
+	}) {
+		println!("{fleet_nodes} nodes within 10 % of a block (charged): periods of {hours} hours");
 	}
 }
