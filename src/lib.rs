@@ -52,8 +52,9 @@
 //! 4. the node key's signature over the challenge bytes verifies
 //!    ([`Error::InvalidSignatureLength`], [`Error::InvalidSignature`]);
 //! 5. the node type is enabled ([`Error::NodeTypeDisabled`]); the owner is not banned
-//!    ([`Error::AccountBanned`]), is eligible ([`Error::NotEligible`]), has no node
-//!    ([`Error::OwnerAlreadyRegistered`]), is not cooling down and, for a validator node, has
+//!    ([`Error::AccountBanned`]), is eligible ([`Error::NotEligible`]), has fewer than
+//!    [`Config::MaxNodesPerOwner`] nodes ([`Error::OwnerAlreadyRegistered`]) and a place that is
+//!    not cooling down and, for a validator node, has
 //!    [`Config::MinerStakeThreshold`] active stake in [`Config::Staking`]
 //!    ([`Error::InsufficientStake`]); the node is not registered
 //!    ([`Error::NodeAlreadyRegistered`]) and not cooling down (for the owner or the node:
@@ -1408,9 +1409,10 @@ pub mod pallet {
 		///   MaxChallengeLifetime`, never used before.
 		/// - `pay_in_credits`: take the fee through `Credits` instead of the currency.
 		///
-		/// Policy: the owner is not banned and is eligible, the type is enabled, the owner has
-		/// no node, the node is not registered, neither is cooling down, and a validator owner
-		/// has `MinerStakeThreshold` active stake. With fee charging on, the type's current fee
+		/// Policy: the owner is not banned and is eligible, the type is enabled, the owner has a
+		/// free place (fewer than `MaxNodesPerOwner` nodes and places cooling down), the node is
+		/// not registered nor cooling down, and a validator owner has no validator node yet and
+		/// `MinerStakeThreshold` active stake. With fee charging on, the type's current fee
 		/// is charged (to the pallet account) and then doubles, up to `MaxNodeTypeFee`.
 		///
 		/// Emits `MainNodeRegistered`, and `RegistrationFeePaid` when a fee was charged.
@@ -1577,8 +1579,8 @@ pub mod pallet {
 		/// Nothing changes hands yet: the offer stays open for `OwnershipOfferLifetime` blocks,
 		/// replaces an earlier offer of the node, and can be withdrawn with
 		/// `cancel_node_ownership_offer`. `new_owner` must differ and, as now, be able to take
-		/// the node (not banned, eligible, owning no node, not cooling down, and for a validator
-		/// node holding `MinerStakeThreshold` active stake); no validator may have voted against
+		/// the node (not banned, eligible, with a free place in its fleet, and for a validator
+		/// node no validator node yet and `MinerStakeThreshold` active stake); no validator may have voted against
 		/// the node in the open round. Emits `NodeOwnershipOffered`.
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::swap_node_owner(peer_id::base58_form(node_id)))]
