@@ -16,9 +16,9 @@
 # Usage: benchmarks/generate-weights.sh [--steps N] [--repeat N] [--filled-steps N]
 #        [--filled-repeat N] [--extrinsic A,B,… --output FILE]
 # (defaults: 50 steps and 20 repeats, 10 and 5 on a filled registry, every benchmark into
-# src/weights.rs). A subset goes to its own file, whose functions then replace their namesakes in
-# src/weights.rs by hand. The bencher's own output goes to benchmarks/results/: omni-results.txt,
-# or FILE's name with .txt for a subset.
+# src/weights.rs). A subset goes to its own file, whose functions then replace their namesakes:
+# `benchmarks/merge-weights.py --replace src/weights.rs src/weights.rs FILE`. The bencher's own
+# output goes to benchmarks/results/: omni-results.txt, or FILE's name with .txt for a subset.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/env.sh"
 BENCHER_ROOT="${BENCHER_ROOT:-$HOME/.cache/frame-omni-bencher}"

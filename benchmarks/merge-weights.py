@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Merges weight files that benchmarks/weight-template.hbs rendered from separate bencher runs.
 
-Usage: merge-weights.py OUT IN1 IN2 ...
+Usage: merge-weights.py [--replace] OUT IN1 IN2 ...
 
 Every input has the template's shape: a header, `pub trait WeightInfo`, `impl … for
 SubstrateWeight<T>` and `impl WeightInfo for ()`, each holding one item per benchmark. The output
 keeps the first input's header, adds the other inputs' executed commands to it, and holds every
 benchmark of every input, sorted by name as the bencher sorts them. The bencher cannot do this
 itself: rendering saved JSON results (`--json-input`) drops the proof sizes.
+
+A benchmark in more than one input is an error, unless `--replace` is given: then the later
+input's item replaces the earlier's (a subset measured again, put into src/weights.rs).
 """
 
 import re
@@ -52,7 +55,11 @@ def parse(path):
 
 
 def main():
-    out, inputs = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    replace = args[:1] == ["--replace"]
+    if replace:
+        args = args[1:]
+    out, inputs = args[0], args[1:]
     parsed = [parse(p) for p in inputs]
     header, _, sections, between = parsed[0]
     for _, command, other, _ in parsed[1:]:
@@ -61,7 +68,7 @@ def main():
         header = header[: last + 1] + ["//! and:"] + command + header[last + 1 :]
         for merged, more in zip(sections, other):
             for name, item in more.items():
-                if name in merged:
+                if name in merged and not replace:
                     sys.exit(f"benchmark {name} is in more than one input")
                 merged[name] = item
     text = header[:]
