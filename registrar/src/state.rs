@@ -1,20 +1,27 @@
 //! The state directory: an OS file lock (one registrar per directory) and a state file that
 //! survives restarts.
 //!
+//! - The directory is made private (`0700`) when the registrar creates it, and refused when it
+//!   is not a directory, is owned by another user than the one the registrar runs as, or can be
+//!   written by its group or by others ([`check_dir`]): whoever can write it could replace the
+//!   lock or the state file.
+//! - Its files are opened without following symbolic links (`O_NOFOLLOW`), must be regular
+//!   files, and are created private (`0600`), so that a link planted in the directory cannot
+//!   make the registrar read or overwrite another file.
 //! - `registrar.lock` is locked with an exclusive OS lock (`flock` on Unix) for as long as the
 //!   registrar runs; the OS drops it if the process dies. The lock file records its holder
 //!   (process id and a random token). Releasing checks that the file at the path is still the
 //!   one we locked and still names us before it clears the record; the file itself is never
 //!   deleted (deleting it would let a second process lock a fresh file while a third still
 //!   holds the old one).
-//! - `state.json` is the last known registration state, written atomically (temporary file,
-//!   `fsync`, rename).
+//! - `state.json` is the last known registration state, written atomically (a fresh temporary
+//!   file, `fsync`, rename).
 
 use serde::{Deserialize, Serialize};
 use std::{
 	fs::{File, OpenOptions, TryLockError},
 	io::{Read, Seek, SeekFrom, Write},
-	os::unix::fs::MetadataExt,
+	os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt},
 	path::{Path, PathBuf},
 };
 
@@ -24,6 +31,10 @@ pub const LOCK_FILE: &str = "registrar.lock";
 pub const STATE_FILE: &str = "state.json";
 /// Version of the state file's format.
 pub const STATE_VERSION: u32 = 1;
+/// The mode of the files the registrar creates in the state directory: its user's alone.
+pub const FILE_MODE: u32 = 0o600;
+/// The mode of a state directory the registrar creates: its user's alone.
+pub const DIR_MODE: u32 = 0o700;
 
 /// Errors of the state directory.
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +60,22 @@ pub enum StateError {
 		/// The cause.
 		source: std::io::Error,
 	},
+	/// A file of the state directory is a symbolic link or not a regular file.
+	#[error("{path} is {what}, not a regular file: the registrar does not follow links in its state directory; remove it")]
+	NotAFile {
+		/// The path.
+		path: String,
+		/// What it is.
+		what: &'static str,
+	},
+	/// The state directory is not private enough to trust its files.
+	#[error("state directory {dir}: {reason}")]
+	Insecure {
+		/// The directory.
+		dir: String,
+		/// Why, and what to do.
+		reason: String,
+	},
 	/// The state file is not valid JSON of the expected shape.
 	#[error("state file {path} is unreadable: {reason}")]
 	Corrupt {
@@ -63,7 +90,79 @@ fn io_err<'a>(
 	what: &'static str,
 	path: &'a Path,
 ) -> impl FnOnce(std::io::Error) -> StateError + 'a {
-	move |source| StateError::Io { what, path: path.display().to_string(), source }
+	move |source| {
+		if source.raw_os_error() == Some(libc::ELOOP) {
+			// O_NOFOLLOW's answer for a symbolic link.
+			return StateError::NotAFile {
+				path: path.display().to_string(),
+				what: "a symbolic link",
+			};
+		}
+		StateError::Io { what, path: path.display().to_string(), source }
+	}
+}
+
+/// Opens `path` with `options`, never through a symbolic link, and checks that it is a regular
+/// file (not a FIFO or a device, which could block or mislead a read).
+fn open_file(
+	options: &mut OpenOptions,
+	path: &Path,
+	what: &'static str,
+) -> Result<File, StateError> {
+	let file = options
+		.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+		.mode(FILE_MODE)
+		.open(path)
+		.map_err(io_err(what, path))?;
+	let meta = file.metadata().map_err(io_err(what, path))?;
+	if !meta.is_file() {
+		return Err(StateError::NotAFile {
+			path: path.display().to_string(),
+			what: "not a regular file",
+		});
+	}
+	Ok(file)
+}
+
+/// The effective user id of this process.
+fn effective_uid() -> u32 {
+	// SAFETY: geteuid(2) has no preconditions, cannot fail and touches no memory of ours.
+	unsafe { libc::geteuid() }
+}
+
+/// Creates `dir` when missing (private: [`DIR_MODE`], as are the parents it creates) and
+/// checks it: a directory (a link to one is followed), owned by the user this process runs as,
+/// and writable by nobody else (no group or other write bit). Whoever else could write it
+/// could replace the lock or the state file.
+pub fn check_dir(dir: &Path) -> Result<(), StateError> {
+	std::fs::DirBuilder::new()
+		.recursive(true)
+		.mode(DIR_MODE)
+		.create(dir)
+		.map_err(io_err("cannot create state directory", dir))?;
+	let meta = std::fs::metadata(dir).map_err(io_err("cannot read state directory", dir))?;
+	let insecure = |reason: String| StateError::Insecure { dir: dir.display().to_string(), reason };
+	if !meta.is_dir() {
+		return Err(insecure("not a directory".into()));
+	}
+	let uid = effective_uid();
+	if meta.uid() != uid {
+		return Err(insecure(format!(
+			"owned by uid {owner}, but the registrar runs as uid {uid}: give it a directory of \
+			 its own (chown {uid} {path}; chmod 700 {path})",
+			owner = meta.uid(),
+			path = dir.display()
+		)));
+	}
+	let mode = meta.permissions().mode() & 0o7777;
+	if mode & 0o022 != 0 {
+		return Err(insecure(format!(
+			"mode {mode:04o} lets other users write in it (they could replace the lock or the \
+			 state file): chmod 700 {}",
+			dir.display()
+		)));
+	}
+	Ok(())
 }
 
 /// An exclusive OS lock on a state directory, held until [`StateLock::release`] or drop.
@@ -76,18 +175,23 @@ pub struct StateLock {
 }
 
 impl StateLock {
-	/// Creates `dir` if needed and locks it; fails at once with [`StateError::Locked`] when
-	/// another registrar holds it.
+	/// Creates `dir` if needed, checks it ([`check_dir`]) and locks it; fails at once with
+	/// [`StateError::Locked`] when another registrar holds it. The lock file is opened without
+	/// following links, created private, and made private when an older registrar left it
+	/// readable by others.
 	pub fn acquire(dir: &Path) -> Result<Self, StateError> {
-		std::fs::create_dir_all(dir).map_err(io_err("cannot create state directory", dir))?;
+		check_dir(dir)?;
 		let path = dir.join(LOCK_FILE);
-		let mut file = OpenOptions::new()
-			.read(true)
-			.write(true)
-			.create(true)
-			.truncate(false)
-			.open(&path)
-			.map_err(io_err("cannot open lock file", &path))?;
+		let mut file = open_file(
+			OpenOptions::new().read(true).write(true).create(true).truncate(false),
+			&path,
+			"cannot open lock file",
+		)?;
+		let mode = file.metadata().map_err(io_err("cannot open lock file", &path))?.mode();
+		if mode & 0o077 != 0 {
+			file.set_permissions(std::fs::Permissions::from_mode(FILE_MODE))
+				.map_err(io_err("cannot make the lock file private", &path))?;
+		}
 		match file.try_lock() {
 			Ok(()) => {}
 			Err(TryLockError::WouldBlock) => {
@@ -122,22 +226,26 @@ impl StateLock {
 		&self.record
 	}
 
-	/// Whether the lock file at the path is still the file we locked and still names us.
+	/// Whether the lock file at the path (itself, not a link) is still the file we locked and
+	/// still names us.
 	pub fn is_owner(&self) -> bool {
 		let ours = match self.file.metadata() {
 			Ok(meta) => (meta.dev(), meta.ino()),
 			Err(_) => return false,
 		};
-		let on_disk = match std::fs::metadata(&self.path) {
+		let on_disk = match std::fs::symlink_metadata(&self.path) {
 			Ok(meta) => (meta.dev(), meta.ino()),
 			Err(_) => return false,
 		};
 		if ours != on_disk {
 			return false;
 		}
-		std::fs::read_to_string(&self.path)
-			.map(|content| content.trim() == self.record)
-			.unwrap_or(false)
+		// The same file: read it through our own handle.
+		let mut content = String::new();
+		let mut file = &self.file;
+		file.seek(SeekFrom::Start(0)).is_ok()
+			&& file.read_to_string(&mut content).is_ok()
+			&& content.trim() == self.record
 	}
 
 	/// Clears the holder record (only if it is still ours) and unlocks.
@@ -232,21 +340,27 @@ pub struct PersistedState {
 }
 
 impl PersistedState {
-	/// Reads `dir/state.json`; `Ok(None)` when there is none yet.
+	/// Reads `dir/state.json` (never through a link); `Ok(None)` when there is none yet.
 	pub fn load(dir: &Path) -> Result<Option<Self>, StateError> {
 		let path = dir.join(STATE_FILE);
-		let text = match std::fs::read_to_string(&path) {
-			Ok(text) => text,
-			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-			Err(e) => return Err(io_err("cannot read state file", &path)(e)),
+		let what = "cannot read state file";
+		let mut file = match open_file(OpenOptions::new().read(true), &path, what) {
+			Ok(file) => file,
+			Err(StateError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+				return Ok(None)
+			}
+			Err(error) => return Err(error),
 		};
+		let mut text = String::new();
+		file.read_to_string(&mut text).map_err(io_err(what, &path))?;
 		serde_json::from_str(&text).map(Some).map_err(|e| StateError::Corrupt {
 			path: path.display().to_string(),
 			reason: e.to_string(),
 		})
 	}
 
-	/// Writes `dir/state.json` atomically.
+	/// Writes `dir/state.json` atomically: a fresh private temporary file (whatever stood at
+	/// its name, a link included, is removed first, never written through), `fsync`, rename.
 	pub fn save(&self, dir: &Path) -> Result<(), StateError> {
 		let path = dir.join(STATE_FILE);
 		let tmp = dir.join(format!("{STATE_FILE}.tmp"));
@@ -254,7 +368,13 @@ impl PersistedState {
 			path: path.display().to_string(),
 			reason: e.to_string(),
 		})?;
-		let mut file = File::create(&tmp).map_err(io_err("cannot write state file", &tmp))?;
+		match std::fs::remove_file(&tmp) {
+			Ok(()) => {}
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+			Err(e) => return Err(io_err("cannot remove the old temporary state file", &tmp)(e)),
+		}
+		let what = "cannot write state file";
+		let mut file = open_file(OpenOptions::new().write(true).create_new(true), &tmp, what)?;
 		file.write_all(text.as_bytes())
 			.and_then(|()| file.sync_all())
 			.map_err(io_err("cannot write state file", &tmp))?;
@@ -329,6 +449,109 @@ mod tests {
 		match std::process::Command::new("flock").arg("-n").arg(&path).arg("true").status() {
 			Ok(status) => assert!(!status.success(), "another process got the lock"),
 			Err(_) => eprintln!("flock(1) not installed; cross-process check skipped"),
+		}
+	}
+
+	fn mode(path: &Path) -> u32 {
+		std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+	}
+
+	fn state() -> PersistedState {
+		PersistedState { version: STATE_VERSION, node_id: "12D3KooW".into(), ..Default::default() }
+	}
+
+	/// Issue 30, finding 6: the directory was created 0755 and its files 0644.
+	#[test]
+	fn the_directory_and_its_files_are_created_private() {
+		let parent = tempfile::tempdir().unwrap();
+		let dir = parent.path().join("registrar");
+		let lock = StateLock::acquire(&dir).unwrap();
+		assert_eq!(mode(&dir), DIR_MODE);
+		assert_eq!(mode(&dir.join(LOCK_FILE)), FILE_MODE);
+		state().save(&dir).unwrap();
+		assert_eq!(mode(&dir.join(STATE_FILE)), FILE_MODE);
+		drop(lock);
+		// A lock file an older registrar left readable by all is made private.
+		std::fs::set_permissions(dir.join(LOCK_FILE), std::fs::Permissions::from_mode(0o644))
+			.unwrap();
+		let _lock = StateLock::acquire(&dir).unwrap();
+		assert_eq!(mode(&dir.join(LOCK_FILE)), FILE_MODE);
+	}
+
+	/// Issue 30, finding 6: the files were opened by name, following links, so a link planted
+	/// in the directory made the registrar overwrite (or read) the file it points to.
+	#[test]
+	fn links_in_the_state_directory_are_never_followed() {
+		let dir = tempfile::tempdir().unwrap();
+		let elsewhere = tempfile::tempdir().unwrap();
+		let victim = elsewhere.path().join("victim");
+		std::fs::write(&victim, "keep me\n").unwrap();
+		let link = |name: &str| {
+			let path = dir.path().join(name);
+			let _ = std::fs::remove_file(&path);
+			std::os::unix::fs::symlink(&victim, &path).unwrap();
+		};
+		// The temporary file's name: replaced, not written through.
+		link(&format!("{STATE_FILE}.tmp"));
+		state().save(dir.path()).unwrap();
+		assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+		assert!(std::fs::symlink_metadata(dir.path().join(STATE_FILE)).unwrap().is_file());
+		assert_eq!(PersistedState::load(dir.path()).unwrap(), Some(state()));
+		// The state file itself: not read.
+		link(STATE_FILE);
+		match PersistedState::load(dir.path()) {
+			Err(StateError::NotAFile { what, .. }) => assert_eq!(what, "a symbolic link"),
+			other => panic!("expected NotAFile, got {other:?}"),
+		}
+		// The lock file: not opened, so not truncated.
+		link(LOCK_FILE);
+		assert!(matches!(StateLock::acquire(dir.path()), Err(StateError::NotAFile { .. })));
+		assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+		// A FIFO is no state file either.
+		let fifo = dir.path().join(STATE_FILE);
+		std::fs::remove_file(&fifo).unwrap();
+		let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+		if made.is_ok_and(|status| status.success()) {
+			// (O_NONBLOCK is not set, but the check comes after an open that a FIFO without a
+			// writer would block: open it for writing too, so the open returns.)
+			let _writer = OpenOptions::new().read(true).write(true).open(&fifo).unwrap();
+			assert!(matches!(
+				PersistedState::load(dir.path()),
+				Err(StateError::NotAFile { what: "not a regular file", .. })
+			));
+		}
+	}
+
+	/// Issue 30, finding 6: the directory's owner and mode were never checked.
+	#[test]
+	fn a_directory_others_can_write_or_another_user_owns_is_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		for writable in [0o777, 0o770, 0o702, 0o1777] {
+			std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(writable))
+				.unwrap();
+			match StateLock::acquire(dir.path()) {
+				Err(StateError::Insecure { reason, .. }) => {
+					assert!(reason.contains("chmod 700"), "{reason}")
+				}
+				other => panic!("mode {writable:o}: expected Insecure, got {other:?}"),
+			}
+		}
+		// Readable by others is the operator's choice (the files in it are private).
+		std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+		drop(StateLock::acquire(dir.path()).unwrap());
+		// Not a directory.
+		let file = dir.path().join("file");
+		std::fs::write(&file, "").unwrap();
+		assert!(StateLock::acquire(&file).is_err());
+		// Another user's (only root can give a directory away).
+		if effective_uid() == 0 {
+			std::os::unix::fs::chown(dir.path(), Some(65534), None).unwrap();
+			match StateLock::acquire(dir.path()) {
+				Err(StateError::Insecure { reason, .. }) => {
+					assert!(reason.contains("owned by uid 65534"), "{reason}")
+				}
+				other => panic!("expected Insecure, got {other:?}"),
+			}
 		}
 	}
 
