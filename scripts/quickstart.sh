@@ -74,13 +74,13 @@ command -v registrar
 step "3. a node, the owner's way"
 cd "$(mktemp -d)"
 work="$PWD"
-openssl rand -hex 32 > node1.key
+openssl rand -hex 32 > node1.key && chmod 600 node1.key
 echo '//Bob' > bob.secret && chmod 600 bob.secret
 registrar register --node-key-file node1.key --owner-secret-file bob.secret --node-type storage-miner >register1.json
 registered register1.json
 
 step "4. a node, the cold-key way"
-openssl rand -hex 32 > node2.key
+openssl rand -hex 32 > node2.key && chmod 600 node2.key
 echo '//Charlie' > charlie.secret && chmod 600 charlie.secret
 registrar consent --consent-file consent.json --node-key-file node2.key --owner-secret-file charlie.secret \
 	--node-type storage-miner --max-fee 10UNIT --lifetime 1000 >consent.out

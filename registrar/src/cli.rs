@@ -197,6 +197,32 @@ pub enum Command {
 	Nodes(NodesArgs),
 }
 
+impl Command {
+	/// The names of the environment variables this command reads a secret from
+	/// (`--owner-secret-env`, `--submitter-secret-env`), which `main` moves out of the
+	/// environment before it starts any thread.
+	pub fn secret_env_vars(&self) -> Vec<&str> {
+		fn authority(a: &AuthorityArgs) -> Vec<&str> {
+			[&a.owner_secret_env, &a.submitter.submitter_secret_env]
+				.into_iter()
+				.flatten()
+				.map(String::as_str)
+				.collect()
+		}
+		match self {
+			Command::Sign(args) => args.owner.owner_secret_env.iter().map(String::as_str).collect(),
+			Command::Register(args) => authority(&args.authority),
+			Command::Status(args) => {
+				args.owner.owner_secret_env.iter().map(String::as_str).collect()
+			}
+			Command::Run(args) => authority(&args.attempt.authority),
+			Command::Consent(args) => args.owner_secret_env.iter().map(String::as_str).collect(),
+			Command::Rotate(args) => authority(&args.authority),
+			Command::Nodes(_) => Vec::new(),
+		}
+	}
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum NodeTypeArg {
 	Validator,
@@ -1068,6 +1094,14 @@ impl RotateArgs {
 mod tests {
 	use super::*;
 
+	/// Writes a key or secret file that only its owner can read and write (the registrar
+	/// refuses others).
+	fn write_private(path: &Path, content: impl AsRef<[u8]>) {
+		use std::os::unix::fs::PermissionsExt;
+		std::fs::write(path, content).unwrap();
+		std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+	}
+
 	fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
 		Cli::try_parse_from(std::iter::once("registrar").chain(args.iter().copied()))
 	}
@@ -1132,9 +1166,9 @@ mod tests {
 		use clap::error::ErrorKind;
 		let dir = tempfile::tempdir().unwrap();
 		let key = dir.path().join("key");
-		std::fs::write(&key, hex::encode([7u8; 32])).unwrap();
+		write_private(&key, hex::encode([7u8; 32]));
 		let owner = dir.path().join("owner");
-		std::fs::write(&owner, "//Alice").unwrap();
+		write_private(&owner, "//Alice");
 		let (key, owner) = (key.to_str().unwrap(), owner.to_str().unwrap());
 		let base = ["run", "--node-key-file", key, "--owner-secret-file", owner];
 		let base = [&base[..], &["--node-type", "gpu-miner", "--state-dir", "d"]].concat();
@@ -1400,7 +1434,7 @@ mod tests {
 		)
 		.unwrap();
 		let secret = dir.path().join("owner");
-		std::fs::write(&secret, "//Alice").unwrap();
+		write_private(&secret, "//Alice");
 		let genesis = format!("0x{}", "45".repeat(32));
 		let args = |list: &Path| {
 			vec![
@@ -1546,6 +1580,24 @@ mod tests {
 		assert!(parse(&["run", "--owner-secret", "x"]).is_err());
 	}
 
+	/// The variables `main` moves out of the environment: every one a command reads a secret
+	/// from, and no other.
+	#[test]
+	fn the_secret_variables_of_each_command() {
+		let vars = |list: &[&str]| parse(list).unwrap().command.secret_env_vars().join(" ");
+		let run = ["run", "--node-key-file", "k", "--state-dir", "d", "--node-type", "gpu-miner"];
+		assert_eq!(vars(&[&run[..], &["--owner-secret-env", "OWNER"]].concat()), "OWNER");
+		let consent = ["--consent-file", "c", "--submitter-secret-env", "SUBMITTER"];
+		assert_eq!(vars(&[&run[..], &consent].concat()), "SUBMITTER");
+		assert_eq!(vars(&[&run[..], &["--owner-secret-file", "f"]].concat()), "");
+		assert_eq!(
+			vars(&["consent", "--consent-file", "c", "--owner-secret-env", "OWNER"]),
+			"OWNER"
+		);
+		assert_eq!(vars(&["status", "--peer-id", "p", "--owner-secret-env", "OWNER"]), "OWNER");
+		assert_eq!(vars(&["nodes"]), "");
+	}
+
 	#[test]
 	fn errors_exit_as_the_readme_says() {
 		// `status` without the node: an invalid command line, exit 2 (as clap's own).
@@ -1577,9 +1629,9 @@ mod tests {
 		let consent_file = dir.path().join("consent.json");
 		consent.save(&consent_file).unwrap();
 		let key = dir.path().join("key");
-		std::fs::write(&key, hex::encode([7u8; 32])).unwrap();
+		write_private(&key, hex::encode([7u8; 32]));
 		let submitter = dir.path().join("submitter");
-		std::fs::write(&submitter, "//Dave").unwrap();
+		write_private(&submitter, "//Dave");
 		let (key, consent_file, submitter) =
 			(key.to_str().unwrap(), consent_file.to_str().unwrap(), submitter.to_str().unwrap());
 		let Command::Register(register) = parse(&[

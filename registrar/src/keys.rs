@@ -11,6 +11,11 @@
 //!
 //! The owner's key comes from a secret URI or mnemonic (with optional `//hard/soft` derivation
 //! and `///password`) read from a file or an environment variable, never from the command line.
+//!
+//! A key file (node key, owner or submitter secret) that its group or other users can read or
+//! write is refused, as ssh refuses such private keys ([`KeyError::SharedKeyFile`] says which
+//! `chmod` to run). A secret in an environment variable can be moved out of the environment
+//! at start-up ([`take_env_secret`], which the binary does before it starts any thread).
 
 use crate::secret::{SecretBytes, SecretText};
 use base64::Engine as _;
@@ -30,6 +35,17 @@ pub enum KeyError {
 		path: String,
 		/// The cause.
 		source: std::io::Error,
+	},
+	/// A key file its group or other users can read or write.
+	#[error(
+		"key file {path} is accessible to other users (mode {mode:04o}); it holds a private key, \
+		 so the registrar refuses it, as ssh refuses such keys: run `chmod 600 {path}`"
+	)]
+	SharedKeyFile {
+		/// The file.
+		path: String,
+		/// Its permission bits.
+		mode: u32,
 	},
 	/// The environment variable is not set or not UTF-8.
 	#[error("environment variable {0} is not set (or not valid UTF-8)")]
@@ -227,12 +243,10 @@ impl NodeKey {
 		}
 	}
 
-	/// Reads and parses the key file at `path`.
+	/// Reads and parses the key file at `path`; refused when its group or others can read or
+	/// write it ([`read_private_file`]).
 	pub fn load(path: &Path, format: NodeKeyFormat) -> Result<Self, KeyError> {
-		let content = SecretBytes::new(
-			std::fs::read(path)
-				.map_err(|source| KeyError::Io { path: path.display().to_string(), source })?,
-		);
+		let content = read_private_file(path)?;
 		Self::parse(content.expose(), format)
 	}
 
@@ -325,24 +339,26 @@ impl OwnerKey {
 		Ok(Self { pair })
 	}
 
-	/// Reads the secret from `source` and derives the key.
+	/// Reads the secret from `source` and derives the key. A file is refused when its group or
+	/// others can read or write it ([`read_private_file`]); a variable is taken from what
+	/// [`take_env_secret`] moved out of the environment, else read from the environment (and
+	/// left there: only the process itself can remove it soundly, before it starts threads).
 	pub fn load(source: &OwnerSecretSource) -> Result<Self, KeyError> {
-		let secret =
-			match source {
-				OwnerSecretSource::File(path) => {
-					warn_if_shared(path);
-					let bytes = SecretBytes::new(std::fs::read(path).map_err(|source| {
-						KeyError::Io { path: path.display().to_string(), source }
-					})?);
-					let text = std::str::from_utf8(bytes.expose()).map_err(|_| {
-						KeyError::InvalidOwnerSecret("the secret file is not UTF-8 text".into())
-					})?;
-					SecretText::new(text.to_owned())
-				}
-				OwnerSecretSource::Env(name) => SecretText::new(
+		let secret = match source {
+			OwnerSecretSource::File(path) => {
+				let bytes = read_private_file(path)?;
+				let text = std::str::from_utf8(bytes.expose()).map_err(|_| {
+					KeyError::InvalidOwnerSecret("the secret file is not UTF-8 text".into())
+				})?;
+				SecretText::new(text.to_owned())
+			}
+			OwnerSecretSource::Env(name) => match taken_env_secret(name) {
+				Some(secret) => secret,
+				None => SecretText::new(
 					std::env::var(name).map_err(|_| KeyError::MissingEnv(name.clone()))?,
 				),
-			};
+			},
+		};
 		Self::from_suri(&secret)
 	}
 
@@ -362,17 +378,78 @@ impl OwnerKey {
 	}
 }
 
-/// Warns when a secret file can be read by its group or by others (as ssh does for keys).
-fn warn_if_shared(path: &Path) {
-	use std::os::unix::fs::PermissionsExt;
-	if let Ok(meta) = std::fs::metadata(path) {
-		if meta.permissions().mode() & 0o077 != 0 {
-			tracing::warn!(
-				path = %path.display(),
-				"the secret file is accessible to other users; chmod 600 it"
-			);
+/// Reads a file that holds a private key or a secret, refusing it when its group or other
+/// users have any access to it (mode bits `0o077`, as ssh checks private keys): a key others
+/// can read is no longer private, and one others can write can be swapped for theirs. The mode
+/// is that of the file opened (a link is followed to it), read before its content.
+pub fn read_private_file(path: &Path) -> Result<SecretBytes, KeyError> {
+	use std::{io::Read, os::unix::fs::PermissionsExt};
+	let io = |source| KeyError::Io { path: path.display().to_string(), source };
+	let mut file = std::fs::File::open(path).map_err(io)?;
+	let mode = file.metadata().map_err(io)?.permissions().mode() & 0o7777;
+	if mode & 0o077 != 0 {
+		return Err(KeyError::SharedKeyFile { path: path.display().to_string(), mode });
+	}
+	// Sized for the whole file plus one byte, so that reading it grows no buffer (which would
+	// leave a copy behind unzeroed).
+	let size = file.metadata().map_err(io)?.len();
+	let mut content =
+		Zeroizing::new(Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1)));
+	file.read_to_end(&mut content).map_err(io)?;
+	Ok(SecretBytes::new(std::mem::take(&mut *content)))
+}
+
+/// The secrets [`take_env_secret`] moved out of the environment, by variable name.
+static TAKEN_ENV_SECRETS: std::sync::Mutex<Vec<(String, SecretText)>> =
+	std::sync::Mutex::new(Vec::new());
+
+/// The secret [`take_env_secret`] took from the variable `name`, if it took one.
+fn taken_env_secret(name: &str) -> Option<SecretText> {
+	let taken = TAKEN_ENV_SECRETS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+	taken
+		.iter()
+		.find(|(taken, _)| taken == name)
+		.map(|(_, secret)| SecretText::new(secret.expose().to_owned()))
+}
+
+/// Moves the secret in the environment variable `name` into the process's own memory (where
+/// [`OwnerKey::load`] finds it) and removes the variable from the environment: it no longer
+/// shows in what a child process would inherit, in a later `getenv`, or in
+/// `/proc/<pid>/environ`, whose copy of the variable's value is overwritten with zeros first.
+/// Returns whether the variable was set (as UTF-8 text); an unset one is left to the key's
+/// load to report.
+///
+/// # Safety
+///
+/// The environment is process-wide and unsynchronized: `getenv`, `setenv` and `unsetenv` in
+/// another thread at the same time are undefined behaviour (which is why Rust 2024 makes
+/// `std::env::remove_var` unsafe). Call this only while the process has a single thread: the
+/// binary calls it at the very start of `main`, after parsing its arguments and before the
+/// logger and the async runtime start any thread.
+pub unsafe fn take_env_secret(name: &str) -> bool {
+	let Ok(value) = std::env::var(name) else { return false };
+	let secret = SecretText::new(value);
+	{
+		let mut taken = TAKEN_ENV_SECRETS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+		taken.retain(|(taken, _)| taken != name);
+		taken.push((name.to_owned(), secret));
+	}
+	if let Ok(c_name) = std::ffi::CString::new(name) {
+		// SAFETY: single-threaded by this function's contract, so nothing else reads or
+		// changes the environment meanwhile. `getenv` returns the variable's value inside its
+		// `NAME=value` entry (the kernel's copy on the initial stack, or a copy `setenv` made),
+		// valid and writable until the entry is removed; `strlen` bytes from it are the value,
+		// and overwriting them with zeros leaves a valid (empty) C string.
+		unsafe {
+			let value = libc::getenv(c_name.as_ptr());
+			if !value.is_null() {
+				std::ptr::write_bytes(value, 0, libc::strlen(value));
+			}
 		}
 	}
+	// Sound for the same reason (and a safe function in this crate's edition, 2021).
+	std::env::remove_var(name);
+	true
 }
 
 /// Reads an account id given as SS58 text or as `0x`-prefixed 32-byte hex.
@@ -486,8 +563,7 @@ mod tests {
 			OwnerKey::from_suri(&SecretText::new(format!("{phrase}//Alice"))).unwrap();
 		assert_eq!(from_phrase.account_id(), alice.account_id());
 		let dir = tempfile::tempdir().unwrap();
-		let path = dir.path().join("owner");
-		std::fs::write(&path, "//Bob\n").unwrap();
+		let path = private_file(dir.path(), "owner", b"//Bob\n");
 		let bob = OwnerKey::load(&OwnerSecretSource::File(path)).unwrap();
 		assert_eq!(bob.ss58(), "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty");
 		let var = "REGISTRAR_TEST_OWNER_SECRET_UNIQUE";
@@ -507,6 +583,80 @@ mod tests {
 		.unwrap_err()
 		.to_string();
 		assert!(address.contains("is an account address (SS58), not a secret"), "{address}");
+	}
+
+	/// A file of `content` that only its owner can read and write.
+	fn private_file(dir: &Path, name: &str, content: &[u8]) -> std::path::PathBuf {
+		use std::os::unix::fs::PermissionsExt;
+		let path = dir.join(name);
+		std::fs::write(&path, content).unwrap();
+		std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+		path
+	}
+
+	/// Issue 30, finding 7: a node key others could read or write loaded silently, and a
+	/// shared owner or submitter secret file only warned.
+	#[test]
+	fn key_files_others_can_read_or_write_are_refused_with_the_chmod_to_run() {
+		use std::os::unix::fs::PermissionsExt;
+		let dir = tempfile::tempdir().unwrap();
+		let node = private_file(dir.path(), "node-key", seed_hex().as_bytes());
+		let owner = private_file(dir.path(), "owner", b"//Bob\n");
+		let chmod = |path: &Path, mode: u32| {
+			std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+		};
+		for mode in [0o644, 0o640, 0o604, 0o620, 0o602, 0o660, 0o666, 0o610] {
+			chmod(&node, mode);
+			chmod(&owner, mode);
+			let refused = NodeKey::load(&node, NodeKeyFormat::Auto).unwrap_err();
+			assert!(matches!(refused, KeyError::SharedKeyFile { .. }), "{mode:o}: {refused}");
+			let message = refused.to_string();
+			assert!(message.contains(&format!("chmod 600 {}", node.display())), "{message}");
+			assert!(message.contains(&format!("mode {mode:04o}")), "{message}");
+			let refused = OwnerKey::load(&OwnerSecretSource::File(owner.clone())).unwrap_err();
+			assert!(matches!(refused, KeyError::SharedKeyFile { .. }), "{mode:o}: {refused}");
+			// The message names the file, never its content.
+			assert!(!refused.to_string().contains("//Bob"));
+		}
+		// The owner's alone (read-only too): loaded.
+		for mode in [0o600, 0o400] {
+			chmod(&node, mode);
+			chmod(&owner, mode);
+			assert_eq!(NodeKey::load(&node, NodeKeyFormat::Auto).unwrap().peer_id_base58(), peer());
+			assert!(OwnerKey::load(&OwnerSecretSource::File(owner.clone())).is_ok());
+		}
+		// A link is followed to the file it names, whose mode counts.
+		let link = dir.path().join("link");
+		std::os::unix::fs::symlink(&node, &link).unwrap();
+		assert!(NodeKey::load(&link, NodeKeyFormat::Auto).is_ok());
+		chmod(&node, 0o644);
+		assert!(matches!(
+			NodeKey::load(&link, NodeKeyFormat::Auto),
+			Err(KeyError::SharedKeyFile { .. })
+		));
+	}
+
+	/// Issue 30, finding 7: a secret read from an environment variable stayed in the process's
+	/// environment.
+	#[test]
+	fn a_secret_taken_from_the_environment_leaves_it_and_still_loads() {
+		let var = "REGISTRAR_TEST_TAKEN_SECRET_UNIQUE";
+		std::env::set_var(var, "//Charlie");
+		// SAFETY (of the test): no other test of this binary reads or changes this variable,
+		// and the standard library's own environment functions take its environment lock.
+		assert!(unsafe { take_env_secret(var) });
+		assert!(std::env::var_os(var).is_none(), "the variable is still in the environment");
+		let charlie = OwnerKey::load(&OwnerSecretSource::Env(var.into())).unwrap();
+		assert_eq!(charlie.ss58(), "5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y");
+		// Loaded again (another key of the same command), it is still there.
+		assert!(OwnerKey::load(&OwnerSecretSource::Env(var.into())).is_ok());
+		// An unset variable is left to the load to report.
+		let unset = "REGISTRAR_TEST_TAKEN_SECRET_UNSET";
+		assert!(!unsafe { take_env_secret(unset) });
+		assert!(matches!(
+			OwnerKey::load(&OwnerSecretSource::Env(unset.into())),
+			Err(KeyError::MissingEnv(_))
+		));
 	}
 
 	#[test]

@@ -74,6 +74,14 @@ fn main() -> ExitCode {
 		return CliError::Usage(message).exit_code();
 	}
 	let cli = Cli::parse_from(args);
+	for name in cli.command.secret_env_vars() {
+		// SAFETY: the process has one thread here: the arguments are parsed, and neither the
+		// logger nor the async runtime below has started (nothing before main starts threads).
+		// So nothing reads or changes the environment while the secret is moved out of it.
+		unsafe {
+			registrar::keys::take_env_secret(name);
+		}
+	}
 	let filter = tracing_subscriber::EnvFilter::try_from_default_env()
 		.or_else(|_| tracing_subscriber::EnvFilter::try_new(&cli.log))
 		.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

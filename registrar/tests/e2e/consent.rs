@@ -356,7 +356,7 @@ async fn a_fleets_consents_are_made_online_in_one_step_and_each_registers_its_no
 	for (registered_before, (node, submitter_uri)) in hosts.into_iter().enumerate() {
 		let host = tempfile::tempdir().unwrap();
 		let key_path = host.path().join("node-key");
-		std::fs::write(&key_path, hex::encode(seeds[node])).unwrap();
+		write_private(&key_path, hex::encode(seeds[node]));
 		let consent = host.path().join("consent.json");
 		std::fs::copy(out.join(format!("{}.json", keys[node].peer_id_base58())), &consent).unwrap();
 		let submitter = secret_file(host.path(), "submitter", submitter_uri);

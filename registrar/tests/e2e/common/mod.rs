@@ -230,14 +230,22 @@ pub fn owner(uri: &str) -> OwnerKey {
 pub fn node_key_file(dir: &Path) -> (NodeKey, PathBuf) {
 	let seed: [u8; 32] = rand::random();
 	let path = dir.join("node-key");
-	std::fs::write(&path, hex::encode(seed)).unwrap();
+	write_private(&path, hex::encode(seed));
 	(NodeKey::from_seed(&seed), path)
 }
 
 pub fn secret_file(dir: &Path, name: &str, uri: &str) -> PathBuf {
 	let path = dir.join(name);
-	std::fs::write(&path, format!("{uri}\n")).unwrap();
+	write_private(&path, format!("{uri}\n"));
 	path
+}
+
+/// Writes a key or secret file readable by its owner alone (the registrar refuses others, as
+/// ssh does).
+pub fn write_private(path: &Path, content: impl AsRef<[u8]>) {
+	use std::os::unix::fs::PermissionsExt;
+	std::fs::write(path, content).unwrap();
+	std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 pub fn registrar() -> Command {
