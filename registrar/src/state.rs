@@ -331,7 +331,8 @@ pub struct PersistedState {
 	/// Unix time of the last write.
 	pub updated_at: u64,
 	/// The sequence number of the last record this registrar signed (the next one is above
-	/// it and above the chain's).
+	/// it, and above the chain's, within a day of the host's clock:
+	/// [`crate::judge::discovery::next_seq`]).
 	#[serde(default)]
 	pub record_seq: u64,
 	/// The period of the last heartbeat this registrar sent.

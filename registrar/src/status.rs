@@ -64,10 +64,13 @@ pub struct DiscoveryStatus {
 	pub record_published_at: Option<u64>,
 	/// The record: `published` (the chain has the configured one), `pending` (to publish, or
 	/// waiting for the next period or after a failure), `invalid` (beyond the chain's limits),
-	/// `refused` (the chain refused its content), `disabled`. While `invalid` or `refused`, it
-	/// is not published until the configuration changes: `record_error` says why.
+	/// `refused` (the chain refused its content), `seq_ahead` (the chain's record carries a
+	/// sequence number beyond what the host's clock allows: nothing is signed while it does),
+	/// `disabled`. While `invalid` or `refused`, it is not published until the configuration
+	/// changes: `record_error` says why.
 	pub record: Option<String>,
-	/// Why the configured record is not published, while `record` is `invalid` or `refused`.
+	/// Why the configured record is not published, while `record` is `invalid`, `refused` or
+	/// `seq_ahead`.
 	pub record_error: Option<String>,
 	/// The period of the node's last heartbeat on chain.
 	pub last_heartbeat_period: Option<u32>,

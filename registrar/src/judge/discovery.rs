@@ -39,11 +39,41 @@ pub fn heartbeat_target(period: u32, period_len: u64, random: u64) -> u64 {
 	period_start(period, period_len).saturating_add(random % heartbeat_window(period_len))
 }
 
-/// The sequence number of the next record: above both the last one this registrar used (the
-/// state file) and the chain's, so it increases across restarts, lost state files and records
-/// published elsewhere with the same key.
-pub fn next_seq(persisted: u64, on_chain: Option<u64>) -> u64 {
-	persisted.max(on_chain.unwrap_or(0)).saturating_add(1)
+/// How far ahead of this host's clock (Unix time, in seconds) a record's sequence number may
+/// lie: a day. A sequence number read from the chain beyond it is not believed, and one the
+/// state file holds beyond it is not continued.
+pub const MAX_SEQ_AHEAD_SECS: u64 = 86_400;
+
+/// The chain's record carries a sequence number beyond what this host's clock allows: no
+/// record can be signed above it without giving up the bound ([`next_seq`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SeqAhead {
+	/// The chain's record's sequence number, as read.
+	pub on_chain: u64,
+	/// The highest sequence number this registrar signs now: the host's Unix time plus
+	/// [`MAX_SEQ_AHEAD_SECS`].
+	pub limit: u64,
+}
+
+/// The sequence number of the next record, signed at `unix_now` (the host's clock, in
+/// seconds): the host's Unix time, or one above the last one this registrar signed (the state
+/// file) if that is higher, or one above the chain's record if that is higher still, but never
+/// more than [`MAX_SEQ_AHEAD_SECS`] ahead of the clock. Time-based, as libp2p's signed peer
+/// records are: the numbers increase across restarts, lost state files and other hosts with
+/// the same key whose clocks agree, and a lying RPC cannot push them to the end of the range,
+/// which would freeze the record (the pallet takes only a higher one): its answer counts only
+/// within a day of the clock, and a state file value beyond that (an older registrar's, which
+/// followed any answer) is not continued. A chain's record beyond the bound is [`SeqAhead`]:
+/// nothing is signed.
+pub fn next_seq(persisted: u64, on_chain: Option<u64>, unix_now: u64) -> Result<u64, SeqAhead> {
+	let limit = unix_now.saturating_add(MAX_SEQ_AHEAD_SECS);
+	let own = if persisted < limit { persisted } else { 0 };
+	let next = own.saturating_add(1).max(unix_now);
+	match on_chain {
+		Some(on_chain) if on_chain >= next && on_chain < limit => Ok(on_chain + 1),
+		Some(on_chain) if on_chain >= next => Err(SeqAhead { on_chain, limit }),
+		_ => Ok(next),
+	}
 }
 
 /// Why a record is to be published.
@@ -74,21 +104,26 @@ pub enum RecordAction {
 		/// The first block of the next period.
 		from_block: u64,
 	},
+	/// It changed, but the chain's record's sequence number lies beyond the clock's bound:
+	/// nothing is signed ([`next_seq`]).
+	SeqAhead(SeqAhead),
 }
 
 /// Whether to publish `content`, given the chain's record and the last sequence number this
-/// registrar used, for a transaction in block `next_block`.
+/// registrar used, for a transaction in block `next_block`, at `unix_now` (the host's clock,
+/// which sequence numbers follow: [`next_seq`]).
 pub fn record_action(
 	content: &RecordContent,
 	on_chain: Option<&SignedRecord>,
 	persisted_seq: u64,
 	next_block: u64,
 	period_len: u64,
+	unix_now: u64,
 ) -> RecordAction {
 	let Some(stored) = on_chain else {
-		return RecordAction::Publish {
-			seq: next_seq(persisted_seq, None),
-			reason: RecordReason::Missing,
+		return match next_seq(persisted_seq, None, unix_now) {
+			Ok(seq) => RecordAction::Publish { seq, reason: RecordReason::Missing },
+			Err(ahead) => RecordAction::SeqAhead(ahead),
 		};
 	};
 	if content.matches(&stored.record) {
@@ -100,9 +135,9 @@ pub fn record_action(
 			from_block: period_start(now.saturating_add(1), period_len),
 		};
 	}
-	RecordAction::Publish {
-		seq: next_seq(persisted_seq, Some(stored.record.seq)),
-		reason: RecordReason::Changed,
+	match next_seq(persisted_seq, Some(stored.record.seq), unix_now) {
+		Ok(seq) => RecordAction::Publish { seq, reason: RecordReason::Changed },
+		Err(ahead) => RecordAction::SeqAhead(ahead),
 	}
 }
 
@@ -495,37 +530,81 @@ mod tests {
 		assert_eq!(last_heartbeat_period(&fresh, 10), None);
 	}
 
+	/// The host's clock in the tests: some time in 2025.
+	const NOW: u64 = 1_750_000_000;
+
 	#[test]
 	fn the_record_is_published_when_missing_or_changed_once_per_period() {
 		let wanted = content(&["a", "b"]);
-		// None on chain: publish, above the state file's last seq.
+		// None on chain: publish, at the clock's time, or above the state file's last seq.
 		assert_eq!(
-			record_action(&wanted, None, 0, 5, 10),
-			RecordAction::Publish { seq: 1, reason: RecordReason::Missing }
+			record_action(&wanted, None, 0, 5, 10, NOW),
+			RecordAction::Publish { seq: NOW, reason: RecordReason::Missing }
 		);
 		assert_eq!(
-			record_action(&wanted, None, 41, 5, 10),
-			RecordAction::Publish { seq: 42, reason: RecordReason::Missing }
+			record_action(&wanted, None, NOW + 41, 5, 10, NOW),
+			RecordAction::Publish { seq: NOW + 42, reason: RecordReason::Missing }
 		);
 		// The same content, whatever its seq: nothing to do.
 		let same = stored(wanted.record(3), 12);
-		assert_eq!(record_action(&wanted, Some(&same), 9, 13, 10), RecordAction::UpToDate);
+		assert_eq!(record_action(&wanted, Some(&same), 9, 13, 10, NOW), RecordAction::UpToDate);
 		// Changed (flags changed across a restart): in a later period, above both seqs.
-		let old = stored(content(&["a"]).record(7), 12);
+		let old = stored(content(&["a"]).record(NOW + 7), 12);
 		assert_eq!(
-			record_action(&wanted, Some(&old), 2, 25, 10),
-			RecordAction::Publish { seq: 8, reason: RecordReason::Changed }
+			record_action(&wanted, Some(&old), 2, 25, 10, NOW),
+			RecordAction::Publish { seq: NOW + 8, reason: RecordReason::Changed }
 		);
 		assert_eq!(
-			record_action(&wanted, Some(&old), 20, 25, 10),
-			RecordAction::Publish { seq: 21, reason: RecordReason::Changed }
+			record_action(&wanted, Some(&old), NOW + 20, 25, 10, NOW),
+			RecordAction::Publish { seq: NOW + 21, reason: RecordReason::Changed }
 		);
 		// In the period it was published in: from the next period.
 		assert_eq!(
-			record_action(&wanted, Some(&old), 2, 19, 10),
+			record_action(&wanted, Some(&old), 2, 19, 10, NOW),
 			RecordAction::RateLimited { from_block: 20 }
 		);
-		assert_eq!(next_seq(u64::MAX, Some(3)), u64::MAX);
+	}
+
+	/// Issue 30, finding 2: the next seq was `max(persisted, on-chain) + 1` with no bound, and
+	/// one answer of `u64::MAX − 1` froze the record for good.
+	#[test]
+	fn a_lying_answer_cannot_push_the_seq_to_the_end_of_the_range() {
+		let limit = NOW + MAX_SEQ_AHEAD_SECS;
+		// The answer the finding names: nothing is signed, and nothing moves.
+		assert_eq!(
+			next_seq(0, Some(u64::MAX - 1), NOW),
+			Err(SeqAhead { on_chain: u64::MAX - 1, limit })
+		);
+		assert_eq!(next_seq(NOW, Some(limit), NOW), Err(SeqAhead { on_chain: limit, limit }));
+		let wanted = content(&["a"]);
+		let lie = stored(content(&["b"]).record(u64::MAX - 1), 12);
+		assert_eq!(
+			record_action(&wanted, Some(&lie), NOW - 60, 25, 10, NOW),
+			RecordAction::SeqAhead(SeqAhead { on_chain: u64::MAX - 1, limit })
+		);
+		// Within a day of the clock, the chain's is recovered from: one above it (a state file
+		// lost, a host whose clock ran ahead, the same key on another host).
+		assert_eq!(next_seq(0, Some(limit - 1), NOW), Ok(limit));
+		assert_eq!(next_seq(NOW + 5, Some(NOW + 3600), NOW), Ok(NOW + 3601));
+		// A chain's seq below the clock's: the clock's.
+		assert_eq!(next_seq(0, Some(3), NOW), Ok(NOW));
+		// A state file value beyond the bound (an older registrar followed a lie) is not
+		// continued: the clock's, above the chain's.
+		assert_eq!(next_seq(u64::MAX - 1, Some(3), NOW), Ok(NOW));
+		assert_eq!(next_seq(u64::MAX, None, NOW), Ok(NOW));
+		assert_eq!(next_seq(limit - 1, None, NOW), Ok(limit));
+		// However many answers and restarts: never beyond the clock's bound, and a day later
+		// the clock has caught up.
+		let mut persisted = 0;
+		for answer in [limit - 1, u64::MAX, limit - 1, u64::MAX / 2] {
+			if let Ok(seq) = next_seq(persisted, Some(answer), NOW) {
+				assert!(seq <= limit);
+				persisted = seq;
+			}
+		}
+		assert_eq!(next_seq(persisted, None, NOW + MAX_SEQ_AHEAD_SECS + 1), Ok(limit + 1));
+		// A clock of 0 (an unset one) still counts up from the state file.
+		assert_eq!(next_seq(41, None, 0), Ok(42));
 	}
 
 	#[test]

@@ -131,6 +131,23 @@ pub(super) struct Discovery {
 	warnings: LogLimiter,
 }
 
+/// When a step runs: the monotonic clock (the waits after failures) and the host's wall clock
+/// in Unix seconds (the record's sequence number: [`judge::next_seq`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Clock {
+	/// The monotonic clock.
+	pub instant: Instant,
+	/// Seconds since the Unix epoch.
+	pub unix: u64,
+}
+
+impl Clock {
+	/// Both clocks now.
+	pub(super) fn now() -> Self {
+		Self { instant: Instant::now(), unix: crate::state::unix_now() }
+	}
+}
+
 /// What a step changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct StepResult {
@@ -246,7 +263,7 @@ impl Discovery {
 		self.publishable(config).is_none() || self.record_synced
 	}
 
-	/// One step at `now`: publishes the record and sends the heartbeat if due. `full` reads
+	/// One step at `clock`: publishes the record and sends the heartbeat if due. `full` reads
 	/// the chain even when nothing seems due (the periodic check, a new registration, the node
 	/// reported offline).
 	pub(super) async fn step(
@@ -256,8 +273,9 @@ impl Discovery {
 		shared: &Shared,
 		persisted: &mut PersistedState,
 		full: bool,
-		now: Instant,
+		clock: Clock,
 	) -> StepResult {
+		let now = clock.instant;
 		let mut result = StepResult::default();
 		if !Self::active(config) {
 			return result;
@@ -266,7 +284,7 @@ impl Discovery {
 		// only one for a while): look again once for the heartbeat.
 		let mut full = full;
 		for _ in 0..2 {
-			match self.step_once(client, config, shared, persisted, full, now).await {
+			match self.step_once(client, config, shared, persisted, full, clock).await {
 				Ok(Some(again)) => {
 					result.save |= again.save;
 					if !again.look_again {
@@ -297,8 +315,9 @@ impl Discovery {
 		shared: &Shared,
 		persisted: &mut PersistedState,
 		full: bool,
-		now: Instant,
+		clock: Clock,
 	) -> Result<Option<Progress>, ChainError> {
+		let now = clock.instant;
 		let params = self.params(client, config, shared).await?;
 		let period_len = params.heartbeat_period;
 		if !full {
@@ -333,6 +352,7 @@ impl Discovery {
 				persisted.record_seq,
 				next,
 				period_len,
+				clock.unix,
 			);
 			match action {
 				RecordAction::UpToDate => {
@@ -341,7 +361,36 @@ impl Discovery {
 					self.record_retry.succeeded();
 					shared.update(|s| {
 						s.discovery.record = Some("published".into());
+						s.discovery.record_error = None;
 						s.discovery.record_retry = None;
+					});
+				}
+				RecordAction::SeqAhead(ahead) => {
+					// Nothing signed, nothing persisted: the next look at the chain (another
+					// endpoint's answer, or the clock caught up) decides again.
+					self.record_synced = false;
+					let reason = format!(
+						"the chain's record has sequence number {}, beyond what this host's clock \
+						 allows ({}: its Unix time plus a day); no record is signed above it, \
+						 which could freeze the node's record (the chain takes only a higher one): \
+						 an RPC endpoint that lies, or a record signed on a host whose clock ran \
+						 far ahead (see \"What the registrar trusts its RPC endpoint for\" in \
+						 docs/registrar.md)",
+						ahead.on_chain, ahead.limit
+					);
+					if self.warnings.allow(now) {
+						tracing::warn!(
+							on_chain = ahead.on_chain,
+							limit = ahead.limit,
+							"not publishing the record: {reason}"
+						);
+					} else {
+						shared.count_suppressed_warning();
+					}
+					shared.update(|s| {
+						s.discovery.record = Some("seq_ahead".into());
+						s.discovery.record_error = Some(reason.clone());
+						s.discovery.last_error = Some(reason);
 					});
 				}
 				RecordAction::RateLimited { from_block } => {
@@ -362,8 +411,9 @@ impl Discovery {
 				}
 				RecordAction::Publish { seq, reason } => {
 					self.record_synced = false;
-					// The state file keeps the highest seq signed, before it can be used.
-					persisted.record_seq = persisted.record_seq.max(seq);
+					// The state file keeps the seq signed, before it can be used (above the
+					// last one, or replacing one beyond the clock's bound).
+					persisted.record_seq = seq;
 					progress.save = true;
 					let record = content.record(seq);
 					let published = self.publish(client, config, &read, view, &record).await;
@@ -376,6 +426,7 @@ impl Discovery {
 								s.discovery.record = Some("published".into());
 								s.discovery.record_seq = Some(seq);
 								s.discovery.record_published_at = Some(included.block_number);
+								s.discovery.record_error = None;
 								s.discovery.last_error = None;
 								s.discovery.record_retry = None;
 							});
@@ -670,6 +721,15 @@ mod tests {
 	/// The dev runtime's period: blocks 20..30 are period 2, its heartbeat planned in 20..25.
 	const PERIOD: u64 = 10;
 
+	/// The host's clock (Unix seconds) when a harness starts.
+	const CLOCK: u64 = 1_750_000_000;
+
+	/// The sequence number of a record first signed `secs` seconds after the start: the
+	/// clock's.
+	fn seq_at(secs: u64) -> u64 {
+		CLOCK + secs
+	}
+
 	/// A transaction the scripted chain received.
 	#[derive(Clone, Debug, PartialEq, Eq)]
 	enum Sent {
@@ -862,9 +922,12 @@ mod tests {
 		/// A step `secs` seconds after the start, as a finalized block (`full` = false) or a
 		/// storage check (`full` = true) runs it.
 		async fn step(&mut self, chain: &FakeChain, full: bool, secs: u64) -> StepResult {
-			let now = self.start + std::time::Duration::from_secs(secs);
+			let clock = Clock {
+				instant: self.start + std::time::Duration::from_secs(secs),
+				unix: seq_at(secs),
+			};
 			self.discovery
-				.step(chain, &self.config, &self.shared, &mut self.persisted, full, now)
+				.step(chain, &self.config, &self.shared, &mut self.persisted, full, clock)
 				.await
 		}
 	}
@@ -879,9 +942,12 @@ mod tests {
 		let version = h.config.discovery.version.as_bytes().to_vec();
 		assert_eq!(
 			chain.sent(),
-			[Sent::Record { seq: 1 }, Sent::Heartbeat { period: 2, version: version.clone() }]
+			[
+				Sent::Record { seq: seq_at(0) },
+				Sent::Heartbeat { period: 2, version: version.clone() }
+			]
 		);
-		assert_eq!(h.persisted.record_seq, 1);
+		assert_eq!(h.persisted.record_seq, seq_at(0));
 		assert_eq!(h.persisted.last_heartbeat_period, Some(2));
 		let status = h.shared.status().discovery;
 		assert_eq!(status.record.as_deref(), Some("published"));
@@ -952,7 +1018,7 @@ mod tests {
 		chain.advance(1);
 		// Long after in time, but at the very next block.
 		h.step(&chain, false, 600).await;
-		assert_eq!(chain.sent(), [Sent::Record { seq: 1 }]);
+		assert_eq!(chain.sent(), [Sent::Record { seq: seq_at(0) }]);
 	}
 
 	/// The pallet's error `name` in a block.
@@ -1041,7 +1107,7 @@ mod tests {
 		chain.fail_next(dispatch("InvalidAddress"));
 		h.step(&chain, true, 0).await;
 		// The heartbeat goes on.
-		assert_eq!(chain.sent(), [Sent::Record { seq: 1 }, heartbeat(2, &h)]);
+		assert_eq!(chain.sent(), [Sent::Record { seq: seq_at(0) }, heartbeat(2, &h)]);
 		for step in 1..20u64 {
 			chain.advance(3);
 			h.step(&chain, step % 4 == 0, 3600 * step).await;
@@ -1060,7 +1126,8 @@ mod tests {
 		h.config.set_record(&[], "v2", &["gpu".into()]).unwrap();
 		chain.advance(1);
 		h.step(&chain, false, 3600 * 20).await;
-		assert!(chain.sent().contains(&Sent::Record { seq: 2 }), "{:?}", chain.sent());
+		let again = Sent::Record { seq: seq_at(3600 * 20) };
+		assert!(chain.sent().contains(&again), "{:?}", chain.sent());
 		assert_eq!(h.shared.status().discovery.record.as_deref(), Some("published"));
 	}
 
@@ -1126,11 +1193,14 @@ mod tests {
 			h.step(&chain, step == 2, 600 * step).await;
 			chain.advance(1);
 		}
-		assert_eq!(chain.sent(), [Sent::Record { seq: 1 }]);
+		assert_eq!(chain.sent(), [Sent::Record { seq: seq_at(0) }]);
 		assert_eq!(h.shared.status().discovery.record.as_deref(), Some("pending"));
 		// Block 30, the next period's first.
 		h.step(&chain, false, 1800).await;
-		assert_eq!(chain.sent(), [Sent::Record { seq: 1 }, Sent::Record { seq: 2 }]);
+		assert_eq!(
+			chain.sent(),
+			[Sent::Record { seq: seq_at(0) }, Sent::Record { seq: seq_at(1800) }]
+		);
 		let status = h.shared.status().discovery;
 		assert_eq!((status.record.as_deref(), status.record_retry), (Some("published"), None));
 	}
@@ -1150,6 +1220,66 @@ mod tests {
 		chain.advance(PERIOD);
 		h.step(&chain, false, 600).await;
 		assert_eq!(chain.sent()[2..], [Sent::Heartbeat { period: 3, version: vec![] }]);
+	}
+
+	/// The chain's record: another content than the configured one, with sequence number
+	/// `seq`, published in block 3.
+	fn chain_record(chain: &FakeChain, seq: u64) {
+		let record = Record {
+			seq,
+			addresses: vec![],
+			version: b"another version".to_vec(),
+			capabilities: vec![],
+		};
+		let mut state = chain.state();
+		let view = state.view.as_mut().unwrap();
+		view.record = Some(SignedRecord { record, signature: [0; 64], published_at: 3 });
+	}
+
+	/// Issue 30, finding 2: one answer of `u64::MAX − 1` made the registrar persist and sign
+	/// `u64::MAX`, which froze the node's record for good (the chain takes only a higher seq).
+	#[tokio::test]
+	async fn a_lying_seq_signs_nothing_and_the_next_honest_answer_recovers() {
+		let mut config = test_config("ws://x");
+		config.discovery.heartbeats = false;
+		let mut h = Harness::new(config);
+		let chain = FakeChain::new(&h.config, 24);
+		chain_record(&chain, u64::MAX - 1);
+		h.step(&chain, true, 0).await;
+		assert_eq!(chain.sent(), [], "a record was signed above the lie");
+		assert_eq!(h.persisted.record_seq, 0, "the lie reached the state file");
+		let status = h.shared.status().discovery;
+		assert_eq!(status.record.as_deref(), Some("seq_ahead"));
+		let reason = status.record_error.unwrap_or_default();
+		assert!(reason.contains(&(u64::MAX - 1).to_string()), "{reason}");
+		// Asked again (a storage check): still nothing.
+		chain.advance(3);
+		h.step(&chain, true, 60).await;
+		assert_eq!(chain.sent(), []);
+		// Another endpoint tells the truth: a record of seq 5. Published at the clock's seq.
+		chain_record(&chain, 5);
+		chain.advance(1);
+		h.step(&chain, true, 120).await;
+		assert_eq!(chain.sent(), [Sent::Record { seq: seq_at(120) }]);
+		assert_eq!(h.persisted.record_seq, seq_at(120));
+		let status = h.shared.status().discovery;
+		assert_eq!((status.record.as_deref(), status.record_error), (Some("published"), None));
+	}
+
+	/// Recovering from the chain's record: one ahead of the clock within a day (a host whose
+	/// clock ran ahead, a lost state file) is stepped over; a state file value beyond the bound
+	/// (an older registrar followed a lie) is replaced.
+	#[tokio::test]
+	async fn a_chain_record_ahead_within_a_day_is_stepped_over_and_a_poisoned_state_file_healed() {
+		let mut config = test_config("ws://x");
+		config.discovery.heartbeats = false;
+		let mut h = Harness::new(config);
+		h.persisted.record_seq = u64::MAX;
+		let chain = FakeChain::new(&h.config, 24);
+		chain_record(&chain, seq_at(3600));
+		h.step(&chain, true, 0).await;
+		assert_eq!(chain.sent(), [Sent::Record { seq: seq_at(3601) }]);
+		assert_eq!(h.persisted.record_seq, seq_at(3601));
 	}
 
 	#[tokio::test]

@@ -2,7 +2,10 @@
 //! re-arms when an event or a storage check says the registration is gone; keeps `/status`,
 //! the metrics and the state file up to date.
 
-use super::{discovery::Discovery, register_once, RegistrationConfig};
+use super::{
+	discovery::{Clock, Discovery},
+	register_once, RegistrationConfig,
+};
 use crate::{
 	backoff::{Backoff, LogLimiter},
 	chain::{within, ChainClient},
@@ -365,7 +368,7 @@ impl<'a> Worker<'a> {
 			if let Some(full) = discovery_due.take() {
 				let step = tokio::select! {
 					_ = stopped(&mut stop) => return ParkEnd::Stop,
-					step = self.discovery.step(client, self.config, &self.shared, &mut self.persisted, full, Instant::now()) => step,
+					step = self.discovery.step(client, self.config, &self.shared, &mut self.persisted, full, Clock::now()) => step,
 				};
 				if step.save {
 					self.save();
