@@ -296,11 +296,28 @@ pub enum Phase {
 	Degraded,
 	/// Waiting before the next attempt.
 	Backoff,
-	/// Refused for good with this configuration (a fatal outcome): no more attempts until
-	/// restarted.
+	/// Refused for good with this configuration (a fatal outcome): nothing is submitted again
+	/// (a refusal of a submitted registration is remembered: [`RefusedRegistration`]).
 	Failed,
 	/// Shutting down.
 	Stopped,
+}
+
+/// A registration the chain refused for good after the registrar paid for its transaction (a
+/// fatal outcome of a submission), remembered so that a restart with the same configuration
+/// does not pay for the same refusal again: while the chain reads as it did, nothing is
+/// submitted (`service::run` says how it is checked and forgotten).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedRegistration {
+	/// The fingerprint of the configuration it was refused with
+	/// ([`crate::RegistrationConfig::fingerprint`]): another configuration is not held back.
+	pub config: String,
+	/// The pallet error's name, when the chain named one.
+	pub pallet_error: Option<String>,
+	/// What the chain said.
+	pub detail: String,
+	/// Unix time of the refusal.
+	pub at: u64,
 }
 
 /// The state file's content.
@@ -338,6 +355,9 @@ pub struct PersistedState {
 	/// The period of the last heartbeat this registrar sent.
 	#[serde(default)]
 	pub last_heartbeat_period: Option<u32>,
+	/// The registration the chain last refused for good, while it is remembered.
+	#[serde(default)]
+	pub refused: Option<RefusedRegistration>,
 }
 
 impl PersistedState {
@@ -575,6 +595,12 @@ mod tests {
 			updated_at: unix_now(),
 			record_seq: 4,
 			last_heartbeat_period: Some(12),
+			refused: Some(RefusedRegistration {
+				config: "ab".repeat(32),
+				pallet_error: Some("InvalidSignature".into()),
+				detail: "Registration.InvalidSignature".into(),
+				at: 1_750_000_000,
+			}),
 		};
 		state.save(dir.path()).unwrap();
 		assert_eq!(PersistedState::load(dir.path()).unwrap(), Some(state.clone()));
@@ -583,9 +609,11 @@ mod tests {
 		let object = old.as_object_mut().unwrap();
 		object.remove("record_seq");
 		object.remove("last_heartbeat_period");
+		object.remove("refused");
 		std::fs::write(dir.path().join(STATE_FILE), old.to_string()).unwrap();
 		let read = PersistedState::load(dir.path()).unwrap().unwrap();
 		assert_eq!((read.record_seq, read.last_heartbeat_period), (0, None));
+		assert_eq!(read.refused, None);
 		assert_eq!(read.registrations, state.registrations);
 		std::fs::write(dir.path().join(STATE_FILE), "{not json").unwrap();
 		assert!(matches!(PersistedState::load(dir.path()), Err(StateError::Corrupt { .. })));

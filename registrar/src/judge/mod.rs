@@ -290,6 +290,34 @@ fn decide_as(
 	}
 }
 
+/// What a decision says of a refusal remembered for this configuration: the chain refused a
+/// registration for good (a fatal outcome, after paying for the transaction), and [`decide`]
+/// did not see it coming, so it would decide to submit again as long as the chain reads the
+/// same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterRefusal {
+	/// It would prepare or submit the registration again, as when the chain refused it: the
+	/// refusal stands, and nothing is submitted.
+	Stands,
+	/// It decides otherwise (park, conflict, degraded, or a refusal of its own): the chain no
+	/// longer reads as it did, so the refusal is forgotten and the decision followed.
+	Changed,
+	/// Nothing decided yet: a read to make, or finality lagging (a hold).
+	Undecided,
+}
+
+/// What `decision` says of a refusal remembered for this configuration ([`AfterRefusal`]).
+pub fn after_refusal(decision: &Decision) -> AfterRefusal {
+	match decision {
+		Decision::Prepare(_) | Decision::Submit(_) => AfterRefusal::Stands,
+		Decision::Read(_) | Decision::Hold { .. } => AfterRefusal::Undecided,
+		Decision::Park { .. }
+		| Decision::Conflict { .. }
+		| Decision::Degraded { .. }
+		| Decision::Refuse(_) => AfterRefusal::Changed,
+	}
+}
+
 /// Why a consent cannot serve this registration at all, if it cannot: it names another node,
 /// node type or owner, or the registration would pay in credits (a consent registration pays
 /// the owner's currency). Fatal: only another consent (or configuration) helps.
@@ -771,6 +799,36 @@ pub(super) mod tests {
 
 	fn reason(policy: Policy) -> String {
 		refusal(&policy).map(|r| r.reason).unwrap_or_default()
+	}
+
+	/// Issue 30, finding 5: after the chain refused a submitted registration for good, the
+	/// same reads lead [`decide`] to submit again; only a decision of another kind clears the
+	/// remembered refusal.
+	#[test]
+	fn a_remembered_refusal_stands_while_the_judge_would_submit_again() {
+		let full = facts(Some(free_policy()), Some(context(100, 95)), Some(10));
+		let prepare = facts(Some(free_policy()), Some(context(100, 95)), None);
+		for stands in [decide(&intent(), &full), decide(&intent(), &prepare)] {
+			assert_eq!(after_refusal(&stands), AfterRefusal::Stands, "{stands:?}");
+		}
+		// Reads to make, finality lagging: nothing decided yet.
+		for undecided in [facts(None, None, None), facts(Some(free_policy()), None, None)] {
+			assert_eq!(after_refusal(&decide(&intent(), &undecided)), AfterRefusal::Undecided);
+		}
+		let lagging = facts(Some(free_policy()), Some(context(100, 60)), None);
+		assert!(matches!(decide(&intent(), &lagging), Decision::Hold { .. }));
+		assert_eq!(after_refusal(&decide(&intent(), &lagging)), AfterRefusal::Undecided);
+		// Registered meanwhile, someone else's, degraded, or refused before paying now (the
+		// fee above the funds, a ban, …): the chain changed.
+		let registered = Facts::new(view(Some(record(me(), NodeStatus::Online)), Some(NODE)));
+		let theirs = Facts::new(view(Some(record(other(), NodeStatus::Online)), None));
+		let degraded = Facts::new(view(Some(record(me(), NodeStatus::Degraded)), None));
+		let banned = facts(Some(Policy { banned: true, ..free_policy() }), None, None);
+		let poor = facts(Some(Policy { spendable: Some(0), ..free_policy() }), None, None);
+		for changed in [registered, theirs, degraded, banned, poor] {
+			let decision = decide(&intent(), &changed);
+			assert_eq!(after_refusal(&decision), AfterRefusal::Changed, "{decision:?}");
+		}
 	}
 
 	#[test]

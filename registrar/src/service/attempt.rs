@@ -8,7 +8,7 @@ use crate::{
 	chain_error::ChainError,
 	challenge::{ChallengeInputs, RegistrationCall},
 	facts::{ChainView, Included},
-	judge::{self, Decision, Fact, Facts, Plan},
+	judge::{self, AfterRefusal, Decision, Fact, Facts, Plan},
 	outcome::{AttemptOutcome, OutcomeClass},
 };
 
@@ -27,6 +27,59 @@ const CONSENT_CALL: &str = "register_node_with_consent";
 /// (`consent_status`, its `max_fee` against the fee) before the submitter signs
 /// `register_node_with_consent`.
 pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) -> AttemptOutcome {
+	match attempt(client, config, Mode::Submit).await {
+		Ended::Outcome(outcome) | Ended::Changed(outcome) => outcome,
+		// (Only a read-only attempt stops there.)
+		Ended::Stands => AttemptOutcome::chain_error(&missing(), false, None),
+	}
+}
+
+/// What a read-only attempt found, while a refusal is remembered for this configuration
+/// ([`crate::judge::after_refusal`]).
+pub(super) enum RefusalCheck {
+	/// The judge would submit again, as when the chain refused: the refusal stands, and
+	/// nothing was submitted (nor signed).
+	Stands,
+	/// Nothing was decided (a read failed, finality lags): this outcome, to back off on.
+	Undecided(AttemptOutcome),
+	/// The judge decides otherwise now (park, conflict, degraded, a refusal of its own): the
+	/// refusal no longer applies; this attempt's outcome, which submitted nothing.
+	Changed(AttemptOutcome),
+}
+
+/// [`register_once`]'s reads and decisions, submitting nothing: whether a refusal remembered
+/// for this configuration still stands.
+pub(super) async fn check_refusal(
+	client: &ChainClient,
+	config: &RegistrationConfig,
+) -> RefusalCheck {
+	match attempt(client, config, Mode::ReadOnly).await {
+		Ended::Stands => RefusalCheck::Stands,
+		Ended::Outcome(outcome) => RefusalCheck::Undecided(outcome),
+		Ended::Changed(outcome) => RefusalCheck::Changed(outcome),
+	}
+}
+
+/// Whether an attempt may submit.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+	/// It may: [`register_once`].
+	Submit,
+	/// It may not: [`check_refusal`].
+	ReadOnly,
+}
+
+/// How an attempt ended.
+enum Ended {
+	/// With this outcome (read-only: undecided).
+	Outcome(AttemptOutcome),
+	/// Read-only, at a decision to submit.
+	Stands,
+	/// Read-only, at a decision of another kind, with its outcome.
+	Changed(AttemptOutcome),
+}
+
+async fn attempt(client: &ChainClient, config: &RegistrationConfig, mode: Mode) -> Ended {
 	let intent = config.intent();
 	let consent_intent = config.authority.consent_intent();
 	let owner = &intent.owner;
@@ -34,14 +87,14 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 	let limit = config.rpc_timeout;
 	let view = match within(limit, client.view(&node_id, owner)).await {
 		Ok(view) => view,
-		Err(e) => return AttemptOutcome::chain_error(&e, false, None),
+		Err(e) => return Ended::Outcome(AttemptOutcome::chain_error(&e, false, None)),
 	};
 	let mut facts = Facts { token: client.token().cloned(), ..Facts::new(view) };
 	let mut consent_facts = None;
 	let mut prepared = None;
 	loop {
 		let fail = |e: &ChainError, facts: &Facts| {
-			AttemptOutcome::chain_error(e, false, Some(facts.view.clone()))
+			Ended::Outcome(AttemptOutcome::chain_error(e, false, Some(facts.view.clone())))
 		};
 		let decision = match &consent_intent {
 			None => judge::decide(&intent, &facts),
@@ -49,6 +102,14 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 				judge::decide_with_consent(&intent, consent, &facts, consent_facts.as_ref())
 			}
 		};
+		if mode == Mode::ReadOnly {
+			match judge::after_refusal(&decision) {
+				AfterRefusal::Stands => return Ended::Stands,
+				AfterRefusal::Changed => return Ended::Changed(verdict(decision, facts.view)),
+				// The reads go on below; a hold ends the attempt undecided.
+				AfterRefusal::Undecided => {}
+			}
+		}
 		match decision {
 			Decision::Read(Fact::Policy) => {
 				let read = client.policy(&node_id, owner, config.node_type, config.pay_in_credits);
@@ -77,7 +138,11 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 					Ok(call) => call,
 					Err(detail) => {
 						let view = Some(facts.view.clone());
-						return AttemptOutcome::failed(OutcomeClass::Fatal, detail, view);
+						return Ended::Outcome(AttemptOutcome::failed(
+							OutcomeClass::Fatal,
+							detail,
+							view,
+						));
 					}
 				};
 				let Some(context) = facts.context else { return fail(&missing(), &facts) };
@@ -122,9 +187,12 @@ pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) ->
 				);
 				let submitted = within(config.submit_timeout, client.submit_prepared(signed)).await;
 				let outcome = submission_outcome(client, config, submitted, facts.view).await;
-				return AttemptOutcome { finality_lag: Some(plan.finality_lag), ..outcome };
+				return Ended::Outcome(AttemptOutcome {
+					finality_lag: Some(plan.finality_lag),
+					..outcome
+				});
 			}
-			decision => return verdict(decision, facts.view),
+			decision => return Ended::Outcome(verdict(decision, facts.view)),
 		}
 	}
 }

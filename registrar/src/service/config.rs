@@ -282,6 +282,36 @@ impl RegistrationConfig {
 		}
 	}
 
+	/// A fingerprint (`blake2_256`, hex) of what a registration's outcome depends on in this
+	/// configuration: the node, the owner, the node type, credits, the block number width, the
+	/// challenge's lifetime, who signs (the owner's key, or the consent's hash and the
+	/// submitter's account), the endpoint (scheme, host and port only: no credential is hashed)
+	/// and the registrar's version. A refusal remembered for one fingerprint does not hold back
+	/// a registration with another ([`crate::state::RefusedRegistration`]).
+	pub fn fingerprint(&self) -> String {
+		let signer = match &self.authority {
+			Authority::Owner(owner) => format!("owner key {}", owner.ss58()),
+			Authority::Consent { consent, submitter } => format!(
+				"consent 0x{} submitted by {}",
+				hex::encode(consent.hash()),
+				submitter.ss58()
+			),
+		};
+		let text = format!(
+			"registrar refusal fingerprint v1\nnode {}\nowner {}\ntype {:?}\ncredits {}\n\
+			 width {:?}\nlifetime {}\n{signer}\nendpoint {}\nversion {}\n",
+			self.node_key.peer_id_base58(),
+			self.authority.owner_account().to_ss58check(),
+			self.node_type,
+			self.pay_in_credits,
+			self.block_number_width,
+			self.challenge_lifetime,
+			redact_endpoint(&self.endpoint),
+			env!("CARGO_PKG_VERSION"),
+		);
+		hex::encode(sp_crypto_hashing::blake2_256(text.as_bytes()))
+	}
+
 	/// The mortality of the node's removal transaction (4 blocks at least).
 	pub fn unregister_mortality(&self) -> u64 {
 		self.mortality.max(4)
@@ -335,6 +365,37 @@ pub(crate) fn test_config(endpoint: &str) -> RegistrationConfig {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn the_fingerprint_follows_what_a_refusal_depends_on() {
+		let base = test_config("wss://user:hunter22@rpc.example.com/v3/key");
+		let fingerprint = base.fingerprint();
+		assert_eq!(fingerprint.len(), 64);
+		// Not what a refusal does not depend on: timeouts, intervals, the endpoint's secrets.
+		let mut same = base.clone();
+		same.rpc_timeout = Duration::from_secs(1);
+		same.register_interval = Duration::from_secs(1);
+		same.endpoint = "wss://other:secret@rpc.example.com/v3/other-key".into();
+		assert_eq!(same.fingerprint(), fingerprint);
+		// What it does.
+		let changes: [fn(&mut RegistrationConfig); 6] = [
+			|c| c.node_type = NodeType::GpuMiner,
+			|c| c.pay_in_credits = true,
+			|c| c.block_number_width = Some(BlockNumberWidth::U32),
+			|c| c.challenge_lifetime = 8,
+			|c| c.node_key = NodeKey::from_seed(&[2; 32]),
+			|c| c.endpoint = "wss://rpc.other.example.com".into(),
+		];
+		for change in changes {
+			let mut other = base.clone();
+			change(&mut other);
+			assert_ne!(other.fingerprint(), fingerprint, "{other:?}");
+		}
+		let bob = OwnerKey::from_suri(&crate::secret::SecretText::new("//Bob".into())).unwrap();
+		let mut owner = base.clone();
+		owner.authority = Authority::Owner(bob);
+		assert_ne!(owner.fingerprint(), fingerprint);
+	}
 
 	#[test]
 	fn the_configuration_debug_hides_the_endpoint_secrets() {

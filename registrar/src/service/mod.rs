@@ -55,7 +55,10 @@ pub async fn run_registration_loop_until(
 /// backstop). Failures back off exponentially with jitter; conflicts wait a full interval,
 /// slow retries a full interval doubling while they last (up to a cap of hours), and conflict
 /// warnings are rate-limited. Refusals that the same configuration would meet again (fatal)
-/// stop the attempts.
+/// stop the submissions: one the chain made of a submitted registration is remembered in the
+/// state file ([`crate::state::RefusedRegistration`]), and while it is, attempts (also after a
+/// restart with the same configuration) only read the chain, and submit again only once
+/// [`crate::judge::decide`] decides otherwise than to submit ([`crate::judge::after_refusal`]).
 pub async fn run(
 	config: RegistrationConfig,
 	shutdown: impl Future<Output = ()> + Send + 'static,

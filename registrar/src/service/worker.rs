@@ -3,6 +3,7 @@
 //! the metrics and the state file up to date.
 
 use super::{
+	attempt::{check_refusal, RefusalCheck},
 	discovery::{Clock, Discovery},
 	register_once, RegistrationConfig,
 };
@@ -14,11 +15,21 @@ use crate::{
 	judge::{self, ParkCheck},
 	outcome::{AttemptOutcome, OutcomeClass, RearmReason},
 	shutdown::stopped,
-	state::{unix_now, PersistedState, Phase},
+	state::{unix_now, PersistedState, Phase, RefusedRegistration},
 	status::Shared,
 };
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+
+/// What a fatal outcome leads to.
+#[derive(Debug, PartialEq, Eq)]
+enum AfterFatal {
+	/// Nothing submitted (the judge refused this configuration): no more attempts until
+	/// restarted, which costs nothing.
+	Fail,
+	/// The chain refused a submitted registration: remembered, and checked read-only.
+	Refused(RefusedRegistration),
+}
 
 /// How parking ended.
 enum ParkEnd {
@@ -38,16 +49,38 @@ pub(super) struct Worker<'a> {
 	backoff: Backoff,
 	warnings: LogLimiter,
 	discovery: Discovery,
+	/// The configuration's fingerprint, which a remembered refusal must match.
+	fingerprint: String,
+	/// A remembered refusal was said to stand in this run (said once at error level).
+	refusal_said: bool,
 }
 
 impl<'a> Worker<'a> {
-	/// A worker for `config` that starts from `persisted` and stops when `stop` turns true.
+	/// A worker for `config` that starts from `persisted` and stops when `stop` turns true. A
+	/// refusal remembered for another configuration is forgotten.
 	pub(super) fn new(
 		config: &'a RegistrationConfig,
 		shared: Shared,
 		stop: watch::Receiver<bool>,
-		persisted: PersistedState,
+		mut persisted: PersistedState,
 	) -> Self {
+		let fingerprint = config.fingerprint();
+		match &persisted.refused {
+			Some(refused) if refused.config == fingerprint => tracing::info!(
+				refused_at = refused.at,
+				pallet_error = ?refused.pallet_error,
+				"the chain refused this configuration's registration for good; reading the \
+				 chain before anything is submitted, and submitting only if it reads otherwise"
+			),
+			Some(_) => {
+				tracing::info!(
+					"the configuration changed since the chain refused its registration; \
+					 trying again"
+				);
+				persisted.refused = None;
+			}
+			None => {}
+		}
 		Self {
 			config,
 			shared,
@@ -58,7 +91,80 @@ impl<'a> Worker<'a> {
 				.with_slow_retry_cap(config.max_slow_retry_interval),
 			warnings: LogLimiter::new(config.conflict_log_period),
 			discovery: Discovery::new(config),
+			fingerprint,
+			refusal_said: false,
 		}
+	}
+
+	/// Whether the next attempt may submit: not while a refusal is remembered for this
+	/// configuration (the attempt then only reads: [`check_refusal`]).
+	fn may_submit(&self) -> bool {
+		self.persisted.refused.is_none()
+	}
+
+	/// After a fatal outcome: a refusal of a submitted registration is remembered (in the state
+	/// file, written now), so that neither this run nor the next start pays for it again while
+	/// the chain reads the same.
+	fn after_fatal(&mut self, outcome: &AttemptOutcome) -> AfterFatal {
+		if !outcome.submitted {
+			return AfterFatal::Fail;
+		}
+		let refused = RefusedRegistration {
+			config: self.fingerprint.clone(),
+			pallet_error: outcome.pallet_error.clone(),
+			detail: outcome.detail.clone(),
+			at: unix_now(),
+		};
+		self.persisted.refused = Some(refused.clone());
+		self.persisted.phase = Phase::Failed;
+		self.save();
+		AfterFatal::Refused(refused)
+	}
+
+	/// The judge decides otherwise than when the chain refused (`outcome`): the refusal is
+	/// forgotten (written with the outcome).
+	fn forget_refusal(&mut self, outcome: &AttemptOutcome) {
+		if self.persisted.refused.take().is_some() {
+			tracing::info!(
+				detail = %outcome.detail,
+				"the chain no longer reads as when it refused this configuration's \
+				 registration; the refusal is forgotten"
+			);
+			self.refusal_said = false;
+		}
+	}
+
+	/// A remembered refusal stands: nothing is submitted; the `failed` phase (not ready,
+	/// `/status` says why) until the next read-only check, after a slow retry's wait. `false`
+	/// when asked to stop meanwhile.
+	async fn hold_refused(&mut self, refused: &RefusedRegistration) -> bool {
+		let delay = self.backoff.next_delay_random(OutcomeClass::SlowRetry);
+		let detail = format!(
+			"the chain refused this configuration's registration for good{}: {}; not submitted \
+			 again while the chain reads as it did then (it is read again in {} s); change the \
+			 configuration to try again",
+			refused.pallet_error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default(),
+			refused.detail,
+			delay.as_secs()
+		);
+		if self.refusal_said {
+			tracing::debug!(%detail, "the refusal stands");
+		} else {
+			tracing::error!(%detail, "fatal: not submitting");
+			self.refusal_said = true;
+		}
+		self.shared.update(|s| {
+			s.phase = Phase::Failed;
+			s.last_outcome = Some(OutcomeClass::Fatal);
+			s.last_error = Some(detail.clone());
+			s.next_attempt_in_secs = Some(delay.as_secs());
+			s.retry_burst = 0;
+		});
+		self.persisted.phase = Phase::Failed;
+		self.persisted.last_outcome = Some(OutcomeClass::Fatal.label().to_owned());
+		self.persisted.last_error = Some(detail);
+		self.save();
+		self.sleep(delay).await
 	}
 
 	/// Runs the loop until stopped, then unregisters if configured to, and records the
@@ -112,15 +218,41 @@ impl<'a> Worker<'a> {
 
 	async fn run(&mut self) {
 		while !self.stopping() {
+			// (While a refusal is remembered, the attempt only reads: still failed.)
+			let failed = !self.may_submit();
 			self.shared.update(|s| {
-				s.phase = if s.registered { Phase::Registered } else { Phase::Registering };
+				s.phase = match (s.registered, failed) {
+					(true, _) => Phase::Registered,
+					(false, true) => Phase::Failed,
+					(false, false) => Phase::Registering,
+				};
 				s.next_attempt_in_secs = None;
 			});
 			let outcome = match self.connect().await {
-				Ok(client) => {
+				Ok(client) if self.may_submit() => {
 					tokio::select! {
 						outcome = register_once(&client, self.config) => outcome,
 						_ = stopped(&mut self.stop) => return,
+					}
+				}
+				Ok(client) => {
+					let check = tokio::select! {
+						check = check_refusal(&client, self.config) => check,
+						_ = stopped(&mut self.stop) => return,
+					};
+					match check {
+						RefusalCheck::Stands => {
+							let Some(refused) = self.persisted.refused.clone() else { continue };
+							if !self.hold_refused(&refused).await {
+								return;
+							}
+							continue;
+						}
+						RefusalCheck::Undecided(outcome) => outcome,
+						RefusalCheck::Changed(outcome) => {
+							self.forget_refusal(&outcome);
+							outcome
+						}
 					}
 				}
 				Err(outcome) => outcome,
@@ -170,8 +302,18 @@ impl<'a> Worker<'a> {
 				continue;
 			}
 			if outcome.class == OutcomeClass::Fatal {
-				self.fail(&outcome).await;
-				return;
+				match self.after_fatal(&outcome) {
+					AfterFatal::Fail => {
+						self.fail(&outcome).await;
+						return;
+					}
+					AfterFatal::Refused(refused) => {
+						if !self.hold_refused(&refused).await {
+							return;
+						}
+						continue;
+					}
+				}
 			}
 			if outcome.degraded && self.config.recover_degraded {
 				self.recover_degraded().await;
@@ -203,8 +345,9 @@ impl<'a> Worker<'a> {
 		}
 	}
 
-	/// A refusal this configuration meets every time: no more attempts (each could cost a
-	/// fee); stays in the `failed` phase (not ready, `/status` says why) until stopped.
+	/// A refusal this configuration meets every time, found before submitting: no more
+	/// attempts; stays in the `failed` phase (not ready, `/status` says why) until stopped. (A
+	/// restart meets it again without paying anything.)
 	async fn fail(&mut self, outcome: &AttemptOutcome) {
 		tracing::error!(
 			detail = %outcome.detail,
@@ -456,5 +599,75 @@ impl<'a> Worker<'a> {
 			}
 			Err(error) => tracing::warn!(%error, "unregistering on shutdown failed"),
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{service::config::test_config, status::Status};
+
+	fn worker(config: &RegistrationConfig, persisted: PersistedState) -> Worker<'_> {
+		let (_stop, stopped) = watch::channel(false);
+		Worker::new(config, Shared::new(Status::default()), stopped, persisted)
+	}
+
+	/// A submitted registration the chain refused for good, as an attempt reports it.
+	fn refused_submission() -> AttemptOutcome {
+		AttemptOutcome {
+			submitted: true,
+			pallet_error: Some("InvalidSignature".into()),
+			..AttemptOutcome::failed(
+				OutcomeClass::Fatal,
+				"dispatch error: Registration.InvalidSignature".into(),
+				None,
+			)
+		}
+	}
+
+	/// Issue 30, finding 5: the saved `failed` phase was only logged, so each restart paid
+	/// for the same refused transaction again.
+	#[test]
+	fn a_refused_submission_is_remembered_across_a_restart_with_the_same_configuration() {
+		let dir = tempfile::tempdir().unwrap();
+		let config = RegistrationConfig { state_dir: dir.path().into(), ..test_config("ws://x") };
+		let mut first = worker(&config, PersistedState::default());
+		assert!(first.may_submit());
+		let AfterFatal::Refused(refused) = first.after_fatal(&refused_submission()) else {
+			panic!("not remembered")
+		};
+		assert_eq!(refused.pallet_error.as_deref(), Some("InvalidSignature"));
+		assert!(!first.may_submit());
+		// Restarted: the state file holds it, and the same configuration only reads.
+		let saved = PersistedState::load(dir.path()).unwrap().unwrap();
+		assert_eq!(saved.refused.as_ref(), Some(&refused));
+		assert_eq!(saved.phase, Phase::Failed);
+		let restarted = worker(&config, saved.clone());
+		assert!(!restarted.may_submit(), "the restart would submit again");
+		// The chain reads otherwise (the judge decides otherwise): forgotten.
+		let mut changed = worker(&config, saved.clone());
+		let parked = AttemptOutcome::failed(OutcomeClass::Conflict, "someone else's".into(), None);
+		changed.forget_refusal(&parked);
+		assert!(changed.may_submit());
+		// Another configuration: not held back.
+		let other = RegistrationConfig {
+			node_type: pallet_registration::NodeType::GpuMiner,
+			..config.clone()
+		};
+		let other_worker = worker(&other, saved);
+		assert!(other_worker.may_submit());
+		assert_eq!(other_worker.persisted.refused, None);
+	}
+
+	/// A fatal refusal found before submitting costs nothing to meet again: not remembered.
+	#[test]
+	fn a_refusal_found_before_submitting_is_not_remembered() {
+		let dir = tempfile::tempdir().unwrap();
+		let config = RegistrationConfig { state_dir: dir.path().into(), ..test_config("ws://x") };
+		let mut worker = worker(&config, PersistedState::default());
+		let judged = AttemptOutcome { submitted: false, ..refused_submission() };
+		assert_eq!(worker.after_fatal(&judged), AfterFatal::Fail);
+		assert!(worker.may_submit());
+		assert_eq!(PersistedState::load(dir.path()).unwrap(), None);
 	}
 }
