@@ -83,7 +83,7 @@ step "4. a node, the cold-key way"
 openssl rand -hex 32 > node2.key && chmod 600 node2.key
 echo '//Charlie' > charlie.secret && chmod 600 charlie.secret
 registrar consent --consent-file consent.json --node-key-file node2.key --owner-secret-file charlie.secret \
-	--node-type storage-miner --max-fee 10UNIT --lifetime 1000 >consent.out
+	--node-type storage-miner --max-fee 10UNIT --lifetime 1000 --yes >consent.out
 grep -q '"signed": true' consent.out || fail "the consent is not signed: $(cat consent.out)"
 echo '//Dave' > dave.secret && chmod 600 dave.secret
 registrar register --node-key-file node2.key --consent-file consent.json --submitter-secret-file dave.secret >register2.json

@@ -6,8 +6,9 @@ use pallet_registration::{peer_id::Ed25519PeerId, NodeType, Status};
 use registrar::{
 	amount::Amount,
 	commands::{
-		ChainSource, ConsentChainSource, ConsentRequest, NewConsent, NewConsents, NodesRequest,
-		RotateRequest, SignRequest, StatusRequest,
+		AskOnTerminal, AssumeYes, ChainSource, Confirm, ConsentChainSource, ConsentRequest,
+		NewConsent, NewConsents, NodesRequest, RotateRequest, SignRequest, StatusRequest,
+		NOT_A_TERMINAL,
 	},
 	consent::{parse_peer_id_list, ConsentError, SignatureScheme, SignedConsent, Validity},
 	discovery::default_version,
@@ -776,6 +777,11 @@ pub struct ConsentArgs {
 	/// (online, the chain's).
 	#[arg(long, default_value_t = DEV_PALLET_INDEX)]
 	pallet_index: u8,
+	/// Sign with the owner's secret without asking (scripts): the terms are still shown on
+	/// stderr. Without it the owner is asked at the terminal, and a stdin that is not a terminal
+	/// is refused.
+	#[arg(long, short = 'y')]
+	yes: bool,
 }
 
 /// `registrar rotate`.
@@ -944,6 +950,23 @@ impl RunArgs {
 }
 
 impl ConsentArgs {
+	/// Who agrees to the terms before the owner's key signs them: `--yes`, or the owner at the
+	/// terminal; refused at once (exit 2) when the owner's secret is given, `--yes` is not and
+	/// stdin is not a terminal, before anything is made.
+	pub fn confirmation(&self) -> Result<&'static dyn Confirm, CliError> {
+		self.confirmation_for(std::io::IsTerminal::is_terminal(&std::io::stdin()))
+	}
+
+	/// [`Self::confirmation`] with a stdin that is a terminal or not.
+	fn confirmation_for(&self, stdin_is_terminal: bool) -> Result<&'static dyn Confirm, CliError> {
+		let signs = self.owner_secret_file.is_some() || self.owner_secret_env.is_some();
+		match (self.yes, signs, stdin_is_terminal) {
+			(true, _, _) => Ok(&AssumeYes),
+			(false, true, false) => Err(usage(NOT_A_TERMINAL)),
+			(false, _, _) => Ok(&AskOnTerminal),
+		}
+	}
+
 	/// The request `consent` makes of the library.
 	pub fn request(&self) -> Result<ConsentRequest, CliError> {
 		let owner_key = match secret_source(&self.owner_secret_file, &self.owner_secret_env) {
@@ -1596,6 +1619,35 @@ mod tests {
 		);
 		assert_eq!(vars(&["status", "--peer-id", "p", "--owner-secret-env", "OWNER"]), "OWNER");
 		assert_eq!(vars(&["nodes"]), "");
+	}
+
+	/// Issue 30, finding 8: the owner's key signs a consent only once the terms are agreed
+	/// to; without a terminal, a script must say `--yes` (refused at once, exit 2, before
+	/// anything is made).
+	#[test]
+	fn signing_a_consent_needs_a_terminal_or_yes() {
+		let consent_args = |extra: &[&str]| {
+			let base = ["consent", "--consent-file", "c.json"];
+			let Command::Consent(args) = parse(&[&base[..], extra].concat()).unwrap().command
+			else {
+				panic!("consent")
+			};
+			args
+		};
+		let signs = consent_args(&["--owner-secret-file", "owner"]);
+		let refused = signs.confirmation_for(false).err();
+		assert!(
+			matches!(&refused, Some(CliError::Usage(message)) if message.contains("give --yes")),
+			"{refused:?}"
+		);
+		assert_eq!(refused.map(|e| e.exit_code()), Some(ExitCode::from(EXIT_USAGE)));
+		assert!(signs.confirmation_for(true).is_ok());
+		assert!(consent_args(&["--owner-secret-file", "o", "--yes"])
+			.confirmation_for(false)
+			.is_ok());
+		assert!(consent_args(&["--owner-secret-env", "V", "-y"]).confirmation_for(false).is_ok());
+		// Nothing to sign (a check): nothing to ask.
+		assert!(consent_args(&[]).confirmation_for(false).is_ok());
 	}
 
 	#[test]

@@ -45,7 +45,9 @@ async fn dispatch(command: Command) -> Result<ExitCode, CliError> {
 			Ok(ExitCode::SUCCESS)
 		}
 		Command::Consent(args) => {
-			let done = registrar::commands::consent(args.request()?).await.map_err(failed)?;
+			let confirm = args.confirmation()?;
+			let done =
+				registrar::commands::consent(args.request()?, confirm).await.map_err(failed)?;
 			print_json(&done.report)?;
 			Ok(done.refused.map_or(ExitCode::SUCCESS, cli::exit_code))
 		}

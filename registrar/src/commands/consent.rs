@@ -4,6 +4,10 @@
 //! a fleet, one file per PeerId with the same terms, made (and signed) in one step. Every report
 //! also carries the call data that revokes the consent, for owners who only have polkadot.js
 //! apps.
+//!
+//! Before the owner's key signs, the terms are shown on stderr ([`terms_text`]) and agreed to
+//! ([`Confirm`]: at the terminal, [`AskOnTerminal`]; or given beforehand, `--yes`:
+//! [`AssumeYes`]); declined, nothing is signed or written.
 
 use super::CommandError;
 use crate::{
@@ -23,6 +27,105 @@ use std::{
 
 /// The call index of `revoke_consent` in the pallet (pinned by the pallet's upgrade tests).
 pub const REVOKE_CALL_INDEX: u8 = 20;
+
+/// Whether the owner agrees to sign the terms it is shown, asked before its key signs a
+/// consent.
+pub trait Confirm: Sync {
+	/// Shows `terms` ([`terms_text`]) and answers whether to sign them; an error refuses too.
+	fn confirm(&self, terms: &str) -> Result<bool, CommandError>;
+}
+
+/// Agreement given beforehand (`registrar consent --yes`, for scripts): the terms are shown on
+/// stderr, then signed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AssumeYes;
+
+impl Confirm for AssumeYes {
+	fn confirm(&self, terms: &str) -> Result<bool, CommandError> {
+		eprint!("{terms}");
+		eprintln!("Signing (--yes).");
+		Ok(true)
+	}
+}
+
+/// The owner at the terminal: the terms and the question on stderr, the answer a line of stdin
+/// (`y` or `yes` signs, anything else declines). Refused when stdin is not a terminal: a
+/// script says `--yes` ([`AssumeYes`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AskOnTerminal;
+
+impl Confirm for AskOnTerminal {
+	fn confirm(&self, terms: &str) -> Result<bool, CommandError> {
+		use std::io::{IsTerminal, Write};
+		eprint!("{terms}");
+		let stdin = std::io::stdin();
+		if !stdin.is_terminal() {
+			return Err(CommandError::Unconfirmed(NOT_A_TERMINAL.into()));
+		}
+		eprint!("Sign it with the owner's key? [y/N] ");
+		let _ = std::io::stderr().flush();
+		let mut answer = String::new();
+		stdin
+			.read_line(&mut answer)
+			.map_err(|e| CommandError::Unconfirmed(format!("no answer: {e}")))?;
+		Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+	}
+}
+
+/// Why a consent is not signed without `--yes` when stdin is not a terminal.
+pub const NOT_A_TERMINAL: &str = "the owner's key signs a consent only once its terms are agreed \
+	to at the terminal, and stdin is not a terminal: give --yes to sign the terms shown without \
+	asking (as a script must)";
+
+/// What the owner is about to sign, as shown before its key signs: the PeerId (or each
+/// PeerId of a fleet, whose consents share every other term), the node type, the most fee and
+/// deposit (in the chain's currency when `token` says how it writes amounts, else in base
+/// units), the last block it can be used in, whether it allows a rotation, and the chain's
+/// genesis hash.
+pub fn terms_text(consents: &[SignedConsent], token: Option<&Token>) -> String {
+	let Some(first) = consents.first() else { return String::new() };
+	let terms = first.consent();
+	let mut text = format!(
+		"The owner {} is about to consent to {}:\n",
+		terms.owner.to_ss58check(),
+		if consents.len() == 1 { "this".to_owned() } else { format!("{} nodes", consents.len()) }
+	);
+	let mut line = |label: &str, value: String| text.push_str(&format!("  {label:<17}{value}\n"));
+	for consent in consents {
+		line("node (PeerId):", consent.peer_id_base58());
+	}
+	line("node type:", format!("{:?}", terms.node_type));
+	line("max fee:", show(terms.max_fee, token));
+	line("max deposit:", show(terms.max_deposit, token));
+	line("valid until:", format!("block {}", terms.valid_until));
+	line(
+		"may rotate:",
+		if terms.may_rotate {
+			"yes (the owner's node may be moved to this key)".into()
+		} else {
+			"no".into()
+		},
+	);
+	line("chain (genesis):", format!("0x{}", hex::encode(terms.genesis_hash)));
+	text
+}
+
+/// Signs `consents` with `key` once `confirm` agrees to the terms ([`terms_text`]); declined,
+/// none is signed.
+fn sign_confirmed(
+	consents: &mut [SignedConsent],
+	key: &OwnerKey,
+	token: Option<&Token>,
+	confirm: &dyn Confirm,
+) -> Result<(), CommandError> {
+	if !confirm.confirm(&terms_text(consents, token))? {
+		return Err(CommandError::Unconfirmed("declined; nothing was signed or written".into()));
+	}
+	for consent in consents {
+		consent.sign(key)?;
+	}
+	Ok(())
+}
 
 /// What a new consent is to allow, as asked: [`ConsentTerms`] with the most fee as given, in
 /// base units or in the chain's currency (read once the chain's [`Token`] is known).
@@ -229,8 +332,11 @@ pub enum ConsentRequest {
 /// Carries out `request`; returns what the CLI prints: the consent file's content, with what
 /// was done (`action`), where (`consent_file`), whether it is signed, what the chain said, how
 /// to sign it when it is not signed yet, and how to revoke it. The owner's secret is never part
-/// of it.
-pub async fn consent(request: ConsentRequest) -> Result<ConsentReport, CommandError> {
+/// of it. Before the owner's key signs anything, `confirm` is shown the terms and must agree.
+pub async fn consent(
+	request: ConsentRequest,
+	confirm: &dyn Confirm,
+) -> Result<ConsentReport, CommandError> {
 	let done = |report, refused| Ok(ConsentReport { report, refused });
 	match request {
 		ConsentRequest::Create {
@@ -255,19 +361,21 @@ pub async fn consent(request: ConsentRequest) -> Result<ConsentReport, CommandEr
 					));
 				}
 			}
-			let (mut signed, chain_info, pallet_index) = match chain {
+			let (signed, chain_info, pallet_index, token) = match chain {
 				ConsentChainSource::Online { endpoint } => {
 					create_online(&endpoint, &terms, validity).await?
 				}
 				ConsentChainSource::Offline { genesis_hash, block_number, width } => {
 					let valid_until = offline_valid_until(validity, block_number)?;
 					let consent = terms.terms(None)?.consent(genesis_hash, valid_until);
-					(SignedConsent::new(consent, width)?, None, pallet_index)
+					(SignedConsent::new(consent, width)?, None, pallet_index, None)
 				}
 			};
+			let mut signed = [signed];
 			if let Some(key) = &owner_key {
-				signed.sign(key)?;
+				sign_confirmed(&mut signed, key, token.as_ref(), confirm)?;
 			}
+			let [signed] = signed;
 			signed.save(&path)?;
 			done(report("created", &path, &signed, chain_info, pallet_index), None)
 		}
@@ -280,14 +388,14 @@ pub async fn consent(request: ConsentRequest) -> Result<ConsentReport, CommandEr
 			overwrite,
 			pallet_index,
 		} => {
-			let report =
-				create_many(terms, validity, chain, owner_key, &dir, overwrite, pallet_index)
-					.await?;
-			done(report, None)
+			let fleet = Fleet { terms, validity, chain, owner_key, pallet_index };
+			done(create_many(fleet, &dir, overwrite, confirm).await?, None)
 		}
 		ConsentRequest::Sign { path, owner_key, pallet_index } => {
-			let mut signed = SignedConsent::load(&path)?;
-			signed.sign(&owner_key)?;
+			// Offline: amounts in base units (the chain's decimals are not known here).
+			let mut signed = [SignedConsent::load(&path)?];
+			sign_confirmed(&mut signed, &owner_key, None, confirm)?;
+			let [signed] = signed;
 			signed.save(&path)?;
 			done(report("signed", &path, &signed, None, pallet_index), None)
 		}
@@ -341,18 +449,27 @@ fn offline_valid_until(validity: Validity, block_number: Option<u64>) -> Result<
 	})
 }
 
-/// The consents of a fleet: checks that no file would be replaced (unless `overwrite`) and that
-/// the key is the owner's, makes every consent (the first one as a single consent is made
-/// online, the others until the same block), signs them, and only then writes them.
-async fn create_many(
+/// What a fleet's consents are made of: [`ConsentRequest::CreateMany`]'s terms, validity,
+/// chain, owner's key and pallet index.
+struct Fleet {
 	terms: NewConsents,
 	validity: Validity,
 	chain: ConsentChainSource,
 	owner_key: Option<OwnerKey>,
+	pallet_index: u8,
+}
+
+/// The consents of a fleet: checks that no file would be replaced (unless `overwrite`) and that
+/// the key is the owner's, makes every consent (the first one as a single consent is made
+/// online, the others until the same block), signs them once `confirm` agrees, and only then
+/// writes them.
+async fn create_many(
+	fleet: Fleet,
 	dir: &Path,
 	overwrite: bool,
-	pallet_index: u8,
+	confirm: &dyn Confirm,
 ) -> Result<serde_json::Value, CommandError> {
+	let Fleet { terms, validity, chain, owner_key, pallet_index } = fleet;
 	let files: Vec<PathBuf> =
 		terms.peer_ids.iter().map(|peer| dir.join(consent_file_name(peer))).collect();
 	if !overwrite {
@@ -372,15 +489,17 @@ async fn create_many(
 	}
 	let asked = terms.each();
 	let mut consents = Vec::with_capacity(asked.len());
+	let mut token = None;
 	let (chain_info, pallet_index) = match chain {
 		ConsentChainSource::Online { endpoint } => {
 			let client = ChainClient::connect(&endpoint).await?;
+			token = client.token().cloned();
 			let mut info = None;
 			let mut index = pallet_index;
 			for one in &asked {
 				match consents.first().map(|first: &SignedConsent| first.consent().valid_until) {
 					None => {
-						let (signed, first_info, first_index) =
+						let (signed, first_info, first_index, _) =
 							create_on(&client, one, validity).await?;
 						(info, index) = (first_info, first_index);
 						consents.push(signed);
@@ -406,9 +525,7 @@ async fn create_many(
 		}
 	};
 	if let Some(key) = &owner_key {
-		for signed in &mut consents {
-			signed.sign(key)?;
-		}
+		sign_confirmed(&mut consents, key, token.as_ref(), confirm)?;
 	}
 	std::fs::create_dir_all(dir).map_err(|source| crate::consent::ConsentError::Io {
 		path: dir.display().to_string(),
@@ -427,17 +544,21 @@ async fn create_online(
 	endpoint: &str,
 	asked: &NewConsent,
 	validity: Validity,
-) -> Result<(SignedConsent, Option<serde_json::Value>, u8), CommandError> {
+) -> Result<Created, CommandError> {
 	let client = ChainClient::connect(endpoint).await?;
 	create_on(&client, asked, validity).await
 }
+
+/// A consent made online: the consent, what the chain said, the pallet's index and how the
+/// chain writes amounts.
+type Created = (SignedConsent, Option<serde_json::Value>, u8, Option<Token>);
 
 /// [`create_online`] through a connected client.
 async fn create_on(
 	client: &ChainClient,
 	asked: &NewConsent,
 	validity: Validity,
-) -> Result<(SignedConsent, Option<serde_json::Value>, u8), CommandError> {
+) -> Result<Created, CommandError> {
 	let token = client.token();
 	let terms = &asked.terms(token)?;
 	let (signed, answer) = payload_checked(client, terms, validity).await?;
@@ -477,7 +598,7 @@ async fn create_on(
 		"max_fee": show(terms.max_fee, token),
 		"max_fee_below_current_fee": below.is_some(),
 	});
-	Ok((signed, Some(info), client.pallet_index().await?))
+	Ok((signed, Some(info), client.pallet_index().await?, token.cloned()))
 }
 
 /// The consent of `terms` from the chain's `consent_payload` view function, checked: a consent
@@ -712,6 +833,143 @@ mod tests {
 		}
 	}
 
+	/// `text` with every run of whitespace one space.
+	fn flat(text: &str) -> String {
+		text.split_whitespace().collect::<Vec<_>>().join(" ")
+	}
+
+	/// An owner at a scripted terminal: answers `answer`, and keeps what it was shown.
+	struct Scripted {
+		answer: bool,
+		shown: std::sync::Mutex<Vec<String>>,
+	}
+
+	impl Scripted {
+		fn new(answer: bool) -> Self {
+			Self { answer, shown: std::sync::Mutex::new(Vec::new()) }
+		}
+
+		fn shown(&self) -> Vec<String> {
+			self.shown.lock().unwrap().clone()
+		}
+	}
+
+	impl Confirm for Scripted {
+		fn confirm(&self, terms: &str) -> Result<bool, CommandError> {
+			self.shown.lock().unwrap().push(terms.to_owned());
+			Ok(self.answer)
+		}
+	}
+
+	fn create(path: &Path, owner_key: Option<OwnerKey>, node: &NodeKey) -> ConsentRequest {
+		ConsentRequest::Create {
+			terms: NewConsent {
+				owner: key("//Alice").account_id(),
+				peer_id: node.peer_id(),
+				node_type: NodeType::GpuMiner,
+				max_fee: Amount::Base(7_000),
+				max_deposit: Amount::Base(10_000),
+				nonce: 5,
+				may_rotate: true,
+			},
+			validity: Validity::Lifetime(50),
+			chain: offline(BlockNumberWidth::U64),
+			owner_key,
+			path: path.to_path_buf(),
+			overwrite: true,
+			pallet_index: 7,
+		}
+	}
+
+	/// Issue 30, finding 8: `consent --owner-secret-file` signed at once and showed the terms
+	/// only afterwards.
+	#[tokio::test]
+	async fn the_owner_is_shown_the_terms_and_agrees_before_its_key_signs() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("consent.json");
+		let node = NodeKey::from_seed(&[3; 32]);
+		// Declined: nothing signed, nothing written.
+		let no = Scripted::new(false);
+		let declined = consent(create(&path, Some(key("//Alice")), &node), &no).await;
+		assert!(matches!(declined, Err(CommandError::Unconfirmed(_))), "{declined:?}");
+		assert!(!path.exists());
+		let shown = no.shown();
+		assert_eq!(shown.len(), 1, "{shown:?}");
+		let alice = key("//Alice").ss58();
+		let genesis = format!("0x{}", "45".repeat(32));
+		let terms = flat(&shown[0]);
+		for term in [
+			alice.as_str(),
+			&format!("node (PeerId): {}", node.peer_id_base58()),
+			"node type: GpuMiner",
+			"max fee: 7000 base units",
+			"max deposit: 10000 base units",
+			"valid until: block 150",
+			"may rotate: yes",
+			&format!("chain (genesis): {genesis}"),
+		] {
+			assert!(terms.contains(term), "{term:?} not in {}", shown[0]);
+		}
+		// Agreed: signed, then written.
+		let yes = Scripted::new(true);
+		let done = consent(create(&path, Some(key("//Alice")), &node), &yes).await.unwrap();
+		assert_eq!(done.report["signed"], true);
+		assert_eq!(yes.shown(), shown);
+		// Made unsigned (no owner's key here): nothing to agree to.
+		let unasked = Scripted::new(false);
+		consent(create(&path, None, &node), &unasked).await.unwrap();
+		assert!(unasked.shown().is_empty());
+		// Signed afterwards, as the owner's offline machine does: asked the same way.
+		let sign = || ConsentRequest::Sign {
+			path: path.clone(),
+			owner_key: key("//Alice"),
+			pallet_index: 7,
+		};
+		assert!(consent(sign(), &no).await.is_err());
+		assert!(SignedConsent::load(&path).unwrap().signature().is_none(), "signed anyway");
+		let done = consent(sign(), &yes).await.unwrap();
+		assert_eq!(done.report["signed"], true);
+		assert!(yes.shown()[1].contains(&node.peer_id_base58()));
+	}
+
+	#[tokio::test]
+	async fn a_fleets_terms_list_every_peer_id_once_and_nothing_is_signed_when_declined() {
+		let dir = tempfile::tempdir().unwrap();
+		let out = dir.path().join("consents");
+		let no = Scripted::new(false);
+		let alice = key("//Alice");
+		let declined = consent(many(fleet(&alice), Some(key("//Alice")), &out, false), &no).await;
+		assert!(declined.is_err());
+		assert!(!out.exists(), "nothing written");
+		let shown = no.shown();
+		assert_eq!(shown.len(), 1, "asked once for the fleet");
+		assert!(shown[0].contains("to consent to 5 nodes"), "{}", shown[0]);
+		for node in nodes() {
+			assert_eq!(shown[0].matches(&node.peer_id_base58()).count(), 1, "{}", shown[0]);
+		}
+	}
+
+	#[test]
+	fn the_terms_show_amounts_in_the_chains_currency_when_it_is_known() {
+		let node = NodeKey::from_seed(&[3; 32]);
+		let terms = ConsentTerms {
+			owner: key("//Alice").account_id(),
+			peer_id: node.peer_id(),
+			node_type: NodeType::StorageMiner,
+			max_fee: 2_500_000_000_000_000_000,
+			max_deposit: 0,
+			nonce: 1,
+			may_rotate: false,
+		};
+		let consent =
+			SignedConsent::new(terms.consent([7; 32], 99), BlockNumberWidth::U64).unwrap();
+		let unit = Token { symbol: "UNIT".into(), decimals: 18 };
+		let text = flat(&terms_text(std::slice::from_ref(&consent), Some(&unit)));
+		assert!(text.contains("max fee: 2.5 UNIT max deposit: 0 UNIT"), "{text}");
+		assert!(text.contains("may rotate: no chain"), "{text}");
+		assert!(text.contains("to consent to this:"), "{text}");
+	}
+
 	#[test]
 	fn nonces_are_drawn_again_until_none_repeats() {
 		let mut script = [5u64, 5, 6, 5, 6, 7].into_iter();
@@ -727,7 +985,9 @@ mod tests {
 		let alice = key("//Alice");
 		let dir = tempfile::tempdir().unwrap();
 		let out = dir.path().join("consents");
-		let done = consent(many(fleet(&alice), Some(key("//Alice")), &out, false)).await.unwrap();
+		let done = consent(many(fleet(&alice), Some(key("//Alice")), &out, false), &AssumeYes)
+			.await
+			.unwrap();
 		assert_eq!(done.refused, None);
 		let report = done.report;
 		assert_eq!(
@@ -813,14 +1073,17 @@ mod tests {
 		let first = nodes()[2].peer_id_base58();
 		let taken = out.join(format!("{first}.json"));
 		std::fs::write(&taken, "mine").unwrap();
-		let error = consent(many(fleet(&alice), None, &out, false)).await.unwrap_err().to_string();
+		let error = consent(many(fleet(&alice), None, &out, false), &AssumeYes)
+			.await
+			.unwrap_err()
+			.to_string();
 		assert!(error.contains("1 of the 5 consent files exist already"), "{error}");
 		assert!(error.contains(&first) && error.contains("--force"), "{error}");
 		// Nothing written: the one file is as it was, and alone.
 		assert_eq!(std::fs::read_to_string(&taken).unwrap(), "mine");
 		assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
 		// With --force, unsigned: every file, and how to sign them.
-		let done = consent(many(fleet(&alice), None, &out, true)).await.unwrap();
+		let done = consent(many(fleet(&alice), None, &out, true), &AssumeYes).await.unwrap();
 		assert_eq!(done.report["signed"], false);
 		let hint = done.report["to_sign"]["registrar"].as_str().unwrap();
 		assert!(hint.contains("--owner-secret-file"), "{hint}");
@@ -835,10 +1098,11 @@ mod tests {
 		let dir = tempfile::tempdir().unwrap();
 		let out = dir.path().join("consents");
 		// Another account's secret than the owner's.
-		let error = consent(many(fleet(&key("//Alice")), Some(key("//Bob")), &out, false))
-			.await
-			.unwrap_err()
-			.to_string();
+		let error =
+			consent(many(fleet(&key("//Alice")), Some(key("//Bob")), &out, false), &AssumeYes)
+				.await
+				.unwrap_err()
+				.to_string();
 		assert!(error.contains("not the consent owner's"), "{error}");
 		assert!(!out.exists());
 		// Offline, a lifetime without the current block.
@@ -855,7 +1119,7 @@ mod tests {
 			overwrite: false,
 			pallet_index: 7,
 		};
-		let error = consent(request).await.unwrap_err().to_string();
+		let error = consent(request, &AssumeYes).await.unwrap_err().to_string();
 		assert!(error.contains("--block-number"), "{error}");
 		// A valid_until beyond 32-bit block numbers.
 		let request = ConsentRequest::CreateMany {
@@ -867,13 +1131,14 @@ mod tests {
 			overwrite: false,
 			pallet_index: 7,
 		};
-		assert!(consent(request).await.is_err());
+		assert!(consent(request, &AssumeYes).await.is_err());
 		// Offline, the chain's decimals are unknown: an amount in UNIT is refused.
 		let in_units = NewConsents {
 			max_fee: Amount::Units { value: "1".into(), symbol: "UNIT".into() },
 			..fleet(&key("//Alice"))
 		};
-		let error = consent(many(in_units, None, &out, false)).await.unwrap_err().to_string();
+		let error =
+			consent(many(in_units, None, &out, false), &AssumeYes).await.unwrap_err().to_string();
 		assert!(error.contains("--max-fee"), "{error}");
 		assert!(!out.exists(), "nothing written");
 	}

@@ -13,8 +13,8 @@ mod sign;
 mod status;
 
 pub use consent::{
-	consent, consent_file_name, revoke_call_data, ConsentChainSource, ConsentReport,
-	ConsentRequest, NewConsent, NewConsents,
+	consent, consent_file_name, revoke_call_data, terms_text, AskOnTerminal, AssumeYes, Confirm,
+	ConsentChainSource, ConsentReport, ConsentRequest, NewConsent, NewConsents, NOT_A_TERMINAL,
 };
 pub use nodes::{
 	nodes, render_text as render_nodes, NodeEntry, NodesListing, NodesRequest, OwnerEntry,
@@ -47,4 +47,7 @@ pub enum CommandError {
 	/// The request cannot be carried out as given.
 	#[error("{0}")]
 	Invalid(String),
+	/// The owner did not agree to sign (declined, or not asked: no terminal and no `--yes`).
+	#[error("not signed: {0}")]
+	Unconfirmed(String),
 }

@@ -60,15 +60,27 @@ async fn run_with_a_consent_registers_and_re_registers_without_the_owner_secret(
 	assert_eq!(made["action"], "created");
 	assert_eq!(made["signed"], false);
 	assert!(made["to_sign"]["registrar"].is_string(), "{made}");
-	let (code, signed, stderr) = registrar_json(&[
+	let sign = [
 		"consent".as_ref(),
 		"--consent-file".as_ref(),
 		consent_path.as_os_str(),
 		"--owner-secret-file".as_ref(),
 		owner_secret.as_os_str(),
-	])
-	.await;
+	];
+	// Without a terminal to agree at, and without --yes: refused, nothing signed.
+	let (code, _, stderr) = registrar_json(&sign).await;
+	assert_eq!(code, Some(2), "{stderr}");
+	assert!(stderr.contains("give --yes"), "{stderr}");
+	let unsigned = registrar::consent::SignedConsent::load(&consent_path).unwrap();
+	assert!(unsigned.signature().is_none());
+	// With --yes: the terms on stderr, then signed.
+	let (code, signed, stderr) = registrar_json(&[&sign[..], &["--yes".as_ref()]].concat()).await;
 	assert_eq!(code, Some(0), "{stderr}");
+	let shown = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+	assert!(shown.contains(&format!("node (PeerId): {peer}")), "{stderr}");
+	// (Offline, amounts in base units.)
+	let deposit = format!("max deposit: {} base units", 10 * UNIT);
+	assert!(shown.contains(&deposit), "{stderr}");
 	assert_eq!(
 		(signed["action"].as_str(), signed["signed"].as_bool()),
 		(Some("signed"), Some(true))
@@ -224,6 +236,7 @@ async fn a_consent_in_unit_warns_refuses_revokes_and_exits_as_documented() {
 		"0.5UNIT",
 		"--lifetime",
 		"1000",
+		"--yes",
 	])
 	.await;
 	assert_eq!(code, Some(0), "{stderr}");
@@ -331,6 +344,7 @@ async fn a_fleets_consents_are_made_online_in_one_step_and_each_registers_its_no
 		&(10 * UNIT).to_string(),
 		"--lifetime",
 		"1000",
+		"--yes",
 	])
 	.await;
 	assert_eq!(code, Some(0), "{stderr}");
