@@ -10,7 +10,8 @@
 //!
 //! - [`keys`]: the node's Ed25519 key (Substrate node-key file, hex seed, go-libp2p protobuf
 //!   through `libp2p-identity`) and the owner's sr25519 key (secret URI or mnemonic from a file
-//!   or environment variable).
+//!   or environment variable); key files others can access are refused, and the binary moves
+//!   a secret out of its environment at start-up.
 //! - [`challenge`]: the pallet's own `RegisterChallenge`, built and signed, and the nine
 //!   arguments of `register_node_with_coldkey` (as `registrar sign` prints them).
 //! - [`consent`]: the pallet's own `OwnerConsent`: made, signed (or a signature made elsewhere
@@ -39,8 +40,10 @@
 //!   amounts of its currency (`2 UNIT`); [`outcome`], [`backoff`]: the outcome classes and the
 //!   waits between attempts.
 //! - [`endpoint`]: the chain endpoint as it may be shown (no credentials, path or query).
-//! - [`state`]: the state directory's OS lock and state file.
-//! - [`status`], [`http`]: `/livez`, `/readyz`, `/status` and `/metrics`.
+//! - [`state`]: the state directory (private, its files opened without following links): its
+//!   OS lock and state file (with a refusal remembered for the configuration).
+//! - [`status`], [`http`]: `/livez`, `/readyz`, `/status` and `/metrics` (served so that idle or
+//!   slow clients cannot starve the probes).
 //! - [`shutdown`]: SIGINT/SIGTERM and the stop flag.
 //!
 //! ## Architecture
