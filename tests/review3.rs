@@ -609,3 +609,16 @@ fn d26_removals_for_lost_stake_wait_for_the_next_round_when_the_budget_is_short(
 		));
 	});
 }
+
+/// Item 15: the whitelist's migration step is charged the proof of the reference's whitelist at
+/// its longest (16,384 accounts of 32 bytes), measured, not today's bound's `MaxEncodedLen`.
+#[test]
+fn item15_the_whitelist_step_is_charged_the_proof_of_the_longest_reference_whitelist() {
+	const REFERENCE_MAX_WHITELIST: u32 = 16_384;
+	let weight = <() as WeightInfo>::migration_whitelist(REFERENCE_MAX_WHITELIST);
+	assert!(
+		weight.proof_size() >= u64::from(REFERENCE_MAX_WHITELIST) * 32,
+		"proof {} B for {REFERENCE_MAX_WHITELIST} accounts",
+		weight.proof_size()
+	);
+}
