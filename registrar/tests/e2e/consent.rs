@@ -167,11 +167,14 @@ async fn run_with_a_consent_registers_and_re_registers_without_the_owner_secret(
 	);
 	assert_eq!(metric(&metrics, "registrar_attempts_total{outcome=\"fatal\"}"), 0, "{metrics}");
 
-	// The owner paid the two registration fees and nothing else; the submitter only the
-	// transaction fees (about a hundredth of a unit each).
+	// The owner paid the two registration fees and holds the second registration's bond (the
+	// dev chain bonds compute miners with 10 UNIT; the first bond was released after the
+	// cooldown), and nothing else; the submitter only the transaction fees (about a hundredth
+	// of a unit each).
+	let bond = 10 * UNIT;
 	let owner_paid = owner_before - free_balance(&client, &cold.account_id()).await;
 	let submitter_paid = submitter_before - free_balance(&client, &hot.account_id()).await;
-	assert_eq!(owner_paid, first_fee + second_fee, "fees {first_fee} and {second_fee}");
+	assert_eq!(owner_paid, first_fee + second_fee + bond, "fees {first_fee} and {second_fee}");
 	assert!(submitter_paid > 0 && submitter_paid < UNIT / 10, "{submitter_paid}");
 
 	let pid = child.id().unwrap().to_string();
