@@ -175,6 +175,14 @@ fn every_job_due(now: u64, expired: u32) {
 	}
 }
 
+/// A hook budget that holds the base, a full tally and 64 pruned items.
+fn tally_budget() -> Weight {
+	<() as WeightInfo>::on_initialize_base()
+		+ <() as WeightInfo>::tally_reports(MAX_VALIDATORS, MAX_REPORTED_NODES)
+		+ <() as WeightInfo>::prune_expired_items(64)
+		+ <() as WeightInfo>::prune_expired_block()
+}
+
 struct HookCost {
 	nodes: u32,
 	ordinary: Duration,
@@ -206,6 +214,7 @@ fn hook_cost(n: u32) -> HookCost {
 	let ordinary_block = 10 * CONSENSUS_PERIOD + 5;
 	let busy_block = 11 * CONSENSUS_PERIOD;
 	ext.execute_with(|| {
+		MaxNodesParam::set(u32::MAX);
 		System::set_block_number(ordinary_block - 1);
 		fill(n, busy_block).expect("registry fills");
 		System::reset_events();
@@ -213,12 +222,7 @@ fn hook_cost(n: u32) -> HookCost {
 	// Into the trie backend, as a node's database holds it: reads then walk the trie.
 	ext.commit_all().expect("state commits");
 	ext.execute_with(|| {
-		// A budget that holds the base, a full tally and 64 pruned items.
-		let budget = <() as WeightInfo>::on_initialize_base()
-			+ <() as WeightInfo>::tally_reports(MAX_VALIDATORS, MAX_REPORTED_NODES)
-			+ <() as WeightInfo>::prune_expired_items(64)
-			+ <() as WeightInfo>::prune_expired_block();
-		HookBudget::set(budget);
+		HookBudget::set(tally_budget());
 		pallet_registration::NextExpiryToPrune::<Test>::put(ordinary_block);
 		// The open round ends before the busy block: the ordinary block tallies nothing.
 		pallet_registration::DeregistrationRound::<Test>::mutate(|r| r.ends_at = busy_block - 1);
@@ -458,11 +462,7 @@ fn fleet_cost(n: u32, per_owner: u32, registrations: bool) -> FleetCost {
 	});
 	ext.commit_all().expect("state commits");
 	ext.execute_with(|| {
-		let budget = <() as WeightInfo>::on_initialize_base()
-			+ <() as WeightInfo>::tally_reports(MAX_VALIDATORS, MAX_REPORTED_NODES)
-			+ <() as WeightInfo>::prune_expired_items(64)
-			+ <() as WeightInfo>::prune_expired_block();
-		HookBudget::set(budget);
+		HookBudget::set(tally_budget());
 		let nodes = pallet_registration::NodeCountByStatus::<Test>::iter_values().sum();
 		System::set_block_number(ordinary_block);
 		let registrations = registrations.then(|| {
