@@ -14,8 +14,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { u8aToHex, u8aToString } from '@polkadot/util';
-import { connect } from './lib/chain.mjs';
-import { nodeById, nodeKey, nodeOfOwner, ready, registerCall, registrationArgs, send } from './lib/registration.mjs';
+import {
+  connect, describeError, nodeById, nodeKey, nodeOfOwner, ready, registerCall, registrationArgs, send,
+} from '../js/client/index.mjs';
 
 const endpoint = process.argv[2] ?? process.env.REGISTRAR_ENDPOINT ?? 'ws://127.0.0.1:9944';
 const keyFile = process.env.NODE_KEY_FILE ?? 'node-key';
@@ -44,8 +45,9 @@ let api;
 try {
   api = await connect(endpoint);
 } catch (error) {
-  fail(`cannot reach the chain at ${endpoint} (${error?.message || 'connection refused'}): is it running? `
-    + '`scripts/chain.sh` starts one; give another endpoint as the first argument');
+  // The client says what failed (`cannot reach the chain at …`, not a websocket URL); this adds where to go.
+  const hint = error.code === 'UNREACHABLE' ? ' `scripts/chain.sh` starts a local chain; give another endpoint as the first argument' : '';
+  fail(`${error.message}${hint}`);
 }
 const { key, hex, made } = loadOrMakeKey();
 const ownersNode = await nodeOfOwner(api, owner.address);
@@ -71,9 +73,10 @@ console.log(JSON.stringify({
   call: 'registration.registerNodeWithColdkey',
   params: Object.fromEntries(Object.entries(args).map(([k, v]) => [k, v instanceof Uint8Array ? u8aToHex(v) : v])),
 }, null, 2));
-const { error, events } = await send(api, registerCall(api, args), owner);
+const { dispatchError, events } = await send(api, registerCall(api, args), owner);
+const refusal = dispatchError ? describeError(api, dispatchError) : null;
 await api.disconnect();
-if (error) fail(`the chain refused the registration: ${error}`, 5);
+if (refusal) fail(`the chain refused the registration: ${refusal}`, 5);
 console.log(`registered: ${events.filter((e) => e.section === 'registration').map((e) => e.method).join(', ')}`);
 const typeFlag = nodeType.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase());
 console.log(`keep it registered and online: registrar run --node-key-file ${keyFile} `

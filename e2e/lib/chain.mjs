@@ -1,9 +1,11 @@
-// Starts and stops a local chain: chopsticks running the dev runtime's raw chain spec.
+// The local chain of the tests and of `e2e/chain.mjs`: chopsticks running the dev runtime's raw
+// chain spec, started and stopped here, and driven through chopsticks' `dev_*` RPCs (blocks on
+// demand, several transactions in one block). The client itself is the package in js/client.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApiPromise, WsProvider } from '@polkadot/api';
+import { bestNumber, connect, heartbeatPeriod } from '../../js/client/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -69,7 +71,7 @@ export async function startChain({ spec = defaultSpec(), host = '127.0.0.1', por
   while (Date.now() < deadline) {
     if (exited !== null) throw new Error(`chopsticks exited with ${exited}`);
     try {
-      const api = await connect(endpoint, 2_000);
+      const api = await connect(endpoint);
       return { api, endpoint, child, stop: () => stopChain(api, child) };
     } catch {
       await new Promise((r) => setTimeout(r, 500));
@@ -77,20 +79,6 @@ export async function startChain({ spec = defaultSpec(), host = '127.0.0.1', por
   }
   child.kill('SIGKILL');
   throw new Error(`chopsticks did not answer on ${endpoint} within 120 s`);
-}
-
-/** Connects to `endpoint`, failing after `timeoutMs` instead of retrying forever. */
-export async function connect(endpoint, timeoutMs = 10_000) {
-  const provider = new WsProvider(endpoint, false);
-  await Promise.race([
-    provider.connect(),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('connect timeout')), timeoutMs)),
-  ]);
-  await Promise.race([
-    provider.isReadyOrError,
-    new Promise((_, reject) => setTimeout(() => reject(new Error('connect timeout')), timeoutMs)),
-  ]).catch(async (error) => { await provider.disconnect().catch(() => {}); throw error; });
-  return ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
 }
 
 async function stopChain(api, child) {
@@ -102,3 +90,84 @@ async function stopChain(api, child) {
     child.on('exit', () => { clearTimeout(timer); resolve(); });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Driving the dev chain (chopsticks' dev_* RPCs)
+
+/** The dev runtime's unit: 18 decimals. */
+export const UNIT = 10n ** 18n;
+
+/** Builds `count` empty blocks (chopsticks' `dev_newBlock`). */
+export async function newBlocks(api, count) {
+  await api._options.provider.send('dev_newBlock', [{ count }]);
+}
+
+/**
+ * What the pool says of `tx` now, without building a block when it refuses: null when it would
+ * accept it (then nothing is submitted), otherwise `Invalid.<Reason>` (`Invalid.BadProof`) from
+ * the runtime's `TaggedTransactionQueue_validate_transaction` (what the pool runs, as in the block
+ * after the best one), after checking that `author_submitExtrinsic` does reject it (RPC error
+ * 1010). The extrinsic goes to the runtime API as its bytes (see the client's `dryRun`). `author_submitExtrinsic`
+ * rather than `tx.send()`: polkadot.js reuses a recent subscription for identical extrinsic bytes,
+ * so `send()` of a replayed transaction resolves with the original's result.
+ */
+export async function poolRefusal(api, tx) {
+  const best = await api.rpc.chain.getBlockHash();
+  const validity = await api.call.taggedTransactionQueue.validateTransaction('External', tx.toU8a(), best);
+  if (validity.isOk) return null;
+  const error = await api.rpc.author.submitExtrinsic(tx).then(() => null, (e) => e);
+  if (!error || !/^1010\b/.test(error.message)) throw new Error(`the pool did not reject it: ${error?.message}`);
+  const invalid = validity.asErr;
+  return `${invalid.type}.${invalid.isInvalid ? invalid.asInvalid.type : invalid.asUnknown.type}`;
+}
+
+/**
+ * Puts `txs` (signed or not, each checked by the pool on submission) into one new block:
+ * chopsticks' Manual mode, then `dev_newBlock`, then Instant mode again. Resolves to the
+ * block's hash and, for each transaction in order, its events.
+ */
+export async function inOneBlock(api, txs) {
+  const provider = api._options.provider;
+  const hashes = [];
+  await provider.send('dev_setBlockBuildMode', ['Manual']);
+  try {
+    for (const tx of txs) hashes.push((await api.rpc.author.submitExtrinsic(tx)).toHex());
+    await provider.send('dev_newBlock', [{ count: 1 }]);
+  } finally {
+    await provider.send('dev_setBlockBuildMode', ['Instant']);
+  }
+  const blockHash = await api.rpc.chain.getBlockHash();
+  const block = await api.rpc.chain.getBlock(blockHash);
+  const index = hashes.map((hash) => block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash));
+  if (index.includes(-1)) throw new Error('a transaction did not make it into the block');
+  const events = await (await api.at(blockHash)).query.system.events();
+  return {
+    blockHash,
+    events: index.map((i) => events.filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === i)
+      .map(({ event }) => event)),
+  };
+}
+
+/** Builds blocks until the best one is `number` (nothing when it is already there or beyond). */
+export async function buildTo(api, number) {
+  const best = await bestNumber(api);
+  if (number > best) await api._options.provider.send('dev_newBlock', [{ to: number }]);
+  const now = await bestNumber(api);
+  if (now !== Math.max(number, best)) throw new Error(`best block ${now}, ${number} wanted`);
+}
+
+/** Builds blocks, if needed, so that the next `count` blocks lie in one period. */
+export async function roomInPeriod(api, count) {
+  const period = heartbeatPeriod(api);
+  const best = await bestNumber(api);
+  if (Math.floor((best + 1) / period) !== Math.floor((best + count) / period)) {
+    await buildTo(api, Math.ceil((best + 1) / period) * period - 1);
+  }
+}
+
+/** Builds blocks, if needed, so that the next block is the first of a period. */
+export async function toPeriodStart(api) {
+  const period = heartbeatPeriod(api);
+  await buildTo(api, Math.ceil(((await bestNumber(api)) + 1) / period) * period - 1);
+}
+

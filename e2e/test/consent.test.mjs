@@ -10,16 +10,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, randomAsU8a, sr25519Verify } from '@polkadot/util-crypto';
-import { startChain } from '../lib/chain.mjs';
 import {
-  UNIT, chainContext, dryRun, findEvent, newBlocks, nodeKey, ready, registerWithMaxFeeCall, registrationArgs, send,
-  viewFunction,
-} from '../lib/registration.mjs';
-import {
-  CONSENT_DOMAIN, CONSENT_LEN, CONSENT_STATUSES, NODE_TYPES, ROTATE_DOMAIN, ROTATION_LEN, accountId, argType, consentBytes,
-  consentPayload, consentRegisterCall, consentRegistrationArgs, consentStatus, ownerSignature, revokeCall,
-  rotateCall, rotationArgs, rotationBytes, signedConsent,
-} from '../lib/consent.mjs';
+  CONSENT_DOMAIN, CONSENT_LEN, CONSENT_STATUSES, ROTATE_DOMAIN, ROTATION_LEN, accountId, argType,
+  chainContext, consentBytes, consentPayload, consentRegisterCall, consentRegistrationArgs, consentStatus, currentFee,
+  dryRun, findEvent, nodeKey, ownerSignature, ready, registerWithMaxFeeCall, registrationArgs, revokeCall, rotateCall,
+  rotationArgs, rotationBytes, send, signedConsent,
+} from '../../js/client/index.mjs';
+import { UNIT, newBlocks, startChain } from '../lib/chain.mjs';
 
 // Its own chain: on a free port, or E2E_PORT + 1, or E2E_CONSENT_PORT.
 const PORT = Number(process.env.E2E_CONSENT_PORT ?? (process.env.E2E_PORT ? Number(process.env.E2E_PORT) + 1 : 0));
@@ -46,12 +43,6 @@ async function freeBalance(address) {
 
 async function nodeOf(key) {
   return api.query.registration.coldkeyNodeRegistrationV2(key.base58Hex);
-}
-
-async function currentFee(nodeType) {
-  const fee = await viewFunction(api, 'current_fee(NodeType) -> BalanceOf<T>',
-    api.createType('u8', NODE_TYPES.indexOf(nodeType)).toHex(), 'u128');
-  return fee.toBigInt();
 }
 
 /** The transaction fee `who` paid in a block's events. */
@@ -117,7 +108,7 @@ describe('owner consent', () => {
   });
 
   it('lets a hot account register the node; the fee comes from the owner', async () => {
-    const fee = await currentFee('StorageMiner');
+    const fee = await currentFee(api, 'StorageMiner');
     assert.ok(fee > UNIT / 2n, 'the hot account could not pay the fee itself');
     // The most the owner agrees to pay: exactly the current fee.
     const signed = await signedConsent(api, { owner: bob, key: nodeA, nodeType: 'StorageMiner', maxFee: fee });
@@ -170,7 +161,7 @@ describe('owner consent', () => {
 describe('refused consents', () => {
   it('refuses each consent that does not fit, by name (executed without a block)', async () => {
     const key = nodeKey();
-    const fee = await currentFee('StorageS3');
+    const fee = await currentFee(api, 'StorageS3');
     const base = { owner: dave, key, nodeType: 'StorageS3', maxFee: 10n * UNIT };
     const { blockNumber } = await chainContext(api);
     const maxLifetime = api.consts.registration.maxConsentLifetime.toNumber();
@@ -226,7 +217,7 @@ describe('refused consents', () => {
 
     const ownerBefore = await freeBalance(dave.address);
     const hotBefore = await freeBalance(hot.address);
-    const feeBefore = await currentFee('StorageS3');
+    const feeBefore = await currentFee(api, 'StorageS3');
     const args = await consentRegistrationArgs(api, { signed, key });
     result = await send(api, consentRegisterCall(api, args), hot);
     assert.equal(result.error, 'registration.ConsentRevoked');
@@ -238,13 +229,13 @@ describe('refused consents', () => {
     assert.ok((await api.query.registration.ownerToNode(dave.address)).isNone, 'the owner has no node');
     const challengeHash = u8aToHex(blake2AsU8a(args.challengeBytes, 256));
     assert.ok((await api.query.registration.usedChallenges(challengeHash)).isNone, 'the challenge is still unused');
-    assert.equal(await currentFee('StorageS3'), feeBefore, 'the fee did not move');
+    assert.equal(await currentFee(api, 'StorageS3'), feeBefore, 'the fee did not move');
   });
 });
 
 describe('price limit', () => {
   it('register_node_with_max_fee takes the fee only up to the owner\'s limit (executed without a block)', async () => {
-    const fee = await currentFee('StorageS3');
+    const fee = await currentFee(api, 'StorageS3');
     const args = await registrationArgs(api, { owner: dave, key: nodeKey(), nodeType: 'StorageS3' });
     assert.equal(await dryRun(api, registerWithMaxFeeCall(api, args, fee - 1n), dave), 'registration.FeeAboveMaximum');
     assert.equal(await dryRun(api, registerWithMaxFeeCall(api, args, fee), dave), null);

@@ -10,13 +10,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
-import { startChain } from '../lib/chain.mjs';
-import { chainContext, dryRun, findEvent, nodeKey, ready, send } from '../lib/registration.mjs';
 import {
-  allPages, bestNumber, buildTo, heartbeatCall, heartbeatPeriod, inOneBlock, multiaddr, multiaddrText, nodeCounts,
-  nodeView, nodesByCapability, nodesByStatus, nodesByType, poolRefusal, publishCall, recordCodec, roomInPeriod,
-  signRecord, submitUnsigned, toPeriodStart, verifyRecord, viewNodeId,
-} from '../lib/discovery.mjs';
+  allPages, bestNumber, chainContext, dryRun, findEvent, heartbeatCall, heartbeatPeriod, multiaddr, multiaddrText,
+  nodeCounts, nodeKey, nodeView, nodesByCapability, nodesByStatus, nodesByType, publishCall, ready, recordCodec,
+  send, signRecord, submitUnsigned, verifyRecord, viewNodeId,
+} from '../../js/client/index.mjs';
+import { inOneBlock, poolRefusal, roomInPeriod, startChain, toPeriodStart } from '../lib/chain.mjs';
 
 // Its own chain: on a free port, or E2E_PORT + 2, or E2E_DISCOVERY_PORT.
 const PORT = Number(process.env.E2E_DISCOVERY_PORT ?? (process.env.E2E_PORT ? Number(process.env.E2E_PORT) + 2 : 0));

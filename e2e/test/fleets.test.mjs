@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
-import { startChain } from '../lib/chain.mjs';
-import { nodesOfOwner, ownerNodeCount, viewNodeId } from '../lib/discovery.mjs';
 import {
-  UNIT, chainContext, findEvent, newBlocks, nodeKey, palletAccount, ready, registerCall, registrationArgs, send,
-} from '../lib/registration.mjs';
+  chainContext, findEvent, nodeKey, nodesOfOwner, ownerNodeCount, palletAccount, ready, registerCall,
+  registrationArgs, send, viewNodeId,
+} from '../../js/client/index.mjs';
+import { UNIT, newBlocks, startChain } from '../lib/chain.mjs';
 
 const PORT = Number(process.env.E2E_PORT ?? 8127);
 const DEPOSIT = 10n * UNIT; // registration::DEPOSIT of the dev runtime
@@ -128,7 +128,7 @@ describe('fleets and bonds', () => {
     }
     const target = { owner: await funded(), key: nodeKey() };
     assert.equal((await register(target.owner, target.key, 'ComputeMiner')).error, null);
-    const pot = (await api.query.system.account(palletAccount)).data.free.toBigInt();
+    const pot = (await api.query.system.account(palletAccount(api))).data.free.toBigInt();
     // Both votes in one round.
     let { blockNumber } = await chainContext(api);
     await newBlocks(api, Math.ceil((blockNumber + 1) / CONSENSUS_PERIOD) * CONSENSUS_PERIOD - blockNumber);
@@ -142,7 +142,7 @@ describe('fleets and bonds', () => {
     assert.ok(slashed, 'BondSlashed');
     assert.equal(slashed.data.amount.toBigInt(), DEPOSIT / 2n);
     assert.equal(
-      (await api.query.system.account(palletAccount)).data.free.toBigInt() - pot,
+      (await api.query.system.account(palletAccount(api))).data.free.toBigInt() - pot,
       DEPOSIT / 2n,
       'the slashed half went to the registry account',
     );

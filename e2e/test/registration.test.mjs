@@ -8,11 +8,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
-import { root, startChain } from '../lib/chain.mjs';
 import {
-  UNIT, DOMAIN, chainContext, findEvent, newBlocks, nodeById, nodeKey, palletAccount, ready,
-  registerCall, registrationArgs, send, viewFunction,
-} from '../lib/registration.mjs';
+  DOMAIN, chainContext, findEvent, nodeById, nodeKey, palletAccount, ready, registerCall, registrationArgs, send,
+  viewFunction,
+} from '../../js/client/index.mjs';
+import { UNIT, newBlocks, root, startChain } from '../lib/chain.mjs';
 
 // Its own chain: on a free port, or E2E_PORT.
 const PORT = Number(process.env.E2E_PORT ?? 0);
@@ -81,7 +81,7 @@ describe('registration', () => {
   it('registers a node from a challenge built and signed in JS, and charges the fee', async () => {
     const owner = await funded();
     const key = nodeKey();
-    const potBefore = await freeBalance(palletAccount);
+    const potBefore = await freeBalance(palletAccount(api));
     const ownerBefore = await freeBalance(owner.address);
     const feeBefore = (await api.query.registration.currentNodeTypeFee('StorageMiner')).unwrapOr(null);
 
@@ -109,7 +109,7 @@ describe('registration', () => {
     const used = await api.query.registration.usedChallenges(u8aToHex(blake2AsU8a(args.challengeBytes, 256)));
     assert.ok(used.isSome, 'challenge hash recorded');
 
-    assert.equal((await freeBalance(palletAccount)) - potBefore, fee, 'the fee reached the pallet account');
+    assert.equal((await freeBalance(palletAccount(api))) - potBefore, fee, 'the fee reached the pallet account');
     assert.ok(ownerBefore - (await freeBalance(owner.address)) > fee, 'fee plus transaction fee paid');
   });
 

@@ -23,10 +23,10 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { hexToU8a, u8aConcat, u8aToHex, u8aToString, stringToU8a } from '@polkadot/util';
 import { blake2AsU8a, mnemonicGenerate, randomAsU8a } from '@polkadot/util-crypto';
-import { root, startChain } from '../lib/chain.mjs';
 import {
-  UNIT, dryRun, newBlocks, nodeKey, palletAccount, ready, registerCall, registrationArgs, send,
-} from '../lib/registration.mjs';
+  dryRun, nodeKey, palletAccount, ready, registerCall, registrationArgs, send,
+} from '../../js/client/index.mjs';
+import { UNIT, newBlocks, root, startChain } from '../lib/chain.mjs';
 import {
   NODE_TYPES, RawStorage, bool, bytes, itemKey, nodeInfo, palletPrefix, storageVersionKey, u128, u32, u64,
   variant, vec,
@@ -345,7 +345,7 @@ describe('runtime upgrade from the reference layout', () => {
     const { error } = await send(api, registerCall(api, replay), actors.replayOwner);
     assert.equal(error, 'registration.ChallengeReused');
 
-    const pot = async () => (await api.query.system.account(palletAccount)).data.free.toBigInt();
+    const pot = async () => (await api.query.system.account(palletAccount(api))).data.free.toBigInt();
     const before = await pot();
     const fresh = await registrationArgs(api, { owner: actors.replayOwner, key: keys.R, nodeType: 'GpuMiner' });
     assert.equal((await send(api, registerCall(api, fresh), actors.replayOwner)).error, null);

@@ -3,17 +3,14 @@
 // agree byte for byte on the challenge, the record and heartbeat statements and multiaddrs.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, ed25519Sign } from '@polkadot/util-crypto';
-import { root } from '../lib/chain.mjs';
 import {
-  heartbeatStatementBytes, multiaddr, multiaddrText, recordBytes, recordStatementBytes,
-} from '../lib/discovery.mjs';
-import { challengeBytes, nodeKey, ready } from '../lib/registration.mjs';
+  challengeBytes, heartbeatStatementBytes, multiaddr, multiaddrText, nodeKey, ready, recordBytes, recordStatementBytes,
+} from '@registration/client';
 
-const v = JSON.parse(readFileSync(path.join(root, 'spec', 'vectors.json'), 'utf8'));
+const v = JSON.parse(readFileSync(new URL('../../../spec/vectors.json', import.meta.url), 'utf8'));
 const d = v.discovery;
 const hex = (text) => Uint8Array.from(Buffer.from(text, 'hex'));
 

@@ -1,10 +1,11 @@
-// Client side of owner consents and key rotation, written from the contract (issue 12):
-// the `OwnerConsent` and `KeyRotation` layouts encoded by hand, the owner's signature (the
-// runtime's `MultiSignature`), the calls `register_node_with_consent`, `revoke_consent` and
-// `rotate_node_key`, and the `consent_payload` / `consent_status` view functions.
+// Owner consents and key rotation, written from the contract (issue 12): the `OwnerConsent` and
+// `KeyRotation` layouts encoded by hand, the owner's signature (the runtime's `MultiSignature`)
+// and the calls `register_node_with_consent`, `revoke_consent` and `rotate_node_key`. The
+// `consent_payload` and `consent_status` view functions are in views.mjs.
 import { u8aConcat, u8aToHex, u8aWrapBytes, stringToU8a } from '@polkadot/util';
 import { blake2AsU8a, ed25519Sign, randomAsU8a } from '@polkadot/util-crypto';
-import { chainContext, challengeBytes, viewFunction } from './registration.mjs';
+import { chainContext, challengeBytes } from './registration.mjs';
+import { fixed, uintLe } from './scale.mjs';
 
 /** The 24-byte domain of a consent: ASCII `HIPPIUS::CONSENT::v2` and four zero bytes. */
 export const CONSENT_DOMAIN = u8aConcat(stringToU8a('HIPPIUS::CONSENT::v2'), new Uint8Array(4));
@@ -12,45 +13,53 @@ export const CONSENT_DOMAIN = u8aConcat(stringToU8a('HIPPIUS::CONSENT::v2'), new
 /** The 24-byte domain of a rotation statement: ASCII `HIPPIUS::ROTATE::v1` and five zero bytes. */
 export const ROTATE_DOMAIN = u8aConcat(stringToU8a('HIPPIUS::ROTATE::v1'), new Uint8Array(5));
 
-/** `NodeType` in encoding order: its one-byte encoding is the index. */
+/** `NodeType` in encoding order: its one-byte encoding is the index. @type {readonly string[]} */
 export const NODE_TYPES = ['Validator', 'StorageMiner', 'StorageS3', 'ComputeMiner', 'GpuMiner'];
 
-/** `ConsentStatus` in encoding order (what the `consent_status` view function returns). */
+/** `ConsentStatus` in encoding order (what the `consent_status` view function returns). @type {readonly string[]} */
 export const CONSENT_STATUSES = [
   'Valid', 'WrongDomain', 'WrongChain', 'InvalidPeerId', 'Expired', 'LifetimeTooLong', 'Revoked', 'BadSignature',
   'SmallOrderOwner',
 ];
 
-/** Bytes of an OwnerConsent: 24 + 32 + 32 + 38 + 1 + 16 + 8 + 8 + 1. */
+/** Bytes of an OwnerConsent: 24 + 32 + 32 + 38 + 1 + 16 + 16 + 8 + 8 + 1. */
 export const CONSENT_LEN = 176;
 
 /** Bytes of a KeyRotation: 24 + 32 + 32 + 38 + 38 + 32. */
 export const ROTATION_LEN = 196;
 
-function fixed(name, bytes, length) {
-  if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
-    throw new Error(`${name}: ${length} bytes expected, got ${bytes?.length}`);
-  }
-  return bytes;
-}
-
-function uintLe(value, bytes) {
-  const out = new Uint8Array(bytes);
-  let v = BigInt(value);
-  if (v < 0n || v >= 1n << BigInt(8 * bytes)) throw new Error(`${value} does not fit in ${bytes} bytes`);
-  for (let i = 0; i < bytes; i += 1) { out[i] = Number(v & 0xffn); v >>= 8n; }
-  return out;
-}
-
-function nodeTypeIndex(nodeType) {
+/**
+ * A node type's one-byte encoding: its index in `NODE_TYPES` (a number is taken as the index).
+ * @param {string | number} nodeType
+ * @returns {number}
+ * @throws {Error} for an unknown name
+ */
+export function nodeTypeIndex(nodeType) {
   const index = typeof nodeType === 'number' ? nodeType : NODE_TYPES.indexOf(nodeType);
   if (index < 0 || index > 255) throw new Error(`unknown node type ${nodeType}`);
   return index;
 }
 
 /**
+ * The fields of an `OwnerConsent`.
+ * @typedef {object} ConsentFields
+ * @property {Uint8Array} genesisHash the chain's genesis hash (32 bytes)
+ * @property {Uint8Array} owner the owner's 32-byte account id
+ * @property {Uint8Array} peerId the raw 38-byte PeerId of the node the consent is for
+ * @property {string | number} nodeType a name of `NODE_TYPES`
+ * @property {bigint | number} maxFee the most the owner pays as the registration fee
+ * @property {bigint | number} [maxDeposit] the most the owner holds as the node's bond (0 by default)
+ * @property {bigint | number} validUntil the last block the consent may be used in
+ * @property {bigint | number} [nonce] u64; raising the owner's nonce floor revokes consents below it
+ * @property {boolean} [mayRotate] whether it also allows moving the owner's node to this PeerId
+ * @property {Uint8Array} [domain] 24 bytes, `CONSENT_DOMAIN` by default
+ */
+
+/**
  * The SCALE encoding of an `OwnerConsent` (fields in order, no length prefixes): the bytes the
- * owner signs. `owner` is the owner's 32-byte account id, `peerId` the raw 38-byte PeerId.
+ * owner signs, `CONSENT_LEN` of them.
+ * @param {ConsentFields} fields
+ * @returns {Uint8Array}
  */
 export function consentBytes({
   domain = CONSENT_DOMAIN, genesisHash, owner, peerId, nodeType, maxFee, maxDeposit = 0n, validUntil, nonce = 0n, mayRotate = false,
@@ -69,7 +78,14 @@ export function consentBytes({
   );
 }
 
-/** The SCALE encoding of a `KeyRotation` statement: what the node's current key signs. */
+/**
+ * The SCALE encoding of a `KeyRotation` statement: what the node's current key signs to hand the
+ * node over to a new key, `ROTATION_LEN` bytes.
+ * @param {{ genesisHash: Uint8Array, owner: Uint8Array, oldPeerId: Uint8Array, newPeerId: Uint8Array,
+ *   challengeHash: Uint8Array, domain?: Uint8Array }} fields raw PeerIds; `challengeHash` is
+ *   blake2_256 of the new key's registration challenge
+ * @returns {Uint8Array}
+ */
 export function rotationBytes({ domain = ROTATE_DOMAIN, genesisHash, owner, oldPeerId, newPeerId, challengeHash }) {
   return u8aConcat(
     fixed('domain', domain, 24),
@@ -86,6 +102,10 @@ const SCHEMES = { sr25519: 'Sr25519', ed25519: 'Ed25519', ecdsa: 'Ecdsa' };
 /**
  * The owner's `MultiSignature` of `message` with a keyring pair: the bare bytes or, with
  * `wrap`, `<Bytes>` ++ message ++ `</Bytes>` as the polkadot.js extension and apps sign raw data.
+ * @param {import('@polkadot/keyring/types').KeyringPair} pair
+ * @param {Uint8Array} message
+ * @param {{ wrap?: boolean }} [options]
+ * @returns {{ Sr25519?: string, Ed25519?: string, Ecdsa?: string }} the variant and the signature as hex
  */
 export function ownerSignature(pair, message, { wrap = false } = {}) {
   const scheme = SCHEMES[pair.type];
@@ -96,14 +116,31 @@ export function ownerSignature(pair, message, { wrap = false } = {}) {
 /**
  * The 32-byte account id of a keyring pair (for ecdsa: blake2_256 of its public key); 32 bytes
  * given as they are.
+ * @param {import('@polkadot/keyring/types').KeyringPair | Uint8Array} owner
+ * @returns {Uint8Array}
  */
 export const accountId = (owner) => (owner instanceof Uint8Array ? fixed('account id', owner, 32) : owner.addressRaw);
 
 /**
+ * A signed consent.
+ * @typedef {object} SignedConsent
+ * @property {ConsentFields} consent its fields
+ * @property {Uint8Array} bytes its encoding (what was signed, unless wrapped)
+ * @property {ReturnType<typeof ownerSignature>} signature the owner's `MultiSignature`
+ */
+
+/**
  * A consent of `owner` (a keyring pair, or an account id with `sign.pair`) for `key` (see
  * `nodeKey`) on the chain `api` talks to, valid for `lifetime` blocks after the best block,
- * signed. `fields` overrides any other field of the consent; `sign` chooses the signer (`pair`,
- * default the owner) and `wrap`.
+ * signed. `maxFee` and `maxDeposit` cap what a registration with it may take from the owner.
+ * `fields` overrides any other field of the consent; `sign` chooses the signer (`pair`, default
+ * the owner) and `wrap`. A random nonce unless `nonce` is given.
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {{ owner: import('@polkadot/keyring/types').KeyringPair | Uint8Array, key: import('./keys.mjs').NodeKey,
+ *   nodeType?: string, maxFee: bigint | number, maxDeposit?: bigint | number, lifetime?: number,
+ *   nonce?: bigint | number, mayRotate?: boolean,
+ *   sign?: { pair?: import('@polkadot/keyring/types').KeyringPair, wrap?: boolean } } & Partial<ConsentFields>} options
+ * @returns {Promise<SignedConsent>}
  */
 export async function signedConsent(api, { owner, key, nodeType = 'StorageMiner', maxFee, maxDeposit = 0n, lifetime = 100, nonce, mayRotate = false, sign = {}, ...fields }) {
   const { genesisHash, blockNumber } = await chainContext(api);
@@ -124,14 +161,26 @@ export async function signedConsent(api, { owner, key, nodeType = 'StorageMiner'
   return { consent, bytes, signature };
 }
 
-/** The type name of argument `name` (camelCase) of `registration.<call>`, for `api.createType`. */
+/**
+ * The type name of argument `name` (camelCase) of `registration.<call>`, for `api.createType`.
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {string} call camelCase (`registerNodeWithConsent`)
+ * @param {string} name camelCase (`ownerSignature`)
+ * @returns {string}
+ */
 export function argType(api, call, name) {
   const arg = api.tx.registration[call].meta.args.find((a) => a.name.toString() === name);
   if (!arg) throw new Error(`registration.${call} has no argument ${name}`);
   return arg.type.toString();
 }
 
-/** The consent bytes as the chain's `OwnerConsent` type (decoded from exactly these bytes). */
+/**
+ * The consent bytes as the chain's `OwnerConsent` type (decoded from exactly these bytes).
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {Uint8Array} bytes
+ * @returns {import('@polkadot/types/types').Codec}
+ * @throws {Error} when the bytes are not exactly one consent
+ */
 export function consentCodec(api, bytes) {
   const codec = api.createType(argType(api, 'registerNodeWithConsent', 'consent'), bytes);
   if (codec.encodedLength !== bytes.length) throw new Error('consent bytes do not decode exactly');
@@ -142,6 +191,11 @@ export function consentCodec(api, bytes) {
  * Every argument of `register_node_with_consent`: a fresh challenge of `key` bound to the
  * consent's owner, signed by `key`; `overrides` changes any of them, `challenge` any challenge
  * field.
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {{ signed: SignedConsent, key: import('./keys.mjs').NodeKey, nodeType?: string, lifetime?: number,
+ *   challenge?: object } & object} options
+ * @returns {Promise<{ nodeType: string | number, consent: Uint8Array, ownerSignature: object, mainPublicKey: Uint8Array,
+ *   mainSig: Uint8Array, challengeBytes: Uint8Array }>}
  */
 export async function consentRegistrationArgs(api, { signed, key, nodeType, lifetime = 20, challenge = {}, ...overrides }) {
   const { genesisHash, blockNumber } = await chainContext(api);
@@ -164,7 +218,12 @@ export async function consentRegistrationArgs(api, { signed, key, nodeType, life
   };
 }
 
-/** `registration.registerNodeWithConsent` for `args` (from `consentRegistrationArgs`). */
+/**
+ * `registration.registerNodeWithConsent` for `args` (from `consentRegistrationArgs`).
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {Awaited<ReturnType<typeof consentRegistrationArgs>>} a
+ * @returns {import('@polkadot/api/types').SubmittableExtrinsic<'promise'>}
+ */
 export function consentRegisterCall(api, a) {
   return api.tx.registration.registerNodeWithConsent(
     a.nodeType, consentCodec(api, a.consent), a.ownerSignature, u8aToHex(a.mainPublicKey), u8aToHex(a.mainSig),
@@ -172,7 +231,12 @@ export function consentRegisterCall(api, a) {
   );
 }
 
-/** `registration.revokeConsent` of the consent `bytes`. */
+/**
+ * `registration.revokeConsent` of the consent `bytes` (signed by its owner).
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {Uint8Array} bytes
+ * @returns {import('@polkadot/api/types').SubmittableExtrinsic<'promise'>}
+ */
 export const revokeCall = (api, bytes) => api.tx.registration.revokeConsent(consentCodec(api, bytes));
 
 /**
@@ -180,6 +244,11 @@ export const revokeCall = (api, bytes) => api.tx.registration.revokeConsent(cons
  * id) to `newKey`: the new key's challenge bound to the owner, the statement naming both PeerIds and
  * the challenge's hash, signed by the old key. `consent` is a `signedConsent` (or null when the
  * owner submits); `overrides` changes any argument, `statement` any statement field.
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {{ owner: import('@polkadot/keyring/types').KeyringPair | Uint8Array, oldKey: import('./keys.mjs').NodeKey,
+ *   newKey: import('./keys.mjs').NodeKey, consent?: SignedConsent | null, lifetime?: number, statement?: object } & object} options
+ * @returns {Promise<{ nodeId: Uint8Array, newPublicKey: Uint8Array, newKeySig: Uint8Array, challengeBytes: Uint8Array,
+ *   rotation: Uint8Array, oldKeySig: Uint8Array, consent: SignedConsent | null }>}
  */
 export async function rotationArgs(api, { owner, oldKey, newKey, consent = null, lifetime = 20, statement = {}, ...overrides }) {
   const { genesisHash, blockNumber } = await chainContext(api);
@@ -207,7 +276,12 @@ export async function rotationArgs(api, { owner, oldKey, newKey, consent = null,
   };
 }
 
-/** `registration.rotateNodeKey` for `args` (from `rotationArgs`). */
+/**
+ * `registration.rotateNodeKey` for `args` (from `rotationArgs`).
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {Awaited<ReturnType<typeof rotationArgs>>} a
+ * @returns {import('@polkadot/api/types').SubmittableExtrinsic<'promise'>}
+ */
 export function rotateCall(api, a) {
   const rotation = api.createType(argType(api, 'rotateNodeKey', 'rotation'), a.rotation);
   if (rotation.encodedLength !== a.rotation.length) throw new Error('rotation bytes do not decode exactly');
@@ -216,40 +290,4 @@ export function rotateCall(api, a) {
     u8aToHex(a.nodeId), u8aToHex(a.newPublicKey), u8aToHex(a.newKeySig), u8aToHex(a.challengeBytes), rotation,
     u8aToHex(a.oldKeySig), consent,
   );
-}
-
-/**
- * The `consent_payload` view function: the consent `owner` (a pair or its account id) would
- * sign now and its encoding, or null when `peerId` (either form) is not acceptable. Returns
- * `{ consent, bytes }` with the consent as the chain's type.
- */
-export async function consentPayload(api, { owner, peerId, nodeType, maxFee, maxDeposit = 0n, lifetime, nonce = 0n, mayRotate = false }) {
-  const input = api.createType('(AccountId32, Bytes, u8, u128, u128, u64, u64, bool)', [
-    accountId(owner), u8aToHex(peerId), nodeTypeIndex(nodeType), maxFee, maxDeposit, lifetime, nonce, mayRotate,
-  ]).toHex();
-  const consentType = argType(api, 'registerNodeWithConsent', 'consent');
-  const result = await viewFunction(
-    api,
-    'consent_payload(T::AccountId,Vec<u8>,NodeType,BalanceOf<T>,BalanceOf<T>,BlockNumberFor<T>,u64,bool) -> Option<ConsentPayload<OwnerConsentOf<T>>>',
-    input,
-    `Option<(${consentType}, Bytes)>`,
-  );
-  if (result.isNone) return null;
-  const [consent, bytes] = result.unwrap();
-  return { consent, bytes: bytes.toU8a(true) };
-}
-
-/** The `consent_status` view function: a name of `CONSENT_STATUSES`. */
-export async function consentStatus(api, bytes, signature) {
-  const sigType = argType(api, 'registerNodeWithConsent', 'ownerSignature');
-  const input = u8aConcat(consentCodec(api, bytes).toU8a(), api.createType(sigType, signature).toU8a());
-  const status = await viewFunction(
-    api,
-    'consent_status(OwnerConsentOf<T>,T::OwnerSignature) -> ConsentStatus',
-    u8aToHex(input),
-    'u8',
-  );
-  const name = CONSENT_STATUSES[status.toNumber()];
-  if (!name) throw new Error(`unknown ConsentStatus ${status.toNumber()}`);
-  return name;
 }
