@@ -3,10 +3,10 @@
 # features, warnings denied), the pallet's no_std build, the pallet's and the registrar's
 # rustdoc (warnings and broken intra-doc links denied), all tests (the pallet's unit and
 # mock-runtime tests and its benchmark test suite, the dev runtime's, the registrar's unit and
-# end-to-end tests), the README's quick start (scripts/quickstart.sh), then the JS end-to-end
-# tests: the dev runtime on a local chain (chopsticks) driven through @polkadot/api, including a
-# runtime upgrade from the reference pallet's layout after which the reference chain's Python SDK
-# registers a node.
+# end-to-end tests), the README's quick start (scripts/quickstart.sh), the JS client's unit tests
+# (js/client, no chain), then the JS end-to-end tests: the dev runtime on a local chain
+# (chopsticks) driven through the JS client on @polkadot/api, including a runtime upgrade from
+# the reference pallet's layout after which the reference chain's Python SDK registers a node.
 # Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh),
 # the pinned npm packages (scripts/setup-node-deps.sh) and the pinned Python SDK
 # (scripts/setup-python-sdk.sh). Measured times: docs/development.md, "Timings".
@@ -85,6 +85,9 @@ REGISTRAR_E2E_REQUIRED=1 REGISTRATION_SPEC="$PWD/target/registration-dev-spec.js
 step "the README's quick start (scripts/quickstart.sh) on the dev chain"
 PATH="$CARGO_TARGET_DIR/debug:$PATH" PORT="$(free_port)" REGISTRAR_HTTP_ADDR="127.0.0.1:$(free_port)" \
 	REGISTRATION_SPEC="$PWD/target/registration-dev-spec.json" scripts/quickstart.sh
+
+step "JS client (js/client): unit tests, no chain"
+(cd js/client && npm test)
 
 # After the Rust tests, not beside them: both suites are CPU-bound on two cores (run together,
 # the JS suite took 193 s instead of 84 s and the registrar's 164 s instead of 91 s).
