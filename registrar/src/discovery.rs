@@ -7,7 +7,7 @@
 //! cannot name them without a runtime; their SCALE layout is reproduced here (bounded vectors
 //! encode as vectors; block numbers in the chain's width). The layout is checked three ways: the
 //! statements against the byte vectors of `spec/vectors.json`, which the JS reference client
-//! computes too (the tests below, and `e2e/test/vectors.test.mjs`), the
+//! computes too (the tests below, and `js/client/test/vectors.test.mjs`), the
 //! decoded views against the dev runtime's answers, and the signatures by the chain itself (the
 //! end-to-end tests: a statement encoded differently would not verify).
 
@@ -513,8 +513,8 @@ mod tests {
 	}
 
 	/// The discovery vectors of the contract's vectors (`spec/vectors.json`, the repository's
-	/// one copy): computed by the JS reference client (`e2e/lib/discovery.mjs`, checked there by
-	/// `e2e/test/vectors.test.mjs`) for RFC 8032 test key 1, genesis hash [0x45; 32],
+	/// one copy): computed by the JS reference client (`js/client/discovery.mjs`, checked there by
+	/// `js/client/test/vectors.test.mjs`) for RFC 8032 test key 1, genesis hash [0x45; 32],
 	/// registered_at 1234 (u64), key epoch 0, seq 7, the two addresses, version and
 	/// capabilities of `content()`, and heartbeat periods 42 and 0.
 	fn vector(path: &[&str]) -> String {

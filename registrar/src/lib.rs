@@ -93,7 +93,7 @@
 //! without one cannot name them: [`discovery`] and [`chain::discovery`] lay them out again
 //! (bounded vectors as vectors, block numbers in the detected width, every byte of an answer
 //! used). The statements are checked byte for byte against the repository's vectors
-//! (`spec/vectors.json`, which the JS reference client `e2e/lib/discovery.mjs` computes too), the
+//! (`spec/vectors.json`, which the JS reference client `js/client/discovery.mjs` computes too), the
 //! decoded views against the dev runtime, and the signatures by the chain itself in the
 //! end-to-end test.
 //!

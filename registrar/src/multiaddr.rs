@@ -221,7 +221,7 @@ mod tests {
 		"002408011220d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 
 	/// The multiaddr vectors of the contract's vectors (`spec/vectors.json`, the repository's
-	/// one copy), computed by the JS reference client (`e2e/lib/discovery.mjs`, `multiaddr` and
+	/// one copy), computed by the JS reference client (`js/client/discovery.mjs`, `multiaddr` and
 	/// `multiaddrText`, @polkadot/util) independently of this module: text, bytes, text read
 	/// back.
 	fn js_vectors() -> Vec<(String, String, String)> {
