@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import {
-  DOMAIN, chainContext, findEvent, nodeById, nodeKey, palletAccount, ready, registerCall, registrationArgs, send,
-  viewFunction,
+  DOMAIN, PALLET, VIEWS, chainContext, challengeFields, connect, currentDeposit, currentFee, describeError, findEvent,
+  nodeById, nodeKey, nodeOfOwner, palletAccount, ready, registerCall, registrationArgs, send, viewFunctionId,
 } from '../../js/client/index.mjs';
 import { UNIT, newBlocks, root, startChain } from '../lib/chain.mjs';
 
@@ -304,35 +304,65 @@ describe('lifecycle', () => {
     assert.equal(result.error, null);
     assert.ok(findEvent(result.events, 'registration.NodeUnregistered'));
     assert.ok((await nodeOf(key)).isNone);
-    assert.equal((await register(owner, key, 'ComputeMiner')).error, 'registration.NodeCooldownPeriodNotExpired');
+    const refused = await register(owner, key, 'ComputeMiner');
+    assert.equal(refused.error, 'registration.NodeCooldownPeriodNotExpired');
+    // In words: the error's docs from the metadata, then the remedy with the chain's constant.
+    assert.match(describeError(api, refused.dispatchError), new RegExp('^registration\\.NodeCooldownPeriodNotExpired: '
+      + 'The node or its owner was removed less than `NodeCooldownPeriod` blocks ago\\. '
+      + `What to do: wait until NodeCooldownPeriod \\(${COOLDOWN} blocks\\) have passed`));
+    // By name, the docs come from the metadata too.
+    assert.equal(describeError(api, refused.error), describeError(api, refused.dispatchError));
     await newBlocks(api, COOLDOWN);
     assert.equal((await register(owner, key, 'ComputeMiner')).error, null);
   });
 });
 
 describe('query API (view functions)', () => {
-  it('returns a node by either id form and the fields to sign', async () => {
+  it('has the documented ids in the metadata', (t) => {
+    const pallet = api.runtimeMetadata.asLatest.pallets.find((p) => p.name.toString() === PALLET);
+    if (!pallet.viewFunctions?.length) return t.skip('the metadata lists no view functions (before v16)');
+    const listed = Object.fromEntries(pallet.viewFunctions.map((f) => [f.name.toString(), u8aToHex(f.id)]));
+    for (const signature of Object.values(VIEWS)) {
+      const name = signature.split('(')[0];
+      assert.equal(listed[name], u8aToHex(viewFunctionId(signature)), name);
+    }
+    assert.equal(Object.keys(listed).length, Object.keys(VIEWS).length, 'the client knows every view function');
+    return undefined;
+  });
+
+  it('returns a node by either id form, its owner\'s, and the fields to sign', async () => {
     const owner = await funded();
     const key = nodeKey();
     assert.equal((await register(owner, key, 'StorageS3')).error, null);
-    const nodeType = api.query.registration.coldkeyNodeRegistrationV2.creator.meta.type.asMap.value;
-    const infoType = `Option<${api.registry.createLookupType(nodeType)}>`;
-    for (const id of [key.base58Bytes, key.raw]) {
-      // The view function's argument, SCALE-encoded: a length-prefixed byte vector.
-      const input = u8aToHex(api.createType('Bytes', u8aToHex(id)).toU8a());
-      const found = await viewFunction(api, 'node_by_id(Vec<u8>) -> Option<NodeInfoOf<T>>', input, infoType);
-      assert.equal(found.unwrap().owner.toString(), owner.address);
+    for (const id of [key.base58Bytes, key.raw, key.base58, key.rawHex]) {
+      assert.equal((await nodeById(api, id)).owner.toString(), owner.address);
     }
-    const fields = await viewFunction(api, 'challenge_fields() -> ChallengeFields<BlockNumberFor<T>>', '0x',
-      '([u8; 24], [u8; 32], u64, u64)');
+    assert.equal(await nodeById(api, nodeKey().raw), null);
+    assert.equal((await nodeOfOwner(api, owner)).nodeId.toU8a(true).toString(), key.base58Bytes.toString());
+    assert.equal(await nodeOfOwner(api, (await funded(UNIT)).address), null);
+    const fields = await challengeFields(api);
     const { genesisHash, blockNumber } = await chainContext(api);
-    assert.equal(u8aToHex(fields[0]), u8aToHex(DOMAIN));
-    assert.equal(u8aToHex(fields[1]), u8aToHex(genesisHash));
-    assert.equal(fields[2].toNumber(), blockNumber);
-    assert.equal(fields[3].toNumber(), blockNumber + 100);
-    const fee = await viewFunction(api, 'current_fee(NodeType) -> BalanceOf<T>',
-      api.createType('u8', 1).toHex(), 'u128');
-    assert.ok(fee.toBigInt() >= UNIT / 100n);
+    assert.equal(u8aToHex(fields.domain), u8aToHex(DOMAIN));
+    assert.equal(u8aToHex(fields.genesisHash), u8aToHex(genesisHash));
+    assert.equal(fields.currentBlock, blockNumber);
+    assert.equal(fields.latestExpiresAt, blockNumber + 100);
+    assert.ok(await currentFee(api, 'StorageMiner') >= UNIT / 100n);
+    assert.equal(await currentDeposit(api, 'ComputeMiner'), 10n * UNIT, 'registration::DEPOSIT of the dev runtime');
+    assert.equal(await currentDeposit(api, 'StorageMiner'), 0n);
+  });
+});
+
+describe('connect', () => {
+  it('refuses a chain with another genesis hash than the expected one, and takes the right one', async () => {
+    await assert.rejects(connect(chain.endpoint, { genesisHash: `0x${'00'.repeat(32)}` }), (error) => {
+      assert.equal(error.code, 'WRONG_CHAIN');
+      assert.match(error.message, new RegExp(`^the chain at ${chain.endpoint} is not the expected one: its genesis hash is `
+        + `${api.genesisHash.toHex()}, not 0x0{64} .*check the endpoint`));
+      return true;
+    });
+    const other = await connect(chain.endpoint, { genesisHash: api.genesisHash.toU8a() });
+    assert.equal(other.genesisHash.toHex(), api.genesisHash.toHex());
+    await other.disconnect();
   });
 });
 
