@@ -3,7 +3,7 @@
 // and the calls `register_node_with_consent`, `revoke_consent` and `rotate_node_key`. The
 // `consent_payload` and `consent_status` view functions are in views.mjs.
 import { u8aConcat, u8aToHex, u8aWrapBytes, stringToU8a } from '@polkadot/util';
-import { blake2AsU8a, ed25519Sign, randomAsU8a } from '@polkadot/util-crypto';
+import { base58Encode, blake2AsU8a, ed25519Sign, randomAsU8a } from '@polkadot/util-crypto';
 import { chainContext, challengeBytes } from './registration.mjs';
 import { fixed, uintLe } from './scale.mjs';
 
@@ -290,4 +290,49 @@ export function rotateCall(api, a) {
     u8aToHex(a.nodeId), u8aToHex(a.newPublicKey), u8aToHex(a.newKeySig), u8aToHex(a.challengeBytes), rotation,
     u8aToHex(a.oldKeySig), consent,
   );
+}
+
+/** The `kind` of a consent file (the format `registrar run --consent-file` takes). */
+export const CONSENT_FILE_KIND = 'registrar-owner-consent';
+
+/** The consent file format's version this client writes. */
+export const CONSENT_FILE_VERSION = 2;
+
+/**
+ * The consent file `registrar run --consent-file` takes (format 2, docs/consents-and-rotation.md)
+ * for the consent `bytes` (an `OwnerConsent` in 64- or 32-bit block numbers, as
+ * `consent_payload` returns them) signed with `signature` (a `MultiSignature` as
+ * `ownerSignature` returns it) over `signedMessage`: `bare` bytes or `wrapped` in `<Bytes>`, as
+ * wallets sign. The fields are decoded from `bytes`, so the file cannot say other terms than the
+ * payload it carries.
+ * @param {import('@polkadot/api').ApiPromise} api
+ * @param {{ bytes: Uint8Array, signature: Record<string, string>, signedMessage: 'bare' | 'wrapped' }} signed
+ * @returns {object} the file's JSON value
+ */
+export function consentFile(api, { bytes, signature, signedMessage }) {
+  const consent = consentCodec(api, bytes);
+  const [variant, value] = Object.entries(signature)[0] ?? [];
+  const scheme = Object.keys(SCHEMES).find((name) => SCHEMES[name] === variant);
+  if (!scheme) throw new Error(`not a MultiSignature: ${JSON.stringify(signature)}`);
+  if (signedMessage !== 'bare' && signedMessage !== 'wrapped') throw new Error('signedMessage is bare or wrapped');
+  return {
+    kind: CONSENT_FILE_KIND,
+    version: CONSENT_FILE_VERSION,
+    consent: {
+      domain: 'HIPPIUS::CONSENT::v2',
+      genesis_hash: consent.genesisHash.toHex(),
+      owner: api.createType('AccountId32', consent.owner).toString(),
+      peer_id: base58Encode(consent.peerId.toU8a(true)),
+      node_type: consent.nodeType.type,
+      max_fee: consent.maxFee.toBigInt().toString(),
+      max_deposit: consent.maxDeposit.toBigInt().toString(),
+      valid_until: consent.validUntil.toNumber(),
+      nonce: consent.nonce.toBigInt().toString(),
+      may_rotate: consent.mayRotate.isTrue,
+    },
+    block_number_bits: bytes.length === CONSENT_LEN ? 64 : 32,
+    payload: u8aToHex(bytes),
+    consent_hash: u8aToHex(blake2AsU8a(bytes, 256)),
+    signature: { scheme, signature: value, signed_message: signedMessage },
+  };
 }

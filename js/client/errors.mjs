@@ -149,6 +149,11 @@ export const OTHER_REMEDIES = Object.freeze({
     + 'with the right key',
   'Invalid.AncientBirthBlock': 'the transaction\'s era names a block the chain no longer knows: sign it again',
   'Invalid.ExhaustsResources': 'the block has no room: submit again later',
+  'Invalid.Call': 'the chain does not take this call now: check the call and its arguments',
+  'Invalid.Custom': 'the runtime refused the transaction for a reason of its own: check its arguments, or sign it again',
+  'Pool.TemporarilyBanned': 'the pool refused this transaction recently and bans it for a while: change it (a new nonce) or wait',
+  'Pool.AlreadyImported': 'the same transaction is already in the pool: wait for it',
+  'Pool.TooLowPriority': 'a transaction with the same nonce is already in the pool: wait for it, or pay a higher tip',
 });
 
 /** What dispatch errors outside any pallet mean, by variant (and detail). */
@@ -168,6 +173,7 @@ const DISPATCH_MEANINGS = {
   RootNotAllowed: 'Root may not make this call.',
   Invalid: 'The transaction is invalid: the pool or the block refuses it.',
   Unknown: 'The transaction\'s validity could not be determined.',
+  Pool: 'The node\'s transaction pool refused the transaction.',
 };
 
 /**
@@ -192,8 +198,55 @@ function metaErrorByName(api, section, name) {
   return { section: stringCamelCase(pallet.name.toString()), name, docs: variant.docs.map(String) };
 }
 
-/** `error` (a string, a module error, a dispatch error) as `{ section, name, docs }`. */
+/**
+ * The pool's refusals as the node's RPC says them (`author_submitExtrinsic`'s error 1010 with
+ * `InvalidTransaction`'s text, 1011 unknown validity, 1012 to 1014 the pool's own), by name.
+ */
+const POOL_TEXTS = [
+  [/Inability to pay some fees/i, 'Invalid.Payment'],
+  [/Transaction is outdated/i, 'Invalid.Stale'],
+  [/will be valid in the future/i, 'Invalid.Future'],
+  [/bad signature|Invalid signing address/i, 'Invalid.BadProof'],
+  [/ancient birth block/i, 'Invalid.AncientBirthBlock'],
+  [/exhaust the block limits/i, 'Invalid.ExhaustsResources'],
+  [/Transaction call is not expected/i, 'Invalid.Call'],
+  [/Custom error/i, 'Invalid.Custom'],
+  [/^1011\b/, 'Unknown'],
+  [/^1012\b/, 'Pool.TemporarilyBanned'],
+  [/^1013\b/, 'Pool.AlreadyImported'],
+  [/^1014\b/, 'Pool.TooLowPriority'],
+];
+
+/**
+ * A refusal of the transaction pool, from the error `signAndSend` or `author_submitExtrinsic`
+ * rejects with (`1010: Invalid Transaction: Inability to pay some fees …` from a node,
+ * `1010: {"invalid":{"payment":null}}` from chopsticks), as a name
+ * `describeError` takes (`Invalid.Payment`); null for other errors.
+ * @param {unknown} error
+ * @returns {string | null}
+ */
+export function poolRefusalName(error) {
+  const message = typeof error?.message === 'string' ? error.message : '';
+  if (!/^10(10|11|12|13|14)\b/.test(message)) return null;
+  // chopsticks sends the validity error as JSON: `1010: {"invalid":{"payment":null}}`.
+  const json = /^\d+: (\{.*\})$/.exec(message);
+  if (json) {
+    try {
+      const [[kind, detail]] = Object.entries(JSON.parse(json[1]));
+      const reason = detail && typeof detail === 'object' ? Object.keys(detail)[0] : null;
+      const cap = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+      return reason ? `${cap(kind)}.${cap(reason)}` : cap(kind);
+    } catch {
+      // not JSON after all: the texts below
+    }
+  }
+  return POOL_TEXTS.find(([pattern]) => pattern.test(message))?.[1] ?? 'Invalid';
+}
+
+/** `error` (a string, a module error, a dispatch error, a pool refusal) as `{ section, name, docs }`. */
 function decode(api, error) {
+  const refused = poolRefusalName(error);
+  if (refused) return decode(api, refused);
   if (typeof error === 'string') {
     const dot = error.indexOf('.');
     const [head, tail] = dot < 0 ? [null, error] : [error.slice(0, dot), error.slice(dot + 1)];

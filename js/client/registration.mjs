@@ -158,15 +158,19 @@ export function registerWithMaxFeeCall(api, a, maxFee) {
  * transaction.
  * @param {import('@polkadot/api').ApiPromise} api
  * @param {import('@polkadot/api/types').SubmittableExtrinsic<'promise'>} tx
- * @param {import('@polkadot/keyring/types').KeyringPair | string} signer
+ * A wallet signs too: `signer` is then an account of an injected extension, `{ address, signer }`
+ * (`@polkadot/extension-dapp`'s `web3FromAddress(address).signer`).
+ * @param {import('@polkadot/keyring/types').KeyringPair | string | { address: string, signer: any }} signer
  * @returns {Promise<Outcome>}
  */
 export function send(api, tx, signer) {
+  const injected = signer && typeof signer === 'object' && typeof signer.sign !== 'function' && signer.signer;
+  const [account, options] = injected ? [signer.address, { signer: signer.signer }] : [signer, {}];
   return new Promise((resolve, reject) => {
     let unsub = null;
     let done = false;
     const finish = () => { done = true; if (unsub) unsub(); };
-    tx.signAndSend(signer, (result) => {
+    tx.signAndSend(account, options, (result) => {
       if (done) return;
       if (result.isError) {
         finish();

@@ -164,7 +164,8 @@ export async function currentDeposit(api, nodeType, { at } = {}) {
  * `expiresAt` the chain accepts.
  * @param {import('@polkadot/api').ApiPromise} api
  * @param {At} [options]
- * @returns {Promise<{ domain: Uint8Array, genesisHash: Uint8Array, currentBlock: number, latestExpiresAt: number }>}
+ * @returns {Promise<{ domain: Uint8Array, genesisHash: Uint8Array, currentBlock: number, latestExpiresAt: number,
+ *   blockNumberBytes: number }>} `blockNumberBytes`: the width of the chain's block numbers, 4 or 8
  */
 export async function challengeFields(api, { at } = {}) {
   const fields = await viewFunction(api, VIEWS.challengeFields, new Uint8Array(), metadataType(api, TYPE_PATHS.challengeFields), at);
@@ -173,6 +174,7 @@ export async function challengeFields(api, { at } = {}) {
     genesisHash: fields.genesisHash.toU8a(true),
     currentBlock: fields.currentBlock.toNumber(),
     latestExpiresAt: fields.latestExpiresAt.toNumber(),
+    blockNumberBytes: fields.currentBlock.encodedLength,
   };
 }
 

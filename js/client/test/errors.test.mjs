@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { OTHER_REMEDIES, REMEDIES, describeError, errorDetails, errorName } from '@registration/client/errors';
+import {
+  OTHER_REMEDIES, REMEDIES, describeError, errorDetails, errorName, poolRefusalName,
+} from '@registration/client/errors';
 
 /** The pallet's errors, in order, with their doc lines: what the metadata carries. */
 function palletErrors() {
@@ -96,5 +98,28 @@ describe('errorName', () => {
   it('is `section.Name` for module errors, the variant otherwise', () => {
     assert.equal(errorName(fakeApi(), moduleError('ChallengeReused')), 'registration.ChallengeReused');
     assert.equal(errorName(fakeApi(), { isModule: false, type: 'BadOrigin' }), 'BadOrigin');
+  });
+});
+
+describe('pool refusals', () => {
+  it('are named from a node\'s text and from chopsticks\' JSON, and said with what to do', () => {
+    const cases = [
+      ['1010: Invalid Transaction: Inability to pay some fees , e.g. account balance too low', 'Invalid.Payment'],
+      ['1010: {"invalid":{"payment":null}}', 'Invalid.Payment'],
+      ['1010: Invalid Transaction: Transaction is outdated', 'Invalid.Stale'],
+      ['1010: {"invalid":{"stale":null}}', 'Invalid.Stale'],
+      ['1010: Invalid Transaction: Transaction has a bad signature', 'Invalid.BadProof'],
+      ['1010: {"invalid":{"custom":3}}', 'Invalid.Custom'],
+      ['1014: Priority is too low: (100 vs 100)', 'Pool.TooLowPriority'],
+      ['1012: Transaction is temporarily banned', 'Pool.TemporarilyBanned'],
+    ];
+    for (const [message, name] of cases) {
+      assert.equal(poolRefusalName(new Error(message)), name, message);
+      const text = describeError(null, new Error(message));
+      assert.ok(text.startsWith(`${name}: `), text);
+      assert.match(text, /What to do: /, text);
+    }
+    assert.equal(poolRefusalName(new Error('socket hang up')), null);
+    assert.equal(poolRefusalName('1010: not an error object'), null);
   });
 });
