@@ -10,6 +10,8 @@
 #   need_rust_components NAME…  adds rustup components (rustfmt, clippy) that are missing
 #   use_wasm_toolchain          makes wasm runtime builds possible (scripts/setup-wasm-toolchain.sh)
 #                               and exports WASM_BUILD_TOOLCHAIN when a linked toolchain is needed
+#   apt_install PACKAGE…        installs Debian packages, one apt at a time (the setup scripts run
+#                               side by side, and apt takes one lock)
 # shellcheck shell=bash
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,4 +34,14 @@ use_wasm_toolchain() {
 	if [ -n "$toolchain" ]; then
 		export WASM_BUILD_TOOLCHAIN="$toolchain"
 	fi
+}
+
+apt_install() {
+	local lock="${XDG_RUNTIME_DIR:-/tmp}/pallet-registration-apt.lock"
+	(
+		flock 9
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		apt-get install -y -qq "$@" >/dev/null
+	) 9>"$lock"
 }

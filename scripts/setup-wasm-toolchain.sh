@@ -23,9 +23,8 @@ fi
 SYSROOT_LIB=/usr/lib/rustlib/wasm32v1-none/lib
 if ! command -v rustc-web >/dev/null 2>&1 && ! [ -x /usr/bin/rustc-web ] && ! dpkg -s rustc-web >/dev/null 2>&1; then
 	log "installing Debian's rustc-web toolchain"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq rustc-web cargo-web rust-web-src lld-22 >/dev/null
+	# shellcheck source=scripts/env.sh
+	(. "$(dirname "$0")/env.sh" && apt_install rustc-web cargo-web rust-web-src lld-22)
 fi
 if ! rustup toolchain list | grep -q '^debian-web'; then
 	rustup toolchain link debian-web /usr

@@ -6,10 +6,12 @@
 # end-to-end tests), the README's quick start (scripts/quickstart.sh), the JS client's unit tests
 # (js/client, no chain), then the JS end-to-end tests: the dev runtime on a local chain
 # (chopsticks) driven through the JS client on @polkadot/api, including a runtime upgrade from
-# the reference pallet's layout after which the reference chain's Python SDK registers a node.
+# the reference pallet's layout after which the reference chain's Python SDK registers a node,
+# and the registry console (js/console) in headless chromium with a wallet shim.
 # Installs what it needs: rustfmt and clippy, a wasm toolchain (scripts/setup-wasm-toolchain.sh),
-# the pinned npm packages (scripts/setup-node-deps.sh) and the pinned Python SDK
-# (scripts/setup-python-sdk.sh). Measured times: docs/development.md, "Timings".
+# the pinned npm packages (scripts/setup-node-deps.sh), Debian's chromium
+# (scripts/setup-browser.sh) and the pinned Python SDK (scripts/setup-python-sdk.sh). Measured
+# times: docs/development.md, "Timings".
 #
 # Everything Rust is compiled once, in one feature set: clippy is the compiler of the workspace's
 # own crates during the one build (RUSTC_WORKSPACE_WRAPPER, as `cargo clippy` itself does), and
@@ -50,6 +52,8 @@ scripts/setup-node-deps.sh >"$LOGS/node-deps.log" 2>&1 &
 node_deps=$!
 scripts/setup-python-sdk.sh >"$LOGS/python-sdk.log" 2>&1 &
 python_sdk=$!
+scripts/setup-browser.sh >"$LOGS/browser.log" 2>&1 &
+browser=$!
 scripts/setup-wasm-toolchain.sh >"$LOGS/wasm-toolchain.out" 2>"$LOGS/wasm-toolchain.log" &
 wasm_toolchain=$!
 
@@ -83,7 +87,7 @@ REGISTRAR_E2E_REQUIRED=1 REGISTRATION_SPEC="$PWD/target/registration-dev-spec.js
 # The README's quick start, as written, with the registrar just built on the PATH and the chain
 # on a free port (scripts/quickstart.sh checks first that it runs every command of the README).
 step "the README's quick start (scripts/quickstart.sh) on the dev chain"
-PATH="$CARGO_TARGET_DIR/debug:$PATH" PORT="$(free_port)" REGISTRAR_HTTP_ADDR="127.0.0.1:$(free_port)" \
+PATH="$CARGO_TARGET_DIR/debug:$PATH" PORT="$(free_port)" REGISTRAR_HTTP_ADDR="127.0.0.1:$(free_port)" CONSOLE_PORT="$(free_port)" \
 	REGISTRATION_SPEC="$PWD/target/registration-dev-spec.json" scripts/quickstart.sh
 
 step "JS client (js/client): unit tests, no chain"
@@ -92,8 +96,12 @@ step "JS client (js/client): unit tests, no chain"
 # After the Rust tests, not beside them: both suites are CPU-bound on two cores (run together,
 # the JS suite took 193 s instead of 84 s and the registrar's 164 s instead of 91 s).
 finish "$python_sdk" "$LOGS/python-sdk.log"
-step "end-to-end: dev runtime on a local chain, through @polkadot/api; a runtime upgrade"
+finish "$browser" "$LOGS/browser.log"
+# The console's test has the registrar just built sign on the node's host and check the consent
+# file the page writes; its screenshots go to target/e2e/console-screenshots.
+step "end-to-end: dev runtime on a local chain, through @polkadot/api; a runtime upgrade; the console in chromium"
 (cd e2e && REGISTRATION_SPEC="$PWD/../target/registration-dev-spec.json" \
-	REGISTRATION_NEXT_SPEC_WASM="$PWD/../target/registration-dev-next-spec.wasm" npm test)
+	REGISTRATION_NEXT_SPEC_WASM="$PWD/../target/registration-dev-next-spec.wasm" \
+	REGISTRAR_BIN="$CARGO_TARGET_DIR/debug/registrar" npm test)
 
 step "all passed"
