@@ -1,8 +1,11 @@
 // Runs the local chain in the foreground until Ctrl-C:
-//   node e2e/chain.mjs [--port 9944] [--block-time SECONDS]
+//   node e2e/chain.mjs [--port 9944] [--block-time SECONDS] [--console-port 8080]
 // The chain lives in memory: each start is a fresh chain from the spec's genesis. chopsticks builds
 // a block as soon as a transaction arrives; --block-time also builds an empty block every SECONDS
 // (as a real chain does), so that heartbeats, cooldowns and liveness periods move on by themselves.
+// --console-port also serves the registry console (js/console) there, pointed at this chain
+// (0: no console).
+import { serveConsole } from '../js/console/serve.mjs';
 import { DEFAULT_PORT, startChain, defaultSpec } from './lib/chain.mjs';
 
 const flag = (name) => {
@@ -11,6 +14,7 @@ const flag = (name) => {
 };
 const port = flag('--port') ?? DEFAULT_PORT;
 const blockTime = flag('--block-time');
+const consolePort = flag('--console-port') ?? 0;
 
 let chain;
 try {
@@ -23,6 +27,14 @@ const head = await chain.api.rpc.chain.getHeader();
 const version = chain.api.runtimeVersion;
 console.log(`ready: ${chain.endpoint}  spec ${defaultSpec()}`);
 console.log(`runtime ${version.specName}/${version.specVersion}, block #${head.number}, Ctrl-C to stop`);
+if (consolePort > 0) {
+  try {
+    const { url } = await serveConsole({ port: consolePort });
+    console.log(`registry console: ${url}?rpc=${encodeURIComponent(chain.endpoint)}  (open it in a browser with a wallet extension)`);
+  } catch (error) {
+    console.error(`the console cannot be served on port ${consolePort} (${error.message}): CONSOLE_PORT=${consolePort + 1} scripts/chain.sh`);
+  }
+}
 if (blockTime > 0) {
   console.log(`building a block every ${blockTime} s`);
   const provider = chain.api._options.provider;

@@ -10,6 +10,7 @@
 #                          another one is given to the registrar as REGISTRAR_ENDPOINT)
 #   REGISTRATION_SPEC=FILE run that chain spec (scripts/chain.sh builds nothing then)
 #   REGISTRAR_HTTP_ADDR    where `registrar run` serves /status (default 127.0.0.1:9955)
+#   CONSOLE_PORT=N         where the chain's job serves the console (default 8080)
 # A `registrar` already on the PATH is used as it is (CI puts its own build there).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -66,6 +67,10 @@ step "1. the chain"
 BLOCK_TIME=2 scripts/chain.sh >"$logs/chain.log" 2>&1 &
 pids+=($!)
 wait_for 900 "chain" grep -q "^ready: ws://127.0.0.1:$PORT" "$logs/chain.log"
+# The main job serves the console too (CONSOLE_PORT, 8080 by default): its page answers.
+wait_for 60 "console" grep -q "^registry console: http://" "$logs/chain.log"
+console_url=$(sed -n 's/^registry console: \(http[^ ]*\).*/\1/p' "$logs/chain.log")
+curl -sf "$console_url" | grep -q "<title>Registry console</title>" || fail "no console at $console_url"
 
 step "2. registrar on the PATH"
 command -v registrar >/dev/null || cargo install --locked --path registrar
