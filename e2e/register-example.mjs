@@ -6,16 +6,17 @@
 // The node key is kept in NODE_KEY_FILE (default ./node-key, the Substrate node-key format: 64 hex
 // characters): made there when missing, read when present, so that `registrar run --node-key-file
 // node-key` can keep the node registered and online afterwards. Nothing is paid when the chain
-// would refuse: the owner's node (`node_of_owner`) and this node (`node_by_id`) are read first.
+// would refuse: the owner's count of nodes (`owner_node_count`, against `MaxNodesPerOwner`: one
+// in the reference's rules, a fleet otherwise) and this node (`node_by_id`) are read first.
 // NODE_TYPE picks the node type (default StorageMiner).
 //
 // Exit codes, as the registrar's: 0 registered (or already), 1 an error (an unreachable chain),
-// 3 a conflict (the owner has another node, or the node is someone else's), 5 refused by the chain.
+// 3 a conflict (the owner has all the nodes it may, or the node is someone else's), 5 refused by the chain.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { u8aToHex, u8aToString } from '@polkadot/util';
 import {
-  connect, describeError, nodeById, nodeKey, nodeOfOwner, ready, registerCall, registrationArgs, send,
+  connect, describeError, nodeById, nodeKey, nodeOfOwner, ownerNodeCount, ready, registerCall, registrationArgs, send,
 } from '../js/client/index.mjs';
 
 const endpoint = process.argv[2] ?? process.env.REGISTRAR_ENDPOINT ?? 'ws://127.0.0.1:9944';
@@ -50,7 +51,8 @@ try {
   fail(`${error.message}${hint}`);
 }
 const { key, hex, made } = loadOrMakeKey();
-const ownersNode = await nodeOfOwner(api, owner.address);
+const ownersNodes = await ownerNodeCount(api, owner.address);
+const maxNodes = api.consts.registration.maxNodesPerOwner.toNumber();
 const thisNode = await nodeById(api, key.base58Bytes);
 const nodeId = (info) => u8aToString(info.nodeId);
 if (thisNode && thisNode.owner.toString() === owner.address) {
@@ -59,9 +61,11 @@ if (thisNode && thisNode.owner.toString() === owner.address) {
   process.exit(0);
 }
 if (thisNode) fail(`node ${key.base58} is registered to another owner (${thisNode.owner}); nothing was paid`, 3);
-if (ownersNode) {
-  fail(`owner ${owner.address} already has a node (${nodeId(ownersNode)}) and an owner has one: move it to `
-    + `this key with \`registrar rotate\`, or unregister it first (registration.unregisterMainNode); nothing was paid`, 3);
+if (ownersNodes >= maxNodes) {
+  const main = await nodeOfOwner(api, owner.address);
+  fail(`owner ${owner.address} has ${ownersNodes} node(s), as many as the chain allows (MaxNodesPerOwner ${maxNodes}; `
+    + `its main node ${main ? nodeId(main) : 'none'}): move one to this key with \`registrar rotate\`, or unregister `
+    + `one first (registration.unregisterNode); nothing was paid`, 3);
 }
 // Saved before paying: a registered node whose key is lost can only be rotated away or removed.
 if (made) writeFileSync(keyFile, `${hex}\n`, { mode: 0o600 });

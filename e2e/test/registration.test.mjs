@@ -10,9 +10,9 @@ import { u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import {
   DOMAIN, PALLET, VIEWS, chainContext, challengeFields, connect, currentDeposit, currentFee, describeError, findEvent,
-  nodeById, nodeKey, nodeOfOwner, palletAccount, ready, registerCall, registrationArgs, send, viewFunctionId,
+  nodeById, nodeKey, nodeOfOwner, ownerNodeCount, palletAccount, ready, registerCall, registrationArgs, send, viewFunctionId,
 } from '../../js/client/index.mjs';
-import { UNIT, newBlocks, root, startChain } from '../lib/chain.mjs';
+import { UNIT, inOneBlock, newBlocks, root, startChain } from '../lib/chain.mjs';
 
 // Its own chain: on a free port, or E2E_PORT.
 const PORT = Number(process.env.E2E_PORT ?? 0);
@@ -389,10 +389,10 @@ describe('e2e/register-example.mjs, run as a tool', () => {
     assert.equal(existsSync(path.join(cwd, 'node-key')), false);
   });
 
-  it('saves the node key for the registrar and checks the owner\'s node before paying', async () => {
+  it('saves the node key for the registrar and checks the owner\'s nodes before paying', async () => {
     const uri = `//e2e//${process.pid}//example`;
     const owner = keyring.addFromUri(uri);
-    assert.equal((await send(api, api.tx.balances.transferKeepAlive(owner.address, 100n * UNIT), alice)).error, null);
+    assert.equal((await send(api, api.tx.balances.transferKeepAlive(owner.address, 1000n * UNIT), alice)).error, null);
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'example-'));
     const env = { OWNER_URI: uri };
     const first = await example([chain.endpoint], { cwd, env });
@@ -410,11 +410,24 @@ describe('e2e/register-example.mjs, run as a tool', () => {
     const again = await example([chain.endpoint], { cwd, env });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /already registered/);
-    // Another key for the same owner: refused before paying, no key file left behind.
+    assert.equal(await freeBalance(owner.address), before);
+    // Another key for the same owner: a second node of its fleet.
+    const second = await example([chain.endpoint], { cwd, env: { ...env, NODE_KEY_FILE: 'second-key' } });
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal((await ownerNodeCount(api, owner.address)), 2);
+    // An owner with all the nodes it may have: refused before paying, no key file left behind.
+    const max = api.consts.registration.maxNodesPerOwner.toNumber();
+    const nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
+    const fill = await Promise.all(Array.from({ length: max - 2 }, (_, i) => api.tx.sudo.sudo(
+      api.tx.registration.forceRegisterColdkeyNode(owner.address, 'StorageMiner', nodeKey().base58Hex),
+    ).signAsync(alice, { nonce: nonce + i })));
+    await inOneBlock(api, fill);
+    assert.equal(await ownerNodeCount(api, owner.address), max);
+    const full = await freeBalance(owner.address);
     const other = await example([chain.endpoint], { cwd, env: { ...env, NODE_KEY_FILE: 'other-key' } });
     assert.equal(other.code, 3, other.stderr);
-    assert.match(other.stderr, /already has a node .*registrar rotate.*nothing was paid/);
+    assert.match(other.stderr, new RegExp(`has ${max} node\\(s\\), as many as the chain allows .*registrar rotate.*nothing was paid`));
     assert.equal(existsSync(path.join(cwd, 'other-key')), false);
-    assert.equal(await freeBalance(owner.address), before);
+    assert.equal(await freeBalance(owner.address), full);
   });
 });
