@@ -415,6 +415,11 @@ struct RegistrationArgs {
 	/// Pay the fee in credits instead of the currency.
 	#[arg(long, conflicts_with = "consent_file")]
 	pay_in_credits: bool,
+	/// The genesis hash (0x hex) of the chain to sign for; the endpoint must answer it, and
+	/// with --consent-file it must be the consent's. Without it: the consent's, else the one
+	/// the state file pinned, else the endpoint's at the first start (logged).
+	#[arg(long = "genesis-hash", id = "pinned_genesis", env = "REGISTRAR_GENESIS_HASH")]
+	pinned_genesis: Option<String>,
 	#[command(flatten)]
 	transaction: TransactionArgs,
 }
@@ -850,6 +855,11 @@ impl RegistrationArgs {
 			}
 		};
 		config.pay_in_credits = self.pay_in_credits;
+		if let Some(text) = &self.pinned_genesis {
+			config.genesis_hash = Some(hex32(text, "--genesis-hash must be 32 bytes of hex")?);
+		}
+		// A consent for another chain than --genesis-hash's is refused every time.
+		config.configured_genesis().map_err(|e| CliError::Fatal(e.to_string()))?;
 		config.challenge_lifetime = self.transaction.lifetime;
 		config.mortality = self.transaction.mortality;
 		config.block_number_width = self.transaction.block_number_width.map(Into::into);
@@ -1249,6 +1259,30 @@ mod tests {
 		assert_eq!(kind(&conflict), Some(ErrorKind::ArgumentConflict));
 		// The top-level --version is still the registrar's own.
 		assert_eq!(kind(&["--version"]), Some(ErrorKind::DisplayVersion));
+	}
+
+	/// Issue 30, finding 1: the chain to sign for comes from the configuration.
+	#[test]
+	fn run_takes_the_genesis_hash_to_sign_for() {
+		let dir = tempfile::tempdir().unwrap();
+		let key = dir.path().join("key");
+		write_private(&key, hex::encode([7u8; 32]));
+		let owner = dir.path().join("owner");
+		write_private(&owner, "//Alice");
+		let (key, owner) = (key.to_str().unwrap(), owner.to_str().unwrap());
+		let base = ["run", "--node-key-file", key, "--owner-secret-file", owner];
+		let base = [&base[..], &["--node-type", "gpu-miner", "--state-dir", "d"]].concat();
+		let config = |extra: &[&str]| {
+			let Command::Run(run) = parse(&[&base[..], extra].concat()).unwrap().command else {
+				panic!("run")
+			};
+			run.config().map_err(|e| e.to_string())
+		};
+		assert_eq!(config(&[]).unwrap().genesis_hash, None);
+		let hash = format!("0x{}", "ab".repeat(32));
+		assert_eq!(config(&["--genesis-hash", &hash]).unwrap().genesis_hash, Some([0xab; 32]));
+		let error = config(&["--genesis-hash", "0x1234"]).unwrap_err();
+		assert!(error.contains("--genesis-hash must be 32 bytes of hex"), "{error}");
 	}
 
 	#[test]

@@ -156,6 +156,7 @@ pub mod consent;
 pub mod discovery;
 pub mod endpoint;
 pub mod facts;
+pub mod genesis;
 pub mod http;
 pub mod judge;
 pub mod keys;

@@ -177,6 +177,8 @@ pub fn class_of(error: &ChainError) -> OutcomeClass {
 			classify_pallet_error(&failure.error)
 		}
 		ChainError::Dispatch(_) | ChainError::Metadata(_) => OutcomeClass::SlowRetry,
+		// Another chain than the pinned one: refused every time until the operator acts.
+		ChainError::Genesis(_) => OutcomeClass::Fatal,
 	}
 }
 

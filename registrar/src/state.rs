@@ -358,6 +358,10 @@ pub struct PersistedState {
 	/// The registration the chain last refused for good, while it is remembered.
 	#[serde(default)]
 	pub refused: Option<RefusedRegistration>,
+	/// The genesis hash (`0x` hex) of the chain this registrar signs for, pinned at its first
+	/// start ([`crate::genesis`]): a later start refuses another.
+	#[serde(default)]
+	pub genesis_hash: Option<String>,
 }
 
 impl PersistedState {
@@ -601,6 +605,7 @@ mod tests {
 				detail: "Registration.InvalidSignature".into(),
 				at: 1_750_000_000,
 			}),
+			genesis_hash: Some(format!("0x{}", "45".repeat(32))),
 		};
 		state.save(dir.path()).unwrap();
 		assert_eq!(PersistedState::load(dir.path()).unwrap(), Some(state.clone()));
@@ -610,10 +615,12 @@ mod tests {
 		object.remove("record_seq");
 		object.remove("last_heartbeat_period");
 		object.remove("refused");
+		object.remove("genesis_hash");
 		std::fs::write(dir.path().join(STATE_FILE), old.to_string()).unwrap();
 		let read = PersistedState::load(dir.path()).unwrap().unwrap();
 		assert_eq!((read.record_seq, read.last_heartbeat_period), (0, None));
 		assert_eq!(read.refused, None);
+		assert_eq!(read.genesis_hash, None);
 		assert_eq!(read.registrations, state.registrations);
 		std::fs::write(dir.path().join(STATE_FILE), "{not json").unwrap();
 		assert!(matches!(PersistedState::load(dir.path()), Err(StateError::Corrupt { .. })));

@@ -51,6 +51,19 @@ pub struct Status {
 	pub retry_burst: u32,
 	/// The node's record and heartbeats.
 	pub discovery: DiscoveryStatus,
+	/// The chain the registrar signs for.
+	pub genesis: GenesisStatus,
+}
+
+/// The chain the registrar signs for ([`crate::genesis`]), served in `/status`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct GenesisStatus {
+	/// The pinned genesis hash (`0x` hex), once connected.
+	pub pinned: Option<String>,
+	/// Where the pin comes from.
+	pub source: Option<crate::genesis::PinSource>,
+	/// Why the endpoint's chain was refused, while it is (nothing is signed).
+	pub refused: Option<String>,
 }
 
 /// What the registrar knows of the node's record and liveness (served in `/status`).

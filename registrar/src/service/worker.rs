@@ -12,6 +12,7 @@ use crate::{
 	chain::{within, ChainClient},
 	chain_error::ChainError,
 	facts::{Included, RegistryEvent},
+	genesis::{self, GenesisError, Pin, PinSource},
 	judge::{self, ParkCheck},
 	outcome::{AttemptOutcome, OutcomeClass, RearmReason},
 	shutdown::stopped,
@@ -206,14 +207,61 @@ impl<'a> Worker<'a> {
 		if let Some(client) = &self.client {
 			return Ok(client.clone());
 		}
-		match self.config.connect().await {
+		let stored = match self.persisted.genesis_hash.as_deref() {
+			None => None,
+			Some(text) => match genesis::parse(text) {
+				Some(hash) => Some(hash),
+				None => {
+					let error = ChainError::Genesis(GenesisError::StateUnreadable(text.to_owned()));
+					return Err(self.genesis_refused(&error));
+				}
+			},
+		};
+		match self.config.connect_pinned(stored).await {
 			Ok(client) => {
 				tracing::info!(endpoint = %client.endpoint(), "connected");
+				if let Some(pin) = client.pin().copied() {
+					self.pinned(pin);
+				}
 				self.client = Some(client.clone());
 				Ok(client)
 			}
+			Err(e @ ChainError::Genesis(_)) => Err(self.genesis_refused(&e)),
 			Err(e) => Err(AttemptOutcome::chain_error(&e, false, None)),
 		}
+	}
+
+	/// The chain is pinned to `pin`: shown in `/status`, and written in the state file the
+	/// first time (trust on first use, logged).
+	fn pinned(&mut self, pin: Pin) {
+		let hash = genesis::hex0x(&pin.hash);
+		if self.persisted.genesis_hash.is_none() {
+			if pin.source == PinSource::FirstUse {
+				tracing::warn!(
+					genesis_hash = %hash,
+					"no genesis hash configured: pinned the endpoint's on first use; later \
+					 starts refuse any other chain (give --genesis-hash to choose it)"
+				);
+			} else {
+				tracing::info!(genesis_hash = %hash, source = pin.source.label(), "pinned the chain");
+			}
+			self.persisted.genesis_hash = Some(hash.clone());
+			self.save();
+		}
+		self.shared.update(|s| {
+			s.genesis.pinned = Some(hash);
+			s.genesis.source = Some(pin.source);
+			s.genesis.refused = None;
+		});
+	}
+
+	/// The endpoint names another chain than the pinned one (or the pin cannot be read): a
+	/// fatal outcome that submitted nothing, shown in `/status`.
+	fn genesis_refused(&mut self, error: &ChainError) -> AttemptOutcome {
+		tracing::error!(%error, "refusing the endpoint's chain; nothing is signed");
+		let text = error.to_string();
+		self.shared.update(|s| s.genesis.refused = Some(text));
+		AttemptOutcome::chain_error(error, false, None)
 	}
 
 	async fn run(&mut self) {
@@ -657,6 +705,34 @@ mod tests {
 		let other_worker = worker(&other, saved);
 		assert!(other_worker.may_submit());
 		assert_eq!(other_worker.persisted.refused, None);
+	}
+
+	/// Issue 30, finding 1: the genesis pinned at the first start is written in the state file,
+	/// which later starts hold to; a refusal shows in `/status`.
+	#[test]
+	fn the_first_pin_is_written_in_the_state_file_and_a_refusal_shows_in_status() {
+		let dir = tempfile::tempdir().unwrap();
+		let config = RegistrationConfig { state_dir: dir.path().into(), ..test_config("ws://x") };
+		let mut first = worker(&config, PersistedState::default());
+		first.pinned(Pin { hash: [0x45; 32], source: PinSource::FirstUse });
+		let saved = PersistedState::load(dir.path()).unwrap().unwrap();
+		let hash = genesis::hex0x(&[0x45; 32]);
+		assert_eq!(saved.genesis_hash.as_deref(), Some(hash.as_str()));
+		let status = first.shared.status().genesis;
+		assert_eq!(status.pinned.as_deref(), Some(hash.as_str()));
+		assert_eq!(status.source, Some(PinSource::FirstUse));
+		// The next start reads it back as the pin; the endpoint's other answer is refused.
+		let stored = genesis::parse(&hash);
+		let error = genesis::pin(None, stored, [0x46; 32]).unwrap_err();
+		let outcome = first.genesis_refused(&ChainError::Genesis(error));
+		assert_eq!((outcome.class, outcome.submitted), (OutcomeClass::Fatal, false));
+		let refused = first.shared.status().genesis.refused.unwrap();
+		assert!(refused.contains("nothing is signed"), "{refused}");
+		assert_eq!(first.after_fatal(&outcome), AfterFatal::Fail);
+		// A later pin does not move the stored one.
+		first.pinned(Pin { hash: [0x45; 32], source: PinSource::StateFile });
+		let saved = PersistedState::load(dir.path()).unwrap().unwrap();
+		assert_eq!(saved.genesis_hash.as_deref(), Some(hash.as_str()));
 	}
 
 	/// A fatal refusal found before submitting costs nothing to meet again: not remembered.
