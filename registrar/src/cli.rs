@@ -555,6 +555,12 @@ pub struct RunArgs {
 	/// owner's key).
 	#[arg(long, conflicts_with = "consent_file")]
 	recover_degraded: bool,
+	/// The most the paid transactions (registrations, and the removals of
+	/// --recover-degraded) may cost in any 24 hours, in the chain's currency (5UNIT) or in base
+	/// units; when spent, nothing paid is submitted until the window frees room. Default: 5
+	/// whole units of the chain's currency.
+	#[arg(long, env = "REGISTRAR_DAILY_BUDGET", value_name = "AMOUNT")]
+	daily_budget: Option<Amount>,
 	#[command(flatten)]
 	discovery: DiscoveryArgs,
 }
@@ -954,6 +960,7 @@ impl RunArgs {
 		config.conflict_log_period = Duration::from_secs(self.conflict_log_secs);
 		config.unregister_on_shutdown = self.unregister_on_shutdown;
 		config.recover_degraded = self.recover_degraded;
+		config.daily_budget = self.daily_budget.clone();
 		self.discovery.apply(&mut config)?;
 		Ok(config)
 	}
@@ -1283,6 +1290,15 @@ mod tests {
 		assert_eq!(config(&["--genesis-hash", &hash]).unwrap().genesis_hash, Some([0xab; 32]));
 		let error = config(&["--genesis-hash", "0x1234"]).unwrap_err();
 		assert!(error.contains("--genesis-hash must be 32 bytes of hex"), "{error}");
+
+		// Issue 30, finding 4: the daily budget.
+		assert_eq!(config(&[]).unwrap().daily_budget, None);
+		let budget = config(&["--daily-budget", "2.5UNIT"]).unwrap().daily_budget.unwrap();
+		let unit = registrar::amount::Token { symbol: "UNIT".into(), decimals: 18 };
+		assert_eq!(budget.base_units(Some(&unit)), Ok(2_500_000_000_000_000_000));
+		let in_base_units = config(&["--daily-budget", "1000"]).unwrap().daily_budget.unwrap();
+		assert_eq!(in_base_units.base_units(None), Ok(1000));
+		assert!(parse(&[&base[..], &["--daily-budget", "lots"]].concat()).is_err());
 	}
 
 	#[test]

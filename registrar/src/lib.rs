@@ -148,6 +148,7 @@
 
 pub mod amount;
 pub mod backoff;
+pub mod budget;
 pub mod chain;
 pub mod chain_error;
 pub mod challenge;

@@ -1,7 +1,9 @@
 //! The registrar's configuration: what to register, where, and how to behave.
 
 use crate::{
+	amount::{Amount, AmountError, Token},
 	backoff::DEFAULT_SLOW_RETRY_CAP,
+	budget,
 	chain::ChainClient,
 	chain_error::ChainError,
 	consent::{ConsentError, SignedConsent},
@@ -193,6 +195,10 @@ pub struct RegistrationConfig {
 	/// be the consent's. `None`: the consent's, else the state file's, else the endpoint's at
 	/// the first start ([`crate::genesis`]).
 	pub genesis_hash: Option<[u8; 32]>,
+	/// The most the paid transactions (registrations, and the removals of
+	/// `recover_degraded`) may cost in 24 hours (`--daily-budget`); `None`: the default,
+	/// [`budget::DEFAULT_DAILY_BUDGET_UNITS`] whole units of the chain's currency.
+	pub daily_budget: Option<Amount>,
 }
 
 impl RegistrationConfig {
@@ -228,6 +234,7 @@ impl RegistrationConfig {
 			block_number_width: None,
 			discovery: DiscoveryConfig::default(),
 			genesis_hash: None,
+			daily_budget: None,
 		}
 	}
 
@@ -328,6 +335,16 @@ impl RegistrationConfig {
 		ChainClient::connect_within(&self.endpoint, self.rpc_timeout).await
 	}
 
+	/// The daily budget in base units, read with the chain's `token` (a budget in its currency
+	/// needs it; the default is [`budget::DEFAULT_DAILY_BUDGET_UNITS`] whole units, read with
+	/// 18 decimals when the chain does not say its own).
+	pub fn daily_budget_base_units(&self, token: Option<&Token>) -> Result<u128, AmountError> {
+		match &self.daily_budget {
+			Some(amount) => amount.base_units(token),
+			None => Ok(budget::default_budget(token.map(|t| t.decimals))),
+		}
+	}
+
 	/// The genesis hash the configuration names: `--genesis-hash` or the consent's, which
 	/// must agree ([`genesis::configured`]).
 	pub fn configured_genesis(&self) -> Result<Option<Pin>, GenesisError> {
@@ -373,6 +390,7 @@ impl std::fmt::Debug for RegistrationConfig {
 			.field("block_number_width", &self.block_number_width)
 			.field("discovery", &self.discovery)
 			.field("genesis_hash", &self.genesis_hash.as_ref().map(genesis::hex0x))
+			.field("daily_budget", &self.daily_budget)
 			.finish()
 	}
 }
