@@ -620,6 +620,8 @@ impl<'a> Worker<'a> {
 		let (Some(first), Some(client)) = (outcome.view.clone(), self.client.clone()) else {
 			return false;
 		};
+		// `/status` says what the last read said while the second one is awaited.
+		self.shared.update(|s| s.phase = Phase::Degraded);
 		if !self.sleep(DEGRADED_CONFIRM_DELAY).await {
 			return false;
 		}
