@@ -1,6 +1,7 @@
 //! What can go wrong talking to the chain: [`ChainError`], and a failed dispatch by name
 //! ([`DispatchFailure`]). A leaf beside `facts` (it imports only the endpoint's redaction): the
-//! chain client returns these errors, and the outcomes (`outcome`) classify them.
+//! chain client returns these errors, and the outcomes (`outcome`) classify them. (It also
+//! carries [`crate::genesis`]'s refusals, another leaf.)
 
 use crate::endpoint::EndpointRedactor;
 use serde::Serialize;
@@ -73,6 +74,10 @@ pub enum ChainError {
 	/// Chain data did not decode as the pallet's types.
 	#[error("cannot decode chain data: {0}")]
 	Decode(String),
+	/// The endpoint named another chain than the one the registrar is pinned to
+	/// ([`crate::genesis`]): nothing was signed.
+	#[error("{0}")]
+	Genesis(#[from] crate::genesis::GenesisError),
 }
 
 impl ChainError {
@@ -87,7 +92,9 @@ impl ChainError {
 			ChainError::Pool(text) => ChainError::Pool(redactor.scrub(&text)),
 			ChainError::Metadata(text) => ChainError::Metadata(redactor.scrub(&text)),
 			ChainError::Decode(text) => ChainError::Decode(redactor.scrub(&text)),
-			other @ (ChainError::Timeout(_) | ChainError::Dispatch(_)) => other,
+			other @ (ChainError::Timeout(_) | ChainError::Dispatch(_) | ChainError::Genesis(_)) => {
+				other
+			}
 		}
 	}
 }

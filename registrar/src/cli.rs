@@ -415,6 +415,11 @@ struct RegistrationArgs {
 	/// Pay the fee in credits instead of the currency.
 	#[arg(long, conflicts_with = "consent_file")]
 	pay_in_credits: bool,
+	/// The genesis hash (0x hex) of the chain to sign for; the endpoint must answer it, and
+	/// with --consent-file it must be the consent's. Without it: the consent's, else the one
+	/// the state file pinned, else the endpoint's at the first start (logged).
+	#[arg(long = "genesis-hash", id = "pinned_genesis", env = "REGISTRAR_GENESIS_HASH")]
+	pinned_genesis: Option<String>,
 	#[command(flatten)]
 	transaction: TransactionArgs,
 }
@@ -550,6 +555,12 @@ pub struct RunArgs {
 	/// owner's key).
 	#[arg(long, conflicts_with = "consent_file")]
 	recover_degraded: bool,
+	/// The most the paid transactions (registrations, and the removals of
+	/// --recover-degraded) may cost in any 24 hours, in the chain's currency (5UNIT) or in base
+	/// units; when spent, nothing paid is submitted until the window frees room. Default: 5
+	/// whole units of the chain's currency.
+	#[arg(long, env = "REGISTRAR_DAILY_BUDGET", value_name = "AMOUNT")]
+	daily_budget: Option<Amount>,
 	#[command(flatten)]
 	discovery: DiscoveryArgs,
 }
@@ -850,6 +861,11 @@ impl RegistrationArgs {
 			}
 		};
 		config.pay_in_credits = self.pay_in_credits;
+		if let Some(text) = &self.pinned_genesis {
+			config.genesis_hash = Some(hex32(text, "--genesis-hash must be 32 bytes of hex")?);
+		}
+		// A consent for another chain than --genesis-hash's is refused every time.
+		config.configured_genesis().map_err(|e| CliError::Fatal(e.to_string()))?;
 		config.challenge_lifetime = self.transaction.lifetime;
 		config.mortality = self.transaction.mortality;
 		config.block_number_width = self.transaction.block_number_width.map(Into::into);
@@ -944,6 +960,7 @@ impl RunArgs {
 		config.conflict_log_period = Duration::from_secs(self.conflict_log_secs);
 		config.unregister_on_shutdown = self.unregister_on_shutdown;
 		config.recover_degraded = self.recover_degraded;
+		config.daily_budget = self.daily_budget.clone();
 		self.discovery.apply(&mut config)?;
 		Ok(config)
 	}
@@ -1249,6 +1266,39 @@ mod tests {
 		assert_eq!(kind(&conflict), Some(ErrorKind::ArgumentConflict));
 		// The top-level --version is still the registrar's own.
 		assert_eq!(kind(&["--version"]), Some(ErrorKind::DisplayVersion));
+	}
+
+	/// Issue 30, finding 1: the chain to sign for comes from the configuration.
+	#[test]
+	fn run_takes_the_genesis_hash_to_sign_for() {
+		let dir = tempfile::tempdir().unwrap();
+		let key = dir.path().join("key");
+		write_private(&key, hex::encode([7u8; 32]));
+		let owner = dir.path().join("owner");
+		write_private(&owner, "//Alice");
+		let (key, owner) = (key.to_str().unwrap(), owner.to_str().unwrap());
+		let base = ["run", "--node-key-file", key, "--owner-secret-file", owner];
+		let base = [&base[..], &["--node-type", "gpu-miner", "--state-dir", "d"]].concat();
+		let config = |extra: &[&str]| {
+			let Command::Run(run) = parse(&[&base[..], extra].concat()).unwrap().command else {
+				panic!("run")
+			};
+			run.config().map_err(|e| e.to_string())
+		};
+		assert_eq!(config(&[]).unwrap().genesis_hash, None);
+		let hash = format!("0x{}", "ab".repeat(32));
+		assert_eq!(config(&["--genesis-hash", &hash]).unwrap().genesis_hash, Some([0xab; 32]));
+		let error = config(&["--genesis-hash", "0x1234"]).unwrap_err();
+		assert!(error.contains("--genesis-hash must be 32 bytes of hex"), "{error}");
+
+		// Issue 30, finding 4: the daily budget.
+		assert_eq!(config(&[]).unwrap().daily_budget, None);
+		let budget = config(&["--daily-budget", "2.5UNIT"]).unwrap().daily_budget.unwrap();
+		let unit = registrar::amount::Token { symbol: "UNIT".into(), decimals: 18 };
+		assert_eq!(budget.base_units(Some(&unit)), Ok(2_500_000_000_000_000_000));
+		let in_base_units = config(&["--daily-budget", "1000"]).unwrap().daily_budget.unwrap();
+		assert_eq!(in_base_units.base_units(None), Ok(1000));
+		assert!(parse(&[&base[..], &["--daily-budget", "lots"]].concat()).is_err());
 	}
 
 	#[test]

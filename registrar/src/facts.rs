@@ -202,6 +202,12 @@ pub struct Included {
 	pub block_hash: String,
 	/// The pallet's events of the transaction.
 	pub events: Vec<RegistryEvent>,
+	/// The transaction fee (with its tip) the signer paid, from `TransactionFeePaid`, when
+	/// the events say (`None`: the fees are not known, [`Self::registration_fee_paid`]
+	/// included).
+	pub transaction_fee_paid: Option<u128>,
+	/// The registration fee paid in the currency (`RegistrationFeePaid`), if any.
+	pub registration_fee_paid: u128,
 }
 
 /// The pallet's events the registrar cares about, decoded with the pallet's types.

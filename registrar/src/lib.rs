@@ -39,9 +39,13 @@
 //! - [`facts`], [`chain_error`], [`amount`]: the values read from the chain, the chain's errors,
 //!   amounts of its currency (`2 UNIT`); [`outcome`], [`backoff`]: the outcome classes and the
 //!   waits between attempts.
+//! - [`genesis`]: the one chain the registrar signs for (`--genesis-hash`, the consent's, the
+//!   state file's, or the endpoint's at first use), and the refusal of any other.
+//! - [`budget`]: what paid transactions may cost in a rolling day (`--daily-budget`).
 //! - [`endpoint`]: the chain endpoint as it may be shown (no credentials, path or query).
 //! - [`state`]: the state directory (private, its files opened without following links): its
-//!   OS lock and state file (with a refusal remembered for the configuration).
+//!   OS lock and state file (with a refusal remembered for the configuration, the pinned
+//!   genesis hash and the day's paid transactions).
 //! - [`status`], [`http`]: `/livez`, `/readyz`, `/status` and `/metrics` (served so that idle or
 //!   slow clients cannot starve the probes).
 //! - [`shutdown`]: SIGINT/SIGTERM and the stop flag.
@@ -79,6 +83,7 @@
 //! base:     facts.rs (what is read: views, policy, context, events)  chain_error.rs  amount.rs
 //!           outcome.rs (classes, re-arm reasons, AttemptOutcome, error classification)
 //!           backoff.rs  endpoint.rs  secret.rs  shutdown.rs (signals, stop flag)
+//!           genesis.rs (the pinned chain)  budget.rs (the daily budget's window): pure leaves
 //! ```
 //!
 //! The one function that decides whether the registrar submits, parks or re-arms is
@@ -148,6 +153,7 @@
 
 pub mod amount;
 pub mod backoff;
+pub mod budget;
 pub mod chain;
 pub mod chain_error;
 pub mod challenge;
@@ -156,6 +162,7 @@ pub mod consent;
 pub mod discovery;
 pub mod endpoint;
 pub mod facts;
+pub mod genesis;
 pub mod http;
 pub mod judge;
 pub mod keys;

@@ -116,6 +116,24 @@ pub struct AttemptOutcome {
 	/// The connection should be re-established before the next attempt.
 	#[serde(skip)]
 	pub reconnect: bool,
+	/// What the submitted transaction is counted as costing ([`crate::budget`]).
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub cost: Option<Cost>,
+	/// Nothing was submitted because it would have exceeded the daily budget.
+	#[serde(skip_serializing_if = "std::ops::Not::not")]
+	pub over_budget: bool,
+}
+
+/// What a submitted transaction is counted as costing, in base units of the currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Cost {
+	/// The amount.
+	pub amount: u128,
+	/// From the estimate made before signing, not from the chain's events (which were not
+	/// known).
+	pub estimated: bool,
+	/// The part of the amount that is the transaction fee.
+	pub transaction_fee: u128,
 }
 
 impl AttemptOutcome {
@@ -133,6 +151,8 @@ impl AttemptOutcome {
 			pallet_error: None,
 			finality_lag: None,
 			reconnect: false,
+			cost: None,
+			over_budget: false,
 		}
 	}
 
@@ -161,6 +181,8 @@ impl AttemptOutcome {
 			pallet_error: None,
 			finality_lag: None,
 			reconnect: false,
+			cost: None,
+			over_budget: false,
 		}
 	}
 }
@@ -177,6 +199,8 @@ pub fn class_of(error: &ChainError) -> OutcomeClass {
 			classify_pallet_error(&failure.error)
 		}
 		ChainError::Dispatch(_) | ChainError::Metadata(_) => OutcomeClass::SlowRetry,
+		// Another chain than the pinned one: refused every time until the operator acts.
+		ChainError::Genesis(_) => OutcomeClass::Fatal,
 	}
 }
 

@@ -296,6 +296,9 @@ pub enum Phase {
 	Degraded,
 	/// Waiting before the next attempt.
 	Backoff,
+	/// The daily budget is spent: no paid transaction is submitted until the window frees
+	/// room ([`crate::budget`]).
+	OverBudget,
 	/// Refused for good with this configuration (a fatal outcome): nothing is submitted again
 	/// (a refusal of a submitted registration is remembered: [`RefusedRegistration`]).
 	Failed,
@@ -358,6 +361,13 @@ pub struct PersistedState {
 	/// The registration the chain last refused for good, while it is remembered.
 	#[serde(default)]
 	pub refused: Option<RefusedRegistration>,
+	/// The genesis hash (`0x` hex) of the chain this registrar signs for, pinned at its first
+	/// start ([`crate::genesis`]): a later start refuses another.
+	#[serde(default)]
+	pub genesis_hash: Option<String>,
+	/// The paid transactions of the last 24 hours, with what they cost ([`crate::budget`]).
+	#[serde(default)]
+	pub spending: crate::budget::Spending,
 }
 
 impl PersistedState {
@@ -601,6 +611,14 @@ mod tests {
 				detail: "Registration.InvalidSignature".into(),
 				at: 1_750_000_000,
 			}),
+			genesis_hash: Some(format!("0x{}", "45".repeat(32))),
+			spending: crate::budget::Spending {
+				entries: vec![crate::budget::Spend {
+					at: 1_750_000_000,
+					amount: 1_010_000_000_000_000_000,
+					estimated: false,
+				}],
+			},
 		};
 		state.save(dir.path()).unwrap();
 		assert_eq!(PersistedState::load(dir.path()).unwrap(), Some(state.clone()));
@@ -610,10 +628,14 @@ mod tests {
 		object.remove("record_seq");
 		object.remove("last_heartbeat_period");
 		object.remove("refused");
+		object.remove("genesis_hash");
+		object.remove("spending");
 		std::fs::write(dir.path().join(STATE_FILE), old.to_string()).unwrap();
 		let read = PersistedState::load(dir.path()).unwrap().unwrap();
 		assert_eq!((read.record_seq, read.last_heartbeat_period), (0, None));
 		assert_eq!(read.refused, None);
+		assert_eq!(read.genesis_hash, None);
+		assert!(read.spending.entries.is_empty());
 		assert_eq!(read.registrations, state.registrations);
 		std::fs::write(dir.path().join(STATE_FILE), "{not json").unwrap();
 		assert!(matches!(PersistedState::load(dir.path()), Err(StateError::Corrupt { .. })));

@@ -51,6 +51,39 @@ pub struct Status {
 	pub retry_burst: u32,
 	/// The node's record and heartbeats.
 	pub discovery: DiscoveryStatus,
+	/// The chain the registrar signs for.
+	pub genesis: GenesisStatus,
+	/// What the paid transactions cost in the last 24 hours, and the budget.
+	pub spending: SpendingStatus,
+}
+
+/// What the registrar's paid transactions cost in the rolling window, against its budget
+/// ([`crate::budget`]), served in `/status`; amounts in base units of the currency.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct SpendingStatus {
+	/// The budget per window, once read with the chain's currency.
+	pub budget: Option<u128>,
+	/// Spent in the window (from the chain's events, or estimated where they are not known).
+	pub spent_in_window: u128,
+	/// The window, in seconds.
+	pub window_secs: u64,
+	/// Paid transactions counted in the window.
+	pub transactions_in_window: usize,
+	/// No paid transaction is submitted: the next one would exceed the budget.
+	pub over_budget: bool,
+	/// While over budget: seconds until room frees (the oldest transaction leaves the window).
+	pub frees_in_secs: Option<u64>,
+}
+
+/// The chain the registrar signs for ([`crate::genesis`]), served in `/status`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct GenesisStatus {
+	/// The pinned genesis hash (`0x` hex), once connected.
+	pub pinned: Option<String>,
+	/// Where the pin comes from.
+	pub source: Option<crate::genesis::PinSource>,
+	/// Why the endpoint's chain was refused, while it is (nothing is signed).
+	pub refused: Option<String>,
 }
 
 /// What the registrar knows of the node's record and liveness (served in `/status`).
@@ -268,6 +301,7 @@ impl Shared {
 			Phase::Degraded,
 			Phase::Backoff,
 			Phase::Failed,
+			Phase::OverBudget,
 			Phase::Stopped,
 		];
 		let phase_samples: Vec<_> = phases
@@ -453,6 +487,33 @@ impl Shared {
 				"Block the node was registered in.",
 				&plain(block),
 			);
+		}
+		metric(
+			"registrar_over_budget",
+			"gauge",
+			"1 while no paid transaction is submitted because the daily budget is spent.",
+			&plain(u64::from(status.spending.over_budget)),
+		);
+		// Amounts in base units can pass u64: written as they are (Prometheus reads floats).
+		let spending = &status.spending;
+		let amounts = [
+			(
+				"registrar_spent_in_window_base_units",
+				"Spent by paid transactions in the last 24 hours, in base units of the currency.",
+				Some(spending.spent_in_window),
+			),
+			(
+				"registrar_daily_budget_base_units",
+				"The most paid transactions may spend in 24 hours, in base units of the currency.",
+				spending.budget,
+			),
+		];
+		for (name, help, value) in amounts {
+			if let Some(value) = value {
+				let _ = writeln!(out, "# HELP {name} {help}");
+				let _ = writeln!(out, "# TYPE {name} gauge");
+				let _ = writeln!(out, "{name} {value}");
+			}
 		}
 		out
 	}

@@ -276,6 +276,7 @@ impl ChainClient {
 				.get(24..56)
 				.and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
 				.ok_or_else(|| ChainError::Decode("challenge_fields: too short".into()))?;
+			self.check_genesis(genesis_hash)?;
 			let view = self.node_view_at(&at, node_id).await?;
 			Ok(DiscoveryRead { best_block: at.block_number(), genesis_hash, view })
 		};

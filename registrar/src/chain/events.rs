@@ -18,7 +18,7 @@ use subxt::{
 
 /// The events and the fields of each that the registrar reads (checked against the dev
 /// runtime's metadata by the end-to-end tests).
-pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 9] = [
+pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 10] = [
 	("MainNodeRegistered", &["node_id", "owner"]),
 	("NodeUnregistered", &["node_id", "owner", "reason"]),
 	("NodeStatusUpdated", &["node_id", "status"]),
@@ -28,6 +28,7 @@ pub const REQUIRED_EVENT_FIELDS: [(&str, &[&str]); 9] = [
 	("NodeRecordPublished", &["node_id", "seq"]),
 	("NodeWentOffline", &["node_id", "last_seen"]),
 	("NodeBackOnline", &["node_id", "period"]),
+	("RegistrationFeePaid", &["amount", "in_credits"]),
 ];
 
 /// An event's fields by name, each as its SCALE bytes.
@@ -176,6 +177,42 @@ impl RegistryEvent {
 			EventFields::split(metadata, PALLET, event.event_index(), event.field_bytes())?;
 		Self::from_fields(&fields).transpose()
 	}
+}
+
+/// What `event` says a transaction paid, in base units of the currency: the
+/// `TransactionPayment.TransactionFeePaid` of its signer (fee and tip), or the pallet's
+/// `RegistrationFeePaid` when not paid in credits; `None` for any other event.
+pub fn paid(
+	event: &subxt::events::Event<'_, ChainConfig>,
+	metadata: &Metadata,
+) -> Result<Option<Paid>, ChainError> {
+	let pallet = event.pallet_name();
+	let name = event.event_name();
+	let fields = || EventFields::split(metadata, pallet, event.event_index(), event.field_bytes());
+	match (pallet, name) {
+		("TransactionPayment", "TransactionFeePaid") => {
+			let fields = fields()?;
+			let fee = fields.get::<u128>("actual_fee")?.saturating_add(fields.get::<u128>("tip")?);
+			Ok(Some(Paid::TransactionFee(fee)))
+		}
+		(PALLET, "RegistrationFeePaid") => {
+			let fields = fields()?;
+			if fields.get::<bool>("in_credits")? {
+				return Ok(None);
+			}
+			Ok(Some(Paid::RegistrationFee(fields.get::<u128>("amount")?)))
+		}
+		_ => Ok(None),
+	}
+}
+
+/// An amount a transaction's events say it paid ([`paid`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paid {
+	/// The transaction fee and tip its signer paid.
+	TransactionFee(u128),
+	/// The registration fee, in the currency.
+	RegistrationFee(u128),
 }
 
 /// The registry events of finalized blocks, as they come.

@@ -23,7 +23,11 @@ pub use events::BlockWatcher;
 pub use submit::PreparedCall;
 
 use crate::{
-	amount::Token, chain_error::ChainError, endpoint::EndpointRedactor, facts::BlockNumberWidth,
+	amount::Token,
+	chain_error::ChainError,
+	endpoint::EndpointRedactor,
+	facts::BlockNumberWidth,
+	genesis::{check_statement, Pin},
 };
 use scale_info::{TypeDef, TypeDefPrimitive};
 use std::{sync::Arc, time::Duration};
@@ -44,6 +48,8 @@ pub struct ChainClient {
 	width: Option<BlockNumberWidth>,
 	/// How the chain writes amounts (`system_properties`), when it says.
 	token: Option<Token>,
+	/// The genesis hash this client signs for, once pinned ([`Self::pinned`]).
+	pin: Option<Pin>,
 }
 
 impl std::fmt::Debug for ChainClient {
@@ -73,7 +79,7 @@ impl ChainClient {
 			Err(e) => return Err(connect_err(e.to_string())),
 		};
 		let token = read_token(&rpc_client).await;
-		Ok(Self { api, rpc: rpc_client, redactor, width, token })
+		Ok(Self { api, rpc: rpc_client, redactor, width, token, pin: None })
 	}
 
 	/// [`Self::connect`] that gives up after `limit` (the one connect timeout of the CLI and
@@ -103,6 +109,36 @@ impl ChainClient {
 	/// read once when connecting); `None` when it does not say.
 	pub fn token(&self) -> Option<&Token> {
 		self.token.as_ref()
+	}
+
+	/// The genesis hash the endpoint answered when connecting (`chain_getBlockHash(0)`): the
+	/// one every transaction this client signs commits to (`CheckGenesis`).
+	pub fn genesis_hash(&self) -> [u8; 32] {
+		self.api.genesis_hash().0
+	}
+
+	/// This client, pinned to `pin` ([`crate::genesis`]): refused unless the endpoint's genesis
+	/// hash is the pinned one. Once pinned, every genesis hash the client reads for a
+	/// statement to sign (a challenge's, a record's or a heartbeat's) is checked against it,
+	/// and another one is a [`ChainError::Genesis`] before anything is signed.
+	pub fn pinned(mut self, pin: Pin) -> Result<Self, ChainError> {
+		check_statement(&pin, self.genesis_hash())?;
+		self.pin = Some(pin);
+		Ok(self)
+	}
+
+	/// The genesis this client is pinned to, if it is.
+	pub fn pin(&self) -> Option<&Pin> {
+		self.pin.as_ref()
+	}
+
+	/// Whether `answered`, a genesis hash read for a statement to sign, is the pinned one
+	/// (always, when not pinned).
+	pub(crate) fn check_genesis(&self, answered: [u8; 32]) -> Result<(), ChainError> {
+		match &self.pin {
+			Some(pin) => Ok(check_statement(pin, answered)?),
+			None => Ok(()),
+		}
 	}
 
 	fn scrub(&self, error: ChainError) -> ChainError {

@@ -60,6 +60,7 @@ impl ChainClient {
 			.entry(subxt::dynamic::constant::<u64>(PALLET, "MaxChallengeLifetime"))
 			.map_err(|e| ChainError::Metadata(e.to_string()))?;
 		let fields = self.challenge_fields(&at).await?;
+		self.check_genesis(fields.genesis_hash)?;
 		Ok(ChainContext {
 			genesis_hash: fields.genesis_hash,
 			block_number: at.block_number(),

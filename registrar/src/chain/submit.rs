@@ -9,7 +9,7 @@
 //! decode exactly as the chain's call are refused before anything is signed, and what is
 //! submitted is exactly those bytes.
 
-use super::{rpc, ChainClient, ChainConfig};
+use super::{events::Paid, rpc, ChainClient, ChainConfig};
 use crate::{
 	chain_error::{ChainError, DispatchFailure},
 	facts::{ChainContext, Included, RegistryEvent, PALLET},
@@ -170,16 +170,40 @@ impl ChainClient {
 		};
 		let metadata = at.metadata();
 		let mut decoded = Vec::new();
+		let (mut transaction_fee_paid, mut registration_fee_paid) = (None, 0u128);
+		let mut fees_unknown = false;
 		for event in events.iter() {
-			if let Some(event) = RegistryEvent::of(&event.map_err(rpc)?, &metadata)? {
+			let event = event.map_err(rpc)?;
+			// A fee event that does not decode leaves the fees unknown (the budget then counts
+			// the estimate), never the inclusion in doubt.
+			match super::events::paid(&event, &metadata) {
+				Ok(Some(Paid::TransactionFee(fee))) => {
+					transaction_fee_paid =
+						Some(transaction_fee_paid.unwrap_or(0u128).saturating_add(fee))
+				}
+				Ok(Some(Paid::RegistrationFee(fee))) => {
+					registration_fee_paid = registration_fee_paid.saturating_add(fee)
+				}
+				Ok(None) => {}
+				Err(error) => {
+					tracing::debug!(%error, "a fee event does not decode; counting the estimate");
+					fees_unknown = true;
+				}
+			}
+			if let Some(event) = RegistryEvent::of(&event, &metadata)? {
 				decoded.push(event);
 			}
+		}
+		if fees_unknown {
+			transaction_fee_paid = None;
 		}
 		let block = self.api.at_block(block_hash).await.map_err(rpc)?;
 		Ok(Included {
 			block_number: block.block_number(),
 			block_hash: format!("{block_hash:?}"),
 			events: decoded,
+			transaction_fee_paid,
+			registration_fee_paid,
 		})
 	}
 }

@@ -290,6 +290,39 @@ fn decide_as(
 	}
 }
 
+/// Whether a second read confirms that the node is degraded, before `--recover-degraded`
+/// pays to unregister and register it again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DegradedCheck {
+	/// The second read says degraded too, at a finalized block no older than the first's.
+	Confirmed,
+	/// It does not: why (nothing is done).
+	NotConfirmed(String),
+}
+
+/// Whether `second`, a fresh read made after `first` said the node is degraded, confirms it:
+/// degraded to `owner` too, and at a finalized block at least as new as `first`'s (one that
+/// goes back in time is not believed).
+pub fn confirm_degraded(
+	first: &ChainView,
+	second: &ChainView,
+	owner: &AccountId32,
+) -> DegradedCheck {
+	if second.block_number < first.block_number {
+		return DegradedCheck::NotConfirmed(format!(
+			"the second read is at finalized block {}, before the first's {}",
+			second.block_number, first.block_number
+		));
+	}
+	match ownership(second, owner) {
+		Ownership::Degraded => DegradedCheck::Confirmed,
+		other => DegradedCheck::NotConfirmed(format!(
+			"a second read at finalized block {} does not say degraded ({other:?})",
+			second.block_number
+		)),
+	}
+}
+
 /// What a decision says of a refusal remembered for this configuration: the chain refused a
 /// registration for good (a fatal outcome, after paying for the transaction), and [`decide`]
 /// did not see it coming, so it would decide to submit again as long as the chain reads the
@@ -828,6 +861,34 @@ pub(super) mod tests {
 		for changed in [registered, theirs, degraded, banned, poor] {
 			let decision = decide(&intent(), &changed);
 			assert_eq!(after_refusal(&decision), AfterRefusal::Changed, "{decision:?}");
+		}
+	}
+
+	/// Issue 30, finding 4: one answer of "degraded" made `--recover-degraded` unregister and
+	/// register again, paying fees.
+	#[test]
+	fn a_degraded_report_is_confirmed_by_a_second_read() {
+		let at = |number: u64, status: NodeStatus| ChainView {
+			block_number: number,
+			..view(Some(record(me(), status)), None)
+		};
+		let first = at(10, NodeStatus::Degraded);
+		assert_eq!(
+			confirm_degraded(&first, &at(11, NodeStatus::Degraded), &me()),
+			DegradedCheck::Confirmed
+		);
+		assert_eq!(
+			confirm_degraded(&first, &at(10, NodeStatus::Degraded), &me()),
+			DegradedCheck::Confirmed
+		);
+		for second in [
+			at(11, NodeStatus::Online),
+			at(9, NodeStatus::Degraded),
+			view(None, None),
+			view(Some(record(other(), NodeStatus::Degraded)), None),
+		] {
+			let check = confirm_degraded(&first, &second, &me());
+			assert!(matches!(check, DegradedCheck::NotConfirmed(_)), "{second:?}: {check:?}");
 		}
 	}
 

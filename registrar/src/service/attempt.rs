@@ -9,7 +9,7 @@ use crate::{
 	challenge::{ChallengeInputs, RegistrationCall},
 	facts::{ChainView, Included},
 	judge::{self, AfterRefusal, Decision, Fact, Facts, Plan},
-	outcome::{AttemptOutcome, OutcomeClass},
+	outcome::{AttemptOutcome, Cost, OutcomeClass},
 };
 
 /// The owner's registration (its key signs).
@@ -27,7 +27,20 @@ const CONSENT_CALL: &str = "register_node_with_consent";
 /// (`consent_status`, its `max_fee` against the fee) before the submitter signs
 /// `register_node_with_consent`.
 pub async fn register_once(client: &ChainClient, config: &RegistrationConfig) -> AttemptOutcome {
-	match attempt(client, config, Mode::Submit).await {
+	register_within(client, config, u128::MAX).await
+}
+
+/// [`register_once`] that submits only a registration whose estimated cost (the transaction
+/// fee and the registration fee) is at most `allowance` base units (what the daily budget
+/// leaves: [`crate::budget`]); else it ends `over_budget`, having submitted nothing. A
+/// submitted registration's outcome says what it is counted as costing
+/// ([`AttemptOutcome::cost`]).
+pub(super) async fn register_within(
+	client: &ChainClient,
+	config: &RegistrationConfig,
+	allowance: u128,
+) -> AttemptOutcome {
+	match attempt(client, config, Mode::Submit { allowance }).await {
 		Ended::Outcome(outcome) | Ended::Changed(outcome) => outcome,
 		// (Only a read-only attempt stops there.)
 		Ended::Stands => AttemptOutcome::chain_error(&missing(), false, None),
@@ -63,8 +76,11 @@ pub(super) async fn check_refusal(
 /// Whether an attempt may submit.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-	/// It may: [`register_once`].
-	Submit,
+	/// It may, within `allowance` base units: [`register_within`].
+	Submit {
+		/// The most the submission may cost.
+		allowance: u128,
+	},
 	/// It may not: [`check_refusal`].
 	ReadOnly,
 }
@@ -174,6 +190,25 @@ async fn attempt(client: &ChainClient, config: &RegistrationConfig, mode: Mode) 
 				let Some((call, signed)) = prepared.take() else {
 					return fail(&missing(), &facts);
 				};
+				let estimate = Estimate::of(config, &facts);
+				if let Mode::Submit { allowance } = mode {
+					if estimate.total() > allowance {
+						let detail = format!(
+							"not submitted: the registration would cost up to {} (fee and \
+							 transaction fee) and the daily budget has {} left",
+							crate::amount::show(estimate.total(), facts.token.as_ref()),
+							crate::amount::show(allowance, facts.token.as_ref()),
+						);
+						return Ended::Outcome(AttemptOutcome {
+							over_budget: true,
+							..AttemptOutcome::failed(
+								OutcomeClass::SlowRetry,
+								detail,
+								Some(facts.view),
+							)
+						});
+					}
+				}
 				tracing::info!(
 					block = call.inputs.block_number,
 					finalized = facts.context.map(|c| c.finalized_block_number),
@@ -186,14 +221,67 @@ async fn attempt(client: &ChainClient, config: &RegistrationConfig, mode: Mode) 
 					"submitting the registration"
 				);
 				let submitted = within(config.submit_timeout, client.submit_prepared(signed)).await;
+				let cost = estimate.cost_of(&submitted);
 				let outcome = submission_outcome(client, config, submitted, facts.view).await;
 				return Ended::Outcome(AttemptOutcome {
 					finality_lag: Some(plan.finality_lag),
+					cost,
 					..outcome
 				});
 			}
 			decision => return Ended::Outcome(verdict(decision, facts.view)),
 		}
+	}
+}
+
+/// What a registration is estimated to cost before it is signed: the transaction fee the
+/// chain estimates, and the registration fee when it is charged in the currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Estimate {
+	/// The transaction fee.
+	pub transaction_fee: u128,
+	/// The registration fee.
+	pub registration_fee: u128,
+}
+
+impl Estimate {
+	/// The estimate of the facts read for `config`'s registration.
+	fn of(config: &RegistrationConfig, facts: &Facts) -> Self {
+		let registration_fee = facts
+			.policy
+			.as_ref()
+			.filter(|policy| policy.fee_charging && !config.pay_in_credits)
+			.and_then(|policy| policy.fee)
+			.unwrap_or(0);
+		Self { transaction_fee: facts.transaction_fee.unwrap_or(0), registration_fee }
+	}
+
+	/// Both fees.
+	pub fn total(&self) -> u128 {
+		self.transaction_fee.saturating_add(self.registration_fee)
+	}
+
+	/// What a submission that ended in `submitted` is counted as costing: what the chain's
+	/// events say it paid (the estimate where they do not say); with no
+	/// events, nothing when the pool refused it (it was never included), the transaction fee
+	/// when its dispatch failed (the registration fee is not charged then), and both fees
+	/// otherwise (lost, timed out: it may have been included).
+	pub fn cost_of(&self, submitted: &Result<Included, ChainError>) -> Option<Cost> {
+		let (transaction_fee, registration_fee, estimated) = match submitted {
+			Ok(included) => match included.transaction_fee_paid {
+				Some(fee) => (fee, included.registration_fee_paid, false),
+				None => (
+					self.transaction_fee,
+					self.registration_fee.max(included.registration_fee_paid),
+					true,
+				),
+			},
+			Err(ChainError::Pool(_)) => return None,
+			Err(ChainError::Dispatch(_)) => (self.transaction_fee, 0, true),
+			Err(_) => (self.transaction_fee, self.registration_fee, true),
+		};
+		let amount = transaction_fee.saturating_add(registration_fee);
+		Some(Cost { amount, estimated, transaction_fee })
 	}
 }
 
@@ -326,4 +414,50 @@ async fn submission_outcome(
 fn parse_hash(text: &str) -> Option<subxt::config::substrate::H256> {
 	let bytes: [u8; 32] = hex::decode(text.trim_start_matches("0x")).ok()?.try_into().ok()?;
 	Some(subxt::config::substrate::H256(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	const UNIT: u128 = 1_000_000_000_000_000_000;
+
+	fn included(transaction_fee_paid: Option<u128>, registration_fee_paid: u128) -> Included {
+		Included {
+			block_number: 7,
+			block_hash: "0x07".into(),
+			events: Vec::new(),
+			transaction_fee_paid,
+			registration_fee_paid,
+		}
+	}
+
+	/// Issue 30, finding 4: a submission's cost is what the chain's events say it paid, and
+	/// where they are not known, the most it could have cost: never nothing for a
+	/// transaction that may have been included.
+	#[test]
+	fn a_submission_counts_what_the_events_say_else_the_most_it_could_have_cost() {
+		let estimate = Estimate { transaction_fee: UNIT / 100, registration_fee: UNIT };
+		assert_eq!(estimate.total(), UNIT + UNIT / 100);
+		let cost = |submitted: Result<Included, ChainError>| estimate.cost_of(&submitted);
+		let paid = cost(Ok(included(Some(UNIT / 200), UNIT))).unwrap();
+		assert_eq!((paid.amount, paid.estimated), (UNIT + UNIT / 200, false));
+		assert_eq!(paid.transaction_fee, UNIT / 200);
+		// Included (but maybe never confirmed) without the fee's event: the estimate.
+		let unnamed = cost(Ok(included(None, 0))).unwrap();
+		assert_eq!((unnamed.amount, unnamed.estimated), (estimate.total(), true));
+		// Lost or timed out: both fees.
+		for lost in [ChainError::Timeout(120), ChainError::Rpc("transaction dropped".into())] {
+			let counted = cost(Err(lost)).unwrap();
+			assert_eq!((counted.amount, counted.estimated), (estimate.total(), true));
+		}
+		// Failed in its block: the transaction fee (the registration fee is not charged).
+		let failed = crate::chain_error::DispatchFailure {
+			pallet: Some("Registration".into()),
+			error: "ChallengeExpired".into(),
+		};
+		assert_eq!(cost(Err(ChainError::Dispatch(failed))).map(|c| c.amount), Some(UNIT / 100));
+		// Refused by the pool: never included, nothing paid.
+		assert_eq!(cost(Err(ChainError::Pool("1010: Invalid Transaction".into()))), None);
+	}
 }

@@ -1,13 +1,16 @@
 //! The registrar's configuration: what to register, where, and how to behave.
 
 use crate::{
+	amount::{Amount, AmountError, Token},
 	backoff::DEFAULT_SLOW_RETRY_CAP,
+	budget,
 	chain::ChainClient,
 	chain_error::ChainError,
 	consent::{ConsentError, SignedConsent},
 	discovery::{default_version, RecordContent, RecordError},
 	endpoint::redact_endpoint,
 	facts::BlockNumberWidth,
+	genesis::{self, GenesisError, Pin},
 	judge::{ConsentIntent, Intent},
 	keys::{NodeKey, OwnerKey},
 };
@@ -188,6 +191,14 @@ pub struct RegistrationConfig {
 	pub block_number_width: Option<BlockNumberWidth>,
 	/// What the node announces once registered (`run` only; `register` announces nothing).
 	pub discovery: DiscoveryConfig,
+	/// The genesis hash of the chain to sign for (`--genesis-hash`); with a consent, it must
+	/// be the consent's. `None`: the consent's, else the state file's, else the endpoint's at
+	/// the first start ([`crate::genesis`]).
+	pub genesis_hash: Option<[u8; 32]>,
+	/// The most the paid transactions (registrations, and the removals of
+	/// `recover_degraded`) may cost in 24 hours (`--daily-budget`); `None`: the default,
+	/// [`budget::DEFAULT_DAILY_BUDGET_UNITS`] whole units of the chain's currency.
+	pub daily_budget: Option<Amount>,
 }
 
 impl RegistrationConfig {
@@ -222,6 +233,8 @@ impl RegistrationConfig {
 			recover_degraded: false,
 			block_number_width: None,
 			discovery: DiscoveryConfig::default(),
+			genesis_hash: None,
+			daily_budget: None,
 		}
 	}
 
@@ -321,6 +334,36 @@ impl RegistrationConfig {
 	pub async fn connect(&self) -> Result<ChainClient, ChainError> {
 		ChainClient::connect_within(&self.endpoint, self.rpc_timeout).await
 	}
+
+	/// The daily budget in base units, read with the chain's `token` (a budget in its currency
+	/// needs it; the default is [`budget::DEFAULT_DAILY_BUDGET_UNITS`] whole units, read with
+	/// 18 decimals when the chain does not say its own).
+	pub fn daily_budget_base_units(&self, token: Option<&Token>) -> Result<u128, AmountError> {
+		match &self.daily_budget {
+			Some(amount) => amount.base_units(token),
+			None => Ok(budget::default_budget(token.map(|t| t.decimals))),
+		}
+	}
+
+	/// The genesis hash the configuration names: `--genesis-hash` or the consent's, which
+	/// must agree ([`genesis::configured`]).
+	pub fn configured_genesis(&self) -> Result<Option<Pin>, GenesisError> {
+		let consent = self.authority.consent().map(|c| c.consent().genesis_hash);
+		genesis::configured(self.genesis_hash, consent)
+	}
+
+	/// [`Self::connect`], and the client pinned to the chain it may sign for: the configured
+	/// genesis, else `stored` (the state file's), else the endpoint's answer (first use);
+	/// [`ChainError::Genesis`] when they differ ([`genesis::pin`]).
+	pub async fn connect_pinned(
+		&self,
+		stored: Option<[u8; 32]>,
+	) -> Result<ChainClient, ChainError> {
+		let configured = self.configured_genesis()?;
+		let client = self.connect().await?;
+		let pin = genesis::pin(configured, stored, client.genesis_hash())?;
+		client.pinned(pin)
+	}
 }
 
 impl std::fmt::Debug for RegistrationConfig {
@@ -346,6 +389,8 @@ impl std::fmt::Debug for RegistrationConfig {
 			.field("recover_degraded", &self.recover_degraded)
 			.field("block_number_width", &self.block_number_width)
 			.field("discovery", &self.discovery)
+			.field("genesis_hash", &self.genesis_hash.as_ref().map(genesis::hex0x))
+			.field("daily_budget", &self.daily_budget)
 			.finish()
 	}
 }

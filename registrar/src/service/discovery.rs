@@ -891,7 +891,13 @@ mod tests {
 							}
 						}
 					}
-					Ok(Included { block_number, block_hash: String::new(), events: vec![] })
+					Ok(Included {
+						block_number,
+						block_hash: String::new(),
+						events: vec![],
+						transaction_fee_paid: None,
+						registration_fee_paid: 0,
+					})
 				}
 			};
 			async move { result }

@@ -3,17 +3,19 @@
 //! the metrics and the state file up to date.
 
 use super::{
-	attempt::{check_refusal, RefusalCheck},
+	attempt::{check_refusal, register_within, RefusalCheck},
 	discovery::{Clock, Discovery},
-	register_once, RegistrationConfig,
+	RegistrationConfig,
 };
 use crate::{
 	backoff::{Backoff, LogLimiter},
+	budget::{self, Room},
 	chain::{within, ChainClient},
 	chain_error::ChainError,
 	facts::{Included, RegistryEvent},
-	judge::{self, ParkCheck},
-	outcome::{AttemptOutcome, OutcomeClass, RearmReason},
+	genesis::{self, GenesisError, Pin, PinSource},
+	judge::{self, DegradedCheck, ParkCheck},
+	outcome::{AttemptOutcome, Cost, OutcomeClass, RearmReason},
 	shutdown::stopped,
 	state::{unix_now, PersistedState, Phase, RefusedRegistration},
 	status::Shared,
@@ -53,7 +55,16 @@ pub(super) struct Worker<'a> {
 	fingerprint: String,
 	/// A remembered refusal was said to stand in this run (said once at error level).
 	refusal_said: bool,
+	/// The daily budget in base units, once read with the chain's currency.
+	budget: Option<u128>,
+	/// The largest transaction fee a submission was counted with: what a removal whose
+	/// events are not known is counted as costing.
+	largest_transaction_fee: u128,
 }
+
+/// How long after a "degraded" read the second read that must confirm it is made: about a
+/// block on most chains.
+const DEGRADED_CONFIRM_DELAY: Duration = Duration::from_secs(6);
 
 impl<'a> Worker<'a> {
 	/// A worker for `config` that starts from `persisted` and stops when `stop` turns true. A
@@ -93,6 +104,8 @@ impl<'a> Worker<'a> {
 			discovery: Discovery::new(config),
 			fingerprint,
 			refusal_said: false,
+			budget: None,
+			largest_transaction_fee: 0,
 		}
 	}
 
@@ -206,14 +219,121 @@ impl<'a> Worker<'a> {
 		if let Some(client) = &self.client {
 			return Ok(client.clone());
 		}
-		match self.config.connect().await {
+		let stored = match self.persisted.genesis_hash.as_deref() {
+			None => None,
+			Some(text) => match genesis::parse(text) {
+				Some(hash) => Some(hash),
+				None => {
+					let error = ChainError::Genesis(GenesisError::StateUnreadable(text.to_owned()));
+					return Err(self.genesis_refused(&error));
+				}
+			},
+		};
+		match self.config.connect_pinned(stored).await {
 			Ok(client) => {
 				tracing::info!(endpoint = %client.endpoint(), "connected");
+				if let Some(pin) = client.pin().copied() {
+					self.pinned(pin);
+				}
+				match self.config.daily_budget_base_units(client.token()) {
+					Ok(budget) => {
+						self.budget = Some(budget);
+						self.show_spending();
+					}
+					Err(error) => {
+						let detail = format!("--daily-budget: {error}");
+						return Err(AttemptOutcome::failed(OutcomeClass::Fatal, detail, None));
+					}
+				}
 				self.client = Some(client.clone());
 				Ok(client)
 			}
+			Err(e @ ChainError::Genesis(_)) => Err(self.genesis_refused(&e)),
 			Err(e) => Err(AttemptOutcome::chain_error(&e, false, None)),
 		}
+	}
+
+	/// The chain is pinned to `pin`: shown in `/status`, and written in the state file the
+	/// first time (trust on first use, logged).
+	fn pinned(&mut self, pin: Pin) {
+		let hash = genesis::hex0x(&pin.hash);
+		if self.persisted.genesis_hash.is_none() {
+			if pin.source == PinSource::FirstUse {
+				tracing::warn!(
+					genesis_hash = %hash,
+					"no genesis hash configured: pinned the endpoint's on first use; later \
+					 starts refuse any other chain (give --genesis-hash to choose it)"
+				);
+			} else {
+				tracing::info!(genesis_hash = %hash, source = pin.source.label(), "pinned the chain");
+			}
+			self.persisted.genesis_hash = Some(hash.clone());
+			self.save();
+		}
+		self.shared.update(|s| {
+			s.genesis.pinned = Some(hash);
+			s.genesis.source = Some(pin.source);
+			s.genesis.refused = None;
+		});
+	}
+
+	/// What the budget leaves for a submission now (nothing before it is known).
+	fn allowance(&self) -> u128 {
+		let Some(budget) = self.budget else { return 0 };
+		budget.saturating_sub(self.persisted.spending.spent(unix_now()))
+	}
+
+	/// Whether a submission costing at most `cost` fits the budget now.
+	fn room(&self, cost: u128) -> Room {
+		let budget = self.budget.unwrap_or(0);
+		self.persisted.spending.room(unix_now(), budget, cost)
+	}
+
+	/// Counts a submission's cost in the window (written to the state file at once).
+	fn spend(&mut self, cost: Cost) {
+		self.largest_transaction_fee = self.largest_transaction_fee.max(cost.transaction_fee);
+		self.persisted.spending.record(unix_now(), cost.amount, cost.estimated);
+		tracing::info!(
+			cost = cost.amount,
+			estimated = cost.estimated,
+			spent_in_window = self.persisted.spending.spent(unix_now()),
+			budget = ?self.budget,
+			"counted a paid transaction against the daily budget"
+		);
+		self.save();
+		self.show_spending();
+	}
+
+	/// `/status`'s and `/metrics`' spending: the window's, against the budget.
+	fn show_spending(&mut self) {
+		let now = unix_now();
+		self.persisted.spending.prune(now);
+		let spending = &self.persisted.spending;
+		let (spent, count) = (spending.spent(now), spending.entries.len());
+		let budget = self.budget;
+		self.shared.update(|s| {
+			s.spending.budget = budget;
+			s.spending.spent_in_window = spent;
+			s.spending.window_secs = budget::WINDOW_SECS;
+			s.spending.transactions_in_window = count;
+		});
+	}
+
+	/// Whether the budget stops paid submissions (shown in `/status`), and for how long.
+	fn show_over_budget(&self, over: Option<u64>) {
+		self.shared.update(|s| {
+			s.spending.over_budget = over.is_some();
+			s.spending.frees_in_secs = over;
+		});
+	}
+
+	/// The endpoint names another chain than the pinned one (or the pin cannot be read): a
+	/// fatal outcome that submitted nothing, shown in `/status`.
+	fn genesis_refused(&mut self, error: &ChainError) -> AttemptOutcome {
+		tracing::error!(%error, "refusing the endpoint's chain; nothing is signed");
+		let text = error.to_string();
+		self.shared.update(|s| s.genesis.refused = Some(text));
+		AttemptOutcome::chain_error(error, false, None)
 	}
 
 	async fn run(&mut self) {
@@ -231,7 +351,7 @@ impl<'a> Worker<'a> {
 			let outcome = match self.connect().await {
 				Ok(client) if self.may_submit() => {
 					tokio::select! {
-						outcome = register_once(&client, self.config) => outcome,
+						outcome = register_within(&client, self.config, self.allowance()) => outcome,
 						_ = stopped(&mut self.stop) => return,
 					}
 				}
@@ -259,6 +379,12 @@ impl<'a> Worker<'a> {
 			};
 			if outcome.submitted {
 				self.shared.count_submission();
+			}
+			if let Some(cost) = outcome.cost {
+				self.spend(cost);
+			}
+			if !outcome.over_budget {
+				self.show_over_budget(None);
 			}
 			self.shared.count_attempt(outcome.class);
 			self.record(&outcome);
@@ -315,12 +441,24 @@ impl<'a> Worker<'a> {
 					}
 				}
 			}
-			if outcome.degraded && self.config.recover_degraded {
+			if outcome.degraded
+				&& self.config.recover_degraded
+				&& self.degraded_confirmed(&outcome).await
+			{
 				self.recover_degraded().await;
 			}
-			// A degraded node is registered: it is watched at the interval, not backed off.
+			// A degraded node is registered: it is watched at the interval, not backed off. Over
+			// budget, the next attempt waits until the window frees room (a full interval at
+			// least).
 			let delay = if outcome.degraded {
 				self.backoff.full_interval()
+			} else if outcome.over_budget {
+				let frees_in = match self.room(u128::MAX) {
+					Room::Spent { frees_in_secs, .. } => frees_in_secs,
+					Room::Open { .. } => 0,
+				};
+				self.show_over_budget(Some(frees_in));
+				Duration::from_secs(frees_in).max(self.backoff.full_interval())
 			} else {
 				self.backoff.next_delay_random(outcome.class)
 			};
@@ -328,6 +466,7 @@ impl<'a> Worker<'a> {
 			let phase = match outcome.class {
 				OutcomeClass::Conflict => Phase::Conflict,
 				_ if outcome.degraded => Phase::Degraded,
+				_ if outcome.over_budget => Phase::OverBudget,
 				_ => Phase::Backoff,
 			};
 			let burst = self.backoff.burst();
@@ -424,6 +563,20 @@ impl<'a> Worker<'a> {
 					tracing::debug!(detail = %outcome.detail, "conflict persists (warning rate-limited)");
 				}
 			}
+			OutcomeClass::SlowRetry if outcome.over_budget => {
+				if self.warnings.allow(Instant::now()) {
+					tracing::warn!(
+						detail = %outcome.detail,
+						retry_in_secs = delay.as_secs(),
+						spent_in_window = self.persisted.spending.spent(unix_now()),
+						budget = ?self.budget,
+						"over the daily budget: no paid transaction is submitted until the \
+						 window frees room (--daily-budget)"
+					);
+				} else {
+					self.shared.count_suppressed_warning();
+				}
+			}
 			OutcomeClass::SlowRetry if outcome.degraded => {
 				if self.warnings.allow(Instant::now()) {
 					tracing::warn!(
@@ -460,10 +613,60 @@ impl<'a> Worker<'a> {
 		}
 	}
 
+	/// Whether a second read, a little later, confirms the degraded status `outcome` read
+	/// ([`judge::confirm_degraded`]): one answer of the endpoint does not make the registrar
+	/// pay to unregister and register again.
+	async fn degraded_confirmed(&mut self, outcome: &AttemptOutcome) -> bool {
+		let (Some(first), Some(client)) = (outcome.view.clone(), self.client.clone()) else {
+			return false;
+		};
+		// `/status` says what the last read said while the second one is awaited.
+		self.shared.update(|s| s.phase = Phase::Degraded);
+		if !self.sleep(DEGRADED_CONFIRM_DELAY).await {
+			return false;
+		}
+		let node_id = self.config.node_id();
+		let owner = self.config.authority.owner_account();
+		let why = match within(self.config.rpc_timeout, client.view(&node_id, &owner)).await {
+			Ok(second) => match judge::confirm_degraded(&first, &second, &owner) {
+				DegradedCheck::Confirmed => return true,
+				DegradedCheck::NotConfirmed(why) => why,
+			},
+			Err(error) => format!("the second read failed: {error}"),
+		};
+		tracing::warn!(%why, "the degraded status is not confirmed; not recovering the node now");
+		let detail = format!("degraded status not confirmed by a second read: {why}");
+		self.shared.update(|s| s.last_error = Some(detail));
+		false
+	}
+
 	async fn recover_degraded(&mut self) {
 		let Some(client) = self.client.clone() else { return };
+		let estimate = self.largest_transaction_fee;
+		if let Room::Spent { spent, budget, frees_in_secs } = self.room(estimate) {
+			tracing::warn!(
+				spent,
+				budget,
+				frees_in_secs,
+				"over the daily budget: not unregistering the degraded node now (--daily-budget)"
+			);
+			self.show_over_budget(Some(frees_in_secs));
+			return;
+		}
 		tracing::warn!("recovering the degraded node: unregistering it as its owner");
-		match self.unregister(&client).await {
+		let unregistered = self.unregister(&client).await;
+		let cost = match &unregistered {
+			Ok(included) => included.transaction_fee_paid.map_or(
+				Cost { amount: estimate, estimated: true, transaction_fee: estimate },
+				|fee| Cost { amount: fee, estimated: false, transaction_fee: fee },
+			),
+			Err(ChainError::Pool(_) | ChainError::Metadata(_)) => {
+				Cost { amount: 0, estimated: false, transaction_fee: 0 }
+			}
+			Err(_) => Cost { amount: estimate, estimated: true, transaction_fee: estimate },
+		};
+		self.spend(cost);
+		match unregistered {
 			Ok(included) => tracing::info!(
 				block = included.block_number,
 				"degraded node unregistered; it can register again after the cooldown"
@@ -657,6 +860,66 @@ mod tests {
 		let other_worker = worker(&other, saved);
 		assert!(other_worker.may_submit());
 		assert_eq!(other_worker.persisted.refused, None);
+	}
+
+	/// Issue 30, finding 1: the genesis pinned at the first start is written in the state file,
+	/// which later starts hold to; a refusal shows in `/status`.
+	#[test]
+	fn the_first_pin_is_written_in_the_state_file_and_a_refusal_shows_in_status() {
+		let dir = tempfile::tempdir().unwrap();
+		let config = RegistrationConfig { state_dir: dir.path().into(), ..test_config("ws://x") };
+		let mut first = worker(&config, PersistedState::default());
+		first.pinned(Pin { hash: [0x45; 32], source: PinSource::FirstUse });
+		let saved = PersistedState::load(dir.path()).unwrap().unwrap();
+		let hash = genesis::hex0x(&[0x45; 32]);
+		assert_eq!(saved.genesis_hash.as_deref(), Some(hash.as_str()));
+		let status = first.shared.status().genesis;
+		assert_eq!(status.pinned.as_deref(), Some(hash.as_str()));
+		assert_eq!(status.source, Some(PinSource::FirstUse));
+		// The next start reads it back as the pin; the endpoint's other answer is refused.
+		let stored = genesis::parse(&hash);
+		let error = genesis::pin(None, stored, [0x46; 32]).unwrap_err();
+		let outcome = first.genesis_refused(&ChainError::Genesis(error));
+		assert_eq!((outcome.class, outcome.submitted), (OutcomeClass::Fatal, false));
+		let refused = first.shared.status().genesis.refused.unwrap();
+		assert!(refused.contains("nothing is signed"), "{refused}");
+		assert_eq!(first.after_fatal(&outcome), AfterFatal::Fail);
+		// A later pin does not move the stored one.
+		first.pinned(Pin { hash: [0x45; 32], source: PinSource::StateFile });
+		let saved = PersistedState::load(dir.path()).unwrap().unwrap();
+		assert_eq!(saved.genesis_hash.as_deref(), Some(hash.as_str()));
+	}
+
+	/// Issue 30, finding 4: what paid transactions cost is counted in a window the state
+	/// file keeps, so a restart does not reset it; once spent, nothing more may be paid for.
+	#[test]
+	fn the_spending_window_survives_a_restart_and_bounds_the_allowance() {
+		const UNIT: u128 = 1_000_000_000_000_000_000;
+		let dir = tempfile::tempdir().unwrap();
+		let config = RegistrationConfig { state_dir: dir.path().into(), ..test_config("ws://x") };
+		let budget = config.daily_budget_base_units(None).unwrap();
+		assert_eq!(budget, 5 * UNIT);
+		let mut first = worker(&config, PersistedState::default());
+		assert_eq!(first.allowance(), 0, "nothing may be paid before the budget is known");
+		first.budget = Some(budget);
+		first.spend(Cost { amount: 3 * UNIT, estimated: true, transaction_fee: UNIT / 100 });
+		assert_eq!(first.allowance(), 2 * UNIT);
+		assert_eq!(first.largest_transaction_fee, UNIT / 100);
+		let mut restarted = worker(&config, PersistedState::load(dir.path()).unwrap().unwrap());
+		restarted.budget = Some(budget);
+		assert_eq!(restarted.allowance(), 2 * UNIT);
+		restarted.spend(Cost { amount: 2 * UNIT, estimated: false, transaction_fee: UNIT / 100 });
+		assert_eq!(restarted.allowance(), 0);
+		assert!(matches!(restarted.room(1), Room::Spent { .. }));
+		let status = restarted.shared.status().spending;
+		assert_eq!((status.spent_in_window, status.budget), (5 * UNIT, Some(budget)));
+		assert_eq!(status.transactions_in_window, 2);
+		restarted.show_over_budget(Some(86_000));
+		let metrics = restarted.shared.render_metrics();
+		assert!(metrics.contains("registrar_spent_in_window_base_units 5000000000000000000"));
+		assert!(metrics.contains("registrar_daily_budget_base_units 5000000000000000000"));
+		assert!(metrics.contains("registrar_over_budget 1"), "{metrics}");
+		assert!(restarted.shared.status().spending.over_budget);
 	}
 
 	/// A fatal refusal found before submitting costs nothing to meet again: not remembered.

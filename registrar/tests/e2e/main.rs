@@ -14,5 +14,6 @@ mod common;
 mod cli_errors;
 mod consent;
 mod discovery;
+mod hostile;
 mod registration;
 mod rotation;

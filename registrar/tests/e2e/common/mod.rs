@@ -2,6 +2,8 @@
 //! one per test, on a free port), the `registrar` binary, key and secret files, the HTTP
 //! endpoints of a running registrar, and the chain reads and transactions the tests check with.
 
+pub mod proxy;
+
 use registrar::{
 	chain::ChainClient,
 	discovery::NodeView,
@@ -313,6 +315,18 @@ impl RunningRegistrar {
 		node_type: &str,
 		extra: &[&str],
 	) -> Self {
+		Self::spawn_at(&chain.endpoint, node_key, owner_secret, state_dir, node_type, extra)
+	}
+
+	/// [`Self::spawn`] against `endpoint` (a proxy in front of the chain, say).
+	pub fn spawn_at(
+		endpoint: &str,
+		node_key: &Path,
+		owner_secret: &Path,
+		state_dir: &Path,
+		node_type: &str,
+		extra: &[&str],
+	) -> Self {
 		let http: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
 		let log = state_dir.with_extension("log");
 		let child = registrar()
@@ -321,7 +335,7 @@ impl RunningRegistrar {
 			.arg(node_key)
 			.arg("--owner-secret-file")
 			.arg(owner_secret)
-			.args(["--endpoint", &chain.endpoint, "--node-type", node_type])
+			.args(["--endpoint", endpoint, "--node-type", node_type])
 			.arg("--state-dir")
 			.arg(state_dir)
 			.args(["--http-addr", &http.to_string()])
