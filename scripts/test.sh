@@ -47,6 +47,9 @@ need_rust_components rustfmt clippy
 step "format"
 cargo fmt --all -- --check
 
+step "polkadot-sdk release: every SDK crate at the release Cargo.toml names (scripts/sdk-release.py)"
+python3 scripts/sdk-release.py check
+
 # Downloads and the wasm toolchain run beside the first cargo job.
 scripts/setup-node-deps.sh >"$LOGS/node-deps.log" 2>&1 &
 node_deps=$!
@@ -78,6 +81,10 @@ step "chain spec of the dev runtime, and its wasm with spec_version 2 (the upgra
 "$CARGO_TARGET_DIR/debug/chain-spec" target/registration-dev-spec.json
 "$CARGO_TARGET_DIR/debug/chain-spec" --next-spec-wasm target/registration-dev-next-spec.wasm
 finish "$node_deps" "$LOGS/node-deps.log"
+
+# After the build: the package's own build reuses its dependencies (the same features).
+step "the pallet as crates.io gets it: its file list, and cargo publish --dry-run (scripts/check-package.sh)"
+scripts/check-package.sh
 
 # Four at a time: each registrar end-to-end test runs its own chain on its own port.
 step "tests: pallet, benchmark suite, dev runtime, registrar (unit and end-to-end against the dev chain)"
