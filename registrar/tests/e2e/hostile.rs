@@ -6,8 +6,8 @@ use crate::common::{
 	proxy::{Lies, LyingProxy},
 	*,
 };
-use registrar::discovery::RecordText;
-use std::time::Duration;
+use registrar::{chain::ChainClient, discovery::RecordText};
+use std::{path::PathBuf, time::Duration};
 
 fn hex0x(bytes: &[u8; 32]) -> String {
 	format!("0x{}", hex::encode(bytes))
@@ -27,20 +27,51 @@ async fn wait_refused(run: &RunningRegistrar) -> serde_json::Value {
 	status_json(run.http).await
 }
 
+/// What every case starts from: the dev chain, the lying proxy in front of it, a client that
+/// reads the chain directly, and in a directory of their own a node key, the owner's secret and
+/// the registrar's state directory.
+struct Scene {
+	chain: Chain,
+	proxy: LyingProxy,
+	client: ChainClient,
+	dir: tempfile::TempDir,
+	key_path: PathBuf,
+	node_id: String,
+	owner: PathBuf,
+	state_dir: PathBuf,
+}
+
+impl Scene {
+	/// The scene with `//{owner}` as the owner (`Charlie`, `Dave`).
+	async fn start(owner: &str) -> Self {
+		let chain = Chain::start().await;
+		let proxy = LyingProxy::start(&chain.endpoint).await;
+		let client = chain.client().await;
+		let dir = tempfile::tempdir().unwrap();
+		let (key, key_path) = node_key_file(dir.path());
+		let owner = secret_file(dir.path(), &owner.to_lowercase(), &format!("//{owner}"));
+		let state_dir = dir.path().join("state");
+		Scene {
+			chain,
+			proxy,
+			client,
+			node_id: key.peer_id_base58(),
+			dir,
+			key_path,
+			owner,
+			state_dir,
+		}
+	}
+}
+
 /// Another genesis hash: refused at once, whether the pin comes from the state file (trust on
 /// first use) or from `--genesis-hash`; nothing is signed by the node key or the owner.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_genesis_is_refused_and_nothing_is_signed() {
 	require_chain!();
-	let chain = Chain::start().await;
-	let proxy = LyingProxy::start(&chain.endpoint).await;
-	let client = chain.client().await;
+	let Scene { chain, proxy, client, dir: _dir, key_path, node_id, owner: charlie, state_dir } =
+		Scene::start("Charlie").await;
 	let genesis = hex0x(&client.genesis_hash());
-	let dir = tempfile::tempdir().unwrap();
-	let (key, key_path) = node_key_file(dir.path());
-	let node_id = key.peer_id_base58();
-	let charlie = secret_file(dir.path(), "charlie", "//Charlie");
-	let state_dir = dir.path().join("state");
 
 	// Honest at first, with nothing configured: the endpoint's genesis is pinned on first use.
 	let quiet = ["--no-record", "--no-heartbeat"];
@@ -121,14 +152,8 @@ async fn another_genesis_is_refused_and_nothing_is_signed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_huge_record_seq_leaves_the_record_publishable() {
 	require_chain!();
-	let chain = Chain::start().await;
-	let proxy = LyingProxy::start(&chain.endpoint).await;
-	let client = chain.client().await;
-	let dir = tempfile::tempdir().unwrap();
-	let (key, key_path) = node_key_file(dir.path());
-	let node_id = key.peer_id_base58();
-	let charlie = secret_file(dir.path(), "charlie", "//Charlie");
-	let state_dir = dir.path().join("state");
+	let Scene { chain, proxy, client, dir: _dir, key_path, node_id, owner: charlie, state_dir } =
+		Scene::start("Charlie").await;
 	let version = |v: &'static str| ["--version", v, "--no-heartbeat"];
 
 	let run = RunningRegistrar::spawn_at(
@@ -192,13 +217,8 @@ async fn a_huge_record_seq_leaves_the_record_publishable() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unconfirmed_registration_spends_within_the_budget() {
 	require_chain!();
-	let chain = Chain::start().await;
-	let proxy = LyingProxy::start(&chain.endpoint).await;
-	let client = chain.client().await;
-	let dir = tempfile::tempdir().unwrap();
-	let (key, key_path) = node_key_file(dir.path());
-	let node_id = key.peer_id_base58();
-	let dave = secret_file(dir.path(), "dave", "//Dave");
+	let Scene { chain, proxy, client, dir: _dir, key_path, node_id, owner: dave, state_dir } =
+		Scene::start("Dave").await;
 	let dave_account = owner("//Dave").account_id();
 	let before = free_balance(&client, &dave_account).await;
 	// Every read of this node answers as before its registration.
@@ -209,7 +229,7 @@ async fn an_unconfirmed_registration_spends_within_the_budget() {
 		&proxy.endpoint,
 		&key_path,
 		&dave,
-		&dir.path().join("state"),
+		&state_dir,
 		"storage-miner",
 		&["--daily-budget", "1.5UNIT", "--no-record", "--no-heartbeat"],
 	);
@@ -245,15 +265,9 @@ async fn an_unconfirmed_registration_spends_within_the_budget() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unconfirmed_degraded_answer_is_not_acted_on() {
 	require_chain!();
-	let chain = Chain::start().await;
-	let proxy = LyingProxy::start(&chain.endpoint).await;
-	let client = chain.client().await;
-	let dir = tempfile::tempdir().unwrap();
-	let (key, key_path) = node_key_file(dir.path());
-	let node_id = key.peer_id_base58();
-	let charlie = secret_file(dir.path(), "charlie", "//Charlie");
+	let Scene { chain, proxy, client, dir: _dir, key_path, node_id, owner: charlie, state_dir } =
+		Scene::start("Charlie").await;
 	let charlie_account = owner("//Charlie").account_id();
-	let state_dir = dir.path().join("state");
 	let quiet = ["--no-record", "--no-heartbeat"];
 
 	// A real degradation, whose answers the proxy records.
