@@ -37,6 +37,8 @@ let wallet;
 let shots;
 let pairs;
 let registry;
+/** What the page asked the user to confirm, in order. */
+const dialogs = [];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'console-e2e-'));
 
 /** Opens the console at `hash` on the test chain (extra query parameters in `query`) and waits for the connection. */
@@ -159,7 +161,7 @@ before(async () => {
   browser = await launchBrowser();
   page = await browser.newPage();
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
-  page.on('dialog', (dialog) => dialog.accept());
+  page.on('dialog', (dialog) => { dialogs.push(dialog.message()); dialog.accept(); });
   wallet = await injectWallet(page, api, pairs);
   shots = screenshotDir();
 });
@@ -271,6 +273,7 @@ describe('owner flows', () => {
     const max = api.consts.registration.maxNodesPerOwner.toNumber();
     assert.equal(await page.$eval('#node-count', (el) => el.textContent), `2 of at most ${max} nodes.`);
     assert.deepEqual(new Set((await rows()).map((r) => r.id)), new Set([bobNode.base58, bobSecond.base58]));
+    assert.match(await page.$eval('#my-nodes .costs', (el) => el.textContent), /each action here costs a transaction fee of about [0-9.]+ UNIT/);
     await shot('owner-fleet');
 
     const row = `#my-nodes tr[data-node="${bobNode.base58}"]`;
@@ -296,6 +299,7 @@ describe('owner flows', () => {
     await quiet();
     await page.click('#accept-form button[type="submit"]');
     assert.match(await noticeMatching(page, /NodeOwnerSwapped|failed|refused/), /done, registration\.NodeOwnerSwapped/);
+    assert.match(dialogs.at(-1), new RegExp(`^Accept node ${bobNode.base58} from ${pairs[BOB].address}\\? It costs .*a transaction fee of about [0-9.]+ UNIT`));
     assert.equal((await nodeById(api, bobNode.base58)).owner.toString(), pairs[DAVE].address);
     await page.waitForSelector(`#my-nodes tr[data-node="${bobNode.base58}"]`);
     await shot('owner-accepted');
@@ -307,6 +311,7 @@ describe('owner flows', () => {
       return noticeMatching(page, /done|failed|refused/);
     };
     assert.match(await unregister(), /Degrading the node: done, registration\.NodeStatusUpdated .*Degraded/);
+    assert.match(dialogs.at(-1), /^Mark .* Degraded, the first step of unregistering .* It costs a transaction fee of about/);
     assert.equal((await nodeById(api, bobNode.base58)).status.type, 'Degraded');
     await page.waitForSelector(`#my-nodes tr[data-node="${bobNode.base58}"] [data-status="Degraded"]`);
     assert.match(await unregister(), /Unregistering the node: done, registration\.NodeUnregistered/);

@@ -3,7 +3,7 @@
 // and to the wallet extension the user connects; nothing else (the page's Content-Security-Policy
 // allows sockets and nothing more). Screens are routes of the URL's hash (`#/explorer`,
 // `#/node/12D3KooW…`, `#/owner`, `#/register`, `#/consent`), so that every screen has an address.
-import { ConnectError, connect, describeError } from '../../client/index.mjs';
+import { ConnectError, connect } from '../../client/index.mjs';
 import { clearNotice, fill, h, say } from './dom.mjs';
 import { consentScreen } from './consent.mjs';
 import { explorerScreen, nodeScreen } from './explorer.mjs';
@@ -107,14 +107,8 @@ function route() {
   try {
     screen = render(ctx, main, { path: decodeURIComponent(path), query: new URLSearchParams(query) }) ?? null;
   } catch (error) {
-    say(describe(error));
+    say(error.message);
   }
-}
-
-/** An error as a sentence: the chain's errors by name and what to do, others as they are. */
-export function describe(error) {
-  const text = describeError(ctx.api, error);
-  return /no description is known/.test(text) && error?.message ? error.message : text;
 }
 
 window.addEventListener('hashchange', route);

@@ -2,10 +2,10 @@
 // unregister one, offer one to another account or cancel the offer, accept an offer made to it,
 // and revoke consents (one, from its file, or every one below a nonce).
 import {
-  allPages, consentCodec, heartbeatPeriod, nodesOfOwner, ownerNodeCount, revokeCall,
+  allPages, consentCodec, currentDeposit, heartbeatPeriod, nodeById, nodesOfOwner, ownerNodeCount, revokeCall,
 } from '../../client/index.mjs';
-import { fill, h, say } from './dom.mjs';
-import { checkedNode, nodeTable } from './explorer.mjs';
+import { amount, fill, h, say } from './dom.mjs';
+import { checkedNode, nodeTable } from './nodes.mjs';
 import { costLine, submit, transactionFee } from './submit.mjs';
 
 /** The consent bytes of a consent file's text (what `registrar consent` and this page write). */
@@ -54,7 +54,13 @@ export function ownerScreen(ctx, main) {
       say(`node ${id} is offered to ${offer.unwrap().newOwner}, not to the chosen account`);
       return;
     }
-    if (await submit(ctx, api.tx.registration.acceptNodeOwnership(id), { what: 'Accepting the node', expect: 'registration.NodeOwnerSwapped' })) show();
+    // The new owner holds the node's deposit at the deposit now in force for its type.
+    const tx = api.tx.registration.acceptNodeOwnership(id);
+    const info = await nodeById(api, id);
+    const deposit = info ? await currentDeposit(api, info.nodeType.type) : 0n;
+    const costs = `${deposit ? `a deposit of ${amount(deposit, ctx.unit)} held from you while you own it, and ` : ''}${await transactionFee(ctx, tx)}`;
+    if (!window.confirm(`Accept node ${id} from ${offer.unwrap().owner}? It costs ${costs}.`)) return;
+    if (await submit(ctx, tx, { what: 'Accepting the node', expect: 'registration.NodeOwnerSwapped' })) show();
   });
   revokeForm.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -109,9 +115,12 @@ export function ownerScreen(ctx, main) {
         const offered = await api.query.registration.nodeOwnershipOffers(node.id);
         node.offeredTo = offered.isSome ? offered.unwrap().newOwner.toString() : null;
       }
+      // What the wallet will be asked to pay, before it is asked: each action is one small call.
+      const fee = await transactionFee(ctx, api.tx.registration.revokeConsentsBelow(0));
       fill(list, h('p', { id: 'node-count' }, `${count} of at most ${max} nodes.`),
         nodes.length ? nodeTable(nodes, { actions }) : h('p', { className: 'muted' }, 'No nodes yet: register one (Register a node).'),
-        costLine([`unregistering releases any deposit; each action costs a transaction fee`]));
+        costLine([`each action here costs ${fee}`, 'unregistering releases the node\'s deposit',
+          'accepting a node holds its deposit from you (shown before you sign)']));
     } catch (error) {
       say(error.message);
     }

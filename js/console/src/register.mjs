@@ -8,7 +8,7 @@ import { decodeAddress, ed25519Verify } from '@polkadot/util-crypto';
 import {
   NODE_TYPES, challengeBytes, challengeFields, currentDeposit, currentFee, peerOf, registerWithMaxFeeCall,
 } from '../../client/index.mjs';
-import { amount, facts, fill, h, say } from './dom.mjs';
+import { amount, fill, h, say } from './dom.mjs';
 import { costLine, submit, transactionFee } from './submit.mjs';
 
 /** `StorageMiner` as the registrar's flag value: `storage-miner`. */
