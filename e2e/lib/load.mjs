@@ -115,17 +115,19 @@ export async function loadPeriod(api, {
   // blockGapMs: a pause before each block, as a chain's block time gives processes beside the
   // load (registrars) the time to send their own transactions.
   const owners = await fundedOwners(api, { keyring, sudo, count: registrations });
-  await toPeriodStart(api);
-  const period = Math.floor(((await bestNumber(api)) + 1) / heartbeatPeriod(api));
-  const first = period * heartbeatPeriod(api);
-  const last = first + heartbeatPeriod(api) - 1;
-  const txs = await prepare(api, { keys, owners, period, recordEvery, invalidEach });
-  log(`period ${period} (blocks ${first} to ${last}): ${txs.length} transactions signed`);
-
-  // Everything into the pool before the period's first block.
+  // From here on only this function builds blocks: what processes beside it (registrars) send
+  // waits in the pool for the next block, as on a chain with a block time.
   await provider(api).send('dev_setBlockBuildMode', ['Manual']);
   const byHash = new Map();
   try {
+    await toPeriodStart(api);
+    const period = Math.floor(((await bestNumber(api)) + 1) / heartbeatPeriod(api));
+    const first = period * heartbeatPeriod(api);
+    const last = first + heartbeatPeriod(api) - 1;
+    const txs = await prepare(api, { keys, owners, period, recordEvery, invalidEach });
+    log(`period ${period} (blocks ${first} to ${last}): ${txs.length} transactions signed`);
+
+    // Everything into the pool before the period's first block.
     const started = Date.now();
     for (const item of txs) {
       try {
