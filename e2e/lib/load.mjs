@@ -9,6 +9,7 @@ import {
   bestNumber, describeError, heartbeatCall, heartbeatPeriod, nodeKey, poolRefusalName, publishCall, recordCodec,
   registerCall, registrationArgs, signRecord,
 } from '../../js/client/index.mjs';
+import { WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import { inOneBlock, toPeriodStart, UNIT } from './chain.mjs';
 
@@ -140,6 +141,11 @@ export async function loadPeriod(api, {
     log(`submitted in ${((Date.now() - started) / 1000).toFixed(0)} s: ${byHash.size} accepted by the pool, ${txs.length - byHash.size} refused`);
 
     // The period's blocks, one by one, until the pool is empty (and at least the period's end).
+    // chopsticks tries every pending transaction for each block: with a thousand and more, a
+    // block takes minutes, longer than an RPC request may take by default (60 s).
+    const builder = new WsProvider(provider(api).endpoint, false, {}, 30 * 60_000);
+    await builder.connect();
+    await builder.isReady;
     const limits = normalLimits(api);
     const blocks = [];
     while (blocks.length < maxBlocks) {
@@ -148,7 +154,7 @@ export async function loadPeriod(api, {
       if (pending === 0 && number > last) break;
       if (blockGapMs) await sleep(blockGapMs);
       const t0 = Date.now();
-      await provider(api).send('dev_newBlock', [{ count: 1 }]);
+      await builder.send('dev_newBlock', [{ count: 1 }]);
       const buildMs = Date.now() - t0;
       const hash = await api.rpc.chain.getBlockHash(number);
       const [block, at] = await Promise.all([api.rpc.chain.getBlock(hash), api.at(hash)]);
@@ -181,6 +187,8 @@ export async function loadPeriod(api, {
       log(`block ${number}: ${block.block.extrinsics.length} extrinsics ${JSON.stringify(kinds)}, `
         + `ref_time ${blocks.at(-1).refTimeFill}%, proof ${blocks.at(-1).proofFill}%, built in ${(buildMs / 1000).toFixed(1)} s`);
     }
+
+    await builder.disconnect();
 
     // Nothing lost: every accepted transaction is in a block (and its watcher was told so), or
     // its watcher was told why it was dropped; anything else is lost, with what the chain says
