@@ -121,6 +121,15 @@ export async function poolRefusal(api, tx) {
   return `${invalid.type}.${invalid.isInvalid ? invalid.asInvalid.type : invalid.asUnknown.type}`;
 }
 
+/** `signer`'s transactions `txs` signed with consecutive nonces, for `inOneBlock`. */
+export async function signedInOrder(api, signer, txs) {
+  const nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
+  return Promise.all(txs.map((tx, i) => tx.signAsync(signer, { nonce: nonce + i })));
+}
+
+/** `items` in chunks of `size` (the last one shorter). */
+export const chunks = (items, size) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 /**
  * Puts `txs` (signed or not, each checked by the pool on submission) into one new block:
  * chopsticks' Manual mode, then `dev_newBlock`, then Instant mode again. Resolves to the

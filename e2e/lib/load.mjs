@@ -11,20 +11,13 @@ import {
 } from '../../js/client/index.mjs';
 import { WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
-import { inOneBlock, toPeriodStart, UNIT } from './chain.mjs';
+import { chunks, inOneBlock, signedInOrder, toPeriodStart, UNIT } from './chain.mjs';
 
 /** The kinds of invalid fee-less traffic, each built for a node of the registry. */
 export const INVALID_KINDS = ['wrong-signature', 'stale-record', 'unregistered-node', 'second-heartbeat', 'record-over-bounds'];
 
 const provider = (api) => api._options.provider;
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
-const chunks = (items, size) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
-/** Sudo's transactions signed with consecutive nonces. */
-async function signedBy(api, signer, txs) {
-  const nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
-  return Promise.all(txs.map((tx, i) => tx.signAsync(signer, { nonce: nonce + i })));
-}
 
 /**
  * Owners for `count` paid registrations, funded by sudo (each with the largest fee, a deposit
@@ -34,7 +27,7 @@ export async function fundedOwners(api, { keyring, sudo, count, tag = 'load' }) 
   const owners = Array.from({ length: count }, (_, i) => keyring.addFromUri(`//${tag}//owner//${i}`));
   const amount = 20_000n * UNIT;
   for (const part of chunks(owners, 50)) {
-    await inOneBlock(api, await signedBy(api, sudo, part.map((o) => api.tx.sudo.sudo(api.tx.balances.forceSetBalance(o.address, amount)))));
+    await inOneBlock(api, await signedInOrder(api, sudo, part.map((o) => api.tx.sudo.sudo(api.tx.balances.forceSetBalance(o.address, amount)))));
   }
   return owners;
 }

@@ -3,19 +3,10 @@
 // its capabilities, and mixed liveness: the whole registry is left silent until the sweep marks
 // it Offline, then every other node sends a heartbeat and is Online again.
 import { heartbeatCall, heartbeatPeriod, nodeKey, publishCall, signRecord } from '../../js/client/index.mjs';
-import { buildTo, inOneBlock } from './chain.mjs';
+import { buildTo, chunks, inOneBlock, signedInOrder } from './chain.mjs';
 
 /** The capabilities of the populated nodes: every node names the first, every third the second. */
 export const CAPABILITIES = ['/storage/ipfs/v1', '/reconstruction/global-refinement/v1'];
-
-/** Alice's (sudo's) transactions signed with consecutive nonces. */
-async function signedBy(api, signer, txs) {
-  const nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
-  return Promise.all(txs.map((tx, i) => tx.signAsync(signer, { nonce: nonce + i })));
-}
-
-/** `items` in chunks of `size`. */
-const chunks = (items, size) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /**
  * Registers `count` nodes of `nodeType` (fresh owners `//registry//<n>`), publishes a record for
@@ -30,7 +21,7 @@ export async function populate(api, { keyring, sudo, count, nodeType = 'StorageM
     const txs = part.map((key) => api.tx.sudo.sudo(api.tx.registration.forceRegisterColdkeyNode(
       keyring.addFromUri(`//registry//${key.base58}`).address, nodeType, key.base58Hex,
     )));
-    const { events, blockHash } = await inOneBlock(api, await signedBy(api, sudo, txs));
+    const { events, blockHash } = await inOneBlock(api, await signedInOrder(api, sudo, txs));
     const failed = events.filter((e) => !e.find((x) => x.section === 'sudo' && x.method === 'Sudid')?.data[0].isOk);
     if (failed.length) throw new Error(`${failed.length} registrations failed`);
     const registeredAt = BigInt((await api.rpc.chain.getHeader(blockHash)).number.toNumber());
