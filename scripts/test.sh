@@ -3,8 +3,9 @@
 # features, warnings denied), the pallet's no_std build, the pallet's and the registrar's
 # rustdoc (warnings and broken intra-doc links denied), all tests (the pallet's unit and
 # mock-runtime tests and its benchmark test suite, the dev runtime's, the registrar's unit and
-# end-to-end tests), the README's quick start (scripts/quickstart.sh), the JS client's unit tests
-# (js/client, no chain), then the JS end-to-end tests: the dev runtime on a local chain
+# end-to-end tests; the pallet's and the runtime's again without the bare fee-less path), the
+# README's quick start (scripts/quickstart.sh), the JS client's unit tests (js/client, no
+# chain), then the JS end-to-end tests: the dev runtime on a local chain
 # (chopsticks) driven through the JS client on @polkadot/api, including a runtime upgrade from
 # the reference pallet's layout after which the reference chain's Python SDK registers a node,
 # and the registry console (js/console) in headless chromium with a wallet shim.
@@ -90,6 +91,13 @@ scripts/check-package.sh
 step "tests: pallet, benchmark suite, dev runtime, registrar (unit and end-to-end against the dev chain)"
 REGISTRAR_E2E_REQUIRED=1 REGISTRATION_SPEC="$PWD/target/registration-dev-spec.json" \
 	cargo test --locked --workspace --features "$FEATURES" -- --test-threads=4
+
+# FRAME removes the bare (ValidateUnsigned) path after April 2027: the pallet's suite (with the
+# benchmark tests) and the dev runtime's tests pass without it, fee-less calls going as general
+# transactions. Native only: the chain's wasm keeps the default.
+step "tests without the bare fee-less path: pallet and dev runtime, feature bare-fee-less off"
+SKIP_WASM_BUILD=1 cargo test --locked -p pallet-registration -p registration-dev-runtime --no-default-features \
+	--features pallet-registration/std,registration-dev-runtime/std,"$FEATURES" -- --test-threads=4
 
 # The README's quick start, as written, with the registrar just built on the PATH and the chain
 # on a free port (scripts/quickstart.sh checks first that it runs every command of the README).

@@ -231,6 +231,13 @@
 //! fee (and the owner's one-node limit) to grow. An account may also send them signed, paying
 //! fees.
 //!
+//! The bare path is FRAME's `ValidateUnsigned`, which FRAME removes after April 2027. It sits
+//! behind the cargo feature `bare-fee-less` (on by default): without it the pallet refuses bare
+//! transactions (the pool as if no pallet validated unsigned ones, the call with `BadOrigin`),
+//! and the signed and authorized paths carry everything; the constant `BareFeeLessPath` tells
+//! clients which runtime they face. A runtime that depends on the pallet with
+//! `default-features = false` enables the feature itself to keep the bare path.
+//!
 //! ## Example
 //!
 //! An owner registers its node: the node key signs a challenge for this chain, the owner and the
@@ -397,6 +404,12 @@ pub use weights::WeightInfo;
 pub const STORAGE_VERSION: frame_support::traits::StorageVersion =
 	frame_support::traits::StorageVersion::new(3);
 
+/// Whether this build takes fee-less records and heartbeats as bare (unsigned) transactions:
+/// the cargo feature `bare-fee-less`. The authorized path (general transactions through
+/// `frame_system::AuthorizeCall`) is always there. Clients read it as the pallet constant
+/// `BareFeeLessPath`.
+pub const BARE_FEE_LESS_PATH: bool = cfg!(feature = "bare-fee-less");
+
 // The contract fixes `register_node_with_coldkey`'s nine parameters. FRAME's macros expand to
 // code with `expect` and arithmetic that the crate's lints reject; the call bodies here hold
 // none: each checks its origin and the storage version, then delegates to a topic module
@@ -431,6 +444,17 @@ pub mod pallet {
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
+
+	#[pallet::extra_constants]
+	impl<T: Config> Pallet<T> {
+		/// Whether the runtime takes `publish_node_record` and `heartbeat` as bare (unsigned)
+		/// transactions ([`BARE_FEE_LESS_PATH`]); when false, only as general transactions
+		/// (`AuthorizeCall`) or signed ones.
+		#[allow(non_snake_case)]
+		pub fn BareFeeLessPath() -> bool {
+			BARE_FEE_LESS_PATH
+		}
+	}
 
 	/// Why the pallet holds an owner's funds.
 	#[pallet::composite_enum]
@@ -2055,13 +2079,18 @@ pub mod pallet {
 	/// The bare (unsigned) path of `publish_node_record` and `heartbeat`, for clients that
 	/// cannot build general transactions yet (polkadot.js 16): the same checks and pool tags as
 	/// `#[pallet::authorize]`. FRAME removes `ValidateUnsigned` after April 2027; the
-	/// authorized path stays.
+	/// authorized path stays. Without the feature `bare-fee-less` it validates nothing (FRAME's
+	/// macro cannot leave the implementation out behind a `cfg`).
 	#[allow(deprecated)]
 	#[pallet::validate_unsigned]
 	impl<T: Config> ValidateUnsigned for Pallet<T> {
 		type Call = Call<T>;
 
 		fn validate_unsigned(_source: TransactionSource, call: &Self::Call) -> TransactionValidity {
+			if !BARE_FEE_LESS_PATH {
+				// As a runtime whose pallets validate no unsigned transaction.
+				return UnknownTransaction::NoUnsignedValidator.into();
+			}
 			match call {
 				Call::publish_node_record { node_id, record, signature } => {
 					Self::validate_record(node_id, record, signature)
@@ -2246,7 +2275,7 @@ pub mod pallet {
 		/// bare: `pre_dispatch` checked it in the block, at a cost the call's weight carries.
 		fn ensure_any_submitter(origin: OriginFor<T>) -> Result<bool, DispatchError> {
 			match origin.into() {
-				Ok(frame_system::RawOrigin::None) => Ok(true),
+				Ok(frame_system::RawOrigin::None) if BARE_FEE_LESS_PATH => Ok(true),
 				Ok(frame_system::RawOrigin::Signed(_) | frame_system::RawOrigin::Authorized) => {
 					Ok(false)
 				}

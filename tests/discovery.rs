@@ -5,7 +5,9 @@ use crate::common::mock::*;
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
-	pallet_prelude::{Authorize, InvalidTransaction, TransactionSource, ValidateUnsigned},
+	pallet_prelude::{
+		Authorize, InvalidTransaction, TransactionSource, UnknownTransaction, ValidateUnsigned,
+	},
 };
 use pallet_registration::{
 	Call, ColdkeyNodeRegistrationV2, Error, Event, NodeCountByStatus, NodeLiveness, NodeRecords,
@@ -34,7 +36,7 @@ fn publish(
 	key: &NodeKey,
 	record: pallet_registration::NodeRecord<Test>,
 ) -> sp_runtime::DispatchResult {
-	publish_as(RuntimeOrigin::none(), key, record)
+	publish_as(fee_less_origin(), key, record)
 }
 
 fn capability(text: &str) -> pallet_registration::CapabilityOf<Test> {
@@ -51,9 +53,10 @@ fn publish_node_record_works_from_any_submitter() {
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::StorageMiner);
 		registration_events();
-		// Fee-less (bare), by the owner, by a stranger, authorized: one per period each.
+		// Fee-less (bare, or authorized without the bare path), by the owner, by a stranger,
+		// authorized: one per period each.
 		let origins = [
-			RuntimeOrigin::none(),
+			fee_less_origin(),
 			RuntimeOrigin::signed(account(1)),
 			RuntimeOrigin::signed(account(9)),
 			RuntimeOrigin::from(frame_system::RawOrigin::Authorized),
@@ -131,7 +134,7 @@ fn publish_node_record_fails_for_each_reason() {
 		forged[0] ^= 1;
 		assert_noop!(
 			Registration::publish_node_record(
-				RuntimeOrigin::none(),
+				fee_less_origin(),
 				node_param(key.raw()),
 				Box::new(record.clone()),
 				forged.try_into().expect("64 bytes"),
@@ -140,7 +143,7 @@ fn publish_node_record_fails_for_each_reason() {
 		);
 		assert_noop!(
 			Registration::publish_node_record(
-				RuntimeOrigin::none(),
+				fee_less_origin(),
 				node_param(key.raw()),
 				Box::new(record.clone()),
 				vec![0; 63].try_into().expect("short"),
@@ -149,7 +152,7 @@ fn publish_node_record_fails_for_each_reason() {
 		);
 		assert_noop!(
 			Registration::publish_node_record(
-				RuntimeOrigin::none(),
+				fee_less_origin(),
 				node_param(b"not a node".to_vec()),
 				Box::new(record.clone()),
 				record_signature(&key, 1, &record).try_into().expect("64 bytes"),
@@ -183,7 +186,7 @@ fn a_record_of_an_earlier_registration_cannot_be_replayed() {
 		// The old statement named registration block 1: it does not verify for the new one.
 		assert_noop!(
 			Registration::publish_node_record(
-				RuntimeOrigin::none(),
+				fee_less_origin(),
 				node_param(key.raw()),
 				Box::new(record),
 				signature.try_into().expect("64 bytes"),
@@ -238,7 +241,7 @@ fn heartbeat_fails_for_each_reason() {
 		// Signed by another key.
 		assert_noop!(
 			Registration::heartbeat(
-				RuntimeOrigin::none(),
+				fee_less_origin(),
 				node_param(key.raw()),
 				period(),
 				version.clone(),
@@ -289,12 +292,12 @@ fn a_silent_node_goes_offline_and_comes_back_with_its_next_heartbeat() {
 		);
 		// Its next heartbeat brings it back, and costs the declared weight.
 		let call = heartbeat_dispatch(&key);
-		let info = call.dispatch(RuntimeOrigin::none()).expect("a valid heartbeat");
+		let info = call.dispatch(fee_less_origin()).expect("a valid heartbeat");
 		assert_eq!(
 			info.actual_weight,
 			Some(
 				<() as pallet_registration::WeightInfo>::heartbeat_back_online()
-					+ <() as pallet_registration::WeightInfo>::authorize_heartbeat()
+					+ in_block_check(<() as pallet_registration::WeightInfo>::authorize_heartbeat())
 			)
 		);
 		assert_eq!(
@@ -308,12 +311,12 @@ fn a_silent_node_goes_offline_and_comes_back_with_its_next_heartbeat() {
 		// An ordinary heartbeat in a later period refunds down to its own weight (and, bare,
 		// its check in the block).
 		run_to_block(System::block_number() + HEARTBEAT_PERIOD);
-		let info = heartbeat_dispatch(&key).dispatch(RuntimeOrigin::none()).expect("valid");
+		let info = heartbeat_dispatch(&key).dispatch(fee_less_origin()).expect("valid");
 		assert_eq!(
 			info.actual_weight,
 			Some(
 				<() as pallet_registration::WeightInfo>::heartbeat()
-					+ <() as pallet_registration::WeightInfo>::authorize_heartbeat()
+					+ in_block_check(<() as pallet_registration::WeightInfo>::authorize_heartbeat())
 			)
 		);
 	});
@@ -453,29 +456,19 @@ fn the_pool_checks_fee_less_records_and_heartbeats_completely_and_once_per_perio
 			record: Box::new(record.clone()),
 			signature: record_signature(&key, 1, &record).try_into().expect("64 bytes"),
 		};
-		// Bare and authorized paths agree: valid, tagged per node and sequence and per node and
-		// period, until the period ends.
-		let bare = Registration::validate_unsigned(TransactionSource::External, &publish_call)
-			.expect("valid");
-		let (authorized, _) = publish_call
-			.authorize(TransactionSource::External)
-			.expect("the call authorizes")
-			.expect("valid");
-		assert_eq!(bare, authorized);
-		assert_eq!(bare.provides.len(), 2);
-		assert_eq!(bare.longevity, HEARTBEAT_PERIOD - 1);
+		// Valid, tagged per node and sequence and per node and period, until the period ends.
+		let valid = validate_fee_less(&publish_call).expect("valid");
+		assert_eq!(valid.provides.len(), 2);
+		assert_eq!(valid.longevity, HEARTBEAT_PERIOD - 1);
 		// Records rank below paid transactions (D21).
-		assert_eq!(bare.priority, 0);
+		assert_eq!(valid.priority, 0);
 		// A forged one is refused before it reaches a block.
 		let forged = Call::<Test>::publish_node_record {
 			node_id: node_param(key.raw()),
 			record: Box::new(node_record(1, &key, &[])),
 			signature: vec![7; 64].try_into().expect("64 bytes"),
 		};
-		assert_eq!(
-			Registration::validate_unsigned(TransactionSource::External, &forged),
-			Err(InvalidTransaction::BadProof.into())
-		);
+		assert_eq!(validate_fee_less(&forged), Err(InvalidTransaction::BadProof.into()));
 		// Once the record is in, the pool refuses a second one in the period.
 		assert_ok!(publish(&key, record));
 		let second = node_record(2, &key, &[]);
@@ -484,32 +477,87 @@ fn the_pool_checks_fee_less_records_and_heartbeats_completely_and_once_per_perio
 			record: Box::new(second.clone()),
 			signature: record_signature(&key, 1, &second).try_into().expect("64 bytes"),
 		};
-		assert!(Registration::validate_unsigned(TransactionSource::External, &second).is_err());
+		assert!(validate_fee_less(&second).is_err());
 
 		// Heartbeats: one tag per node and period; another period is stale.
 		let beat = heartbeat_dispatch(&key);
 		let RuntimeCall::Registration(beat) = beat else { unreachable!() };
-		let valid =
-			Registration::validate_unsigned(TransactionSource::External, &beat).expect("valid");
+		let valid = validate_fee_less(&beat).expect("valid");
 		assert_eq!(valid.provides.len(), 1);
 		assert_ok!(heartbeat_call(&key, period(), b"v"));
-		assert!(Registration::validate_unsigned(TransactionSource::External, &beat).is_err());
+		assert!(validate_fee_less(&beat).is_err());
 		let stale = Call::<Test>::heartbeat {
 			node_id: node_param(key.raw()),
 			period: period() + 1,
 			version: Default::default(),
 			signature: vec![0; 64].try_into().expect("64 bytes"),
 		};
-		assert_eq!(
-			Registration::validate_unsigned(TransactionSource::External, &stale),
-			Err(InvalidTransaction::Stale.into())
-		);
+		assert_eq!(validate_fee_less(&stale), Err(InvalidTransaction::Stale.into()));
 		// Other calls have no fee-less path.
 		let other = Call::<Test>::set_fee_charging { enabled: true };
-		assert_eq!(
-			Registration::validate_unsigned(TransactionSource::External, &other),
-			Err(InvalidTransaction::Call.into())
-		);
+		assert_eq!(validate_fee_less(&other), Err(InvalidTransaction::Call.into()));
+		assert!(other.authorize(TransactionSource::External).is_none());
+	});
+}
+
+/// The bare path follows the feature `bare-fee-less` (run both ways by `scripts/test.sh`): with
+/// it, the pool's two paths agree and a bare call dispatches; without it, the pallet validates
+/// no unsigned transaction and the call refuses the origin, while the authorized path, the
+/// same check, stays.
+#[test]
+fn the_bare_path_is_there_exactly_with_its_feature() {
+	new_test_ext(|| {
+		let key = NodeKey::new(1);
+		register(&account(1), &key, NodeType::StorageMiner);
+		let record = node_record(1, &key, &[]);
+		let publish_call = Call::<Test>::publish_node_record {
+			node_id: node_param(key.raw()),
+			record: Box::new(record.clone()),
+			signature: record_signature(&key, 1, &record).try_into().expect("64 bytes"),
+		};
+		let beat = heartbeat_of(&key, period(), b"v");
+		let (authorized, _) = publish_call
+			.authorize(TransactionSource::External)
+			.expect("the call authorizes")
+			.expect("valid");
+		assert_eq!(Registration::BareFeeLessPath(), cfg!(feature = "bare-fee-less"));
+		for call in [&publish_call, &beat] {
+			let bare = Registration::validate_unsigned(TransactionSource::External, call);
+			if cfg!(feature = "bare-fee-less") {
+				assert!(bare.is_ok());
+			} else {
+				assert_eq!(bare, Err(UnknownTransaction::NoUnsignedValidator.into()));
+				assert_eq!(
+					Registration::pre_dispatch(call),
+					Err(UnknownTransaction::NoUnsignedValidator.into())
+				);
+			}
+		}
+		let bare = Registration::validate_unsigned(TransactionSource::External, &publish_call);
+		if let Ok(bare) = bare {
+			assert_eq!(bare, authorized);
+		}
+		// Dispatched bare: taken with the feature, refused as an origin without it.
+		let bare_beat = || {
+			use frame_support::traits::UnfilteredDispatchable;
+			beat.clone()
+				.dispatch_bypass_filter(RuntimeOrigin::none())
+				.map(|_| ())
+				.map_err(|e| e.error)
+		};
+		if cfg!(feature = "bare-fee-less") {
+			assert_ok!(publish_as(RuntimeOrigin::none(), &key, record));
+			assert_ok!(bare_beat());
+		} else {
+			assert_noop!(
+				publish_as(RuntimeOrigin::none(), &key, record.clone()),
+				DispatchError::BadOrigin
+			);
+			assert_noop!(bare_beat(), DispatchError::BadOrigin);
+			// The authorized path takes what the bare one would have.
+			assert_ok!(publish_as(frame_system::RawOrigin::Authorized.into(), &key, record));
+			assert_ok!(heartbeat_call(&key, period(), b"v"));
+		}
 	});
 }
 

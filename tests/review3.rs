@@ -6,8 +6,6 @@ use crate::common::mock::*;
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
-	dispatch::GetDispatchInfo,
-	pallet_prelude::{TransactionSource, ValidateUnsigned},
 	traits::{Hooks, StorageVersion, UnfilteredDispatchable},
 };
 use pallet_registration::{
@@ -41,8 +39,10 @@ fn beat_now(key: &NodeKey) -> Call<Test> {
 }
 
 // Item 2: a bare fee-less call runs its check twice (pool and `pre_dispatch`), and pays for it.
+#[cfg(feature = "bare-fee-less")]
 #[test]
 fn item02_a_bare_heartbeat_or_record_is_charged_its_check_in_the_block() {
+	use frame_support::dispatch::GetDispatchInfo;
 	new_test_ext(|| {
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::StorageMiner);
@@ -51,7 +51,7 @@ fn item02_a_bare_heartbeat_or_record_is_charged_its_check_in_the_block() {
 		let check = <() as WeightInfo>::authorize_heartbeat();
 		assert_eq!(declared, <() as WeightInfo>::heartbeat_back_online() + check);
 		// Bare: the call's work and the check `pre_dispatch` ran.
-		let bare = heartbeat.clone().dispatch_bypass_filter(RuntimeOrigin::none()).unwrap();
+		let bare = heartbeat.clone().dispatch_bypass_filter(fee_less_origin()).unwrap();
 		assert_eq!(bare.actual_weight, Some(<() as WeightInfo>::heartbeat() + check));
 
 		let record = node_record(1, &key, &["/a"]);
@@ -80,13 +80,8 @@ fn d21_records_and_heartbeats_take_their_own_priorities() {
 	new_test_ext(|| {
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::StorageMiner);
-		let record = Registration::validate_unsigned(
-			TransactionSource::External,
-			&record_call(&key, node_record(1, &key, &[])),
-		)
-		.unwrap();
-		let heartbeat =
-			Registration::validate_unsigned(TransactionSource::External, &beat_now(&key)).unwrap();
+		let record = validate_fee_less(&record_call(&key, node_record(1, &key, &[]))).unwrap();
+		let heartbeat = validate_fee_less(&beat_now(&key)).unwrap();
 		assert_eq!(record.priority, 0);
 		assert_eq!(heartbeat.priority, 1_000);
 	});
@@ -210,17 +205,8 @@ fn d22_calls_and_fee_less_transactions_wait_while_storage_is_behind() {
 		let pending = TransactionValidityError::Unknown(UnknownTransaction::Custom(
 			pallet_registration::STORAGE_MIGRATION_PENDING,
 		));
-		assert_eq!(
-			Registration::validate_unsigned(TransactionSource::External, &beat_now(&key)),
-			Err(pending)
-		);
-		assert_eq!(
-			Registration::validate_unsigned(
-				TransactionSource::External,
-				&record_call(&key, node_record(1, &key, &[]))
-			),
-			Err(pending)
-		);
+		assert_eq!(validate_fee_less(&beat_now(&key)), Err(pending));
+		assert_eq!(validate_fee_less(&record_call(&key, node_record(1, &key, &[]))), Err(pending));
 		pallet_registration::STORAGE_VERSION.put::<Registration>();
 	});
 }
@@ -287,7 +273,7 @@ fn d24_a_record_signed_before_a_rotation_does_not_replay_after_rotating_back() {
 		let publish =
 			|key: &NodeKey, record: &pallet_registration::NodeRecord<Test>, signature: Vec<u8>| {
 				Registration::publish_node_record(
-					RuntimeOrigin::none(),
+					fee_less_origin(),
 					node_param(key.raw()),
 					Box::new(record.clone()),
 					signature.try_into().unwrap(),
@@ -323,13 +309,13 @@ fn d24_a_heartbeat_replayed_in_its_period_after_rotating_back_is_refused() {
 		let (a, b) = (NodeKey::new(1), NodeKey::new(2));
 		register(&owner, &a, NodeType::StorageMiner);
 		let beat = beat_now(&a);
-		assert_ok!(beat.clone().dispatch_bypass_filter(RuntimeOrigin::none()));
+		assert_ok!(beat.clone().dispatch_bypass_filter(fee_less_origin()));
 		assert_ok!(Rotating::new(&owner, &a, &b).submit());
 		run_to_block(System::block_number() + COOLDOWN);
 		assert_ok!(Rotating::new(&owner, &b, &a).submit());
 		// The liveness moved with both rotations: the period's heartbeat was sent.
 		assert_noop!(
-			beat.dispatch_bypass_filter(RuntimeOrigin::none()).map_err(|e| e.error),
+			beat.dispatch_bypass_filter(fee_less_origin()).map_err(|e| e.error),
 			Error::<Test>::HeartbeatAlreadySent
 		);
 	});

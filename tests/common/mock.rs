@@ -770,20 +770,64 @@ pub fn heartbeat_of(key: &NodeKey, period: u32, version: &[u8]) -> registration:
 	}
 }
 
-/// `key`'s heartbeat for `period` with `version`, signed and sent fee-less (bare).
+/// The origin of a fee-less record or heartbeat: none (a bare transaction) while the pallet
+/// has its bare path (the feature `bare-fee-less`), else `Authorized` (a general transaction
+/// that `AuthorizeCall` let through). The suite runs both ways (`scripts/test.sh`).
+pub fn fee_less_origin() -> RuntimeOrigin {
+	if registration::BARE_FEE_LESS_PATH {
+		RuntimeOrigin::none()
+	} else {
+		frame_system::RawOrigin::Authorized.into()
+	}
+}
+
+/// The pool's check of a fee-less `call`, on the path [`fee_less_origin`] takes: the pallet's
+/// `validate_unsigned`, or the call's `#[pallet::authorize]` (a call without one is refused as
+/// `validate_unsigned` refuses it, `InvalidTransaction::Call`).
+pub fn validate_fee_less(
+	call: &registration::Call<Test>,
+) -> sp_runtime::transaction_validity::TransactionValidity {
+	#[allow(deprecated)]
+	use frame_support::pallet_prelude::{
+		Authorize, InvalidTransaction, TransactionSource, ValidateUnsigned,
+	};
+	if registration::BARE_FEE_LESS_PATH {
+		#[allow(deprecated)]
+		Registration::validate_unsigned(TransactionSource::External, call)
+	} else {
+		call.authorize(TransactionSource::External)
+			.unwrap_or(Err(InvalidTransaction::Call.into()))
+			.map(|(valid, _unspent)| valid)
+	}
+}
+
+/// What a fee-less call's actual weight adds for `check`, the pool check `pre_dispatch` runs
+/// again in the block: all of it on the bare path, nothing on the authorized one (which pays
+/// it as the authorization's weight, outside the call).
+pub fn in_block_check(check: Weight) -> Weight {
+	if registration::BARE_FEE_LESS_PATH {
+		check
+	} else {
+		Weight::zero()
+	}
+}
+
+/// `key`'s heartbeat for `period` with `version`, signed and sent fee-less
+/// ([`fee_less_origin`]).
 pub fn heartbeat_call(key: &NodeKey, period: u32, version: &[u8]) -> DispatchResult {
 	use frame_support::traits::UnfilteredDispatchable;
 	heartbeat_of(key, period, version)
-		.dispatch_bypass_filter(RuntimeOrigin::none())
+		.dispatch_bypass_filter(fee_less_origin())
 		.map(|_| ())
 		.map_err(|e| e.error)
 }
 
-/// `key`'s `record`, signed for its node registered at block 1, published fee-less (bare).
+/// `key`'s `record`, signed for its node registered at block 1, published fee-less
+/// ([`fee_less_origin`]).
 pub fn publish_record(key: &NodeKey, record: registration::NodeRecord<Test>) -> DispatchResult {
 	let signature = record_signature(key, 1, &record);
 	Registration::publish_node_record(
-		RuntimeOrigin::none(),
+		fee_less_origin(),
 		node_param(key.raw()),
 		Box::new(record),
 		signature.try_into().expect("64 bytes"),

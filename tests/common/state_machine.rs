@@ -1063,7 +1063,7 @@ impl Harness {
 					signature[0] ^= 1;
 				}
 				Registration::heartbeat(
-					RuntimeOrigin::none(),
+					fee_less_origin(),
 					node_param(self.key(key).base58()),
 					period,
 					version,
@@ -1090,7 +1090,7 @@ impl Harness {
 					signature[0] ^= 1;
 				}
 				Registration::publish_node_record(
-					RuntimeOrigin::none(),
+					fee_less_origin(),
 					node_param(self.key(key).raw()),
 					Box::new(record),
 					signature.try_into().expect("64 bytes"),
