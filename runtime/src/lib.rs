@@ -74,6 +74,10 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// Last: gives back to the block the weight the extensions above refund after `CheckWeight`
+	// counted it (`ChargeTransactionPayment` refunds all of its own for a transaction without a
+	// signer, a general fee-less record or heartbeat). No data in the transaction.
+	frame_system::WeightReclaim<Runtime>,
 );
 /// An extrinsic as it arrives.
 pub type UncheckedExtrinsic =
@@ -865,6 +869,7 @@ mod tests {
 			frame_system::CheckNonce::from(nonce),
 			frame_system::CheckWeight::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_system::WeightReclaim::new(),
 		)
 	}
 
@@ -961,6 +966,214 @@ mod tests {
 		})
 	}
 
+	/// `key`'s `heartbeat` call for `period`, version "v".
+	fn heartbeat_call(key: &sp_core::ed25519::Pair, period: u32) -> RuntimeCall {
+		use frame_support::BoundedVec;
+		use sp_core::Pair as _;
+		let peer = pallet_registration::peer_id::Ed25519PeerId::from_public_key(key.public().0);
+		let version: pallet_registration::VersionOf<Runtime> =
+			BoundedVec::truncate_from(b"v".to_vec());
+		let statement = pallet_registration::HeartbeatStatement::<Runtime> {
+			domain: pallet_registration::HEARTBEAT_DOMAIN,
+			genesis_hash: Registration::genesis_hash(),
+			peer_id: peer.to_raw(),
+			period,
+			version: version.clone(),
+		};
+		RuntimeCall::Registration(pallet_registration::Call::heartbeat {
+			node_id: BoundedVec::truncate_from(peer.to_raw().to_vec()),
+			period,
+			version,
+			signature: BoundedVec::truncate_from(key.sign(&statement.encode()).0.to_vec()),
+		})
+	}
+
+	/// A general transaction of `call` with no signer: its extensions as a signed one's, immortal,
+	/// nonce 0, no tip. `AuthorizeCall` makes it `Authorized` when the call authorizes it.
+	fn general(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(
+			call,
+			tx_extension(sp_runtime::generic::Era::Immortal, 0),
+		)
+	}
+
+	/// A fee-less transaction of `call`: bare while the pallet has its bare path, else general.
+	fn fee_less(call: RuntimeCall) -> UncheckedExtrinsic {
+		if pallet_registration::BARE_FEE_LESS_PATH {
+			UncheckedExtrinsic::new_bare(call)
+		} else {
+			general(call)
+		}
+	}
+
+	/// The origin `fee_less`'s transaction dispatches with.
+	fn fee_less_origin() -> RuntimeOrigin {
+		if pallet_registration::BARE_FEE_LESS_PATH {
+			RuntimeOrigin::none()
+		} else {
+			frame_system::RawOrigin::Authorized.into()
+		}
+	}
+
+	/// A fee-less record or heartbeat is the same transaction bare or general (issue 28, item 4):
+	/// the pool's validity (priority, tags, longevity, propagation), the block weight it uses
+	/// and what it dispatches to, and neither pays a fee. Without the feature `bare-fee-less`
+	/// the bare one is refused and the general one is all there is.
+	#[test]
+	fn fee_less_transactions_are_the_same_bare_and_general() {
+		use sp_runtime::{
+			traits::TransactionExtension,
+			transaction_validity::{TransactionSource, UnknownTransaction},
+		};
+		// Makes the call of a registered node's key.
+		type MakeCall<'a> = &'a dyn Fn(&sp_core::ed25519::Pair) -> RuntimeCall;
+		let owner = AccountId::new([9; 32]);
+		// In a fresh chain after block 1 with the node registered: the pool's validity of the
+		// transaction (`validate_transaction` runs in a block of its own), and what applying it in
+		// block 2 did, used of the block, and its events.
+		let outcome = |bare: bool, make: MakeCall| {
+			let transaction = || {
+				build_block(1);
+				let call = make(&registered_node(7, &owner));
+				if bare {
+					UncheckedExtrinsic::new_bare(call)
+				} else {
+					general(call)
+				}
+			};
+			let validity = genesis().execute_with(|| {
+				let xt = transaction();
+				Executive::validate_transaction(
+					TransactionSource::External,
+					xt,
+					System::block_hash(1),
+				)
+			});
+			let (applied, used, events, length) = genesis().execute_with(|| {
+				use sp_runtime::traits::Header as _;
+				let xt = transaction();
+				let length = xt.encoded_size();
+				let header = Header::new(
+					2,
+					Default::default(),
+					Default::default(),
+					System::block_hash(1),
+					Default::default(),
+				);
+				Executive::initialize_block(&header);
+				let used = || System::block_weight().total();
+				let (before, registry_before) = (used(), registry_storage());
+				let applied = Executive::apply_extrinsic(xt);
+				let used = used().saturating_sub(before);
+				let mut events: Vec<_> =
+					System::events().into_iter().map(|record| record.event).collect();
+				// What it did to the registry: its storage, which changed if it applied.
+				let registry = registry_storage();
+				assert_eq!(registry != registry_before, applied.is_ok());
+				events.retain(|event| !matches!(event, RuntimeEvent::System(_)));
+				(applied, used, (events, registry), length)
+			});
+			(validity, applied, used, events, length)
+		};
+		let calls: [(&str, MakeCall); 2] = [
+			("record", &|key| record_call(key, 1, Vec::new(), 1)),
+			("heartbeat", &|key| heartbeat_call(key, 0)),
+		];
+		for (name, make) in calls {
+			let (general_validity, general_applied, general_used, general_events, general_length) =
+				outcome(false, make);
+			let general_validity = general_validity.expect("the general one is valid");
+			assert_eq!(general_applied, Ok(Ok(())), "{name}: the general one applies");
+			// No fee: no event but the registry's (and the system's, left out).
+			let fee_paid = |(events, _): &(Vec<RuntimeEvent>, _)| {
+				events.iter().any(|event| !matches!(event, RuntimeEvent::Registration(_)))
+			};
+			assert!(!fee_paid(&general_events), "{name}: no fee");
+			let (bare_validity, bare_applied, bare_used, bare_events, bare_length) =
+				outcome(true, make);
+			if !pallet_registration::BARE_FEE_LESS_PATH {
+				assert_eq!(bare_validity, Err(UnknownTransaction::NoUnsignedValidator.into()));
+				assert_eq!(bare_applied, Err(UnknownTransaction::NoUnsignedValidator.into()));
+				continue;
+			}
+			let bare_validity = bare_validity.expect("the bare one is valid");
+			println!(
+				"{name}: priority {}, longevity {}, block weight {} ps / {} B bare",
+				bare_validity.priority,
+				bare_validity.longevity,
+				bare_used.ref_time(),
+				bare_used.proof_size()
+			);
+			assert_eq!(bare_validity, general_validity, "{name}: the pool sees one transaction");
+			assert_eq!(bare_applied, Ok(Ok(())));
+			// The authorization is the same weight either way (in the call's weight, bare; as
+			// `AuthorizeCall`'s, general). A general transaction also runs the other extensions,
+			// which a bare one skips: it uses their weight more, less what they refund for a
+			// transaction without a signer (all of `CheckNonce`'s and `ChargeTransactionPayment`'s),
+			// and its extensions' bytes, which the block's proof size counts.
+			let extensions = tx_extension(sp_runtime::generic::Era::Immortal, 0);
+			let probe = RuntimeCall::System(frame_system::Call::remark { remark: Vec::new() });
+			let overhead = [
+				extensions.1.weight(&probe),
+				extensions.2.weight(&probe),
+				extensions.3.weight(&probe),
+				extensions.4.weight(&probe),
+				extensions.5.weight(&probe),
+				extensions.7.weight(&probe),
+				extensions.9.weight(&probe),
+			]
+			.into_iter()
+			.fold(Weight::zero(), |sum, weight| sum.saturating_add(weight))
+			.saturating_add(Weight::from_parts(0, (general_length - bare_length) as u64));
+			println!(
+				"{name}: general uses {} ps / {} B more; the extensions' overhead {} ps / {} B",
+				general_used.saturating_sub(bare_used).ref_time(),
+				general_used.saturating_sub(bare_used).proof_size(),
+				overhead.ref_time(),
+				overhead.proof_size()
+			);
+			assert_eq!(general_used, bare_used.saturating_add(overhead), "{name}: block weight");
+			assert!(!fee_paid(&bare_events), "{name}: no fee");
+			// The same registry events and storage.
+			assert_eq!(bare_events, general_events, "{name}: the same effect");
+		}
+	}
+
+	/// Only calls that authorize themselves go through as signer-less general transactions:
+	/// anything else is refused by the pool, paid calls above all.
+	#[test]
+	fn a_general_transaction_without_a_signer_carries_only_authorized_calls() {
+		use sp_runtime::transaction_validity::TransactionSource;
+		genesis().execute_with(|| {
+			build_block(1);
+			let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+			let refused = Executive::validate_transaction(
+				TransactionSource::External,
+				general(remark),
+				System::block_hash(1),
+			);
+			assert!(refused.is_err(), "{refused:?}");
+			// A forged heartbeat is refused as it is on the bare path.
+			let key = registered_node(7, &AccountId::new([9; 32]));
+			let mut forged = heartbeat_call(&key, 0);
+			if let RuntimeCall::Registration(pallet_registration::Call::heartbeat {
+				signature,
+				..
+			}) = &mut forged
+			{
+				signature[0] ^= 1;
+			}
+			assert_eq!(
+				Executive::validate_transaction(
+					TransactionSource::External,
+					general(forged),
+					System::block_hash(1),
+				),
+				Err(sp_runtime::transaction_validity::InvalidTransaction::BadProof.into())
+			);
+		});
+	}
+
 	/// The most capabilities a record holds here, each of the longest length and numbered
 	/// from `first`.
 	fn capabilities(first: u32) -> Vec<Vec<u8>> {
@@ -983,12 +1196,12 @@ mod tests {
 			build_block(1);
 			let key = registered_node(7, &AccountId::new([9; 32]));
 			let first = record_call(&key, 1, capabilities(0), 1);
-			assert!(first.dispatch_bypass_filter(RuntimeOrigin::none()).is_ok());
+			assert!(first.dispatch_bypass_filter(fee_less_origin()).is_ok());
 			System::set_block_number(registration::HEARTBEAT_PERIOD + 1);
 			let before = registry_storage();
 			let swap = record_call(&key, 2, capabilities(16), 1);
 			let declared = frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&swap);
-			assert!(swap.dispatch_bypass_filter(RuntimeOrigin::none()).is_ok());
+			assert!(swap.dispatch_bypass_filter(fee_less_origin()).is_ok());
 			let after = registry_storage();
 			let before: alloc::collections::BTreeMap<_, _> = before.into_iter().collect();
 			let after: alloc::collections::BTreeMap<_, _> = after.into_iter().collect();
@@ -1019,28 +1232,9 @@ mod tests {
 		genesis().execute_with(|| {
 			build_block(1);
 			let key = registered_node(7, &AccountId::new([9; 32]));
-			let peer = pallet_registration::peer_id::Ed25519PeerId::from_public_key(key.public().0);
-			let record = UncheckedExtrinsic::new_bare(record_call(&key, 1, Vec::new(), 1));
-			let version: pallet_registration::VersionOf<Runtime> =
-				frame_support::BoundedVec::truncate_from(b"v".to_vec());
+			let record = fee_less(record_call(&key, 1, Vec::new(), 1));
 			// The pool validates for the next block, which lies in period 0.
-			let statement = pallet_registration::HeartbeatStatement::<Runtime> {
-				domain: pallet_registration::HEARTBEAT_DOMAIN,
-				genesis_hash: Registration::genesis_hash(),
-				peer_id: peer.to_raw(),
-				period: 0,
-				version: version.clone(),
-			};
-			let heartbeat = UncheckedExtrinsic::new_bare(RuntimeCall::Registration(
-				pallet_registration::Call::heartbeat {
-					node_id: frame_support::BoundedVec::truncate_from(peer.to_raw().to_vec()),
-					period: 0,
-					version,
-					signature: frame_support::BoundedVec::truncate_from(
-						key.sign(&statement.encode()).0.to_vec(),
-					),
-				},
-			));
+			let heartbeat = fee_less(heartbeat_call(&key, 0));
 			// A paid remark without a tip, signed by a funded account.
 			let payer = sp_core::sr25519::Pair::from_seed(&[1; 32]);
 			let account: AccountId = sp_runtime::traits::IdentifyAccount::into_account(
