@@ -2,7 +2,8 @@
 // that authorize themselves (`#[pallet::authorize]`, run by the runtime's `AuthorizeCall`
 // transaction extension): `publish_node_record` and `heartbeat`. polkadot.js 16 signs and sends
 // only bare and signed (version 4) extrinsics, so the bytes are assembled here from the
-// metadata's list of transaction extensions; the pool and the block check the call itself.
+// metadata's list of transaction extensions; the pool and the block check the call itself. The
+// format, and when to send bare instead: docs/discovery.md, "Sending records and heartbeats".
 import { compactAddLength, compactFromU8a, u8aConcat, u8aToHex, u8aToU8a } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
@@ -14,10 +15,9 @@ export const EXTENSION_VERSION = 0;
 
 /**
  * What a transaction without a signer puts in each transaction extension whose explicit data is
- * not empty, by the extension's identifier in the metadata: no era (immortal: nothing binds a
- * general transaction to a block; the call's own validity ends it), nonce 0 and tip 0 (read only
- * for a signed origin), metadata hash check disabled. Each value is encoded with the explicit
- * type the metadata gives; an extension not listed here, with explicit data, is refused.
+ * not empty, by the extension's identifier in the metadata: an immortal era, nonce 0, tip 0, the
+ * metadata hash check disabled (why these: docs/discovery.md). Each value is encoded with the
+ * explicit type the metadata gives; an extension with explicit data not listed here is refused.
  * @type {Readonly<Record<string, unknown>>}
  */
 export const EXPLICIT_VALUES = Object.freeze({
