@@ -60,6 +60,7 @@ export function transactionExtensions(api) {
  * transaction extensions of version 0.
  * @param {import('@polkadot/api').ApiPromise} api
  * @returns {string | null}
+ * @throws {Error} when `api` has no runtime metadata
  */
 export function generalUnsupported(api) {
   const extrinsic = extrinsicMetadata(api);
@@ -80,6 +81,7 @@ export function generalUnsupported(api) {
  * says why not). A client sends records and heartbeats bare (`submitUnsigned`) when it does not.
  * @param {import('@polkadot/api').ApiPromise} api
  * @returns {boolean}
+ * @throws {Error} when `api` has no runtime metadata
  */
 export const supportsGeneral = (api) => generalUnsupported(api) === null;
 
