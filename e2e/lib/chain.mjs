@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { blake2AsHex } from '@polkadot/util-crypto';
 import { bestNumber, connect, heartbeatPeriod } from '../../js/client/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -50,6 +51,7 @@ export async function freePort(host = '127.0.0.1') {
 /**
  * Starts chopsticks on `host:port` (a free port when `port` is 0) with the raw spec; resolves
  * once the websocket answers. Refuses a port already in use. `log` receives chopsticks' output.
+ * Its pool takes general transactions too (`chopsticks-general.cjs`).
  */
 export async function startChain({ spec = defaultSpec(), host = '127.0.0.1', port = DEFAULT_PORT, log = () => {} } = {}) {
   if (!port) port = await freePort(host);
@@ -57,7 +59,7 @@ export async function startChain({ spec = defaultSpec(), host = '127.0.0.1', por
   const cli = path.join(here, '..', 'node_modules', '@acala-network', 'chopsticks', 'chopsticks.cjs');
   const child = spawn(
     process.execPath,
-    [cli, '--genesis', spec, '--host', host, '--port', String(port), '--build-block-mode', 'Instant'],
+    ['--require', path.join(here, 'chopsticks-general.cjs'), cli, '--genesis', spec, '--host', host, '--port', String(port), '--build-block-mode', 'Instant'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
   );
   let exited = null;
@@ -103,22 +105,46 @@ export async function newBlocks(api, count) {
 }
 
 /**
- * What the pool says of `tx` now, without building a block when it refuses: null when it would
- * accept it (then nothing is submitted), otherwise `Invalid.<Reason>` (`Invalid.BadProof`) from
- * the runtime's `TaggedTransactionQueue_validate_transaction` (what the pool runs, as in the block
- * after the best one), after checking that `author_submitExtrinsic` does reject it (RPC error
- * 1010). The extrinsic goes to the runtime API as its bytes (see the client's `dryRun`). `author_submitExtrinsic`
- * rather than `tx.send()`: polkadot.js reuses a recent subscription for identical extrinsic bytes,
- * so `send()` of a replayed transaction resolves with the original's result.
+ * What goes to the RPC for `tx`, and its hash: a polkadot.js extrinsic (signed or bare), or a
+ * general transaction as `generalTransaction` returns it (polkadot.js 16 re-encodes those wrongly,
+ * so they go to the provider as bytes).
+ */
+function wire(tx) {
+  if (tx instanceof Uint8Array || typeof tx.toU8a !== 'function') {
+    if (!(tx.bytes instanceof Uint8Array) || typeof tx.hash !== 'string') throw new Error('not a transaction: give an extrinsic or a generalTransaction');
+    return tx;
+  }
+  return { bytes: tx.toU8a(), hex: tx.toHex(), hash: tx.hash.toHex() };
+}
+
+/**
+ * What the pool says of `tx` (an extrinsic, or a `generalTransaction`) now, without building a
+ * block when it refuses: null when it would accept it (then nothing is submitted), otherwise
+ * `Invalid.<Reason>` (`Invalid.BadProof`) from the runtime's `TaggedTransactionQueue_validate_transaction`
+ * (what the pool runs, as in the block after the best one), after checking that
+ * `author_submitExtrinsic` does reject it (RPC error 1010). The extrinsic goes to the runtime API
+ * as its bytes (see the client's `dryRun`), and to `author_submitExtrinsic` as hex through the
+ * provider rather than `tx.send()`: polkadot.js reuses a recent subscription for identical
+ * extrinsic bytes, so `send()` of a replayed transaction resolves with the original's result.
  */
 export async function poolRefusal(api, tx) {
+  const { bytes, hex } = wire(tx);
   const best = await api.rpc.chain.getBlockHash();
-  const validity = await api.call.taggedTransactionQueue.validateTransaction('External', tx.toU8a(), best);
+  const validity = await api.call.taggedTransactionQueue.validateTransaction('External', bytes, best);
   if (validity.isOk) return null;
-  const error = await api.rpc.author.submitExtrinsic(tx).then(() => null, (e) => e);
+  const error = await api._options.provider.send('author_submitExtrinsic', [hex]).then(() => null, (e) => e);
   if (!error || !/^1010\b/.test(error.message)) throw new Error(`the pool did not reject it: ${error?.message}`);
   const invalid = validity.asErr;
   return `${invalid.type}.${invalid.isInvalid ? invalid.asInvalid.type : invalid.asUnknown.type}`;
+}
+
+/**
+ * The pool's verdict on `tx` (an extrinsic, or a `generalTransaction`) in the best block's
+ * context, as JSON: `{ ok: { priority, requires, provides, longevity, propagate } }` or `{ err }`.
+ */
+export async function poolValidity(api, tx) {
+  const best = await api.rpc.chain.getBlockHash();
+  return (await api.call.taggedTransactionQueue.validateTransaction('External', wire(tx).bytes, best)).toJSON();
 }
 
 /** `signer`'s transactions `txs` signed with consecutive nonces, for `inOneBlock`. */
@@ -131,27 +157,33 @@ export async function signedInOrder(api, signer, txs) {
 export const chunks = (items, size) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /**
- * Puts `txs` (signed or not, each checked by the pool on submission) into one new block:
- * chopsticks' Manual mode, then `dev_newBlock`, then Instant mode again. Resolves to the
- * block's hash and, for each transaction in order, its events.
+ * Puts `txs` (signed, bare, or general transactions as `generalTransaction` returns them; each
+ * checked by the pool on submission) into one new block: chopsticks' Manual mode, then
+ * `dev_newBlock`, then Instant mode again. Resolves to the block's hash, its extrinsics as hex,
+ * and, for each transaction in order, its index in the block and its events. Transactions are
+ * found by hash among the block's extrinsics read as bytes (polkadot.js 16 hashes a decoded
+ * general extrinsic wrongly).
  */
 export async function inOneBlock(api, txs) {
   const provider = api._options.provider;
-  const hashes = [];
+  const sent = txs.map(wire);
   await provider.send('dev_setBlockBuildMode', ['Manual']);
   try {
-    for (const tx of txs) hashes.push((await api.rpc.author.submitExtrinsic(tx)).toHex());
+    for (const tx of sent) await provider.send('author_submitExtrinsic', [tx.hex]);
     await provider.send('dev_newBlock', [{ count: 1 }]);
   } finally {
     await provider.send('dev_setBlockBuildMode', ['Instant']);
   }
   const blockHash = await api.rpc.chain.getBlockHash();
-  const block = await api.rpc.chain.getBlock(blockHash);
-  const index = hashes.map((hash) => block.block.extrinsics.findIndex((x) => x.hash.toHex() === hash));
+  const { block } = await api.rpc.chain.getBlock.raw(blockHash);
+  const hashes = block.extrinsics.map((x) => blake2AsHex(x, 256));
+  const index = sent.map((tx) => hashes.indexOf(tx.hash));
   if (index.includes(-1)) throw new Error('a transaction did not make it into the block');
   const events = await (await api.at(blockHash)).query.system.events();
   return {
     blockHash,
+    extrinsics: block.extrinsics,
+    index,
     events: index.map((i) => events.filter((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === i)
       .map(({ event }) => event)),
   };

@@ -1,8 +1,9 @@
 // A populated registry for the console's tests and its render benchmark: `count` nodes of fresh
 // owners (sudo's force registration, `perBlock` to a block: a dev block takes about a hundred), each with a signed record naming
 // its capabilities, and mixed liveness: the whole registry is left silent until the sweep marks
-// it Offline, then every other node sends a heartbeat and is Online again.
-import { heartbeatCall, heartbeatPeriod, nodeKey, publishCall, signRecord } from '../../js/client/index.mjs';
+// it Offline, then every other node sends a heartbeat and is Online again. Records and
+// heartbeats go fee-less as general transactions.
+import { generalTransaction, heartbeatCall, heartbeatPeriod, nodeKey, publishCall, signRecord } from '../../js/client/index.mjs';
 import { buildTo, chunks, inOneBlock, signedInOrder } from './chain.mjs';
 
 /** The capabilities of the populated nodes: every node names the first, every third the second. */
@@ -29,12 +30,12 @@ export async function populate(api, { keyring, sudo, count, nodeType = 'StorageM
     log(`registered ${Math.min((c + 1) * perBlock, count)} of ${count}`);
   }
   for (const part of chunks(keys, perBlock)) {
-    const txs = await Promise.all(part.map(async (key, i) => publishCall(api, key, await signRecord(api, key, {
+    const txs = await Promise.all(part.map(async (key, i) => generalTransaction(api, publishCall(api, key, await signRecord(api, key, {
       seq: 1,
       addresses: [`/ip4/198.51.100.${(i % 250) + 1}/tcp/30333`, `/dns4/n${i}.example.org/tcp/443/ws/p2p/${key.base58}`],
       version: 'hippius-node/1.4.0',
       capabilities: i % 3 === 0 ? CAPABILITIES : CAPABILITIES.slice(0, 1),
-    }, { statement: { registeredAt: key.registeredAt, keyEpoch: 0 } }))));
+    }, { statement: { registeredAt: key.registeredAt, keyEpoch: 0 } })))));
     await inOneBlock(api, txs);
   }
   log(`published ${count} records`);
@@ -46,7 +47,7 @@ export async function populate(api, { keyring, sudo, count, nodeType = 'StorageM
   log(`built to block ${best + (after + 2) * period + Math.ceil(count / 100)}`);
   const beating = keys.filter((_, i) => i % 2 === 0);
   for (const part of chunks(beating, perBlock)) {
-    await inOneBlock(api, await Promise.all(part.map((key) => heartbeatCall(api, key, { version: 'hippius-node/1.4.0' }))));
+    await inOneBlock(api, await Promise.all(part.map(async (key) => generalTransaction(api, await heartbeatCall(api, key, { version: 'hippius-node/1.4.0' })))));
   }
   log(`${beating.length} nodes beat; ${count - beating.length} stay silent`);
   return { keys, beating: new Set(beating.map((k) => k.base58)) };

@@ -1,8 +1,8 @@
 // Discovery (issue 13), written from the contract: binary multiaddrs from text and back, the
 // `NodeRecord`, `RecordStatement` and `HeartbeatStatement` encodings by hand, the node key's
-// signatures, the calls `publish_node_record` and `heartbeat` signed or fee-less (bare), and a
-// check of a record's signature that trusts neither the owner nor the RPC (`verifyRecord`).
-// The paged view functions are in views.mjs.
+// signatures, the calls `publish_node_record` and `heartbeat` signed or fee-less (bare here;
+// general transactions in general.mjs), and a check of a record's signature that trusts neither
+// the owner nor the RPC (`verifyRecord`). The paged view functions are in views.mjs.
 import { compactToU8a, u8aConcat, u8aToHex, u8aToString, stringToU8a } from '@polkadot/util';
 import { base58Decode, base58Encode, ed25519Sign, ed25519Verify } from '@polkadot/util-crypto';
 import { peerOf } from './keys.mjs';
@@ -294,7 +294,7 @@ export async function signRecord(api, key, record, { statement = {}, signer = ke
 
 /**
  * `registration.publishNodeRecord` for a `signRecord` result (the node named by `key`); send it
- * signed (`send`) or bare (`submitUnsigned`).
+ * fee-less as a general transaction (`submitGeneral`), or bare (`submitUnsigned`), or signed (`send`).
  * @param {import('@polkadot/api').ApiPromise} api
  * @param {import('./keys.mjs').NodeKey} key
  * @param {{ record: NodeRecord, signature: Uint8Array }} signed
@@ -330,7 +330,8 @@ export async function nextPeriod(api) {
 
 /**
  * `registration.heartbeat` of `key` for `period` (default: the next block's) and `version`,
- * signed by the node key; `statement` overrides any signed field, `signer` signs instead.
+ * signed by the node key; `statement` overrides any signed field, `signer` signs instead. Sent
+ * as `publishCall`'s result is.
  * @param {import('@polkadot/api').ApiPromise} api
  * @param {import('./keys.mjs').NodeKey} key
  * @param {{ period?: number, version?: string, statement?: object, signer?: import('@polkadot/util-crypto/types').Keypair }} [options]
@@ -346,7 +347,9 @@ export async function heartbeatCall(api, key, { period, version = '', statement 
  * Submits `tx` unsigned (a bare, fee-less extrinsic) and resolves once it is in a finalized
  * block with `{ events, blockHash }` (its own events). Rejects when the pool refuses it, with
  * the RPC's error (`1010: …`). Not for a replay: polkadot.js answers `send()` of bytes it sent
- * a moment ago from its subscription cache.
+ * a moment ago from its subscription cache. The path for a chain whose runtime does not take
+ * general transactions (`supportsGeneral` false); on one that does, `submitGeneral` sends the
+ * same call, which the pool judges alike: docs/discovery.md, "Sending records and heartbeats".
  * @param {import('@polkadot/api').ApiPromise} api
  * @param {import('@polkadot/api/types').SubmittableExtrinsic<'promise'>} tx
  * @returns {Promise<{ events: any[], blockHash: any }>}

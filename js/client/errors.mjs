@@ -151,6 +151,8 @@ export const OTHER_REMEDIES = Object.freeze({
   'Invalid.ExhaustsResources': 'the block has no room: submit again later',
   'Invalid.Call': 'the chain does not take this call now: check the call and its arguments',
   'Invalid.Custom': 'the runtime refused the transaction for a reason of its own: check its arguments, or sign it again',
+  'Invalid.UnknownOrigin': 'no transaction extension authorized the general transaction: send it bare or signed, or '
+    + 'as a general transaction only a call that authorizes itself (publish_node_record, heartbeat) on a runtime with AuthorizeCall',
   'Pool.TemporarilyBanned': 'the pool refused this transaction recently and bans it for a while: change it (a new nonce) or wait',
   'Pool.AlreadyImported': 'the same transaction is already in the pool: wait for it',
   'Pool.TooLowPriority': 'a transaction with the same nonce is already in the pool: wait for it, or pay a higher tip',
@@ -210,6 +212,7 @@ const POOL_TEXTS = [
   [/ancient birth block/i, 'Invalid.AncientBirthBlock'],
   [/exhaust the block limits/i, 'Invalid.ExhaustsResources'],
   [/Transaction call is not expected/i, 'Invalid.Call'],
+  [/did not authorize any origin/i, 'Invalid.UnknownOrigin'],
   [/Custom error/i, 'Invalid.Custom'],
   [/^1011\b/, 'Unknown'],
   [/^1012\b/, 'Pool.TemporarilyBanned'],

@@ -5,5 +5,6 @@ export * from './keys.mjs';
 export * from './registration.mjs';
 export * from './consent.mjs';
 export * from './discovery.mjs';
+export * from './general.mjs';
 export * from './views.mjs';
 export * from './errors.mjs';

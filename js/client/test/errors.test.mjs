@@ -110,6 +110,8 @@ describe('pool refusals', () => {
       ['1010: {"invalid":{"stale":null}}', 'Invalid.Stale'],
       ['1010: Invalid Transaction: Transaction has a bad signature', 'Invalid.BadProof'],
       ['1010: {"invalid":{"custom":3}}', 'Invalid.Custom'],
+      ['1010: Invalid Transaction: The transaction extension did not authorize any origin', 'Invalid.UnknownOrigin'],
+      ['1010: {"invalid":{"unknownOrigin":null}}', 'Invalid.UnknownOrigin'],
       ['1014: Priority is too low: (100 vs 100)', 'Pool.TooLowPriority'],
       ['1012: Transaction is temporarily banned', 'Pool.TemporarilyBanned'],
     ];
