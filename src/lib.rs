@@ -2077,10 +2077,11 @@ pub mod pallet {
 	}
 
 	/// The bare (unsigned) path of `publish_node_record` and `heartbeat`, for clients that
-	/// cannot build general transactions yet (polkadot.js 16): the same checks and pool tags as
-	/// `#[pallet::authorize]`. FRAME removes `ValidateUnsigned` after April 2027; the
-	/// authorized path stays. Without the feature `bare-fee-less` it validates nothing (FRAME's
-	/// macro cannot leave the implementation out behind a `cfg`).
+	/// cannot build general transactions (polkadot.js 16 alone cannot; the project's JS client
+	/// and registrar can): the same checks and pool tags as `#[pallet::authorize]`. FRAME
+	/// removes `ValidateUnsigned` after April 2027; the authorized path stays. Without the
+	/// feature `bare-fee-less` it validates nothing (FRAME's macro cannot leave the
+	/// implementation out behind a `cfg`).
 	#[allow(deprecated)]
 	#[pallet::validate_unsigned]
 	impl<T: Config> ValidateUnsigned for Pallet<T> {
