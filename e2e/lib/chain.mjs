@@ -50,6 +50,7 @@ export async function freePort(host = '127.0.0.1') {
 /**
  * Starts chopsticks on `host:port` (a free port when `port` is 0) with the raw spec; resolves
  * once the websocket answers. Refuses a port already in use. `log` receives chopsticks' output.
+ * Its pool takes general transactions too (`chopsticks-general.cjs`).
  */
 export async function startChain({ spec = defaultSpec(), host = '127.0.0.1', port = DEFAULT_PORT, log = () => {} } = {}) {
   if (!port) port = await freePort(host);
@@ -57,7 +58,7 @@ export async function startChain({ spec = defaultSpec(), host = '127.0.0.1', por
   const cli = path.join(here, '..', 'node_modules', '@acala-network', 'chopsticks', 'chopsticks.cjs');
   const child = spawn(
     process.execPath,
-    [cli, '--genesis', spec, '--host', host, '--port', String(port), '--build-block-mode', 'Instant'],
+    ['--require', path.join(here, 'chopsticks-general.cjs'), cli, '--genesis', spec, '--host', host, '--port', String(port), '--build-block-mode', 'Instant'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' } },
   );
   let exited = null;
