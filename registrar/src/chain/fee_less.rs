@@ -3,9 +3,10 @@
 //! call's own `#[pallet::authorize]` check, or as a bare transaction, which the pallet's
 //! `ValidateUnsigned` admits (deprecated in FRAME, which removes it after April 2027).
 //!
-//! Whether a runtime takes general ones is read from its metadata once per connection
-//! ([`general_extension_version`]); which path a fee-less call takes is
-//! [`crate::judge::discovery::fee_less_path`]'s decision.
+//! Whether a runtime takes general ones is read from its metadata
+//! ([`general_extension_version`]): once per connection to choose the path, which is
+//! [`crate::judge::discovery::fee_less_path`]'s decision, and again at the block a general one
+//! is built at, for its extension version.
 
 use super::ChainConfig;
 use crate::{chain_error::ChainError, facts::PALLET};
@@ -50,11 +51,12 @@ pub fn general_extension_version(metadata: &Metadata) -> Option<u8> {
 /// signer, with the transaction extensions of `extension_version` in `state`'s runtime.
 ///
 /// No account signs it: the pallet's `#[pallet::authorize]` check admits it (`AuthorizeCall`
-/// makes its origin `Authorized`), and the other extensions check only what a signed origin
-/// brings. Their explicit values are those of a transaction without a signer: immortal (the
-/// call's own validity ends with its liveness period), nonce 0, no tip. The implicit ones
-/// (genesis hash, spec and transaction versions) are signed by no one, so they are not in the
-/// transaction.
+/// makes its origin `Authorized`; the node key's signature in the arguments covers the genesis
+/// hash), and `CheckNonce` and `ChargeTransactionPayment` act on a signed origin only. The
+/// explicit values are those of a transaction without a signer: immortal (the pallet's check
+/// makes it valid until its liveness period ends), nonce 0, no tip. The implicit ones (genesis
+/// hash, spec and transaction versions) are never in a transaction, and no signature commits
+/// to them here.
 pub fn encode_general(
 	state: &ClientState<ChainConfig>,
 	extension_version: u8,
