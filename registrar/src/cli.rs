@@ -12,6 +12,7 @@ use registrar::{
 	},
 	consent::{parse_peer_id_list, ConsentError, SignatureScheme, SignedConsent, Validity},
 	discovery::default_version,
+	judge::discovery::FeeLessMode,
 	keys::{parse_account, NodeKey, NodeKeyFormat, OwnerKey, OwnerSecretSource},
 	outcome::OutcomeClass,
 	Authority, DiscoverySigning, RegistrationConfig,
@@ -139,6 +140,28 @@ impl From<NodeKeyFormatArg> for NodeKeyFormat {
 			NodeKeyFormatArg::Substrate => NodeKeyFormat::Substrate,
 			NodeKeyFormatArg::Hex => NodeKeyFormat::Hex,
 			NodeKeyFormatArg::Protobuf => NodeKeyFormat::Protobuf,
+		}
+	}
+}
+
+/// `--fee-less`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FeeLessArg {
+	/// General transactions where the runtime takes them (extrinsic format 5 with the
+	/// AuthorizeCall extension), else bare ones (the default).
+	Auto,
+	/// General transactions only: none is sent to a runtime without AuthorizeCall.
+	General,
+	/// Bare transactions only (the pallet's ValidateUnsigned).
+	Bare,
+}
+
+impl From<FeeLessArg> for FeeLessMode {
+	fn from(arg: FeeLessArg) -> Self {
+		match arg {
+			FeeLessArg::Auto => FeeLessMode::Auto,
+			FeeLessArg::General => FeeLessMode::General,
+			FeeLessArg::Bare => FeeLessMode::Bare,
 		}
 	}
 }
@@ -591,6 +614,16 @@ struct DiscoveryArgs {
 	/// which pays their transaction fees, instead of sending them fee-less.
 	#[arg(long)]
 	signed_discovery: bool,
+	/// How fee-less records and heartbeats are sent: as general transactions where the
+	/// runtime takes them (auto), or always general or bare.
+	#[arg(
+		long,
+		env = "REGISTRAR_FEE_LESS",
+		value_enum,
+		default_value = "auto",
+		value_name = "PATH"
+	)]
+	fee_less: FeeLessArg,
 }
 
 impl DiscoveryArgs {
@@ -609,6 +642,7 @@ impl DiscoveryArgs {
 		} else {
 			DiscoverySigning::FeeLess
 		};
+		config.discovery.fee_less = self.fee_less.into();
 		Ok(())
 	}
 }
@@ -1225,6 +1259,11 @@ mod tests {
 		assert!(record.addresses.is_empty() && record.capabilities.is_empty());
 		assert!(plain.discovery.heartbeats);
 		assert_eq!(plain.discovery.signing, DiscoverySigning::FeeLess);
+		assert_eq!(plain.discovery.fee_less, FeeLessMode::Auto);
+		assert_eq!(config(&["--fee-less", "bare"]).unwrap().discovery.fee_less, FeeLessMode::Bare);
+		let general = config(&["--fee-less", "general"]).unwrap();
+		assert_eq!(general.discovery.fee_less, FeeLessMode::General);
+		assert!(parse(&[&base[..], &["--fee-less", "signed"]].concat()).is_err());
 		let full = config(&[
 			"--address",
 			"/ip4/203.0.113.7/tcp/30333",

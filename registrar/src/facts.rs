@@ -2,8 +2,9 @@
 //! owner's main node and how many nodes it has of the most it may have ([`ChainView`]), what the pallet would check before accepting a registration
 //! ([`Policy`]), what a challenge is built from ([`ChainContext`]), an owner consent's standing
 //! ([`ConsentFacts`]), what a key rotation depends on ([`RotationRead`]), an included
-//! transaction ([`Included`]), the pallet's events the registrar reacts to ([`RegistryEvent`])
-//! and how the chain encodes block numbers ([`BlockNumberWidth`]).
+//! transaction ([`Included`]), the pallet's events the registrar reacts to ([`RegistryEvent`]),
+//! how the chain encodes block numbers ([`BlockNumberWidth`]) and how a fee-less transaction
+//! reaches it ([`FeeLessPath`]).
 //!
 //! A leaf: it imports nothing of the registrar. The chain client (`chain`) produces these
 //! values; the decisions (`judge`), the outcomes (`outcome`) and the discovery types read them.
@@ -24,6 +25,26 @@ pub enum BlockNumberWidth {
 	/// `u64` block numbers (200-byte challenges), as in the reference chain and the dev runtime.
 	#[default]
 	U64,
+}
+
+/// How a fee-less record or heartbeat is sent (shown in `/status` as `general` or `bare`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeLessPath {
+	/// A general transaction (extrinsic format 5) without a signer, which the runtime's
+	/// `AuthorizeCall` extension admits by the call's own `#[pallet::authorize]` check.
+	General,
+	/// A bare transaction, which the pallet's `ValidateUnsigned` admits (deprecated in FRAME).
+	Bare,
+}
+
+impl std::fmt::Display for FeeLessPath {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.write_str(match self {
+			FeeLessPath::General => "general",
+			FeeLessPath::Bare => "bare",
+		})
+	}
 }
 
 /// A node's entry in the registry, as the chain has it (the pallet's `ColdkeyNodeInfoLite`; not

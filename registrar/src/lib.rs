@@ -74,7 +74,9 @@
 //!           chain/   the client, no decision: mod.rs transport (connect, width and currency read
 //!                    once), reads.rs (typed reads), consent.rs (consent and rotation reads),
 //!                    discovery.rs (constants, node views and pages, fee-less submission),
-//!                    view_functions.rs (the runtime API call), events.rs (events by field name),
+//!                    fee_less.rs (general transactions without a signer: whether the runtime
+//!                    takes them, their encoding), view_functions.rs (the runtime API call),
+//!                    events.rs (events by field name),
 //!                    submit.rs (one prepare_call for every call, submission, finality)
 //!               ▼    (judge/ and chain/ do not import each other)
 //!           keys.rs challenge.rs consent.rs rotation.rs discovery.rs multiaddr.rs: the
@@ -144,9 +146,10 @@
 //! [`RegistrationConfig::with_consent`] (the node type is the consent's). The record and
 //! heartbeats: [`RegistrationConfig::set_record`] (checked as the pallet checks a record),
 //! `config.discovery.heartbeats`, `config.discovery.signing` ([`DiscoverySigning::FeeLess`] or
-//! `Signed`); the default is a version-only record, heartbeats, fee-less. The one-shot
-//! commands are in [`commands`], the decisions in [`judge`], the chain client in
-//! [`chain::ChainClient`].
+//! `Signed`), `config.discovery.fee_less` (general or bare transactions); the default is a
+//! version-only record, heartbeats, fee-less, general transactions where the runtime takes
+//! them. The one-shot commands are in [`commands`], the decisions in [`judge`], the chain
+//! client in [`chain::ChainClient`].
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 #![warn(missing_docs)]

@@ -89,8 +89,12 @@ pub struct GenesisStatus {
 /// What the registrar knows of the node's record and liveness (served in `/status`).
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct DiscoveryStatus {
-	/// Records and heartbeats are sent fee-less (bare transactions), not signed.
+	/// Records and heartbeats are sent fee-less, not signed.
 	pub fee_less: bool,
+	/// How fee-less ones are sent: `general` (general transactions that the runtime's
+	/// `AuthorizeCall` admits) or `bare`; `null` until the first one is sent, and when they are
+	/// signed.
+	pub fee_less_path: Option<crate::facts::FeeLessPath>,
 	/// The chain's record's sequence number, as last read (or published).
 	pub record_seq: Option<u64>,
 	/// The block the chain's record was published in, as last read.

@@ -1,14 +1,15 @@
 //! Discovery on the chain: the pallet's constants for records and liveness, a node's view
 //! (`node_view`), the paged queries (`nodes_by_type`, `nodes_by_status`, `nodes_by_capability`,
 //! `nodes_of_owner`) and an owner's node count (`owner_node_count`) through the view functions,
-//! the best block, and the submission of `publish_node_record` and `heartbeat`: fee-less (a bare
-//! transaction the pool validates with the pallet's own checks) or signed by an account.
+//! the best block, and the submission of `publish_node_record` and `heartbeat`: fee-less (a
+//! general or a bare transaction, [`super::fee_less`], that the pool validates with the pallet's
+//! own checks) or signed by an account.
 
-use super::{rpc, submit::args_as_values, view_functions, ChainClient, ChainConfig};
+use super::{fee_less, rpc, submit::args_as_values, view_functions, ChainClient, ChainConfig};
 use crate::{
 	chain_error::ChainError,
 	discovery::{DiscoveryParams, Limits, Liveness, NodePage, NodeView, Record, SignedRecord},
-	facts::{BlockNumberWidth, Included, RegistryEntry, PALLET},
+	facts::{BlockNumberWidth, FeeLessPath, Included, RegistryEntry, PALLET},
 	keys::OwnerKey,
 };
 use codec::{Decode, Encode};
@@ -50,6 +51,15 @@ impl NodeQuery {
 			NodeQuery::Owner(owner) => (owner, cursor, limit).encode(),
 		}
 	}
+}
+
+/// Who sends a record or heartbeat ([`ChainClient::submit_discovery`]).
+#[derive(Clone, Copy, Debug)]
+pub enum DiscoverySender<'a> {
+	/// No account: a fee-less transaction, general or bare.
+	FeeLess(FeeLessPath),
+	/// Signed by this account, which pays the fee; mortal for the given blocks.
+	Signed(&'a OwnerKey, u64),
 }
 
 /// What a node's discovery step reads, at the best block.
@@ -360,30 +370,62 @@ impl ChainClient {
 	}
 
 	/// Submits the pallet's discovery call `call` (`publish_node_record` or `heartbeat`) with
-	/// the SCALE-encoded arguments `args`, built at the best block: fee-less (a bare
-	/// transaction) when `signer` is `None`, else signed by it, mortal for the given blocks.
-	/// Waits for a finalized block; a failed dispatch is [`ChainError::Dispatch`].
+	/// the SCALE-encoded arguments `args`, built at the best block, as `sender` says: fee-less
+	/// (a general transaction without a signer, or a bare one), or signed. Waits for a
+	/// finalized block; a failed dispatch is [`ChainError::Dispatch`].
 	pub async fn submit_discovery(
 		&self,
 		call: &str,
 		args: &[u8],
-		signer: Option<(&OwnerKey, u64)>,
+		sender: DiscoverySender<'_>,
 	) -> Result<Included, ChainError> {
 		let submitted = async {
 			let at = self.at_best().await?;
 			let values = args_as_values(&at.metadata(), call, args)?;
-			let payload = subxt::dynamic::tx(PALLET, call, values);
-			let transaction = match signer {
-				None => at
+			let transaction = match sender {
+				DiscoverySender::FeeLess(FeeLessPath::General) => {
+					let bytes = general_transaction(&at, call, values)?;
+					at.transactions().from_bytes(bytes)
+				}
+				DiscoverySender::FeeLess(FeeLessPath::Bare) => at
 					.transactions()
-					.create_unsigned(&payload)
+					.create_unsigned(&subxt::dynamic::tx(PALLET, call, values))
 					.map_err(super::submit::submit_error)?,
-				Some((key, mortality)) => self.sign(&at, &payload, key, mortality).await?,
+				DiscoverySender::Signed(key, mortality) => {
+					let payload = subxt::dynamic::tx(PALLET, call, values);
+					self.sign(&at, &payload, key, mortality).await?
+				}
 			};
 			self.watch_submitted(&at, &transaction).await
 		};
 		submitted.await.map_err(|e| self.scrub(e))
 	}
+}
+
+/// The pallet's call `call` with `values` as a general transaction without a signer, for the
+/// runtime at `at` ([`fee_less::encode_general`]).
+fn general_transaction(
+	at: &OnlineClientAtBlock<ChainConfig>,
+	call: &str,
+	values: Vec<subxt::dynamic::Value>,
+) -> Result<Vec<u8>, ChainError> {
+	let metadata = at.metadata();
+	let extension_version = fee_less::general_extension_version(&metadata).ok_or_else(|| {
+		ChainError::Metadata(format!(
+			"the runtime at block {} takes no general transactions authorized by their call",
+			at.block_number()
+		))
+	})?;
+	let genesis_hash = at
+		.genesis_hash()
+		.ok_or_else(|| ChainError::Metadata("the client knows no genesis hash".into()))?;
+	let state = subxt::config::ClientState {
+		genesis_hash,
+		spec_version: at.spec_version(),
+		transaction_version: at.transaction_version(),
+		metadata,
+	};
+	fee_less::encode_general(&state, extension_version, call, values)
 }
 
 #[cfg(test)]

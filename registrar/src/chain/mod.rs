@@ -5,20 +5,22 @@
 //! detected once per connection, the time limit on a call); its submodules hold one job each:
 //! [`reads`] (the typed reads, through the pallet's view functions where it has them),
 //! [`consent`] (the reads of owner consents and key rotations), [`discovery`] (records,
-//! liveness and the paged node queries; fee-less submission), [`view_functions`] (the runtime
-//! API call), [`events`] (events decoded by field name) and [`submit`] (signing, submission,
-//! finality). What they read is in [`crate::facts`], what can go wrong in
+//! liveness and the paged node queries; fee-less submission), [`fee_less`] (general
+//! transactions without a signer: whether the runtime takes them, their encoding),
+//! [`view_functions`] (the runtime API call), [`events`] (events decoded by field name) and
+//! [`submit`] (signing, submission, finality). What they read is in [`crate::facts`], what can go wrong in
 //! [`crate::chain_error`]: both leaves below this module.
 
 pub mod consent;
 pub mod discovery;
 pub mod events;
+pub mod fee_less;
 pub mod reads;
 pub mod submit;
 pub mod view_functions;
 
 pub use consent::ConsentPayloadAnswer;
-pub use discovery::{DiscoveryRead, NodeQuery, OwnerNodes};
+pub use discovery::{DiscoveryRead, DiscoverySender, NodeQuery, OwnerNodes};
 pub use events::BlockWatcher;
 pub use submit::PreparedCall;
 
@@ -48,6 +50,9 @@ pub struct ChainClient {
 	width: Option<BlockNumberWidth>,
 	/// How the chain writes amounts (`system_properties`), when it says.
 	token: Option<Token>,
+	/// Whether the runtime takes general transactions authorized by their call, from its
+	/// metadata at connection time ([`fee_less::general_extension_version`]).
+	takes_general: bool,
 	/// The genesis hash this client signs for, once pinned ([`Self::pinned`]).
 	pin: Option<Pin>,
 }
@@ -74,12 +79,15 @@ impl ChainClient {
 		let api = OnlineClient::from_backend_with_config(ChainConfig::new(), Arc::new(backend))
 			.await
 			.map_err(|e| connect_err(e.to_string()))?;
-		let width = match api.at_current_block().await {
-			Ok(at) => detect_width(&at.metadata()),
+		let (width, takes_general) = match api.at_current_block().await {
+			Ok(at) => {
+				let metadata = at.metadata();
+				(detect_width(&metadata), fee_less::general_extension_version(&metadata).is_some())
+			}
 			Err(e) => return Err(connect_err(e.to_string())),
 		};
 		let token = read_token(&rpc_client).await;
-		Ok(Self { api, rpc: rpc_client, redactor, width, token, pin: None })
+		Ok(Self { api, rpc: rpc_client, redactor, width, token, takes_general, pin: None })
 	}
 
 	/// [`Self::connect`] that gives up after `limit` (the one connect timeout of the CLI and
@@ -103,6 +111,13 @@ impl ChainClient {
 	/// nor `u64`).
 	pub fn block_number_width(&self) -> Option<BlockNumberWidth> {
 		self.width
+	}
+
+	/// Whether the runtime takes fee-less calls as general transactions authorized by their
+	/// call (extrinsic format 5 and the `AuthorizeCall` extension), as its metadata said when
+	/// connecting ([`fee_less::general_extension_version`]).
+	pub fn takes_general_transactions(&self) -> bool {
+		self.takes_general
 	}
 
 	/// How the chain writes amounts (`tokenSymbol`, `tokenDecimals` of `system_properties`,

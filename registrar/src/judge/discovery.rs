@@ -3,13 +3,13 @@
 //! period's first block, and a late one still has half a period to get in), whether to send it,
 //! and whether to publish the record again and with which sequence number; and after a failed
 //! record or heartbeat, what the failure is ([`classify_failure`]) and how long the next one
-//! of its kind waits ([`Retry`]).
+//! of its kind waits ([`Retry`]); and how a fee-less one is sent ([`fee_less_path`]).
 
 use crate::{
 	backoff::Backoff,
 	chain_error::ChainError,
 	discovery::{Liveness, RecordContent, SignedRecord},
-	facts::PALLET,
+	facts::{FeeLessPath, PALLET},
 	outcome::{self, OutcomeClass, FINAL_RECORD_ERRORS},
 };
 use pallet_registration::Status as NodeStatus;
@@ -203,6 +203,37 @@ pub fn liveness_label(status: NodeStatus, liveness: Option<&Liveness>) -> &'stat
 		(_, Some(liveness)) if liveness.silent => "silent",
 		(NodeStatus::Degraded, _) => "degraded",
 		(NodeStatus::Online, _) => "online",
+	}
+}
+
+/// Which path fee-less records and heartbeats take (`--fee-less`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeLessMode {
+	/// General transactions where the runtime takes them, else bare ones.
+	#[default]
+	Auto,
+	/// General transactions only.
+	General,
+	/// Bare transactions only.
+	Bare,
+}
+
+/// How a fee-less record or heartbeat is sent in `mode` to a runtime that does
+/// (`takes_general`) or does not take general transactions authorized by their call
+/// (extrinsic format 5 with the `AuthorizeCall` extension): the general path wherever it can,
+/// unless `mode` forces one. The general path forced on a runtime without it is a
+/// [`ChainError::Metadata`]: nothing is sent.
+pub fn fee_less_path(mode: FeeLessMode, takes_general: bool) -> Result<FeeLessPath, ChainError> {
+	match (mode, takes_general) {
+		(FeeLessMode::Auto | FeeLessMode::General, true) => Ok(FeeLessPath::General),
+		(FeeLessMode::Auto | FeeLessMode::Bare, _) => Ok(FeeLessPath::Bare),
+		(FeeLessMode::General, false) => Err(ChainError::Metadata(
+			"the runtime takes no general transactions authorized by their call (extrinsic \
+			 format 5 with the AuthorizeCall extension): fee-less records and heartbeats cannot \
+			 be sent with --fee-less general (use auto or bare)"
+				.into(),
+		)),
 	}
 }
 
@@ -429,6 +460,20 @@ fn later(now: Instant, delay: Duration) -> Instant {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn auto_takes_the_general_path_where_the_runtime_has_it() {
+		use FeeLessMode::*;
+		assert_eq!(fee_less_path(Auto, true).unwrap(), FeeLessPath::General);
+		assert_eq!(fee_less_path(Auto, false).unwrap(), FeeLessPath::Bare);
+		assert_eq!(fee_less_path(Bare, true).unwrap(), FeeLessPath::Bare);
+		assert_eq!(fee_less_path(General, true).unwrap(), FeeLessPath::General);
+		let error = fee_less_path(General, false).unwrap_err().to_string();
+		assert!(error.contains("AuthorizeCall") && error.contains("--fee-less"), "{error}");
+		assert_eq!(FeeLessMode::default(), Auto);
+		assert_eq!(serde_json::to_value(FeeLessPath::General).unwrap(), "general");
+		assert_eq!(FeeLessPath::Bare.to_string(), "bare");
+	}
 	use crate::discovery::{Record, RecordContent};
 	use crate::keys::NodeKey;
 

@@ -11,7 +11,7 @@ use crate::{
 	endpoint::redact_endpoint,
 	facts::BlockNumberWidth,
 	genesis::{self, GenesisError, Pin},
-	judge::{ConsentIntent, Intent},
+	judge::{discovery::FeeLessMode, ConsentIntent, Intent},
 	keys::{NodeKey, OwnerKey},
 };
 use pallet_registration::NodeType;
@@ -103,9 +103,10 @@ impl std::fmt::Debug for Authority {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiscoverySigning {
-	/// Fee-less: bare transactions, which the pool admits only after the pallet's full check
-	/// (the node key's signature, a registered node) and at most one of each per node and
-	/// period. Only the node key is needed; no account pays.
+	/// Fee-less: transactions no account signs (general or bare, as
+	/// [`DiscoveryConfig::fee_less`] says), which the pool admits only after the pallet's full
+	/// check (the node key's signature, a registered node) and at most one of each per node
+	/// and period. Only the node key is needed; no account pays.
 	#[default]
 	FeeLess,
 	/// Signed by the registrar's account (the owner's key, or the submitter's with a consent),
@@ -125,6 +126,9 @@ pub struct DiscoveryConfig {
 	pub version: String,
 	/// How records and heartbeats are submitted.
 	pub signing: DiscoverySigning,
+	/// Which path fee-less ones take: general transactions where the runtime takes them
+	/// (the default), or one path forced.
+	pub fee_less: FeeLessMode,
 }
 
 impl Default for DiscoveryConfig {
@@ -142,6 +146,7 @@ impl Default for DiscoveryConfig {
 			heartbeats: true,
 			version,
 			signing: DiscoverySigning::FeeLess,
+			fee_less: FeeLessMode::Auto,
 		}
 	}
 }

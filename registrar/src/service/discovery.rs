@@ -38,14 +38,13 @@
 use super::{DiscoverySigning, RegistrationConfig};
 use crate::{
 	backoff::{Backoff, LogLimiter},
-	chain::{within, ChainClient, DiscoveryRead},
+	chain::{within, ChainClient, DiscoveryRead, DiscoverySender},
 	chain_error::ChainError,
 	discovery::{self as wire, DiscoveryParams, RecordContent},
-	facts::{BlockNumberWidth, Included},
+	facts::{BlockNumberWidth, FeeLessPath, Included},
 	judge::discovery::{
 		self as judge, DiscoveryCall, FailureClass, HeartbeatAction, RecordAction, Retry,
 	},
-	keys::OwnerKey,
 	state::PersistedState,
 	status::{DiscoveryRetry, Shared},
 };
@@ -65,12 +64,14 @@ pub(super) trait DiscoveryChain {
 	) -> impl Future<Output = Result<DiscoveryRead, ChainError>> + Send;
 	/// [`ChainClient::block_number_width`].
 	fn block_number_width(&self) -> Option<BlockNumberWidth>;
+	/// [`ChainClient::takes_general_transactions`].
+	fn takes_general_transactions(&self) -> bool;
 	/// [`ChainClient::submit_discovery`].
 	fn submit_discovery(
 		&self,
 		call: &str,
 		args: &[u8],
-		signer: Option<(&OwnerKey, u64)>,
+		sender: DiscoverySender<'_>,
 	) -> impl Future<Output = Result<Included, ChainError>> + Send;
 }
 
@@ -94,13 +95,17 @@ impl DiscoveryChain for ChainClient {
 		ChainClient::block_number_width(self)
 	}
 
+	fn takes_general_transactions(&self) -> bool {
+		ChainClient::takes_general_transactions(self)
+	}
+
 	fn submit_discovery(
 		&self,
 		call: &str,
 		args: &[u8],
-		signer: Option<(&OwnerKey, u64)>,
+		sender: DiscoverySender<'_>,
 	) -> impl Future<Output = Result<Included, ChainError>> + Send {
-		ChainClient::submit_discovery(self, call, args, signer)
+		ChainClient::submit_discovery(self, call, args, sender)
 	}
 }
 
@@ -129,6 +134,8 @@ pub(super) struct Discovery {
 	heartbeat_done: Option<u32>,
 	/// Rate limit of the warnings about failures.
 	warnings: LogLimiter,
+	/// The path of the last fee-less transaction (logged when it changes).
+	fee_less_path: Option<FeeLessPath>,
 }
 
 /// When a step runs: the monotonic clock (the waits after failures) and the host's wall clock
@@ -176,6 +183,7 @@ impl Discovery {
 			plan: None,
 			heartbeat_done: None,
 			warnings: LogLimiter::new(config.conflict_log_period),
+			fee_less_path: None,
 		}
 	}
 
@@ -416,7 +424,8 @@ impl Discovery {
 					persisted.record_seq = seq;
 					progress.save = true;
 					let record = content.record(seq);
-					let published = self.publish(client, config, &read, view, &record).await;
+					let published =
+						self.publish(client, config, shared, &read, view, &record).await;
 					match published {
 						Ok(included) => {
 							self.record_synced = true;
@@ -497,7 +506,7 @@ impl Discovery {
 					if with_version { config.discovery.version.as_bytes() } else { &[][..] };
 				let args =
 					wire::heartbeat_args(&config.node_key, read.genesis_hash, period, version);
-				match self.submit(client, config, HEARTBEAT_CALL, &args).await {
+				match self.submit(client, config, shared, HEARTBEAT_CALL, &args).await {
 					Ok(included) => {
 						self.heartbeat_done = Some(period);
 						self.heartbeat_retry.succeeded();
@@ -651,9 +660,10 @@ impl Discovery {
 	}
 
 	async fn publish(
-		&self,
+		&mut self,
 		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
+		shared: &Shared,
 		read: &DiscoveryRead,
 		view: &wire::NodeView,
 		record: &wire::Record,
@@ -668,21 +678,54 @@ impl Discovery {
 			record,
 		)
 		.map_err(|e| ChainError::Decode(e.to_string()))?;
-		self.submit(client, config, PUBLISH_CALL, &args).await
+		self.submit(client, config, shared, PUBLISH_CALL, &args).await
 	}
 
 	async fn submit(
-		&self,
+		&mut self,
 		client: &impl DiscoveryChain,
 		config: &RegistrationConfig,
+		shared: &Shared,
 		call: &str,
 		args: &[u8],
 	) -> Result<Included, ChainError> {
-		let signer = match config.discovery.signing {
-			DiscoverySigning::FeeLess => None,
-			DiscoverySigning::Signed => Some((config.authority.signer(), config.mortality.max(4))),
+		let sender = match config.discovery.signing {
+			DiscoverySigning::FeeLess => {
+				DiscoverySender::FeeLess(self.fee_less_path(client, config, shared)?)
+			}
+			DiscoverySigning::Signed => {
+				DiscoverySender::Signed(config.authority.signer(), config.mortality.max(4))
+			}
 		};
-		within(config.submit_timeout, client.submit_discovery(call, args, signer)).await
+		within(config.submit_timeout, client.submit_discovery(call, args, sender)).await
+	}
+
+	/// The path of the next fee-less transaction on `client`'s runtime, in `/status`; logged
+	/// when it is new (the first, or another after a reconnection).
+	fn fee_less_path(
+		&mut self,
+		client: &impl DiscoveryChain,
+		config: &RegistrationConfig,
+		shared: &Shared,
+	) -> Result<FeeLessPath, ChainError> {
+		let path =
+			judge::fee_less_path(config.discovery.fee_less, client.takes_general_transactions())?;
+		if self.fee_less_path != Some(path) {
+			self.fee_less_path = Some(path);
+			let mode = config.discovery.fee_less;
+			match path {
+				FeeLessPath::General => tracing::info!(
+					?mode,
+					"fee-less records and heartbeats go as general transactions (AuthorizeCall)"
+				),
+				FeeLessPath::Bare => tracing::info!(
+					?mode,
+					"fee-less records and heartbeats go as bare transactions (ValidateUnsigned)"
+				),
+			}
+			shared.update(|s| s.discovery.fee_less_path = Some(path));
+		}
+		Ok(path)
 	}
 }
 
@@ -746,6 +789,10 @@ mod tests {
 		view: Option<NodeView>,
 		sent: Vec<Sent>,
 		failures: VecDeque<ChainError>,
+		/// The runtime takes general transactions (`AuthorizeCall`).
+		general: bool,
+		/// How each transaction was sent: its fee-less path, `None` when signed.
+		paths: Vec<Option<FeeLessPath>>,
 	}
 
 	impl FakeChain {
@@ -774,6 +821,8 @@ mod tests {
 				view: Some(view),
 				sent: vec![],
 				failures: VecDeque::new(),
+				general: true,
+				paths: vec![],
 			}))
 		}
 
@@ -801,6 +850,15 @@ mod tests {
 
 		fn sent(&self) -> Vec<Sent> {
 			self.state().sent.clone()
+		}
+
+		/// The runtime takes general transactions (`true`) or not.
+		fn general(&self, general: bool) {
+			self.state().general = general;
+		}
+
+		fn paths(&self) -> Vec<Option<FeeLessPath>> {
+			self.state().paths.clone()
 		}
 	}
 
@@ -846,13 +904,21 @@ mod tests {
 			Some(BlockNumberWidth::U64)
 		}
 
+		fn takes_general_transactions(&self) -> bool {
+			self.state().general
+		}
+
 		fn submit_discovery(
 			&self,
 			call: &str,
 			args: &[u8],
-			_signer: Option<(&OwnerKey, u64)>,
+			sender: DiscoverySender<'_>,
 		) -> impl Future<Output = Result<Included, ChainError>> + Send {
 			let mut state = self.state();
+			state.paths.push(match sender {
+				DiscoverySender::FeeLess(path) => Some(path),
+				DiscoverySender::Signed(..) => None,
+			});
 			let mut input = args;
 			let sent = match call {
 				PUBLISH_CALL => {
@@ -1025,6 +1091,48 @@ mod tests {
 		// Long after in time, but at the very next block.
 		h.step(&chain, false, 600).await;
 		assert_eq!(chain.sent(), [Sent::Record { seq: seq_at(0) }]);
+	}
+
+	/// Fee-less records and heartbeats go as general transactions where the runtime takes
+	/// them, as bare ones where it does not or where `--fee-less bare` says so; `/status` shows
+	/// which; signed ones are signed whatever the runtime.
+	#[tokio::test]
+	async fn fee_less_transactions_are_general_where_the_runtime_takes_them() {
+		use judge::FeeLessMode;
+		use FeeLessPath::{Bare, General};
+		let cases = [
+			(FeeLessMode::Auto, true, Some(General)),
+			(FeeLessMode::Auto, false, Some(Bare)),
+			(FeeLessMode::Bare, true, Some(Bare)),
+			(FeeLessMode::General, true, Some(General)),
+		];
+		for (mode, general, path) in cases {
+			let mut config = test_config("ws://x");
+			config.discovery.fee_less = mode;
+			let mut h = Harness::new(config);
+			let chain = FakeChain::new(&h.config, 24);
+			chain.general(general);
+			h.step(&chain, true, 0).await;
+			assert_eq!(chain.paths(), [path, path], "{mode:?} on a runtime general: {general}");
+			assert_eq!(h.shared.status().discovery.fee_less_path, path, "{mode:?}");
+		}
+		// Forcing the general path on a runtime without it sends nothing, and says why.
+		let mut config = test_config("ws://x");
+		config.discovery.fee_less = FeeLessMode::General;
+		config.discovery.record = None;
+		let mut h = Harness::new(config);
+		let chain = FakeChain::new(&h.config, 24);
+		chain.general(false);
+		h.step(&chain, true, 0).await;
+		assert!(chain.sent().is_empty());
+		let error = h.shared.status().discovery.last_error.unwrap_or_default();
+		assert!(error.contains("AuthorizeCall"), "{error}");
+		// Signed: no fee-less path.
+		let mut h = heartbeats_only();
+		let chain = FakeChain::new(&h.config, 24);
+		h.step(&chain, true, 0).await;
+		assert_eq!(chain.paths(), [None]);
+		assert_eq!(h.shared.status().discovery.fee_less_path, None);
 	}
 
 	/// The pallet's error `name` in a block.

@@ -202,6 +202,102 @@ async fn run_publishes_the_record_heartbeats_and_brings_an_offline_node_back() {
 	assert!(state["last_heartbeat_period"].as_u64().is_some(), "{state}");
 }
 
+/// Fee-less records and heartbeats go as general transactions (extrinsic format 5, no signer)
+/// to the dev runtime, which takes them (`AuthorizeCall`): the record and a heartbeat land in
+/// blocks as such (the general preamble and extension version 0 after the compact length), the
+/// record with `NodeRecordPublished`, both with `ExtrinsicSuccess`, and `/status` says
+/// `general`. `--fee-less bare` forces the fallback: bare transactions (format 4), which land
+/// too. No account signs either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fee_less_records_and_heartbeats_are_general_transactions_or_bare_when_forced() {
+	require_chain!();
+	let chain = Chain::start().await;
+	let client = chain.client().await;
+	assert!(client.takes_general_transactions(), "the dev runtime has AuthorizeCall");
+	let dir = tempfile::tempdir().unwrap();
+	// The preamble each path's transactions start with (after the compact length).
+	let cases =
+		[("auto", "//Dave", [0x45u8, 0].as_slice(), "general"), ("bare", "//Eve", &[0x04], "bare")];
+	for (mode, owner_uri, preamble, path) in cases {
+		let case_dir = dir.path().join(mode);
+		std::fs::create_dir_all(&case_dir).unwrap();
+		let (key, key_path) = node_key_file(&case_dir);
+		let node_id = key.peer_id_base58();
+		let secret = secret_file(&case_dir, "owner", owner_uri);
+		let state_dir = case_dir.join("state");
+		let extra = ["--fee-less", mode, "--version", "fee-less 1"];
+		let run =
+			RunningRegistrar::spawn(&chain, &key_path, &secret, &state_dir, "storage-s3", &extra);
+		run.wait_ready(Duration::from_secs(90)).await;
+		// The record goes at once; the heartbeat at a block of its period's first half.
+		let deadline = Instant::now() + Duration::from_secs(240);
+		loop {
+			let view = node_view(&client, &node_id).await;
+			if view.record.is_some() && view.liveness.is_some_and(|l| l.heartbeat_sent) {
+				break;
+			}
+			assert!(Instant::now() < deadline, "{mode}: no record and heartbeat: {}", run.log());
+			chain.new_blocks(1).await;
+			tokio::time::sleep(Duration::from_millis(400)).await;
+		}
+
+		// The node's two transactions, as the blocks have them.
+		let node_arg = codec::Encode::encode(&node_id.as_bytes().to_vec());
+		let finalized = client.api().at_current_block().await.unwrap().block_number();
+		let mut found = Vec::new();
+		for number in 1..=finalized {
+			let at = client.api().at_block(number).await.unwrap();
+			let extrinsics = at.extrinsics().fetch().await.unwrap();
+			for extrinsic in extrinsics.iter() {
+				let extrinsic = extrinsic.unwrap();
+				let call = extrinsic.call_name().to_owned();
+				if extrinsic.pallet_name() != "Registration"
+					|| !["publish_node_record", "heartbeat"].contains(&call.as_str())
+					|| !extrinsic.call_data_field_bytes().starts_with(&node_arg)
+				{
+					continue;
+				}
+				let mut bytes = extrinsic.bytes();
+				let len = <codec::Compact<u32> as codec::Decode>::decode(&mut bytes).unwrap();
+				assert_eq!(len.0 as usize, bytes.len());
+				assert!(
+					bytes.starts_with(preamble),
+					"{mode}: {call} in block {number} starts with {:02x?}, not {preamble:02x?}",
+					&bytes[..2]
+				);
+				assert!(!extrinsic.is_signed(), "{mode}: {call}");
+				let events = extrinsic.events().await.unwrap();
+				let names: Vec<String> = events
+					.iter()
+					.map(|e| {
+						let e = e.unwrap();
+						format!("{}.{}", e.pallet_name(), e.event_name())
+					})
+					.collect();
+				assert!(names.contains(&"System.ExtrinsicSuccess".to_owned()), "{call}: {names:?}");
+				if call == "publish_node_record" {
+					assert!(
+						names.contains(&"Registration.NodeRecordPublished".to_owned()),
+						"{names:?}"
+					);
+				}
+				found.push(call);
+			}
+		}
+		assert!(found.contains(&"publish_node_record".to_owned()), "{mode}: {found:?}");
+		assert!(found.contains(&"heartbeat".to_owned()), "{mode}: {found:?}");
+
+		let status = status_json(run.http).await;
+		assert_eq!(status["discovery"]["fee_less"], true, "{status}");
+		assert_eq!(status["discovery"]["fee_less_path"], path, "{status}");
+		// Only the registration is signed by the owner.
+		assert_eq!(account_nonce(&chain, &owner(owner_uri)).await, 1);
+		let log = run.terminate().await;
+		let said = format!("fee-less records and heartbeats go as {path} transactions");
+		assert_eq!(log.matches(&said).count(), 1, "{mode}: {log}");
+	}
+}
+
 /// `--signed-discovery`: the record and heartbeats are signed by the owner's key (its nonce
 /// counts them) instead of being fee-less; `--no-record` publishes none.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
