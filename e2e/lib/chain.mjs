@@ -107,9 +107,9 @@ export async function newBlocks(api, count) {
 /**
  * What goes to the RPC for `tx`, and its hash: a polkadot.js extrinsic (signed or bare), or a
  * general transaction as `generalTransaction` returns it (polkadot.js 16 re-encodes those wrongly,
- * so they go to the provider as bytes).
+ * so they go to the provider as bytes): `{ bytes, hex, hash }`.
  */
-function wire(tx) {
+export function wire(tx) {
   if (tx instanceof Uint8Array || typeof tx.toU8a !== 'function') {
     if (!(tx.bytes instanceof Uint8Array) || typeof tx.hash !== 'string') throw new Error('not a transaction: give an extrinsic or a generalTransaction');
     return tx;

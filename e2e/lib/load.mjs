@@ -6,12 +6,13 @@
 // block (with its events), still pending, or gone with the reason the chain gives now.
 // benchmarks/load.mjs prints the report; e2e/test/load.test.mjs checks a reduced run in CI.
 import {
-  bestNumber, describeError, heartbeatCall, heartbeatPeriod, nodeKey, poolRefusalName, publishCall, recordCodec,
-  registerCall, registrationArgs, signRecord,
+  bestNumber, describeError, generalTransaction, heartbeatCall, heartbeatPeriod, nodeKey, poolRefusalName, publishCall,
+  recordCodec, registerCall, registrationArgs, signRecord, supportsGeneral,
 } from '../../js/client/index.mjs';
 import { WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
-import { chunks, inOneBlock, signedInOrder, toPeriodStart, UNIT } from './chain.mjs';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import { chunks, inOneBlock, signedInOrder, toPeriodStart, UNIT, wire } from './chain.mjs';
 
 /** The kinds of invalid fee-less traffic, each built for a node of the registry. */
 export const INVALID_KINDS = ['wrong-signature', 'stale-record', 'unregistered-node', 'second-heartbeat', 'record-over-bounds'];
@@ -36,10 +37,15 @@ export async function fundedOwners(api, { keyring, sudo, count, tag = 'load' }) 
  * The period's transactions, signed before it starts: `heartbeats` (every node), `records` (every
  * `1 / recordEvery`-th node: a new record, seq 2), `registrations` (one fresh node per owner) and
  * `invalid` (`invalidEach` of every kind of INVALID_KINDS). `period` is the period they are for.
+ * The fee-less ones go as general transactions, or bare ones when `general` is false. Each item
+ * has `wire`: its bytes, hex and hash.
  */
-async function prepare(api, { keys, owners, period, recordEvery, invalidEach }) {
+async function prepare(api, { keys, owners, period, recordEvery, invalidEach, general }) {
   const txs = [];
-  const add = (kind, tx, extra = {}) => txs.push({ kind, tx, ...extra });
+  const add = (kind, tx, extra = {}) => {
+    const feeLess = kind !== 'registration';
+    txs.push({ kind, tx, wire: wire(feeLess && general ? generalTransaction(api, tx) : tx), ...extra });
+  };
   for (const key of keys) add('heartbeat', await heartbeatCall(api, key, { period, version: 'load/1' }), { node: key.base58 });
   const recordOf = (key, i, fields = {}) => ({
     seq: 2, addresses: [`/ip4/203.0.113.${(i % 250) + 1}/tcp/30333`], version: 'load/1', capabilities: ['/storage/ipfs/v1'], ...fields,
@@ -78,8 +84,12 @@ async function prepare(api, { keys, owners, period, recordEvery, invalidEach }) 
  * a node sends `invalid` or `dropped`). Rejects when the pool refuses it at once.
  */
 async function watch(api, item) {
-  item.hash = item.tx.hash.toHex();
-  await provider(api).subscribe('author_extrinsicUpdate', 'author_submitAndWatchExtrinsic', [item.tx.toHex()], (error, update) => {
+  item.hash = item.wire.hash;
+  // Only the latest submission's watcher speaks for the item (see `resubmitExhausted`).
+  const submission = (item.submissions ?? 0) + 1;
+  item.submissions = submission;
+  await provider(api).subscribe('author_extrinsicUpdate', 'author_submitAndWatchExtrinsic', [item.wire.hex], (error, update) => {
+    if (item.submissions !== submission) return;
     if (error) { item.dropped = error.message; return; }
     if (update?.inBlock || update?.finalized) item.told = 'inBlock';
     else if (update === 'invalid' || update === 'dropped' || update?.usurped) item.dropped = typeof update === 'string' ? update : 'usurped';
@@ -87,6 +97,33 @@ async function watch(api, item) {
       item.dropped = poolRefusalName(new Error(`1010: ${JSON.stringify(update)}`)) ?? JSON.stringify(update);
     }
   });
+}
+
+/**
+ * A node's pool keeps a transaction that did not fit in a block for the next one; chopsticks
+ * drops it and tells its watcher `Invalid.ExhaustsResources`. A client told so submits it again,
+ * as this does for every such item not in a block: it counts `resubmitted`. Returns how many.
+ */
+async function resubmitExhausted(api, items) {
+  let count = 0;
+  for (const item of items) {
+    if (item.block !== undefined || item.dropped !== 'Invalid.ExhaustsResources') continue;
+    delete item.dropped;
+    item.resubmitted = (item.resubmitted ?? 0) + 1;
+    try {
+      await watch(api, item);
+      count += 1;
+    } catch (error) {
+      item.dropped = `refused when submitted again: ${poolRefusalName(error) ?? error.message}`;
+    }
+  }
+  return count;
+}
+
+/** The hashes of the pool's pending transactions, from their bytes. */
+async function pendingHashes(api) {
+  const pending = await provider(api).send('author_pendingExtrinsics', []);
+  return new Set(pending.map((x) => blake2AsHex(x, 256)));
 }
 
 /** The chain's normal-class limits: what a block offers paid and fee-less transactions. */
@@ -101,10 +138,12 @@ function normalLimits(api) {
  * Resolves to the report: per block (number, build time, transactions by kind, fill by ref_time
  * and proof size of the normal class), per kind (submitted, refused by the pool and why,
  * included, failed in a block, lost), the period's bounds and the registration capacity the
- * weights give.
+ * weights give. Fee-less transactions go as general ones where the chain takes them (`general`),
+ * else bare.
  */
 export async function loadPeriod(api, {
   keyring, sudo, keys, registrations, recordEvery = 2, invalidEach = 1, blockGapMs = 0, maxBlocks = 40, log = () => {},
+  general = supportsGeneral(api),
 }) {
   // blockGapMs: a pause before each block, as a chain's block time gives processes beside the
   // load (registrars) the time to send their own transactions.
@@ -118,8 +157,8 @@ export async function loadPeriod(api, {
     const period = Math.floor(((await bestNumber(api)) + 1) / heartbeatPeriod(api));
     const first = period * heartbeatPeriod(api);
     const last = first + heartbeatPeriod(api) - 1;
-    const txs = await prepare(api, { keys, owners, period, recordEvery, invalidEach });
-    log(`period ${period} (blocks ${first} to ${last}): ${txs.length} transactions signed`);
+    const txs = await prepare(api, { keys, owners, period, recordEvery, invalidEach, general });
+    log(`period ${period} (blocks ${first} to ${last}): ${txs.length} transactions signed, fee-less ones ${general ? 'general' : 'bare'}`);
 
     // Everything into the pool before the period's first block.
     const started = Date.now();
@@ -142,7 +181,7 @@ export async function loadPeriod(api, {
     const limits = normalLimits(api);
     const blocks = [];
     while (blocks.length < maxBlocks) {
-      const pending = (await api.rpc.author.pendingExtrinsics()).length;
+      const pending = (await pendingHashes(api)).size;
       const number = (await bestNumber(api)) + 1;
       if (pending === 0 && number > last) break;
       if (blockGapMs) await sleep(blockGapMs);
@@ -150,12 +189,14 @@ export async function loadPeriod(api, {
       await builder.send('dev_newBlock', [{ count: 1 }]);
       const buildMs = Date.now() - t0;
       const hash = await api.rpc.chain.getBlockHash(number);
-      const [block, at] = await Promise.all([api.rpc.chain.getBlock(hash), api.at(hash)]);
+      // Found by the hash of their bytes (polkadot.js 16 hashes a decoded general one wrongly).
+      const [block, raw, at] = await Promise.all([api.rpc.chain.getBlock(hash), api.rpc.chain.getBlock.raw(hash), api.at(hash)]);
+      const hashes = raw.block.extrinsics.map((x) => blake2AsHex(x, 256));
       const [events, weight] = await Promise.all([at.query.system.events(), at.query.system.blockWeight()]);
       const kinds = {};
       let failed = 0;
       block.block.extrinsics.forEach((x, index) => {
-        const item = byHash.get(x.hash.toHex());
+        const item = byHash.get(hashes[index]);
         const call = `${x.method.section}.${x.method.method}`;
         const kind = item?.kind ?? (call === 'timestamp.set' ? 'inherent' : `other ${call}`);
         kinds[kind] = (kinds[kind] ?? 0) + 1;
@@ -177,8 +218,13 @@ export async function loadPeriod(api, {
         refTimeFill: Number((normal.refTime.toBigInt() * 10_000n) / limits.refTime) / 100,
         proofFill: Number((normal.proofSize.toBigInt() * 10_000n) / limits.proofSize) / 100,
       });
+      // The watchers of what did not fit hear of it as the block is built; wait for them.
+      await sleep(500);
+      const resubmitted = await resubmitExhausted(api, byHash.values());
+      blocks.at(-1).resubmitted = resubmitted;
       log(`block ${number}: ${block.block.extrinsics.length} extrinsics ${JSON.stringify(kinds)}, `
-        + `ref_time ${blocks.at(-1).refTimeFill}%, proof ${blocks.at(-1).proofFill}%, built in ${(buildMs / 1000).toFixed(1)} s`);
+        + `ref_time ${blocks.at(-1).refTimeFill}%, proof ${blocks.at(-1).proofFill}%, built in ${(buildMs / 1000).toFixed(1)} s`
+        + (resubmitted ? `; ${resubmitted} that did not fit submitted again` : ''));
     }
 
     await builder.disconnect();
@@ -187,23 +233,24 @@ export async function loadPeriod(api, {
     // its watcher was told why it was dropped; anything else is lost, with what the chain says
     // of it now.
     await sleep(500);
-    const stillPending = new Set((await api.rpc.author.pendingExtrinsics()).map((x) => x.hash.toHex()));
+    const stillPending = await pendingHashes(api);
     const best = await api.rpc.chain.getBlockHash();
     for (const item of byHash.values()) {
       if (item.block !== undefined && item.told === 'inBlock') continue;
       if (item.block === undefined && item.dropped) continue;
       if (item.block !== undefined) { item.lost = 'in a block, but its watcher was not told'; continue; }
       if (stillPending.has(item.hash)) { item.lost = 'still pending'; continue; }
-      const validity = await api.call.taggedTransactionQueue.validateTransaction('External', item.tx.toU8a(), best);
+      const validity = await api.call.taggedTransactionQueue.validateTransaction('External', item.wire.bytes, best);
       item.lost = `gone without a word (${validity.isOk ? 'valid now' : `${validity.asErr.type}.${validity.asErr.isInvalid ? validity.asErr.asInvalid.type : validity.asErr.asUnknown.type} now`})`;
     }
 
     const kinds = {};
     for (const item of txs) {
       const k = kinds[item.kind] ??= {
-        submitted: 0, refused: 0, refusals: {}, dropped: 0, drops: {}, included: 0, inPeriod: 0, failed: 0, failures: {}, lost: 0, losses: {},
+        submitted: 0, refused: 0, refusals: {}, dropped: 0, drops: {}, resubmitted: 0, included: 0, inPeriod: 0, failed: 0, failures: {}, lost: 0, losses: {},
       };
       k.submitted += 1;
+      if (item.resubmitted) k.resubmitted += 1;
       if (item.refused) { k.refused += 1; k.refusals[item.refused] = (k.refusals[item.refused] ?? 0) + 1; }
       if (item.dropped && item.block === undefined) { k.dropped += 1; k.drops[item.dropped] = (k.drops[item.dropped] ?? 0) + 1; }
       if (item.block !== undefined) {
