@@ -32,6 +32,15 @@ fn publish_as(
 	.map_err(|e| e.error)
 }
 
+/// The `publish_node_record` call of `record` for `key` (registered at block 1).
+fn publish_call_of(key: &NodeKey, record: &pallet_registration::NodeRecord<Test>) -> Call<Test> {
+	Call::<Test>::publish_node_record {
+		node_id: node_param(key.raw()),
+		record: Box::new(record.clone()),
+		signature: record_signature(key, 1, record).try_into().expect("64 bytes"),
+	}
+}
+
 fn publish(
 	key: &NodeKey,
 	record: pallet_registration::NodeRecord<Test>,
@@ -451,11 +460,7 @@ fn the_pool_checks_fee_less_records_and_heartbeats_completely_and_once_per_perio
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::StorageMiner);
 		let record = node_record(1, &key, &[]);
-		let publish_call = Call::<Test>::publish_node_record {
-			node_id: node_param(key.raw()),
-			record: Box::new(record.clone()),
-			signature: record_signature(&key, 1, &record).try_into().expect("64 bytes"),
-		};
+		let publish_call = publish_call_of(&key, &record);
 		// Valid, tagged per node and sequence and per node and period, until the period ends.
 		let valid = validate_fee_less(&publish_call).expect("valid");
 		assert_eq!(valid.provides.len(), 2);
@@ -471,12 +476,7 @@ fn the_pool_checks_fee_less_records_and_heartbeats_completely_and_once_per_perio
 		assert_eq!(validate_fee_less(&forged), Err(InvalidTransaction::BadProof.into()));
 		// Once the record is in, the pool refuses a second one in the period.
 		assert_ok!(publish(&key, record));
-		let second = node_record(2, &key, &[]);
-		let second = Call::<Test>::publish_node_record {
-			node_id: node_param(key.raw()),
-			record: Box::new(second.clone()),
-			signature: record_signature(&key, 1, &second).try_into().expect("64 bytes"),
-		};
+		let second = publish_call_of(&key, &node_record(2, &key, &[]));
 		assert!(validate_fee_less(&second).is_err());
 
 		// Heartbeats: one tag per node and period; another period is stale.
@@ -510,11 +510,7 @@ fn the_bare_path_is_there_exactly_with_its_feature() {
 		let key = NodeKey::new(1);
 		register(&account(1), &key, NodeType::StorageMiner);
 		let record = node_record(1, &key, &[]);
-		let publish_call = Call::<Test>::publish_node_record {
-			node_id: node_param(key.raw()),
-			record: Box::new(record.clone()),
-			signature: record_signature(&key, 1, &record).try_into().expect("64 bytes"),
-		};
+		let publish_call = publish_call_of(&key, &record);
 		let beat = heartbeat_of(&key, period(), b"v");
 		let (authorized, _) = publish_call
 			.authorize(TransactionSource::External)

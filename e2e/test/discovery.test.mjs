@@ -64,6 +64,22 @@ async function refusedBare(tx) {
   assert.match(JSON.stringify(verdict.err ?? verdict), /noUnsignedValidator/i, JSON.stringify(verdict));
 }
 
+/**
+ * The pool's verdict on `tx` (a bare record or heartbeat) sent as a general transaction: valid,
+ * and the same for the bare form; or, without the bare path, the bare form refused. Resolves to
+ * the verdict and whether the bare path is there.
+ */
+async function judgedAlike(tx) {
+  const general = await poolValidity(api, generalTransaction(api, tx));
+  assert.ok(general.ok, JSON.stringify(general));
+  if (!bareFeeLess()) {
+    await refusedBare(tx);
+    return { general, bare: false };
+  }
+  assert.deepEqual(general, await poolValidity(api, tx));
+  return { general, bare: true };
+}
+
 /** The sudo calls that register `keys` for fresh owners (one per node: an owner has one node). */
 function forceRegistrations(keys, nodeType) {
   return keys.map((key) => api.tx.sudo.sudo(api.tx.registration.forceRegisterColdkeyNode(
@@ -214,14 +230,7 @@ describe('node records', () => {
     await roomInPeriod(api, 3);
     const tx = publishCall(api, nodeB, await signRecord(api, nodeB, { seq: 1, version: 'plain/1' }));
     // The same call, both ways: the same priority, tags and longevity.
-    const general = await poolValidity(api, generalTransaction(api, tx));
-    assert.ok(general.ok, JSON.stringify(general));
-    if (!bareFeeLess()) {
-      await refusedBare(tx);
-      return;
-    }
-    const bare = await poolValidity(api, tx);
-    assert.deepEqual(general, bare);
+    if (!(await judgedAlike(tx)).bare) return;
     const { events, blockHash } = await submitUnsigned(api, tx);
     assert.equal(findEvent(events, 'registration.NodeRecordPublished').data.seq.toNumber(), 1);
     const block = (await api.rpc.chain.getBlock.raw(blockHash)).block.extrinsics;
@@ -318,16 +327,10 @@ describe('heartbeats', () => {
 
   it('are judged by the pool alike bare and general: priority, tags, longevity', async () => {
     const tx = await heartbeatCall(api, nodeB, { version: 'hippius-node/1.2.4' });
-    const general = await poolValidity(api, generalTransaction(api, tx));
-    assert.ok(general.ok, JSON.stringify(general));
+    const { general, bare } = await judgedAlike(tx);
     assert.ok(BigInt(general.ok.priority) > 0n, 'heartbeats rank high');
     assert.equal(general.ok.provides.length, 1);
-    if (!bareFeeLess()) {
-      await refusedBare(tx);
-      return;
-    }
-    const bare = await poolValidity(api, tx);
-    assert.deepEqual(general, bare);
+    if (!bare) return;
     // And bare, it lands as before.
     const { events, blockHash } = await submitUnsigned(api, tx);
     assert.ok(findEvent(events, 'system.ExtrinsicSuccess'));
