@@ -1987,9 +1987,10 @@ pub mod pallet {
 			let bare = Self::ensure_any_submitter(origin)?;
 			Self::ensure_storage_current()?;
 			let used = Self::do_heartbeat(&node_id, period, version, &signature)?;
-			let checked_in_block =
-				if bare { T::WeightInfo::authorize_heartbeat() } else { Weight::zero() };
-			Ok(Some(used.saturating_add(checked_in_block)).into())
+			// A bare one also paid for the check `pre_dispatch` ran in the block.
+			let used =
+				if bare { used.saturating_add(T::WeightInfo::authorize_heartbeat()) } else { used };
+			Ok(Some(used).into())
 		}
 
 		/// Revoke every consent of the caller with a nonce below `nonce`, however many: they
